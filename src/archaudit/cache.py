@@ -1,0 +1,69 @@
+"""Per-file facts cached by content hash, in the user's cache directory (XDG), never in the repo.
+
+One marshal file per (audited root, tool version) maps a file's content hash to its marshalled
+`FileResult`. Facts are cached, not ASTs: unmarshalling an AST costs more than parsing again.
+A cache that cannot be read or written is ignored: it only ever makes a run faster.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import tempfile
+from pathlib import Path
+
+from archaudit import __version__
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "archaudit"
+
+
+def content_key(data: bytes, language: str) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest() + language[:2]
+
+
+class FactCache:
+    """Content-hash -> marshalled FileResult, loaded once and written back once."""
+
+    def __init__(self, root: Path, directory: Path | None = None, enabled: bool = True) -> None:
+        self.enabled = enabled
+        root_id = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
+        self.path = (directory or cache_dir()) / f"facts-{__version__}-{root_id}.marshal"
+        self.entries: dict[str, bytes] = {}
+        self.used: dict[str, bytes] = {}
+        if enabled:
+            self._load()
+
+    def _load(self) -> None:
+        try:
+            with open(self.path, "rb") as fh:
+                loaded = marshal.load(fh)
+        except (OSError, EOFError, ValueError, TypeError):
+            return
+        if isinstance(loaded, dict):
+            self.entries = loaded
+
+    def get(self, key: str) -> bytes | None:
+        blob = self.entries.get(key)
+        if blob is not None:
+            self.used[key] = blob
+        return blob
+
+    def put(self, key: str, blob: bytes) -> None:
+        self.used[key] = blob
+
+    def save(self) -> None:
+        """Write only the entries this run used, so the cache never outgrows the tree."""
+        if not self.enabled or self.used == self.entries:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".facts-")
+            with os.fdopen(fd, "wb") as fh:
+                marshal.dump(self.used, fh)
+            os.replace(tmp, self.path)
+        except OSError:
+            return

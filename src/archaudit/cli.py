@@ -1,0 +1,197 @@
+"""Command line: flags -> run.audit() -> renderers -> files or stdout, and an exit code.
+
+Exit codes: 0 done; 1 findings at or above --fail-on; 2 bad usage, unreadable PATH or refused write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from archaudit import __version__
+from archaudit.run import Options, audit
+
+FORMATS = {"md": "report.md", "json": "report.json"}
+_SIGNATURES = (b"# Architecture audit:", b'"tool": {\n    "name": "archaudit"')
+
+
+class UsageFailure(click.ClickException):
+    exit_code = 2
+
+
+def _timestamp(asked: bool) -> str | None:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).isoformat()
+        except (ValueError, OverflowError, OSError) as exc:
+            raise UsageFailure(f"SOURCE_DATE_EPOCH is not a Unix timestamp: {epoch!r}") from exc
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat() if asked else None
+
+
+def _parse_formats(value: str) -> list[str]:
+    formats = [f.strip().lower() for f in value.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UsageFailure(f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(FORMATS)}")
+    return list(dict.fromkeys(formats))
+
+
+def _ours(path: Path) -> bool:
+    """True for a file archaudit itself wrote earlier (safe to replace without asking)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(200)
+    except OSError:
+        return False
+    return any(sig in head for sig in _SIGNATURES)
+
+
+def _targets(output: Path | None, formats: list[str], force: bool) -> dict[str, Path | None]:
+    if output is None:
+        if len(formats) > 1:
+            raise UsageFailure("several formats need -o/--output DIRECTORY")
+        return {formats[0]: None}
+    if len(formats) == 1 and not output.is_dir():
+        targets: dict[str, Path | None] = {formats[0]: output}
+    else:
+        if output.exists() and not output.is_dir():
+            raise UsageFailure(f"{output} is a file; several formats need a directory")
+        targets = {f: output / FORMATS[f] for f in formats}
+    for path in targets.values():
+        if path is not None and path.exists() and not force and not _ours(path):
+            raise UsageFailure(f"{path} exists and was not written by archaudit; pass --force to overwrite it")
+    return targets
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageFailure(f"cannot write {path}: {exc.strerror}") from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="archaudit")
+def main() -> None:
+    """archaudit: evidence-based architecture audits of backend repositories."""
+
+
+@main.command("audit")
+@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", default="md", show_default=True, help="Comma list of: md, json.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="A file (one format) or a directory.")
+@click.option("--quiet", is_flag=True, help="No progress bar and no summary line on stderr.")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not update the facts cache (cold run).")
+@click.option("--force", is_flag=True, help="Overwrite output files not written by archaudit.")
+@click.option("--compare", type=click.Path(path_type=Path), help="A previous JSON report: show what changed.")
+@click.option("--timestamp", is_flag=True, help="Stamp the report (SOURCE_DATE_EPOCH is honoured).")
+@click.option("--fail-on", type=click.Choice(["critical", "high", "medium", "low"]), default=None,
+              help="Exit 1 when a finding has this severity or worse.")
+@click.option("--jobs", type=click.IntRange(0, 64), default=0, help="Worker processes (0: one per core).")
+def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cache: bool, force: bool,
+                  compare: Path | None, timestamp: bool, fail_on: str | None, jobs: int) -> None:
+    """Audit the repository at PATH (default: the current directory)."""
+    from archaudit.history import compare_with
+    from archaudit.report import render_json, render_markdown
+
+    if not path.exists():
+        raise UsageFailure(f"{path}: no such directory")
+    if not path.is_dir() or not os.access(path, os.R_OK | os.X_OK):
+        raise UsageFailure(f"{path}: not a readable directory")
+    formats = _parse_formats(fmt)
+    targets = _targets(output, formats, force)
+    previous = _load_previous(compare) if compare else None
+    options = Options(use_cache=not no_cache, jobs=jobs, timestamp=_timestamp(timestamp))
+    with _progress(quiet) as progress:
+        report = audit(path, options, progress)
+    if previous is not None and compare is not None:
+        report.comparison = compare_with(report.findings, previous, str(compare))
+    renderers = {"md": render_markdown.render, "json": render_json.render}
+    for f, target in targets.items():
+        text = renderers[f](report)
+        if target is None:
+            click.echo(text, nl=False)
+        else:
+            _write(target, text)
+    if not quiet and output is not None:
+        click.echo(f"archaudit: {len(report.findings)} findings; wrote "
+                   + ", ".join(str(t) for t in targets.values()), err=True)
+    if fail_on and any(f.severity.rank <= _rank(fail_on) for f in report.findings):
+        sys.exit(1)
+
+
+def _rank(name: str) -> int:
+    from archaudit.findings import Severity
+
+    return Severity(name).rank
+
+
+def _load_previous(path: Path) -> dict[str, object]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageFailure(f"--compare {path}: not a readable archaudit JSON report ({exc})") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
+        raise UsageFailure(f"--compare {path}: not an archaudit JSON report (no findings list)")
+    return data
+
+
+class _progress:
+    """A Rich progress bar on stderr, only when stderr is a terminal and not --quiet."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.bar = None
+        self.tasks: dict[str, object] = {}
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.bar = Progress(console=Console(stderr=True), transient=True)
+        self.bar.start()
+
+        def update(stage: str, done: int, total: int) -> None:
+            assert self.bar is not None
+            if stage not in self.tasks:
+                self.tasks[stage] = self.bar.add_task(stage, total=total)
+            self.bar.update(self.tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "md"]), default="table", show_default=True)
+def rules_command(fmt: str) -> None:
+    """List every rule: id, severity, axis, name and title."""
+    from archaudit.rules import ALL_RULES
+    from archaudit.rules.docs import rules_json, rules_markdown, rules_table
+
+    click.echo({"json": rules_json, "md": rules_markdown, "table": rules_table}[fmt](ALL_RULES), nl=False)
+
+
+@main.command("explain")
+@click.argument("rule_id")
+def explain_command(rule_id: str) -> None:
+    """Explain RULE_ID: what it checks, why it matters, what to do, bad and good examples."""
+    from archaudit.rules import RULES_BY_ID
+    from archaudit.rules.docs import explain
+
+    rule = RULES_BY_ID.get(rule_id.upper()) or next(
+        (r for r in RULES_BY_ID.values() if r.name == rule_id.lower()), None)
+    if rule is None:
+        raise UsageFailure(f"unknown rule {rule_id!r}; see 'archaudit rules'")
+    click.echo(explain(rule), nl=False)

@@ -1,0 +1,116 @@
+"""Repository structure: top-level folders with what each holds, and the apps of a monorepo.
+
+An *app* is a folder (at most two levels deep) holding its own manifest; its kind comes from that
+manifest's declared dependencies, never from the folder's name alone. Folder roles without a
+manifest come from well-known names (infra, nginx, scripts, docs) and are labelled as such.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from archaudit.findings import Evidence
+from archaudit.repo import Repo
+from archaudit.report.model import Fact, Section, Table
+
+_PY_MANIFESTS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "manage.py")
+_NAMED_ROLES = {
+    "infra": "infrastructure", "infrastructure": "infrastructure", "terraform": "infrastructure",
+    "k8s": "deployment manifests", "helm": "deployment manifests", "deploy": "deployment manifests",
+    "nginx": "reverse-proxy configuration", "scripts": "scripts", "bin": "scripts", "docs": "documentation",
+    "doc": "documentation", "tests": "tests", "test": "tests", ".github": "CI configuration",
+    "migrations": "database migrations", "alembic": "database migrations", "examples": "examples",
+}
+_JS_KINDS = (  # (dependency, label), first match wins
+    ("@nestjs/core", "Node.js backend (NestJS)"), ("express", "Node.js backend (Express)"),
+    ("fastify", "Node.js backend (Fastify)"), ("koa", "Node.js backend (Koa)"),
+    ("next", "front end (Next.js)"), ("react", "front end (React)"), ("vue", "front end (Vue)"),
+    ("svelte", "front end (Svelte)"), ("@angular/core", "front end (Angular)"),
+)
+_PY_KINDS = (("django", "Python backend (Django)"), ("fastapi", "Python backend (FastAPI)"),
+             ("flask", "Python backend (Flask)"), ("starlette", "Python backend (Starlette)"))
+
+
+@dataclass(frozen=True)
+class App:
+    folder: str  # "" for the repository root
+    kind: str
+    manifest: str
+
+
+def _js_kind(repo: Repo, manifest: str) -> str:
+    data = repo.json(manifest)
+    if not isinstance(data, dict):
+        return "JavaScript package"
+    deps: set[str] = set()
+    for key in ("dependencies", "devDependencies", "peerDependencies"):
+        if isinstance(data.get(key), dict):
+            deps.update(data[key])
+    for dep, label in _JS_KINDS:
+        if dep in deps:
+            return label
+    return "JavaScript/TypeScript package"
+
+
+def _py_kind(repo: Repo, folder: str) -> str:
+    prefix = folder + "/" if folder else ""
+    text = " ".join((repo.text(prefix + m) or "").lower() for m in _PY_MANIFESTS)
+    for dep, label in _PY_KINDS:
+        if dep in text:
+            return label
+    return "Python application"
+
+
+def find_apps(repo: Repo) -> list[App]:
+    """Apps: folders up to two levels deep with their own manifest, sorted by folder."""
+    apps: dict[str, App] = {}
+    for f in repo.files:
+        parts = f.path.split("/")
+        if len(parts) > 3:
+            continue
+        folder, name = "/".join(parts[:-1]), parts[-1]
+        if folder in apps:
+            continue
+        if name == "package.json":
+            apps[folder] = App(folder, _js_kind(repo, f.path), f.path)
+        elif name in _PY_MANIFESTS:
+            apps[folder] = App(folder, _py_kind(repo, folder), f.path)
+    return [apps[k] for k in sorted(apps)]
+
+
+def section(repo: Repo) -> Section:
+    apps = repo.derived(find_apps)
+    per_dir: dict[str, Counter[str]] = defaultdict(Counter)
+    for f in repo.files:
+        top = f.path.split("/", 1)[0] if "/" in f.path else "."
+        per_dir[top][f.language] += 1
+    app_by_top = {a.folder.split("/", 1)[0]: a for a in apps if a.folder}
+    rows = []
+    for top in sorted(per_dir):
+        langs = ", ".join(f"{lang} {n}" for lang, n in per_dir[top].most_common(3) if lang != "other")
+        app = app_by_top.get(top)
+        role = app.kind if app else _NAMED_ROLES.get(top.lower(), "root files" if top == "." else "not determined")
+        row = {"folder": top if top == "." else top + "/", "role": role, "files": sum(per_dir[top].values()),
+               "languages": langs or "-"}
+        if app:
+            row["file"], row["line"] = app.manifest, 0
+        rows.append(row)
+    facts = []
+    if len([a for a in apps]) >= 2:
+        facts.append(Fact(f"Monorepo with {len(apps)} apps: " + "; ".join(
+            f"{a.folder or '(root)'}: {a.kind}" for a in apps), tuple(Evidence(a.manifest, 0) for a in apps)))
+    for a in apps:
+        facts.append(Fact(f"{a.folder or '(root)'} is a {a.kind}", (Evidence(a.manifest, 0),)))
+    counts = Counter(f.language for f in repo.files)
+    py_lines = sum(m["lines"] for m in repo.python.values())
+    facts.append(Fact(f"{len(repo.files)} files; {len(repo.python)} parsed Python files ({py_lines} lines), "
+                      f"{counts.get('typescript', 0)} TypeScript, {counts.get('javascript', 0)} JavaScript"))
+    headline = (f"monorepo of {len(apps)} apps" if len(apps) >= 2 else
+                (apps[0].kind if apps else "repository with no recognised manifest"))
+    return Section(
+        key="structure", title="Repository structure", facts=tuple(facts),
+        tables=(Table("folders", "Top-level folders", ("folder", "role", "files", "languages"), tuple(rows)),),
+        undetermined=() if apps else ("no manifest (pyproject.toml, requirements.txt, package.json) was found",),
+        headline=headline,
+    )

@@ -1,0 +1,111 @@
+"""The one shape of a finding, and the vocabulary (axes, severities) every rule speaks.
+
+Findings are plain frozen data: rules produce them, scoring weighs them, renderers format them.
+Tool problems (a file that could not be read) are `Skipped` records, never findings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How urgently a finding should be handled; ordered from worst to mildest."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+class Axis(str, Enum):
+    """The scoring axes of an audit; each finding moves exactly one."""
+
+    MODULARITY = "modularity"
+    CONFIG_SECURITY = "configuration-security"
+    REPRODUCIBILITY = "reproducibility"
+    OBSERVABILITY = "observability"
+    SECURITY = "security"
+    TESTING = "testing"
+    PERFORMANCE = "performance"
+    DEVELOPER_EXPERIENCE = "developer-experience"
+    DOCUMENTATION = "documentation"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("-", " ").capitalize()
+
+
+@dataclass(frozen=True, order=True)
+class Evidence:
+    """A place in the repository that supports a claim: path relative to the root, 1-based line."""
+
+    path: str
+    line: int
+    snippet: str = ""
+
+    @property
+    def ref(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule's check yields: where, and what it saw there. The engine turns it into a Finding."""
+
+    path: str
+    line: int
+    message: str
+    also: tuple[Evidence, ...] = ()
+    key: str = ""  # stable detail for the fingerprint (e.g. the setting name), defaults to message
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem, fully explained and evidenced."""
+
+    rule: str
+    name: str
+    severity: Severity
+    axis: Axis
+    title: str
+    message: str
+    impact: str
+    action: str
+    evidence: tuple[Evidence, ...]
+    fingerprint: str = ""
+
+    @property
+    def sort_key(self) -> tuple[int, str, str, int, str]:
+        first = self.evidence[0] if self.evidence else Evidence("", 0)
+        return (self.severity.rank, self.rule, first.path, first.line, self.message)
+
+
+@dataclass(frozen=True, order=True)
+class Skipped:
+    """A file the audit could not read, and why (binary, too large, not UTF-8, syntax error...)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Undetermined:
+    """Something the report cannot establish; said plainly instead of guessed."""
+
+    topic: str
+    why: str
+
+
+def fingerprint(rule: str, path: str, detail: str) -> str:
+    """A fingerprint that survives unrelated edits: rule + path + normalised detail, no line number."""
+    norm = " ".join(detail.split()).lower()
+    return hashlib.sha256(f"{rule}\0{path}\0{norm}".encode()).hexdigest()[:16]
+

@@ -1,0 +1,133 @@
+"""The facts extracted from one Python module, as plain typed dicts.
+
+Plain dicts and lists (never AST nodes) so they can be cached with `marshal` and shared by every
+analysis. A `Value` is a literal (str, int, float, bool, None, list, dict) or, for anything that is
+not a literal, `{"$": "source-ish text"}` (e.g. `{"$": "settings.DEBUG"}`); see `is_expr`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+Value = Any
+
+
+class Decorator(TypedDict):
+    name: str  # dotted name of the decorator (of the called function when it is a call)
+    line: int
+    call: bool
+    args: list[Value]
+    kwargs: dict[str, Value]
+
+
+class Import(TypedDict):
+    module: str  # absolute dotted module ("" for `from . import x`, then see level)
+    names: list[str]  # imported names for `from m import a, b`; [] for `import m`
+    line: int
+    level: int  # relative import level
+    local: bool  # inside a function or an `if TYPE_CHECKING` block
+
+
+class Field(TypedDict):
+    name: str
+    line: int
+    annotation: str
+    value: Value  # None when there is no default (see `has_value`)
+    has_value: bool
+
+
+class ClassFact(TypedDict):
+    name: str
+    line: int
+    end: int
+    bases: list[str]
+    decorators: list[Decorator]
+    keywords: dict[str, Value]
+    fields: list[Field]
+    methods: list[str]
+
+
+class FunctionFact(TypedDict):
+    qualname: str  # Class.method or func or outer.inner
+    name: str
+    cls: str  # enclosing class name, "" for plain functions
+    line: int
+    end: int
+    is_async: bool
+    decorators: list[Decorator]
+    params: list[str]
+    annotations: dict[str, str]  # parameter name -> annotation text, "return" -> return annotation
+    defaults: dict[str, Value]  # parameter name -> default value
+    statements: int
+    branches: int
+    body: str  # code | pass | ellipsis | not-implemented | empty-return | docstring-only
+
+
+class CallFact(TypedDict):
+    name: str  # dotted callee, e.g. "db.session.commit", "requests.get", "Celery"
+    line: int
+    func: str  # qualname of the enclosing function, "" at module level
+    args: list[Value]
+    kwargs: dict[str, Value]
+
+
+class AssignFact(TypedDict):
+    target: str  # dotted target, e.g. "DEBUG", "app.config.DEBUG", "app.config[SECRET_KEY]"
+    line: int
+    value: Value
+    func: str  # enclosing function qualname, "" at module or class level
+    cls: str
+
+
+class RaiseFact(TypedDict):
+    exc: str
+    line: int
+    func: str
+
+
+class WithFact(TypedDict):
+    ctx: str
+    line: int
+    end: int
+    func: str
+    is_async: bool
+
+
+class MutationFact(TypedDict):
+    target: str  # e.g. "self.sessions" or "CACHE"
+    line: int
+    func: str
+    kind: str  # assign | subscript | call:<method>
+    locked: bool  # inside a `with`/`async with` whose context names a lock
+
+
+class HandlerFact(TypedDict):
+    types: list[str]
+    line: int
+    func: str
+    leaks: bool  # the handler body puts str(exc)/traceback into a return or response
+
+
+class ModuleFacts(TypedDict):
+    lines: int
+    docstring: bool
+    imports: list[Import]
+    classes: list[ClassFact]
+    functions: list[FunctionFact]
+    calls: list[CallFact]
+    assigns: list[AssignFact]
+    raises: list[RaiseFact]
+    withs: list[WithFact]
+    mutations: list[MutationFact]
+    handlers: list[HandlerFact]
+    names: list[str]  # every identifier and attribute name read in the module, sorted, unique
+
+
+def is_expr(value: Value) -> bool:
+    """True when a Value stands for a non-literal expression."""
+    return isinstance(value, dict) and "$" in value and len(value) == 1
+
+
+def expr_text(value: Value) -> str:
+    """The text of a non-literal Value, or "" for literals."""
+    return str(value["$"]) if is_expr(value) else ""

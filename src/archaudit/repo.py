@@ -1,0 +1,192 @@
+"""The `Repo`: everything analyses may read, built once per audit and shared by all of them.
+
+Analyses never open files themselves: they read per-file facts, or ask the Repo for a config
+file's text/YAML/TOML (read once, memoised, size-limited), and share derived facts through
+`Repo.derived(fn)`, which computes `fn(repo)` once however many analyses ask for it.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from archaudit.analyze import decode
+from archaudit.findings import Skipped
+from archaudit.languages.python.facts import ModuleFacts
+from archaudit.scan.walk import RepoFile
+
+T = TypeVar("T")
+MAX_CONFIG_BYTES = 2_000_000
+
+try:
+    _YamlLoader: Any = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _YamlLoader = yaml.SafeLoader
+
+
+class Repo:
+    """Files, per-file facts and memoised derived facts of one audited repository."""
+
+    def __init__(self, root: Path, files: list[RepoFile], results: dict[str, dict[str, Any]],
+                 skipped: list[Skipped]) -> None:
+        self.root = root
+        self.files = files
+        self.by_path = {f.path: f for f in files}
+        self.results = results
+        self.skipped = skipped
+        self.python: dict[str, ModuleFacts] = {
+            f.path: results[f.path]["facts"] for f in files
+            if f.language == "python" and "facts" in results.get(f.path, {})
+        }
+        self.modules = {module_name(p, self.by_path): p for p in sorted(self.python)}
+        self.module_of = {p: m for m, p in self.modules.items()}
+        self._memo: dict[Any, Any] = {}
+        self._text: dict[str, str | None] = {}
+        self._problems: list[Skipped] = []
+        self.stats: dict[str, int] = {}
+
+    @property
+    def name(self) -> str:
+        return self.root.resolve().name
+
+    # -- files -----------------------------------------------------------------------------------
+    def has(self, path: str) -> bool:
+        return path in self.by_path
+
+    def find(self, *, name: str | None = None, role: str | None = None, language: str | None = None,
+             suffix: str | None = None) -> list[RepoFile]:
+        """Files matching every given criterion, sorted by path."""
+        out = []
+        for f in self.files:
+            base = f.path.rsplit("/", 1)[-1]
+            if name is not None and base != name:
+                continue
+            if role is not None and f.role != role:
+                continue
+            if language is not None and f.language != language:
+                continue
+            if suffix is not None and not f.path.endswith(suffix):
+                continue
+            out.append(f)
+        return out
+
+    def text(self, path: str) -> str | None:
+        """The file's text (UTF-8), or None when absent, too large, binary or undecodable."""
+        if path in self._text:
+            return self._text[path]
+        text: str | None = None
+        if path in self.by_path and self.by_path[path].size <= MAX_CONFIG_BYTES:
+            try:
+                text = decode((self.root / path).read_bytes())
+            except OSError:
+                text = None
+        self._text[path] = text
+        return text
+
+    def lines(self, path: str) -> list[str]:
+        text = self.text(path)
+        return text.splitlines() if text is not None else []
+
+    def line(self, path: str, lineno: int) -> str:
+        lines = self.lines(path)
+        return lines[lineno - 1].strip() if 0 < lineno <= len(lines) else ""
+
+    def yaml(self, path: str) -> Any:
+        """Parsed YAML (first document), or None; a malformed file is recorded as skipped."""
+        return self._parsed(path, "yaml", lambda t: yaml.load(t, Loader=_YamlLoader))
+
+    def toml(self, path: str) -> dict[str, Any] | None:
+        return self._parsed(path, "toml", tomllib.loads)
+
+    def json(self, path: str) -> Any:
+        return self._parsed(path, "json", json.loads)
+
+    def _parsed(self, path: str, kind: str, parse: Callable[[str], Any]) -> Any:
+        key = ("parsed", kind, path)
+        if key not in self._memo:
+            text = self.text(path)
+            value = None
+            if text is not None:
+                try:
+                    value = parse(text)
+                except Exception as exc:  # untrusted input: any parser error is a skip, not a crash
+                    self._problems.append(Skipped(path, f"not valid {kind.upper()}: {str(exc).splitlines()[0][:120]}"))
+            self._memo[key] = value
+        return self._memo[key]
+
+    @property
+    def problems(self) -> list[Skipped]:
+        """Config files that could not be parsed while analyses ran."""
+        return sorted(set(self._problems))
+
+    # -- python ----------------------------------------------------------------------------------
+    def python_items(self) -> Iterator[tuple[str, ModuleFacts]]:
+        """(path, facts) for every parsed Python file, sorted by path."""
+        for path in sorted(self.python):
+            yield path, self.python[path]
+
+    def resolve_import(self, path: str, module: str, level: int) -> str:
+        """Absolute dotted name of an import written in `path` (handles relative imports)."""
+        if not level:
+            return module
+        base = self.module_of.get(path, "").split(".")
+        is_pkg = path.endswith("__init__.py")
+        parts = base if is_pkg else base[:-1]
+        if level > 1:
+            parts = parts[: len(parts) - (level - 1)]
+        return ".".join([*parts, module] if module else parts)
+
+    def internal_path(self, dotted: str) -> str | None:
+        """Path of the repository module a dotted name refers to (longest known prefix), if any."""
+        parts = dotted.split(".")
+        while parts:
+            found = self.modules.get(".".join(parts))
+            if found:
+                return found
+            parts.pop()
+        return None
+
+    # -- shared derived facts --------------------------------------------------------------------
+    def derived(self, fn: Callable[[Repo], T]) -> T:
+        """`fn(self)` computed once per audit, whoever asks first."""
+        key = ("derived", fn.__module__, fn.__qualname__)
+        if key not in self._memo:
+            self._memo[key] = fn(self)
+        return self._memo[key]  # type: ignore[no-any-return]
+
+    def extra(self, name: str) -> Iterator[tuple[str, list[Any]]]:
+        """(path, records) of a per-file text scanner (e.g. "secrets"), sorted by path."""
+        for path in sorted(self.results):
+            records = self.results[path].get(name)
+            if records:
+                yield path, records
+
+
+def module_name(path: str, by_path: dict[str, RepoFile]) -> str:
+    """Dotted module name: from the topmost package (dirs with __init__.py), else from `src/`
+    or the nearest folder holding a Python manifest, else from the repository root."""
+    parts = path[:-3].split("/") if path.endswith(".py") else path.split("/")
+    dirs = parts[:-1]
+    start = len(dirs)
+    while start > 0 and "/".join(dirs[:start]) + "/__init__.py" in by_path:
+        start -= 1
+    if start == len(dirs):  # not in a package: look for a source root
+        for i in range(len(dirs), 0, -1):
+            folder = "/".join(dirs[:i])
+            if dirs[i - 1] == "src" or any(f"{folder}/{m}" in by_path for m in _ROOT_MARKERS):
+                start = i
+                break
+        else:
+            start = 0
+    names = parts[start:]
+    if names and names[-1] == "__init__":
+        names = names[:-1]
+    return ".".join(names) or parts[-1]
+
+
+_ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "manage.py")

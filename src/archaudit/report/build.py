@@ -1,0 +1,50 @@
+"""Assemble the Report value from the Repo: inventory sections, findings, scores, strengths."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from archaudit.detect import SECTIONS
+from archaudit.findings import Undetermined
+from archaudit.repo import Repo
+from archaudit.report.model import Report, Section
+from archaudit.rules import ALL_RULES
+from archaudit.rules.engine import run_rules
+from archaudit.scoring import score_axes
+from archaudit.strengths import find_strengths
+
+
+def _sections(repo: Repo) -> tuple[list[Section], list[Undetermined]]:
+    sections, failures = [], []
+    for build in SECTIONS:
+        try:
+            sections.append(build(repo))
+        except Exception as exc:  # one broken detector must not cost the whole report
+            failures.append(Undetermined(f"section {build.__module__}", f"failed ({type(exc).__name__}: {exc})"))
+    return sections, failures
+
+
+def build_report(repo: Repo, version: str, timestamp: str | None = None) -> Report:
+    sections, failures = _sections(repo)
+    findings, rule_failures = run_rules(repo, ALL_RULES)
+    undetermined = failures + rule_failures
+    for s in sections:
+        undetermined += [Undetermined(s.title, text) for text in s.undetermined]
+    scores = score_axes(findings)
+    severities = Counter(f.severity.value for f in findings)
+    summary = {
+        "files": len(repo.files),
+        "python_files": len(repo.python),
+        "python_lines": sum(m["lines"] for m in repo.python.values()),
+        "findings": len(findings),
+        "by_severity": {k: severities[k] for k in sorted(severities)},
+        "average_score": round(sum(s.score for s in scores) / len(scores), 1) if scores else None,
+        "headlines": [f"{s.title}: {s.headline}" for s in sections if s.headline],
+    }
+    return Report(
+        tool_version=version, root_name=repo.name, generated_at=timestamp, summary=summary,
+        sections=sections, findings=findings, scores=scores, strengths=find_strengths(repo),
+        skipped=sorted(set(repo.skipped) | set(repo.problems)),
+        undetermined=sorted(undetermined, key=lambda u: (u.topic, u.why)),
+        stats=dict(repo.stats),
+    )

@@ -1,0 +1,62 @@
+"""Report -> JSON text, following the versioned schema in `report/schema.json`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from archaudit.findings import Evidence, Finding
+from archaudit.report.model import Fact, Report, Section
+
+SCHEMA_VERSION = "1.0"
+
+
+def _evidence(e: Evidence) -> dict[str, Any]:
+    return {"path": e.path, "line": e.line, "snippet": e.snippet}
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "rule": f.rule, "name": f.name, "severity": f.severity.value, "axis": f.axis.value, "title": f.title,
+        "message": f.message, "impact": f.impact, "action": f.action,
+        "evidence": [_evidence(e) for e in f.evidence], "fingerprint": f.fingerprint,
+    }
+
+
+def _fact(f: Fact) -> dict[str, Any]:
+    return {"text": f.text, "evidence": [_evidence(e) for e in f.evidence]}
+
+
+def _section(s: Section) -> dict[str, Any]:
+    return {
+        "title": s.title, "headline": s.headline, "facts": [_fact(f) for f in s.facts],
+        "tables": {t.key: [dict(sorted(r.items())) for r in t.rows] for t in s.tables},
+        "not_determined": list(s.undetermined),
+    }
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "archaudit", "version": report.tool_version},
+        "repository": report.root_name,
+        "summary": report.summary,
+        "inventory": {s.key: _section(s) for s in report.sections},
+        "findings": [finding_dict(f) for f in report.findings],
+        "scores": [{"axis": s.axis.value, "score": s.score, "formula": s.formula, "rules": list(s.rules)}
+                   for s in report.scores],
+        "strengths": [_fact(f) for f in report.strengths],
+        "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
+        "not_determined": [{"topic": u.topic, "why": u.why} for u in report.undetermined],
+    }
+    if report.generated_at:
+        out["generated_at"] = report.generated_at
+    if report.comparison:
+        c = report.comparison
+        out["comparison"] = {"previous": c.previous, "new": [finding_dict(f) for f in c.new],
+                             "fixed": list(c.fixed), "persisting": c.persisting}
+    return out
+
+
+def render(report: Report) -> str:
+    return json.dumps(to_dict(report), indent=2, ensure_ascii=False, sort_keys=False, default=str) + "\n"

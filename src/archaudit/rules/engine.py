@@ -1,0 +1,37 @@
+"""Run rules over the Repo and turn their hits into findings with evidence and fingerprints."""
+
+from __future__ import annotations
+
+from archaudit.findings import Evidence, Finding, Hit, Undetermined, fingerprint
+from archaudit.redact import redact_text
+from archaudit.repo import Repo
+from archaudit.rules.base import Rule
+
+
+def _finding(rule: Rule, hit: Hit, repo: Repo) -> Finding:
+    def snippet(path: str, line: int, given: str = "") -> str:
+        return redact_text((given or (repo.line(path, line) if line else ""))[:160])
+
+    evidence = (Evidence(hit.path, hit.line, snippet(hit.path, hit.line)),
+                *(Evidence(e.path, e.line, snippet(e.path, e.line, e.snippet)) for e in hit.also))
+    return Finding(
+        rule=rule.id, name=rule.name, severity=rule.severity, axis=rule.axis, title=rule.title,
+        message=redact_text(hit.message), impact=rule.impact, action=rule.action, evidence=evidence,
+        fingerprint=fingerprint(rule.id, hit.path, hit.key or hit.message),
+    )
+
+
+def run_rules(repo: Repo, rules: list[Rule]) -> tuple[list[Finding], list[Undetermined]]:
+    """All findings, sorted worst-first; a rule that fails is reported, never fatal."""
+    findings: dict[str, Finding] = {}
+    failures: list[Undetermined] = []
+    for rule in rules:
+        try:
+            hits = list(rule.check(repo))
+        except Exception as exc:  # a rule bug must not take the audit down with it
+            failures.append(Undetermined(f"rule {rule.id}", f"the check failed ({type(exc).__name__}: {exc})"))
+            continue
+        for hit in hits:
+            f = _finding(rule, hit, repo)
+            findings.setdefault(f.fingerprint + str(hit.line), f)
+    return sorted(findings.values(), key=lambda f: f.sort_key), failures

@@ -1,0 +1,134 @@
+"""Walk an untrusted repository: honour .gitignore files and default excludes, never leave the root.
+
+Directory symlinks are never followed; a file symlink is kept only when its target lies inside the
+root. Everything left out for a reason the user may care about is returned as a `Skipped` record.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from archaudit.findings import Skipped
+from archaudit.scan.classify import classify
+
+DEFAULT_EXCLUDED_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", ".venv", "venv", "virtualenv", ".tox", ".nox",
+        "node_modules", "bower_components", "__pycache__", ".mypy_cache", ".pytest_cache",
+        ".ruff_cache", ".cache", ".idea", ".vscode", "build", "dist", ".next", ".nuxt", "out",
+        "coverage", "htmlcov", ".eggs", "site-packages", "vendor", "vendored", "third_party",
+        ".terraform", ".serverless", "target",
+    }
+)
+MAX_FILES = 200_000
+
+
+@dataclass(frozen=True)
+class RepoFile:
+    """A file of the repository: posix path relative to the root, size, language and role."""
+
+    path: str
+    size: int
+    language: str
+    role: str
+
+
+@dataclass
+class WalkResult:
+    files: list[RepoFile]
+    skipped: list[Skipped]
+
+
+def _is_excluded_dir(name: str, path: str) -> bool:
+    """Default excludes, plus any virtualenv whatever its name (it holds a pyvenv.cfg)."""
+    if name in DEFAULT_EXCLUDED_DIRS or name.endswith(".egg-info"):
+        return True
+    return os.path.exists(os.path.join(path, "pyvenv.cfg"))
+
+
+def _load_gitignore(directory: str, rel: str) -> tuple[str, pathspec.PathSpec] | None:
+    path = os.path.join(directory, ".gitignore")
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            lines = fh.read(1_000_000).splitlines()
+    except OSError:
+        return None
+    return rel, pathspec.PathSpec.from_lines("gitwildmatch", lines)
+
+
+def _ignored(specs: list[tuple[str, pathspec.PathSpec]], rel: str, is_dir: bool) -> bool:
+    for base, spec in specs:
+        sub = rel[len(base) + 1 :] if base else rel
+        if spec.match_file(sub + "/" if is_dir else sub):
+            return True
+    return False
+
+
+def walk(root: Path) -> WalkResult:
+    """List the repository's files, sorted by path, with what was skipped and why."""
+    root_real = os.path.realpath(root)
+    files: list[RepoFile] = []
+    skipped: list[Skipped] = []
+    stack: list[tuple[str, str, list[tuple[str, pathspec.PathSpec]]]] = [(root_real, "", [])]
+    while stack:
+        directory, rel_dir, specs = stack.pop()
+        found = _load_gitignore(directory, rel_dir)
+        if found:
+            specs = [*specs, found]
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            skipped.append(Skipped(rel_dir or ".", f"unreadable directory ({exc.strerror})"))
+            continue
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            _visit(entry, rel, root_real, specs, stack, files, skipped)
+        if len(files) > MAX_FILES:
+            skipped.append(Skipped(".", f"file limit reached ({MAX_FILES} files); the rest was not read"))
+            break
+    files.sort(key=lambda f: f.path)
+    skipped.sort()
+    return WalkResult(files, skipped)
+
+
+def _visit(
+    entry: os.DirEntry[str],
+    rel: str,
+    root_real: str,
+    specs: list[tuple[str, pathspec.PathSpec]],
+    stack: list[tuple[str, str, list[tuple[str, pathspec.PathSpec]]]],
+    files: list[RepoFile],
+    skipped: list[Skipped],
+) -> None:
+    try:
+        is_link = entry.is_symlink()
+        is_dir = entry.is_dir(follow_symlinks=False)
+    except OSError:
+        skipped.append(Skipped(rel, "unreadable entry"))
+        return
+    if is_dir:
+        if not _is_excluded_dir(entry.name, entry.path) and not _ignored(specs, rel, True):
+            stack.append((entry.path, rel, specs))
+        return
+    if _ignored(specs, rel, False):
+        return
+    if is_link:
+        target = os.path.realpath(entry.path)
+        if not target.startswith(root_real + os.sep):
+            skipped.append(Skipped(rel, "symlink pointing outside the repository"))
+            return
+        if os.path.isdir(target):
+            return  # a directory link inside the root: its files are walked where they really are
+    try:
+        st = entry.stat(follow_symlinks=True)
+    except OSError:
+        skipped.append(Skipped(rel, "unreadable file (broken link or permissions)"))
+        return
+    if not entry.is_file(follow_symlinks=True):
+        return  # sockets, fifos, devices: never opened
+    language, role = classify(rel)
+    files.append(RepoFile(rel, st.st_size, language, role))
