@@ -88,7 +88,8 @@ def value_of(node: ast.AST | None, depth: int = 0) -> Value:
             key = first.value if isinstance(first, ast.Constant) else "?"
             default = value_of(node.args[1], depth + 1) if len(node.args) > 1 else None
             return {"$": f"{name}({key!r}, default={default!r})"}
-        return {"$": (name or "call") + "()"}
+        inner = dotted(node.args[0]) if node.args else ""
+        return {"$": f"{name or 'call'}({inner})"}
     name = dotted(node)
     return {"$": name or type(node).__name__}
 
@@ -178,13 +179,15 @@ class _Extractor:
         local = bool(self.func) or self.type_checking > 0
         for alias in node.names:
             self.facts["imports"].append(
-                {"module": alias.name, "names": [], "line": node.lineno, "level": 0, "local": local}
+                {"module": alias.name, "names": [], "line": node.lineno, "level": 0, "local": local,
+                 "alias": alias.asname or ""}
             )
 
     def import_from(self, node: ast.ImportFrom) -> None:
         self.facts["imports"].append({
-            "module": node.module or "", "names": [a.name for a in node.names], "line": node.lineno,
-            "level": node.level or 0, "local": bool(self.func) or self.type_checking > 0,
+            "module": node.module or "", "line": node.lineno, "level": node.level or 0,
+            "names": [f"{a.name} as {a.asname}" if a.asname else a.name for a in node.names],
+            "local": bool(self.func) or self.type_checking > 0, "alias": "",
         })
 
     def if_(self, node: ast.If) -> None:

@@ -22,10 +22,11 @@ class Decorator(TypedDict):
 
 class Import(TypedDict):
     module: str  # absolute dotted module ("" for `from . import x`, then see level)
-    names: list[str]  # imported names for `from m import a, b`; [] for `import m`
+    names: list[str]  # `from m import a, b as c` -> ["a", "b as c"]; [] for `import m`
     line: int
     level: int  # relative import level
     local: bool  # inside a function or an `if TYPE_CHECKING` block
+    alias: str  # `import a.b as c` -> "c"; "" otherwise
 
 
 class Field(TypedDict):
