@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import marshal
 import multiprocessing
 import os
@@ -94,7 +95,22 @@ def _parse_all(items: list[tuple[str, str, str]], jobs: int) -> list[tuple[str, 
 
 
 def build_repo(root: Path, options: Options = Options(), progress: Progress | None = None) -> Repo:
-    """Walk and analyse: the shared Repo every inventory section and rule reads."""
+    """Walk and analyse: the shared Repo every inventory section and rule reads.
+
+    The cyclic GC is paused while millions of small fact objects are created (they hold no
+    cycles; collecting during their creation cost 7x the load time), then they are frozen so
+    later collections skip them.
+    """
+    gc.disable()
+    try:
+        repo = _build_repo(root, options, progress)
+    finally:
+        gc.freeze()
+        gc.enable()
+    return repo
+
+
+def _build_repo(root: Path, options: Options, progress: Progress | None) -> Repo:
     walked = walk(root)
     if progress:
         progress("walking", len(walked.files), len(walked.files))

@@ -57,7 +57,7 @@ def _load_gitignore(directory: str, rel: str) -> tuple[str, pathspec.PathSpec] |
             lines = fh.read(1_000_000).splitlines()
     except OSError:
         return None
-    return rel, pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    return rel, pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def _ignored(specs: list[tuple[str, pathspec.PathSpec]], rel: str, is_dir: bool) -> bool:

@@ -1,0 +1,53 @@
+"""Hostile and malformed files become 'skipped: reason' records; the audit goes on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archaudit.analyze import MAX_SOURCE_BYTES, analyze
+from tests.conftest import repo_of, write_tree
+
+
+def test_binary_file_is_skipped() -> None:
+    assert analyze("a.py", "python", b"\x00\x01\x02abc") == {"skip": "binary file"}
+
+
+def test_non_utf8_file_is_skipped() -> None:
+    assert analyze("a.py", "python", "x = 'é'\n".encode("latin-1")) == {"skip": "not valid UTF-8"}
+
+
+def test_syntax_error_names_the_line() -> None:
+    result = analyze("a.py", "python", b"def ok():\n    return 1\n\ndef broken(:\n")
+    assert result["skip"].startswith("not valid python:")
+    assert result["skip"].endswith("(line 4)")
+
+
+def test_too_large_file_is_skipped_unread() -> None:
+    result = analyze("a.py", "python", b"#" * (MAX_SOURCE_BYTES + 1))
+    assert result["skip"].startswith("too large")
+
+
+def test_deeply_nested_expression_does_not_crash() -> None:
+    result = analyze("a.py", "python", ("x = " + "(" * 300 + "1" + ")" * 300 + "\n").encode())
+    assert "facts" in result or result["skip"].startswith(("could not be parsed", "not valid python"))
+
+
+def test_utf8_bom_is_accepted() -> None:
+    result = analyze("a.py", "python", "\ufeffimport os\n".encode())
+    assert result["facts"]["imports"][0]["module"] == "os"
+
+
+def test_audit_goes_on_and_lists_skipped_files(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "good.py": "import os\n",
+        "broken.py": "def f(:\n",
+        "latin.py": "s = 'é'\n".encode("latin-1"),
+        "blob.py": b"\x00\x00\x00",
+        "conf.yaml": "a: [unclosed\n",
+    })
+    repo = repo_of(tmp_path)
+    assert sorted(repo.python) == ["good.py"]
+    assert [(s.path, s.reason.split(":")[0]) for s in repo.skipped] == [
+        ("blob.py", "binary file"), ("broken.py", "not valid python"), ("latin.py", "not valid UTF-8")]
+    assert repo.yaml("conf.yaml") is None
+    assert [s.path for s in repo.problems] == ["conf.yaml"]

@@ -1,0 +1,73 @@
+"""Both report formats: schema-valid JSON, complete Markdown, determinism, redaction, timestamps."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from archaudit.report import render_json, render_markdown
+from tests.conftest import report_of, write_tree
+
+SCHEMA = json.loads((Path(__file__).parents[1] / "src/archaudit/report/schema.json").read_text())
+EXAMPLE = Path(__file__).parents[1] / "examples" / "shop-api"
+FAKE_SECRET = "s3cr3t-Value-that-must-never-leak"
+
+
+def test_json_report_matches_the_published_schema() -> None:
+    data = json.loads(render_json.render(report_of(EXAMPLE)))
+    jsonschema.validate(data, SCHEMA)
+    assert data["schema_version"] == SCHEMA["properties"]["schema_version"]["const"]
+
+
+def test_endpoints_are_objects_with_method_path_handler_file_line() -> None:
+    data = json.loads(render_json.render(report_of(EXAMPLE)))
+    endpoints = data["inventory"]["api"]["tables"]["endpoints"]
+    assert {"method": "DELETE", "path": "/api/v1/admin/users/{user_id}", "handler": "delete_user",
+            "file": "app/api/v1/admin.py", "line": 12}.items() <= next(
+        e for e in endpoints if e["handler"] == "delete_user").items()
+
+
+def test_markdown_report_has_every_part() -> None:
+    md = render_markdown.render(report_of(EXAMPLE))
+    for heading in ("## Executive summary", "Repository structure", "## Scores", "## Risks", "## Action plan",
+                    "## Strengths", "## Findings in detail", "### Skipped files", "### Not determined"):
+        assert heading in md, heading
+    assert "| Priority | Area | Finding | Impact | Suggested action | Evidence |" in md
+
+
+def test_same_input_same_output() -> None:
+    first, second = report_of(EXAMPLE), report_of(EXAMPLE)
+    assert render_json.render(first) == render_json.render(second)
+    assert render_markdown.render(first) == render_markdown.render(second)
+    assert "generated_at" not in json.loads(render_json.render(first))
+
+
+def test_timestamp_only_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from archaudit.cli import _timestamp
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert _timestamp(False) is None
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert _timestamp(False) == "2023-11-14T22:13:20+00:00"
+
+
+def test_secrets_never_appear_in_any_output(tmp_path: Path) -> None:
+    repo = write_tree(tmp_path, {
+        "app/settings.py": f'SECRET_KEY = "{FAKE_SECRET}"\nDEBUG = True\n',
+        "app/main.py": f'API_TOKEN = "{FAKE_SECRET}"\nprint(API_TOKEN)\n',
+        ".env": f"DATABASE_URL=postgresql://app:{FAKE_SECRET}@db/app\nSECRET_KEY={FAKE_SECRET}\n",
+        "README.md": "# x\n",
+    })
+    report = report_of(repo)
+    assert FAKE_SECRET not in render_json.render(report)
+    assert FAKE_SECRET not in render_markdown.render(report)
+
+
+def test_scores_show_their_formula() -> None:
+    report = report_of(EXAMPLE)
+    for s in report.scores:
+        assert 0 <= s.score <= 10
+        assert s.formula.endswith(f"= {s.score:g}") or s.formula.startswith("10 (no finding")
