@@ -16,6 +16,7 @@ from typing import Any
 from archaudit import __version__
 from archaudit.analyze import EXTRACTORS, analyze_batch
 from archaudit.cache import FactCache, content_key
+from archaudit.config import load_config
 from archaudit.findings import Skipped
 from archaudit.repo import Repo
 from archaudit.scan.walk import RepoFile, walk
@@ -111,7 +112,8 @@ def build_repo(root: Path, options: Options = Options(), progress: Progress | No
 
 
 def _build_repo(root: Path, options: Options, progress: Progress | None) -> Repo:
-    walked = walk(root)
+    config = load_config(root)
+    walked = walk(root, config.exclude)
     if progress:
         progress("walking", len(walked.files), len(walked.files))
     results, counts = analyse_files(root, walked.files, options, progress)
@@ -119,6 +121,7 @@ def _build_repo(root: Path, options: Options, progress: Progress | None) -> Repo
     skipped += [Skipped(p, r["skip"]) for p, r in sorted(results.items()) if "skip" in r]
     repo = Repo(root, walked.files, results, skipped)
     repo.stats.update(counts)
+    repo.config = config
     return repo
 
 

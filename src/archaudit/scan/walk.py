@@ -68,12 +68,15 @@ def _ignored(specs: list[tuple[str, pathspec.PathSpec]], rel: str, is_dir: bool)
     return False
 
 
-def walk(root: Path) -> WalkResult:
-    """List the repository's files, sorted by path, with what was skipped and why."""
+def walk(root: Path, exclude: tuple[str, ...] = ()) -> WalkResult:
+    """List the repository's files, sorted by path, with what was skipped and why.
+
+    `exclude` holds extra gitignore-style patterns (the repository's archaudit configuration)."""
     root_real = os.path.realpath(root)
     files: list[RepoFile] = []
     skipped: list[Skipped] = []
-    stack: list[tuple[str, str, list[tuple[str, pathspec.PathSpec]]]] = [(root_real, "", [])]
+    base_specs = [("", pathspec.GitIgnoreSpec.from_lines(exclude))] if exclude else []
+    stack: list[tuple[str, str, list[tuple[str, pathspec.PathSpec]]]] = [(root_real, "", base_specs)]
     while stack:
         directory, rel_dir, specs = stack.pop()
         found = _load_gitignore(directory, rel_dir)
