@@ -86,11 +86,15 @@ def section(repo: Repo) -> Section:
         top = f.path.split("/", 1)[0] if "/" in f.path else "."
         per_dir[top][f.language] += 1
     app_by_top = {a.folder.split("/", 1)[0]: a for a in apps if a.folder}
+    root_app = next((a for a in apps if not a.folder), None)
     rows = []
     for top in sorted(per_dir):
         langs = ", ".join(f"{lang} {n}" for lang, n in per_dir[top].most_common(3) if lang != "other")
         app = app_by_top.get(top)
-        role = app.kind if app else _NAMED_ROLES.get(top.lower(), "root files" if top == "." else "not determined")
+        role = app.kind if app else _NAMED_ROLES.get(top.lower(), "root files" if top == "." else "")
+        if not role and root_app and any(lang in per_dir[top] for lang in ("python", "typescript", "javascript")):
+            role = f"source code of the root app ({root_app.kind})"
+        role = role or "not determined"
         row = {"folder": top if top == "." else top + "/", "role": role, "files": sum(per_dir[top].values()),
                "languages": langs or "-"}
         if app:

@@ -1,0 +1,45 @@
+"""Repository structure: folder roles and monorepo apps, from manifests, with evidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archaudit.detect.structure import find_apps, section
+from tests.conftest import repo_of, write_tree
+
+
+def test_monorepo_apps_are_named_from_their_manifests(tmp_path: Path) -> None:
+    repo = repo_of(write_tree(tmp_path, {
+        "api/pyproject.toml": '[project]\nname = "api"\ndependencies = ["flask>=2"]\n',
+        "api/src/pcapi/__init__.py": "",
+        "pro/package.json": '{"dependencies": {"react": "^18.2.0", "vite": "^5"}}',
+        "service/package.json": '{"dependencies": {"@nestjs/core": "^10"}}',
+        "nginx/nginx.conf": "server {}\n",
+        "infra/main.tf": "",
+        "scripts/deploy.sh": "echo\n",
+    }))
+    assert [(a.folder, a.kind, a.manifest) for a in find_apps(repo)] == [
+        ("api", "Python backend (Flask)", "api/pyproject.toml"),
+        ("pro", "front end (React)", "pro/package.json"),
+        ("service", "Node.js backend (NestJS)", "service/package.json"),
+    ]
+    s = section(repo)
+    roles = {r["folder"]: r["role"] for r in s.tables[0].rows}
+    assert roles == {"api/": "Python backend (Flask)", "infra/": "infrastructure", "nginx/": "reverse-proxy configuration",
+                     "pro/": "front end (React)", "scripts/": "scripts", "service/": "Node.js backend (NestJS)"}
+    assert s.headline == "monorepo of 3 apps"
+    assert s.facts[0].text.startswith("Monorepo with 3 apps: api: Python backend (Flask); pro: front end (React)")
+
+
+def test_single_app_folders_are_its_source(tmp_path: Path) -> None:
+    repo = repo_of(write_tree(tmp_path, {
+        "requirements.txt": "fastapi==0.110\n", "app/main.py": "x = 1\n", "misc/notes.bin": "",
+    }))
+    roles = {r["folder"]: r["role"] for r in section(repo).tables[0].rows}
+    assert roles == {".": "root files", "app/": "source code of the root app (Python backend (FastAPI))",
+                     "misc/": "not determined"}
+
+
+def test_no_manifest_is_said_not_determined(tmp_path: Path) -> None:
+    s = section(repo_of(write_tree(tmp_path, {"x.py": "x = 1\n"})))
+    assert s.undetermined == ("no manifest (pyproject.toml, requirements.txt, package.json) was found",)
