@@ -71,3 +71,12 @@ def test_scores_show_their_formula() -> None:
     for s in report.scores:
         assert 0 <= s.score <= 10
         assert s.formula.endswith(f"= {s.score:g}") or s.formula.startswith("10 (no finding")
+
+
+def test_fingerprints_survive_moved_lines() -> None:
+    from archaudit.findings import fingerprint
+
+    a = fingerprint("CFG003", "app/settings.py", "CORS_ORIGINS configures CORS at app/main.py:13 (line 13)")
+    b = fingerprint("CFG003", "app/settings.py", "CORS_ORIGINS configures CORS at app/main.py:42 (line 42)")
+    assert a == b
+    assert a != fingerprint("CFG003", "app/other.py", "CORS_ORIGINS configures CORS at app/main.py:13")

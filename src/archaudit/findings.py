@@ -7,6 +7,7 @@ Tool problems (a file that could not be read) are `Skipped` records, never findi
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -104,8 +105,12 @@ class Undetermined:
     why: str
 
 
+_LINE_REFS = re.compile(r"(?<=\w):\d+\b|\blines? \d+(-\d+)?\b", re.IGNORECASE)
+
+
 def fingerprint(rule: str, path: str, detail: str) -> str:
-    """A fingerprint that survives unrelated edits: rule + path + normalised detail, no line number."""
-    norm = " ".join(detail.split()).lower()
+    """A fingerprint that survives unrelated edits: rule + path + normalised detail, with any
+    `file:line` / `line N` reference in the detail removed (lines move, the problem stays)."""
+    norm = " ".join(_LINE_REFS.sub("", detail).split()).lower()
     return hashlib.sha256(f"{rule}\0{path}\0{norm}".encode()).hexdigest()[:16]
 
