@@ -16,6 +16,21 @@ from pathlib import Path
 from archaudit import __version__
 
 
+def extractor_fingerprint() -> str:
+    """A hash of the code that produces per-file facts: a cache written by other extractor code
+    (an older release, or a development tree) is never read back."""
+    package = Path(__file__).parent
+    digest = hashlib.blake2b(__version__.encode(), digest_size=8)
+    sources = [package / "analyze.py", *sorted((package / "languages").rglob("*.py")),
+               *sorted((package / "scan").rglob("*.py"))]
+    for source in sources:
+        try:
+            digest.update(source.read_bytes())
+        except OSError:
+            continue
+    return digest.hexdigest()
+
+
 def cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "archaudit"
@@ -30,8 +45,8 @@ class FactCache:
 
     def __init__(self, root: Path, directory: Path | None = None, enabled: bool = True) -> None:
         self.enabled = enabled
-        root_id = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
-        self.path = (directory or cache_dir()) / f"facts-{__version__}-{root_id}.marshal"
+        self.root_id = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
+        self.path = (directory or cache_dir()) / f"facts-{extractor_fingerprint()}-{self.root_id}.marshal"
         self.entries: dict[str, bytes] = {}
         self.used: dict[str, bytes] = {}
         if enabled:
@@ -65,5 +80,8 @@ class FactCache:
             with os.fdopen(fd, "wb") as fh:
                 marshal.dump(self.used, fh)
             os.replace(tmp, self.path)
+            for stale in self.path.parent.glob(f"facts-*-{self.root_id}.marshal"):
+                if stale != self.path:
+                    stale.unlink(missing_ok=True)  # written by other extractor code: never readable again
         except OSError:
             return
