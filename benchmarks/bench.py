@@ -128,7 +128,8 @@ def _run(repo: Path, cache: Path, jobs: int, cold: bool) -> dict[str, float]:
         f"r = audit(Path({str(repo)!r}), Options(use_cache=True, cache_dir=Path({str(cache)!r}), jobs={jobs}))\n"
         "render_json.render(r)\n"
         "dt = time.perf_counter() - t\n"
-        "peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+        "peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,\n"
+        "           resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
         "print(json.dumps({'seconds': dt, 'peak_mb': peak / 1024,"
         " 'findings': len(r.findings), 'parsed': r.stats.get('parsed', 0)}))\n"
     )

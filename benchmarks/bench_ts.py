@@ -15,7 +15,7 @@ from pathlib import Path
 
 from archaudit.analyze import analyze
 
-HEAD = '''import {{ Controller, Get, Post, Body, Param, UseGuards }} from '@nestjs/common'
+HEAD = """import {{ Controller, Get, Post, Body, Param, UseGuards }} from '@nestjs/common'
 import {{ InjectRepository }} from '@nestjs/typeorm'
 import {{ Repository }} from 'typeorm'
 import {{ {Cls}Service }} from '../application/{name}.service'
@@ -25,8 +25,8 @@ import type {{ {Cls}Dto }} from './{name}.dto'
 @UseGuards(JwtAuthGuard)
 export class {Cls}Controller {{
   constructor(private readonly service: {Cls}Service, @InjectRepository(Item) private repo: Repository<Item>) {{}}
-'''
-METHOD = '''
+"""
+METHOD = """
   @Get(':id/items{j}')
   async get{j}(@Param('id') id: string, @Body() body: {Cls}Dto): Promise<{Cls}Dto> {{
     const found = await this.service.find(id, {{ page: {j}, size: 20 }})
@@ -38,7 +38,7 @@ METHOD = '''
     }}
     return found.map((x) => ({{ ...x, index: {j} }}))
   }}
-'''
+"""
 
 
 def generate(root: Path, files: int, methods: int = 8) -> int:
@@ -46,8 +46,11 @@ def generate(root: Path, files: int, methods: int = 8) -> int:
     lines = 0
     for i in range(files):
         name = f"thing{i}"
-        text = HEAD.format(Cls=f"Thing{i}", name=name) + "".join(
-            METHOD.format(Cls=f"Thing{i}", j=j) for j in range(methods)) + "}\n"
+        text = (
+            HEAD.format(Cls=f"Thing{i}", name=name)
+            + "".join(METHOD.format(Cls=f"Thing{i}", j=j) for j in range(methods))
+            + "}\n"
+        )
         path = root / f"src/domain{i % 20}/{name}.controller.ts"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
@@ -68,8 +71,10 @@ def main() -> None:
     for p in paths:
         skipped += "skip" in analyze(str(p.relative_to(root)), "typescript", p.read_bytes())
     elapsed = time.perf_counter() - start
-    print(f"{len(paths)} files, {lines} lines in {elapsed:.2f}s (one process): "
-          f"{len(paths) / elapsed:.0f} files/s, {lines / elapsed:.0f} lines/s, {skipped} skipped")
+    print(
+        f"{len(paths)} files, {lines} lines in {elapsed:.2f}s (one process): "
+        f"{len(paths) / elapsed:.0f} files/s, {lines / elapsed:.0f} lines/s, {skipped} skipped"
+    )
     if args.keep is None:
         shutil.rmtree(root)
 

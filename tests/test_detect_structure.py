@@ -25,8 +25,9 @@ def test_monorepo_apps_are_named_from_their_manifests(tmp_path: Path) -> None:
     ]
     s = section(repo)
     roles = {r["folder"]: r["role"] for r in s.tables[0].rows}
-    assert roles == {"api/": "Python backend (Flask)", "infra/": "infrastructure", "nginx/": "reverse-proxy configuration",
-                     "pro/": "front end (React)", "scripts/": "scripts", "service/": "Node.js backend (NestJS)"}
+    assert roles == {"api/": "Python backend (Flask)", "infra/": "infrastructure",
+                     "nginx/": "reverse-proxy configuration", "pro/": "front end (React)", "scripts/": "scripts",
+                     "service/": "Node.js backend (NestJS)"}
     assert s.headline == "monorepo of 3 apps"
     assert s.facts[0].text.startswith("Monorepo with 3 apps: api: Python backend (Flask); pro: front end (React)")
 

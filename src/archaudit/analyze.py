@@ -16,8 +16,9 @@ from archaudit.languages.python.extract import extract as extract_python
 MAX_SOURCE_BYTES = 2_000_000
 FileResult = dict[str, Any]
 
-# language -> extractor(source) -> facts; other languages register themselves here.
-EXTRACTORS: dict[str, Callable[[str], Any]] = {"python": extract_python}
+# language -> extractor(source) -> facts; other languages register themselves here. An extractor with
+# a true `wants_path` attribute is called as extractor(source, path) (e.g. .ts vs .tsx grammars).
+EXTRACTORS: dict[str, Callable[..., Any]] = {"python": extract_python}
 # Text scanners run on every decodable text file: (name, scan(path, text) -> list of plain records).
 TEXT_SCANNERS: list[tuple[str, Callable[[str, str], list[Any]]]] = []
 
@@ -57,7 +58,8 @@ def analyze(path: str, language: str, data: bytes) -> FileResult:
     extractor = EXTRACTORS.get(language)
     if extractor is not None:
         try:
-            result["facts"] = extractor(text)
+            wants_path = getattr(extractor, "wants_path", False)
+            result["facts"] = extractor(text, path) if wants_path else extractor(text)
         except SyntaxError as exc:
             return {"skip": f"not valid {language}: {exc.msg} (line {exc.lineno})"}
         except (ValueError, RecursionError, MemoryError) as exc:

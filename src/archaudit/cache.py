@@ -36,8 +36,11 @@ def cache_dir() -> Path:
     return Path(base) / "archaudit"
 
 
-def content_key(data: bytes, language: str) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest() + language[:2]
+def content_key(data: bytes, path: str) -> str:
+    """Content hash plus the file's extension: the same bytes parse differently as .ts and .tsx."""
+    name = path.rsplit("/", 1)[-1]
+    suffix = name[name.rfind("."):] if "." in name[1:] else name
+    return hashlib.blake2b(data, digest_size=16).hexdigest() + suffix[:12]
 
 
 class FactCache:

@@ -10,10 +10,12 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from archaudit import __version__
+from archaudit.config import ConfigError
 from archaudit.run import Options, audit
 
 FORMATS = {"md": "report.md", "json": "report.json"}
@@ -109,8 +111,11 @@ def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cac
     targets = _targets(output, formats, force)
     previous = _load_previous(compare) if compare else None
     options = Options(use_cache=not no_cache, jobs=jobs, timestamp=_timestamp(timestamp))
-    with _progress(quiet) as progress:
-        report = audit(path, options, progress)
+    try:
+        with _progress(quiet) as progress:
+            report = audit(path, options, progress)
+    except ConfigError as exc:
+        raise UsageFailure(f"invalid archaudit configuration: {exc}") from exc
     if previous is not None and compare is not None:
         report.comparison = compare_with(report.findings, previous, str(compare))
     renderers = {"md": render_markdown.render, "json": render_json.render}
@@ -120,7 +125,7 @@ def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cac
             click.echo(text, nl=False)
         else:
             _write(target, text)
-    if not quiet and output is not None:
+    if not quiet and output is not None and sys.stderr.isatty():
         click.echo(f"archaudit: {len(report.findings)} findings; wrote "
                    + ", ".join(str(t) for t in targets.values()), err=True)
     if fail_on and any(f.severity.rank <= _rank(fail_on) for f in report.findings):
@@ -148,8 +153,8 @@ class _progress:
 
     def __init__(self, quiet: bool) -> None:
         self.enabled = not quiet and sys.stderr.isatty()
-        self.bar = None
-        self.tasks: dict[str, object] = {}
+        self.bar: Any = None
+        self.tasks: dict[str, Any] = {}
 
     def __enter__(self):  # type: ignore[no-untyped-def]
         if not self.enabled:
@@ -164,7 +169,7 @@ class _progress:
             assert self.bar is not None
             if stage not in self.tasks:
                 self.tasks[stage] = self.bar.add_task(stage, total=total)
-            self.bar.update(self.tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
+            self.bar.update(self.tasks[stage], completed=done, total=total)
 
         return update
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How urgently a finding should be handled; ordered from worst to mildest."""
 
     CRITICAL = "critical"
@@ -26,7 +26,7 @@ class Severity(str, Enum):
         return list(Severity).index(self)
 
 
-class Axis(str, Enum):
+class Axis(StrEnum):
     """The scoring axes of an audit; each finding moves exactly one."""
 
     MODULARITY = "modularity"

@@ -24,10 +24,16 @@ TOKEN_PATTERNS = [
     ("OpenAI-style API key", re.compile(r"\bsk-[A-Za-z0-9_-]{20,}\b")),
     ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
     ("JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}")),
+    ("GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}")),
+    ("SendGrid API key", re.compile(r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b")),
+    ("Slack webhook URL", re.compile(r"https://hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+")),
+    ("PyPI upload token", re.compile(r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}")),
 ]
 # name (=|:) value, with the value quoted or bare up to a delimiter
 _PAIR = re.compile(
-    r"""(?P<name>[A-Za-z_][\w.-]*)(?P<sep>["']?\s*(?::\s*[\w\[\]., |]+?\s*)?(?:=|:)\s*)(?P<q>["']?)(?P<value>[^\s"',}#)]+)(?P=q)"""
+    r"""(?P<name>[A-Za-z_][\w.-]*)"""
+    r"""(?P<sep>["']?\s*(?::\s*[\w\[\]., |]+?\s*)?(?:=|:)\s*)"""  # an optional `: annotation` before `=`
+    r"""(?P<q>["']?)(?P<value>[^\s"',}#)]+)(?P=q)"""
 )
 _URL_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://[^:/@\s]+:)(?P<pw>[^@\s/]+)(?P<at>@)", re.IGNORECASE)
 

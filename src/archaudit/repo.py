@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import yaml
 
 from archaudit.analyze import decode
+from archaudit.config import Config
 from archaudit.findings import Skipped
 from archaudit.languages.python.facts import ModuleFacts
 from archaudit.scan.walk import RepoFile
@@ -49,6 +50,7 @@ class Repo:
         self._text: dict[str, str | None] = {}
         self._problems: list[Skipped] = []
         self.stats: dict[str, int] = {}
+        self.config = Config()
 
     @property
     def name(self) -> str:
@@ -89,8 +91,12 @@ class Repo:
         return text
 
     def lines(self, path: str) -> list[str]:
-        text = self.text(path)
-        return text.splitlines() if text is not None else []
+        """The file's lines (memoised: evidence snippets ask for many lines of the same file)."""
+        key = ("lines", path)
+        if key not in self._memo:
+            text = self.text(path)
+            self._memo[key] = text.splitlines() if text is not None else []
+        return self._memo[key]  # type: ignore[no-any-return]
 
     def line(self, path: str, lineno: int) -> str:
         lines = self.lines(path)

@@ -60,7 +60,7 @@ def analyse_files(root: Path, files: list[RepoFile], options: Options,
         except OSError as exc:
             results[f.path] = {"skip": f"unreadable ({exc.strerror})"}
             continue
-        key = content_key(data, f.language)
+        key = content_key(data, f.path)
         blob = cache.get(key)
         if blob is not None:
             results[f.path] = marshal.loads(blob)
@@ -68,11 +68,9 @@ def analyse_files(root: Path, files: list[RepoFile], options: Options,
             keys[f.path] = key
             misses.append((f.path, str(root / f.path), f.language))
     total = len(misses)
-    done = 0
-    for rel, blob in _parse_all(misses, options.jobs):
+    for done, (rel, blob) in enumerate(_parse_all(misses, options.jobs), start=1):
         results[rel] = marshal.loads(blob)
         cache.put(keys[rel], blob)
-        done += 1
         if progress and (done % 50 == 0 or done == total):
             progress("parsing", done, total)
     cache.save()

@@ -10,8 +10,26 @@ from collections.abc import Callable
 
 from archaudit.repo import Repo
 from archaudit.report.model import Fact
+from archaudit.rules.config_security.secret_default import guarded_secrets
+from archaudit.rules.observability._strengths import observability_strengths
+from archaudit.rules.performance.engine_without_pool import pool_strengths
+from archaudit.rules.reproducibility._strengths import dependencies_pinned, lockfile_committed
+from archaudit.rules.security._strengths import rate_limiting, refresh_tokens, strong_password_hashing
+from archaudit.rules.testing._strengths import coverage_threshold, error_contract, suite_strength
 
-CHECKS: list[Callable[[Repo], list[Fact]]] = []
+CHECKS: list[Callable[[Repo], list[Fact]]] = [
+    guarded_secrets,
+    lockfile_committed,
+    dependencies_pinned,
+    strong_password_hashing,
+    refresh_tokens,
+    rate_limiting,
+    observability_strengths,
+    pool_strengths,
+    suite_strength,
+    coverage_threshold,
+    error_contract,
+]
 
 
 def find_strengths(repo: Repo) -> list[Fact]:

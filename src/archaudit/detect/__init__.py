@@ -5,10 +5,36 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from archaudit.detect import structure
+from archaudit.detect import (
+    api,
+    architecture,
+    background,
+    cicd,
+    config,
+    data,
+    deploy,
+    integrations,
+    stack,
+    structure,
+    ts_backend,
+    ts_frontend,
+)
+from archaudit.detect import tests as tests_section
 from archaudit.repo import Repo
 from archaudit.report.model import Section
 
 SECTIONS: list[Callable[[Repo], Section]] = [
     structure.section,
+    stack.section,
+    tests_section.section,
+    api.section,
+    architecture.section,
+    integrations.section,
+    config.section,
+    cicd.section,
+    deploy.section,
+    data.section,
+    background.section,
+    ts_backend.section,
+    ts_frontend.section,
 ]

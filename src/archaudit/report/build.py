@@ -26,7 +26,8 @@ def _sections(repo: Repo) -> tuple[list[Section], list[Undetermined]]:
 
 def build_report(repo: Repo, version: str, timestamp: str | None = None) -> Report:
     sections, failures = _sections(repo)
-    findings, rule_failures = run_rules(repo, ALL_RULES)
+    rules = [r for r in ALL_RULES if r.id not in repo.config.disable]
+    findings, rule_failures = run_rules(repo, rules)
     undetermined = failures + rule_failures
     for s in sections:
         undetermined += [Undetermined(s.title, text) for text in s.undetermined]
@@ -37,6 +38,7 @@ def build_report(repo: Repo, version: str, timestamp: str | None = None) -> Repo
         "python_files": len(repo.python),
         "python_lines": sum(m["lines"] for m in repo.python.values()),
         "findings": len(findings),
+        "suppressed": repo.stats.get("suppressed", 0),
         "by_severity": {k: severities[k] for k in sorted(severities)},
         "average_score": round(sum(s.score for s in scores) / len(scores), 1) if scores else None,
         "headlines": [f"{s.title}: {s.headline}" for s in sections if s.headline],

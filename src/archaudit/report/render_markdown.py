@@ -63,7 +63,8 @@ def _environment() -> jinja2.Environment:
                              autoescape=False, keep_trailing_newline=True, trim_blocks=False,
                              undefined=jinja2.StrictUndefined)
     env.globals.update(cell=cell, code=code, refs=refs, row_cells=row_cells, has_evidence=has_evidence,
-                       priority=lambda f: PRIORITIES[f.severity], evidence_of=lambda fs: [f.evidence[0] for f in fs][:5])
+                       priority=lambda f: PRIORITIES[f.severity],
+                       evidence_of=lambda fs: [f.evidence[0] for f in fs][:5])
     return env
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from archaudit.findings import Evidence, Finding, Hit, Undetermined, fingerprint
 from archaudit.redact import redact_text
 from archaudit.repo import Repo
@@ -21,6 +23,20 @@ def _finding(rule: Rule, hit: Hit, repo: Repo) -> Finding:
     )
 
 
+_SUPPRESS = re.compile(r"archaudit:\s*ignore(?:\[(?P<ids>[A-Z0-9, ]+)\])?", re.IGNORECASE)
+
+
+def suppressed(repo: Repo, rule_id: str, path: str, line: int) -> bool:
+    """An inline `# archaudit: ignore[RULE]` (or bare `ignore`) on the line or the line above."""
+    if not line:
+        return False
+    for lineno in (line, line - 1):
+        m = _SUPPRESS.search(repo.line(path, lineno))
+        if m and (not m.group("ids") or rule_id in {i.strip().upper() for i in m.group("ids").split(",")}):
+            return True
+    return False
+
+
 def run_rules(repo: Repo, rules: list[Rule]) -> tuple[list[Finding], list[Undetermined]]:
     """All findings, sorted worst-first; a rule that fails is reported, never fatal."""
     findings: dict[str, Finding] = {}
@@ -32,6 +48,9 @@ def run_rules(repo: Repo, rules: list[Rule]) -> tuple[list[Finding], list[Undete
             failures.append(Undetermined(f"rule {rule.id}", f"the check failed ({type(exc).__name__}: {exc})"))
             continue
         for hit in hits:
+            if suppressed(repo, rule.id, hit.path, hit.line):
+                repo.stats["suppressed"] = repo.stats.get("suppressed", 0) + 1
+                continue
             f = _finding(rule, hit, repo)
             findings.setdefault(f.fingerprint + str(hit.line), f)
     return sorted(findings.values(), key=lambda f: f.sort_key), failures

@@ -75,7 +75,8 @@ def walk(root: Path, exclude: tuple[str, ...] = ()) -> WalkResult:
     root_real = os.path.realpath(root)
     files: list[RepoFile] = []
     skipped: list[Skipped] = []
-    base_specs = [("", pathspec.GitIgnoreSpec.from_lines(exclude))] if exclude else []
+    base_specs: list[tuple[str, pathspec.PathSpec]] = (
+        [("", pathspec.GitIgnoreSpec.from_lines(exclude))] if exclude else [])
     stack: list[tuple[str, str, list[tuple[str, pathspec.PathSpec]]]] = [(root_real, "", base_specs)]
     while stack:
         directory, rel_dir, specs = stack.pop()

@@ -7,6 +7,7 @@ a dispatch table by node type, so adding a fact costs one branch, not one more t
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
 from archaudit.languages.python.facts import (
@@ -16,22 +17,32 @@ from archaudit.languages.python.facts import (
     Value,
 )
 
-_BRANCH_NODES = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.With, ast.AsyncWith, ast.IfExp,
-                 ast.BoolOp, ast.Match, ast.comprehension, ast.ExceptHandler)
+_BRANCHES = frozenset({ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.With, ast.AsyncWith, ast.IfExp,
+                       ast.BoolOp, ast.Match, ast.comprehension, ast.ExceptHandler})
+_STATEMENTS = frozenset(c for c in vars(ast).values() if isinstance(c, type) and issubclass(c, ast.stmt))
+_LEAF_FIELDS = frozenset({"ctx", "type_comment", "id", "attr", "arg", "asname", "module", "level", "kind",
+                          "conversion", "is_async", "type_ignores"})
+_FIELDS: dict[type, tuple[str, ...]] = {}
 _MAX_ARGS = 6
 _MAX_LITERAL = 400
 
 
 def dotted(node: ast.AST | None) -> str:
     """`a.b.c` for Name/Attribute chains, `f()` suffix through calls, "" when not a simple chain."""
+    cls = node.__class__
+    if cls is ast.Name:  # fast paths: most names are `x` or `x.y`
+        return node.id  # type: ignore[union-attr]
+    if cls is ast.Attribute and node.value.__class__ is ast.Name:  # type: ignore[union-attr]
+        return node.value.id + "." + node.attr  # type: ignore[union-attr]
     parts: list[str] = []
     while node is not None:
-        if isinstance(node, ast.Name):
-            parts.append(node.id)
+        cls = node.__class__
+        if cls is ast.Name:
+            parts.append(node.id)  # type: ignore[attr-defined]
             break
-        if isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
+        if cls is ast.Attribute:
+            parts.append(node.attr)  # type: ignore[attr-defined]
+            node = node.value  # type: ignore[attr-defined]
         elif isinstance(node, ast.Call):
             inner = dotted(node.func)
             if not inner:
@@ -52,6 +63,11 @@ def value_of(node: ast.AST | None, depth: int = 0) -> Value:
     """A literal as itself; anything else as {"$": text} (see facts.Value)."""
     if node is None:
         return None
+    cls = node.__class__
+    if cls is ast.Name:
+        return {"$": node.id}  # type: ignore[attr-defined]
+    if cls is ast.Constant and node.value.__class__ in (int, bool, float):  # type: ignore[attr-defined]
+        return node.value  # type: ignore[attr-defined]
     if isinstance(node, ast.Constant):
         v = node.value
         if isinstance(v, str) and len(v) > _MAX_LITERAL:
@@ -67,27 +83,36 @@ def value_of(node: ast.AST | None, depth: int = 0) -> Value:
         return [value_of(e, depth + 1) for e in node.elts[:50]]
     if depth < 3 and isinstance(node, ast.Dict):
         out: dict[str, Value] = {}
-        for k, v in zip(node.keys[:50], node.values[:50], strict=False):
-            if isinstance(k, ast.Constant) and isinstance(k.value, str) and k.value != "$":
-                out[k.value] = value_of(v, depth + 1)
+        for key, item in zip(node.keys[:50], node.values[:50], strict=False):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value != "$":
+                out[key.value] = value_of(item, depth + 1)
         return out
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
         v = node.operand.value
         if isinstance(v, int | float):
             return -v
     if isinstance(node, ast.JoinedStr):
-        text = "".join(p.value if isinstance(p, ast.Constant) else "{}" for p in node.values)
+        text = "".join(str(p.value) if isinstance(p, ast.Constant) else "{}" for p in node.values)
         return {"$": "f'" + str(text)[:_MAX_LITERAL] + "'"}
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.left, ast.BinOp):
+        left: ast.expr = node.left  # "a" + x + "b": the leftmost string tells what is being built
+        while isinstance(left, ast.BinOp) and isinstance(left.op, ast.Add):
+            left = left.left
+        if isinstance(left, ast.Constant) and isinstance(left.value, str):
+            return {"$": "+'" + left.value[:_MAX_LITERAL] + "'"}
     if isinstance(node, ast.BinOp) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
         return {"$": "%'" + node.left.value[:_MAX_LITERAL] + "'" if isinstance(node.op, ast.Mod)
                 else "+'" + node.left.value[:_MAX_LITERAL] + "'"}
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format" \
+            and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str):
+        return {"$": ".format'" + node.func.value.value[:_MAX_LITERAL] + "'"}  # "...{}".format(x)
     if isinstance(node, ast.Call):
         name = dotted(node.func)
         if name in ("os.getenv", "os.environ.get", "getenv", "env", "config") and node.args:
             first = node.args[0]
-            key = first.value if isinstance(first, ast.Constant) else "?"
+            env_key = first.value if isinstance(first, ast.Constant) else "?"
             default = value_of(node.args[1], depth + 1) if len(node.args) > 1 else None
-            return {"$": f"{name}({key!r}, default={default!r})"}
+            return {"$": f"{name}({env_key!r}, default={default!r})"}
         inner = dotted(node.args[0]) if node.args else ""
         return {"$": f"{name or 'call'}({inner})"}
     name = dotted(node)
@@ -115,10 +140,18 @@ def _body_kind(body: list[ast.stmt]) -> str:
     if isinstance(only, ast.Return):
         v = only.value
         if v is None or (isinstance(v, ast.Constant) and v.value in (None, 0, False, "")) or (
-            isinstance(v, ast.List | ast.Dict | ast.Tuple | ast.Set) and not getattr(v, "elts", getattr(v, "keys", None))
+            isinstance(v, ast.List | ast.Dict | ast.Tuple | ast.Set)
+            and not getattr(v, "elts", getattr(v, "keys", None))
         ):
             return "empty-return"
     return "code"
+
+
+def _annotation(node: ast.expr) -> str:
+    """Dotted name of a parameter annotation; full source when subscripted (`Annotated[User, Depends(x)]`),
+    where the dotted form would drop the part that matters."""
+    name = dotted(node)
+    return name if name and "[]" not in name else ast.unparse(node)[:200]
 
 
 def _decorator(node: ast.expr) -> Decorator:
@@ -129,8 +162,12 @@ def _decorator(node: ast.expr) -> Decorator:
             "call": True,
             "args": [value_of(a) for a in node.args[:_MAX_ARGS]],
             "kwargs": {k.arg: value_of(k.value) for k in node.keywords if k.arg},
+            # exact source only where value_of loses detail (response_model=list[X], resp=Response(...))
+            "text": ast.unparse(node)[:_MAX_LITERAL]
+            if any(isinstance(k.value, ast.Subscript | ast.Call) for k in node.keywords) else "",
         }
-    return {"name": dotted(node), "line": node.lineno, "call": False, "args": [], "kwargs": {}}
+    name = dotted(node)
+    return {"name": name, "line": node.lineno, "call": False, "args": [], "kwargs": {}, "text": name}
 
 
 class _Extractor:
@@ -140,8 +177,15 @@ class _Extractor:
         self.facts: ModuleFacts = {
             "lines": 0, "docstring": False, "imports": [], "classes": [], "functions": [], "calls": [],
             "assigns": [], "raises": [], "withs": [], "mutations": [], "handlers": [], "names": [],
+            "globals": [],
+            "slices": [],
+            "main_block": [],
+            "type_aliases": [],
+            "returns": [],
         }
         self.names: set[str] = set()
+        self.materialised: dict[tuple[str, str], str] = {}  # (function, local) -> ".all()" / "list()"
+        self.counts: list[list[int]] = [[0, 0]]  # [statements, branches] per enclosing function
         self.func: list[str] = []  # qualname stack of enclosing functions
         self.cls: list[str] = []  # enclosing class names
         self.locks = 0  # depth of enclosing lock contexts
@@ -151,24 +195,42 @@ class _Extractor:
             ast.FunctionDef: self.function, ast.AsyncFunctionDef: self.function, ast.Call: self.call,
             ast.Assign: self.assign, ast.AnnAssign: self.assign, ast.AugAssign: self.assign,
             ast.Raise: self.raise_, ast.With: self.with_, ast.AsyncWith: self.with_,
-            ast.ExceptHandler: self.handler, ast.If: self.if_,
+            ast.ExceptHandler: self.handler, ast.If: self.if_, ast.Global: self.global_,
+            ast.Return: self.return_, ast.Subscript: self.subscript,
         }
 
     # -- traversal -------------------------------------------------------------------------------
     def visit(self, node: ast.AST) -> None:
-        handler = self.dispatch.get(type(node))
+        cls = node.__class__
+        if cls in _STATEMENTS:
+            self.counts[-1][0] += 1
+        if cls in _BRANCHES:
+            self.counts[-1][1] += 1
+        handler = self.dispatch.get(cls)
         if handler is not None:
             handler(node)
-            return
-        if isinstance(node, ast.Name):
-            self.names.add(node.id)
-        elif isinstance(node, ast.Attribute):
-            self.names.add(node.attr)
-        self.children(node)
+        elif cls is ast.Name:
+            self.names.add(node.id)  # type: ignore[attr-defined]
+        elif cls is ast.Attribute:
+            self.names.add(node.attr)  # type: ignore[attr-defined]
+            self.visit(node.value)  # type: ignore[attr-defined]
+        else:
+            self.children(node)
 
     def children(self, node: ast.AST) -> None:
-        for child in ast.iter_child_nodes(node):
-            self.visit(child)
+        """Visit child nodes; faster than ast.iter_child_nodes (cached field names, no ctx)."""
+        fields = _FIELDS.get(node.__class__)
+        if fields is None:
+            fields = _FIELDS[node.__class__] = tuple(f for f in node._fields if f not in _LEAF_FIELDS)
+        visit = self.visit
+        for name in fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        visit(item)
+            elif isinstance(value, ast.AST):
+                visit(value)
 
     @property
     def scope(self) -> str:
@@ -192,6 +254,8 @@ class _Extractor:
 
     def if_(self, node: ast.If) -> None:
         guard = dotted(node.test)
+        if not self.func and _is_main_guard(node.test):
+            self.facts["main_block"] = [node.lineno, node.end_lineno or node.lineno]
         if guard.endswith("TYPE_CHECKING"):
             self.type_checking += 1
             for stmt in node.body:
@@ -237,35 +301,36 @@ class _Extractor:
         qualname = prefix + node.name
         args = node.args
         params = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
-        annotations = {a.arg: dotted(a.annotation) or ast.unparse(a.annotation)[:80]
+        annotations = {a.arg: _annotation(a.annotation)
                        for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.annotation}
         if node.returns is not None:
             annotations["return"] = dotted(node.returns) or ast.unparse(node.returns)[:80]
+        for ann in (*(a.annotation for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)), node.returns):
+            self._annotation_names(ann)
         positional = [*args.posonlyargs, *args.args]
         defaults = {a.arg: value_of(d) for a, d in zip(positional[len(positional) - len(args.defaults):],
                                                         args.defaults, strict=False)}
         defaults.update({a.arg: value_of(d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=False)
                          if d is not None})
-        statements = branches = 0
-        for sub in ast.walk(node):
-            if isinstance(sub, ast.stmt):
-                statements += 1
-            if isinstance(sub, _BRANCH_NODES):
-                branches += 1
         fact: FunctionFact = {
             "qualname": qualname, "name": node.name, "cls": cls, "line": node.lineno,
             "end": node.end_lineno or node.lineno, "is_async": isinstance(node, ast.AsyncFunctionDef),
             "decorators": [_decorator(d) for d in node.decorator_list], "params": params,
-            "annotations": annotations, "defaults": defaults, "statements": statements - 1,
-            "branches": branches, "body": _body_kind(node.body),
+            "annotations": annotations, "defaults": defaults, "statements": 0,
+            "branches": 0, "body": _body_kind(node.body),
         }
         self.facts["functions"].append(fact)
         for d in node.decorator_list:
             self.visit(d)
         self.func.append(qualname)
         saved_locks, self.locks = self.locks, 0
+        self.counts.append([0, 0])
         for stmt in node.body:
             self.visit(stmt)
+        statements, branches = self.counts.pop()
+        fact["statements"], fact["branches"] = statements, branches
+        self.counts[-1][0] += statements  # nested bodies count for the enclosing function too
+        self.counts[-1][1] += branches
         self.locks = saved_locks
         self.func.pop()
 
@@ -287,11 +352,20 @@ class _Extractor:
     def assign(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         value = value_of(node.value) if node.value is not None else None
+        if not self.func and isinstance(node.value, ast.Subscript) and isinstance(targets[0], ast.Name) \
+                and dotted(node.value.value).endswith("Annotated"):
+            self.facts["type_aliases"].append({"name": targets[0].id, "line": node.lineno,
+                                               "text": ast.unparse(node.value)[:_MAX_LITERAL]})
+        if self.func and isinstance(targets[0], ast.Name) and _materialises(node.value):
+            self.materialised[(self.scope, targets[0].id)] = _materialises(node.value)
+        web_object = isinstance(node.value, ast.Call) \
+            and dotted(node.value.func).rsplit(".", 1)[-1] in _WEB_OBJECTS
         for t in targets:
             name = dotted(t)
             if not name:
                 continue
-            if not self.func or name.startswith(("self.", "app.", "settings.")) or "[" in name:
+            if not self.func or name.startswith(("self.", "app.", "settings.")) or "[" in name or web_object \
+                    or is_formatted_sql(value):
                 self.facts["assigns"].append({"target": name, "line": node.lineno, "value": value,
                                               "func": self.scope, "cls": self.cls[-1] if self.cls else ""})
             if self.func and _is_shared(name.split("[")[0]) and ("." in name or "[" in name):
@@ -299,6 +373,50 @@ class _Extractor:
                 self.facts["mutations"].append({"target": name.split("[")[0], "line": node.lineno,
                                                 "func": self.scope, "kind": kind, "locked": self.locks > 0})
         self.children(node)
+
+    def return_(self, node: ast.Return) -> None:
+        """Literal dict returns (`return {...}`, `return {...}, 400`) and `return <call>, 400`: keys and status."""
+        value, status = node.value, 0
+        if isinstance(value, ast.Tuple) and value.elts:
+            second = value.elts[1] if len(value.elts) > 1 else None
+            if isinstance(second, ast.Constant) and type(second.value) is int:
+                status = second.value
+            value = value.elts[0]
+        if isinstance(value, ast.Dict) or status:
+            keys = [k.value for k in value.keys[:30] if isinstance(k, ast.Constant) and isinstance(k.value, str)] \
+                if isinstance(value, ast.Dict) else []
+            self.facts["returns"].append({"line": node.lineno, "func": self.scope, "keys": keys, "status": status})
+        self.children(node)
+
+    def subscript(self, node: ast.Subscript) -> None:
+        """`items[skip:skip + limit]` on a list materialised in the same function (in-memory paging)."""
+        sl = node.slice
+        if self.func and isinstance(sl, ast.Slice) and not all(
+                b is None or isinstance(b, ast.Constant | ast.UnaryOp) for b in (sl.lower, sl.upper)):
+            base = node.value
+            source = self.materialised.get((self.scope, base.id), "") if isinstance(base, ast.Name) \
+                else _materialises(base)
+            if source:
+                bounds = sorted({n.id for b in (sl.lower, sl.upper) if b is not None for n in ast.walk(b)
+                                 if isinstance(n, ast.Name)})
+                self.facts["slices"].append({"line": node.lineno, "func": self.scope, "target": dotted(base),
+                                             "source": source, "bounds": bounds})
+        self.children(node)
+
+    def _annotation_names(self, node: ast.expr | None) -> None:
+        """Names used only in a signature's annotations (incl. "quoted" forward references) count as read."""
+        if node is None:
+            return
+        for sub in ast.walk(node):  # an annotation is a tiny subtree, not the module
+            if isinstance(sub, ast.Name):
+                self.names.add(sub.id)
+            elif isinstance(sub, ast.Attribute):
+                self.names.add(sub.attr)
+            elif isinstance(sub, ast.Constant) and isinstance(sub.value, str) and len(sub.value) < 200:
+                self.names.update(_IDENTIFIER.findall(sub.value))
+
+    def global_(self, node: ast.Global) -> None:
+        self.facts["globals"].append({"names": list(node.names), "line": node.lineno, "func": self.scope})
 
     def raise_(self, node: ast.Raise) -> None:
         exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
@@ -329,6 +447,49 @@ class _Extractor:
         self.children(node)
 
 
+_WEB_OBJECTS = frozenset({"FastAPI", "APIRouter", "Flask", "Blueprint", "APIBlueprint", "DefaultRouter",
+                          "SimpleRouter"})  # recorded even when assigned inside a factory function
+_SQL_START = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "CREATE", "DROP", "ALTER", "TRUNCATE", "REPLACE",
+              "MERGE", "GRANT", "EXEC")
+
+
+def is_formatted_sql(value: Value) -> bool:
+    """True for a Value that is an f-string / % / + / .format string starting with an SQL keyword.
+
+    Local variables holding such strings are recorded as assigns so that `cursor.execute(query)`
+    can be traced back to an interpolated query (security rule SEC006)."""
+    if not (isinstance(value, dict) and len(value) == 1 and isinstance(value.get("$"), str)):
+        return False
+    text = value["$"]
+    for prefix in ("f'", "%'", "+'", ".format'"):
+        if text.startswith(prefix):
+            return text[len(prefix):].lstrip(" (\n\t").upper().startswith(_SQL_START)
+    return False
+
+
+def _materialises(node: ast.AST | None) -> str:
+    """".all()" / ".fetchall()" / "list()" when `node` (maybe awaited) loads a whole result into a list."""
+    if isinstance(node, ast.Await):
+        node = node.value
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in ("all", "fetchall"):
+            return f".{func.attr}()"
+        if isinstance(func, ast.Name) and func.id == "list" and node.args:
+            return "list()"
+    return ""
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    """`if __name__ == "__main__":` (either operand order)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = [test.left, test.comparators[0]]
+    return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(
+        isinstance(s, ast.Constant) and s.value == "__main__" for s in sides)
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _MUTATORS = frozenset({"append", "extend", "insert", "pop", "popitem", "remove", "clear", "update",
                        "setdefault", "add", "discard", "__setitem__"})
 
@@ -336,7 +497,7 @@ _MUTATORS = frozenset({"append", "extend", "insert", "pop", "popitem", "remove",
 def _is_shared(owner: str) -> bool:
     """State that outlives one call: attributes of self/cls, or UPPER_CASE module globals."""
     root = owner.split(".", 1)[0]
-    return root in ("self", "cls") and "." in owner or root.isupper()
+    return (root in ("self", "cls") and "." in owner) or root.isupper()
 
 
 def _exposes_exception(node: ast.Return | ast.Call, exc_name: str) -> bool:

@@ -18,6 +18,7 @@ class Decorator(TypedDict):
     call: bool
     args: list[Value]
     kwargs: dict[str, Value]
+    text: str  # source of the decorator when a keyword value is a subscript/call (else ""), e.g. list[User]
 
 
 class Import(TypedDict):
@@ -109,6 +110,33 @@ class HandlerFact(TypedDict):
     leaks: bool  # the handler body puts str(exc)/traceback into a return or response
 
 
+class TypeAliasFact(TypedDict):
+    name: str
+    line: int
+    text: str  # source of the aliased type, e.g. "Annotated[User, Depends(get_current_user)]"
+
+
+class ReturnFact(TypedDict):
+    line: int
+    func: str
+    keys: list[str]  # string keys of a returned dict literal (`return {...}` or `return {...}, 400`); [] for a call
+    status: int  # the int status of `return {...}, 400`, else 0
+
+
+class GlobalFact(TypedDict):
+    names: list[str]  # `global a, b` inside a function: the module globals it rebinds
+    line: int
+    func: str
+
+
+class SliceFact(TypedDict):
+    line: int
+    func: str
+    target: str  # what is sliced ("items", "db.query().all()")
+    source: str  # how it was loaded: ".all()" | ".fetchall()" | "list()"
+    bounds: list[str]  # names used in the slice bounds, e.g. ["limit", "skip"]
+
+
 class ModuleFacts(TypedDict):
     lines: int
     docstring: bool
@@ -122,6 +150,11 @@ class ModuleFacts(TypedDict):
     mutations: list[MutationFact]
     handlers: list[HandlerFact]
     names: list[str]  # every identifier and attribute name read in the module, sorted, unique
+    globals: list[GlobalFact]
+    slices: list[SliceFact]  # variable-bound slices of a list materialised in the same function
+    main_block: list[int]  # [first, last] line of `if __name__ == "__main__":`, [] when absent
+    type_aliases: list[TypeAliasFact]  # module-level `X = Annotated[...]` (FastAPI dependency aliases)
+    returns: list[ReturnFact]  # literal dict returns, and `return <expr>, <int status>`
 
 
 def is_expr(value: Value) -> bool:

@@ -1,6 +1,20 @@
 """Observability: can operators see what the system does?"""
 
 from archaudit.rules.base import Rule
+from archaudit.rules.observability import (
+    metrics_flag_unused,
+    no_error_tracking,
+    no_request_id,
+    no_structured_logging,
+    print_calls,
+    tracing_flag_unused,
+)
 
 RULES: list[Rule] = [
+    no_structured_logging.RULE,
+    print_calls.RULE,
+    no_request_id.RULE,
+    no_error_tracking.RULE,
+    metrics_flag_unused.RULE,
+    tracing_flag_unused.RULE,
 ]

@@ -1,6 +1,20 @@
 """Runtime and performance: blocking calls, inline heavy work, shared state, pooling."""
 
 from archaudit.rules.base import Rule
+from archaudit.rules.performance import (
+    blocking_in_async,
+    client_per_request,
+    engine_without_pool,
+    in_memory_pagination,
+    inline_heavy_work,
+    unlocked_shared_state,
+)
 
 RULES: list[Rule] = [
+    client_per_request.RULE,
+    blocking_in_async.RULE,
+    inline_heavy_work.RULE,
+    unlocked_shared_state.RULE,
+    in_memory_pagination.RULE,
+    engine_without_pool.RULE,
 ]

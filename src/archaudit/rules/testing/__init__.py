@@ -1,6 +1,9 @@
 """Testing: is the code covered and is the error contract testable?"""
 
 from archaudit.rules.base import Rule
+from archaudit.rules.testing import error_shapes, no_coverage, no_tests, ts_untested_module, untested_packages
 
 RULES: list[Rule] = [
+    untested_packages.RULE, no_tests.RULE, no_coverage.RULE, error_shapes.RULE,
+    ts_untested_module.RULE,
 ]

@@ -1,0 +1,1 @@
+"""Curated data files (package catalogues) read by the detectors."""

@@ -1,0 +1,152 @@
+"""API surface: every HTTP endpoint the code declares (FastAPI, Flask, Django/DRF), with its full
+path, handler, guard and response model, each pointing at the line that registers it.
+
+`find_endpoints(repo)` is the shared fact other analyses use (security rules read `Endpoint.auth`,
+modularity rules read handlers); it is computed once per audit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from archaudit.detect.api_auth import fastapi_guard, flask_guard
+from archaudit.detect.api_model import Endpoint, join_path, version_of
+from archaudit.detect.routes_django import django_endpoints
+from archaudit.detect.routes_objects import Chain, WebObject, chains, find_objects
+from archaudit.detect.routes_web import RawRoute, decorated_routes, registered_routes
+from archaudit.findings import Evidence
+from archaudit.repo import Repo
+from archaudit.report.model import Fact, Section, Table
+
+_GUARD_MODULES = ("fastapi.security", "flask_login", "flask_jwt_extended", "flask_httpauth", "flask_security",
+                  "rest_framework.permissions", "rest_framework_simplejwt", "django.contrib.auth.decorators",
+                  "django.contrib.auth.mixins", "authlib", "fastapi_users", "jose", "jwt")
+_DYNAMIC = re.compile(r"\{[^}]*[.A-Z?(][^}]*\}|^/\{[^}]*\}$")
+_LABELS = {"fastapi": "FastAPI", "flask": "Flask", "django": "Django", "drf": "Django REST framework"}
+
+
+@dataclass(frozen=True)
+class ApiInventory:
+    endpoints: list[Endpoint]
+    notes: list[str]  # what could not be determined (unresolved mounts, dynamic prefixes, unmounted routers)
+
+
+def find_endpoints(repo: Repo) -> list[Endpoint]:
+    """Every endpoint, sorted by path, method, file, line (computed once per audit)."""
+    return repo.derived(api_inventory).endpoints
+
+
+def api_inventory(repo: Repo) -> ApiInventory:
+    """Endpoints plus the notes about what could not be resolved statically."""
+    objects = repo.derived(find_objects)
+    notes = list(objects.unresolved)
+    drafts: list[tuple[Endpoint, str]] = []  # (endpoint with auth unset, guard evidence)
+    served: dict[tuple[str, str, str], list[Chain]] = {}
+    for raw in decorated_routes(repo, objects) + registered_routes(repo, objects):
+        if _is_test(repo, raw.file):
+            continue
+        if raw.obj.key not in served:
+            served[raw.obj.key] = _chains_of(objects.by_key, raw.obj)
+        for chain in served[raw.obj.key]:
+            drafts.extend(_expand(repo, raw, chain))
+    notes.extend(_unmounted(repo, objects.by_key))
+    django, django_notes = django_endpoints(repo)
+    drafts.extend(django)
+    notes.extend(django_notes)
+    has_guards = any(ev for _, ev in drafts) or _imports_guard_module(repo)
+    out = [_with_auth(e, ev, has_guards) for e, ev in drafts]
+    dynamic = sorted({e.ref + ": path " + e.path + " is partly computed at run time (shown as {expression})"
+                      for e in out if _DYNAMIC.search(e.path)})
+    return ApiInventory(sorted(set(out), key=lambda e: e.sort_key), sorted(set(notes)) + dynamic)
+
+
+def _is_test(repo: Repo, path: str) -> bool:
+    f = repo.by_path.get(path)
+    return f is not None and f.role == "test"
+
+
+def _chains_of(objs: dict[tuple[str, str, str], WebObject], obj: WebObject) -> list[Chain]:
+    if obj.key in objs:
+        return chains(objs, obj.key)
+    return [Chain(obj.prefix, tuple(obj.deps), obj.kind == "app")]
+
+
+def _expand(repo: Repo, raw: RawRoute, chain: Chain) -> list[tuple[Endpoint, str]]:
+    outer = chain.deps + raw.route_deps
+    if raw.obj.framework == "fastapi":
+        guard = fastapi_guard(repo, raw.handler_file, raw.fn, outer)
+    else:
+        guard = flask_guard(raw.fn, outer)
+    path = join_path(chain.prefix, raw.path)
+    router = "app" if raw.obj.kind == "app" else raw.obj.name
+    return [(Endpoint(method=m, path=path, handler=raw.fn["qualname"], file=raw.file, line=raw.line,
+                      handler_file=raw.handler_file, handler_line=raw.fn["line"], framework=raw.obj.framework,
+                      router=router, auth=None, auth_evidence=guard, response_model=raw.response_model,
+                      is_async=raw.fn["is_async"], version=version_of(path)), guard) for m in raw.methods]
+
+
+def _with_auth(e: Endpoint, evidence: str, has_guards: bool) -> Endpoint:
+    if evidence:
+        return replace(e, auth=True, auth_evidence=evidence)
+    return replace(e, auth=False if has_guards else None, auth_evidence="")
+
+
+def _imports_guard_module(repo: Repo) -> bool:
+    for _, facts in repo.python_items():
+        for imp in facts["imports"]:
+            if imp["module"].startswith(_GUARD_MODULES):
+                return True
+    return False
+
+
+def _unmounted(repo: Repo, objs: dict[tuple[str, str, str], WebObject]) -> list[str]:
+    """Routers that no include_router/register_blueprint mounts: their paths lack any outer prefix."""
+    out = []
+    for o in objs.values():
+        if o.kind == "router" and not o.parents and o.line and not _is_test(repo, o.file):
+            out.append(f"{o.file}:{o.line}: router `{o.name}` is never mounted by a call the audit could "
+                       "resolve; its endpoints are listed without an outer prefix")
+    return out
+
+
+def section(repo: Repo) -> Section:
+    """The "API surface" inventory section."""
+    inv = repo.derived(api_inventory)
+    eps = inv.endpoints
+    rows = tuple({"method": e.method, "path": e.path, "handler": e.handler,
+                  "auth": {True: "yes", False: "no", None: "not determined"}[e.auth] +
+                  (f" ({e.auth_evidence})" if e.auth_evidence else ""),
+                  "response_model": e.response_model or "-", "version": e.version or "-",
+                  "file": e.file, "line": e.line} for e in eps)
+    frameworks = Counter(e.framework for e in eps)
+    routers = Counter((e.file if e.framework in ("django", "drf") else e.file + "::" + e.router) for e in eps)
+    versions = Counter(e.version for e in eps if e.version)
+    facts = []
+    if eps:
+        facts.append(Fact("Endpoints per framework: " + ", ".join(
+            f"{_LABELS.get(k, k)} {n}" for k, n in sorted(frameworks.items()))))
+        facts.append(Fact(f"{len(routers)} routers/blueprints/urls modules: " + ", ".join(
+            f"{k.replace('::', ' ')} ({n})" for k, n in sorted(routers.items())),
+            tuple(sorted({Evidence(e.file, 0) for e in eps}))[:20]))
+        if versions:
+            facts.append(Fact("Endpoints per version prefix: " + ", ".join(
+                f"/{k} {n}" for k, n in sorted(versions.items()))))
+        open_eps = [e for e in eps if e.auth is False]
+        if open_eps:
+            facts.append(Fact(f"{len(open_eps)} of {len(eps)} endpoints have no visible auth guard",
+                              tuple(sorted({Evidence(e.file, e.line) for e in open_eps}))[:20]))
+        elif all(e.auth is None for e in eps):
+            facts.append(Fact("No authentication mechanism was found: whether endpoints are protected is not "
+                              "determined"))
+    headline = ""
+    if eps:
+        fw = ", ".join(_LABELS.get(k, k) for k in sorted(frameworks))
+        headline = f"{len(eps)} endpoints ({fw}), {len(routers)} routers"
+        if versions:
+            headline += ", versions " + ", ".join(sorted(versions))
+    columns = ("method", "path", "handler", "auth", "response_model", "version")
+    table = Table("endpoints", "Endpoints", columns, rows)
+    return Section(key="api", title="API surface", facts=tuple(facts), tables=(table,) if rows else (),
+                   undetermined=tuple(inv.notes), headline=headline)

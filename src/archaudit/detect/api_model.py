@@ -1,0 +1,82 @@
+"""The `Endpoint` record shared by the API inventory, the modularity rules and the security rules,
+plus the small vocabulary (auth-looking names, version prefixes, path joining) every framework
+extractor uses, so FastAPI, Flask and Django endpoints read the same way."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
+
+# Names of decorators / dependencies that guard a handler. `_NOT_AUTH` removes look-alikes that only
+# fetch data (get_user_service, get_user_repository, get_db...): a wrong "protected" is worse than none.
+_AUTH_WORDS = re.compile(r"auth|login|jwt|token|permission|admin|role|current|verify|protect|secur|"
+                         r"superuser|api_?key|user", re.IGNORECASE)
+_NOT_AUTH = re.compile(r"service|repo|repository|session|_db\b|database|settings|config|cache|client|"
+                       r"require_http_methods|require_(get|post|safe)", re.IGNORECASE)
+_VERSION = re.compile(r"/(v\d+(?:\.\d+)?)(?=/|$)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One HTTP (or websocket) route as the framework serves it.
+
+    `path` is the full path with every router/blueprint/include prefix applied; `{expr}` marks a
+    prefix that could not be resolved statically. `file`/`line` point at the registration
+    (decorator, add_url_rule, urlpatterns entry); `handler_file`/`handler_line` at the handler.
+    `auth`: True when a guard is visible (see `auth_evidence`), False when the project has guards but
+    none applies here, None when the project shows no guard mechanism at all (not determined).
+    """
+
+    method: str  # GET, POST... ; "ANY" when the framework dispatches every method; "WS" for websockets
+    path: str
+    handler: str  # qualname in handler_file, e.g. "read_users" or "UserAPI.get"
+    file: str
+    line: int
+    handler_file: str
+    handler_line: int
+    framework: str  # fastapi | flask | django | drf
+    router: str  # router/blueprint variable ("app" for the application itself), or the urls module
+    auth: bool | None
+    auth_evidence: str = ""
+    response_model: str = ""
+    is_async: bool = False
+    version: str = ""
+
+    @property
+    def sort_key(self) -> tuple[str, str, str, int]:
+        return (self.path, self.method, self.file, self.line)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+def is_auth_name(name: str) -> bool:
+    """True when a decorator or dependency name reads as an access guard (login_required,
+    get_current_user, verify_token, require_admin...), not as a data provider (get_user_service)."""
+    base = name.rsplit(".", 1)[-1]
+    return bool(_AUTH_WORDS.search(base)) and not _NOT_AUTH.search(base)
+
+
+def version_of(path: str) -> str:
+    """"v1" for /api/v1/users, "" when the path carries no version segment."""
+    m = _VERSION.search(path)
+    return m.group(1).lower() if m else ""
+
+
+def join_path(*parts: str) -> str:
+    """Concatenate route fragments the way routers do, with exactly one slash between segments."""
+    out = ""
+    for part in parts:
+        if not part:
+            continue
+        if out.endswith("/") and part.startswith("/"):
+            part = part[1:]
+        elif out and not out.endswith("/") and not part.startswith("/"):
+            part = "/" + part
+        out += part
+    if not out.startswith("/"):
+        out = "/" + out
+    return out

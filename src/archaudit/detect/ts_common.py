@@ -1,0 +1,204 @@
+"""Shared TypeScript/JavaScript indexes, each computed once per audit via `repo.derived`.
+
+repo.derived(ts_facts)            # path -> TsFacts for every parsed .ts/.tsx/.js file
+repo.derived(js_packages)         # every package.json as a JsPackage (folder, deps, scripts)
+package_of(repo, path)            # the JsPackage whose folder holds `path` (nearest)
+tsconfig_options(repo, folder)    # compilerOptions merged through "extends" (JSONC tolerated)
+resolve_module(repo, path, spec)  # the repository file an import specifier points to, if any
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from archaudit.languages.typescript.facts import TsFacts
+from archaudit.repo import Repo
+
+TS_LANGUAGES = ("typescript", "javascript")
+_EXTS = (".ts", ".tsx", ".js", ".jsx", ".mts", ".cts", ".mjs", ".cjs")
+_TEST_FILE = re.compile(r"\.(spec|test|e2e-spec|e2e)\.[cm]?[jt]sx?$|(^|/)(__tests__|test|tests|e2e|cypress)/")
+
+
+@dataclass(frozen=True)
+class JsPackage:
+    """One package.json: where it is and what it declares."""
+
+    folder: str  # "" for the repository root
+    manifest: str
+    name: str
+    deps: dict[str, str] = field(default_factory=dict)  # dependencies (runtime)
+    dev_deps: dict[str, str] = field(default_factory=dict)
+    scripts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def all_deps(self) -> dict[str, str]:
+        return {**self.dev_deps, **self.deps}
+
+    def prefix(self) -> str:
+        return self.folder + "/" if self.folder else ""
+
+
+def ts_facts(repo: Repo) -> dict[str, TsFacts]:
+    """Facts of every parsed TypeScript/JavaScript file (skipped files are absent)."""
+    out: dict[str, TsFacts] = {}
+    for f in repo.files:
+        if f.language in TS_LANGUAGES:
+            facts = repo.results.get(f.path, {}).get("facts")
+            if facts is not None:
+                out[f.path] = facts
+    return dict(sorted(out.items()))
+
+
+def is_ts_test(path: str) -> bool:
+    """A spec/test file or a file under a test folder."""
+    return bool(_TEST_FILE.search(path))
+
+
+def _str_dict(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): str(v) for k, v in value.items() if isinstance(v, str | int | float)}
+
+
+def js_packages(repo: Repo) -> list[JsPackage]:
+    """Every package.json outside node_modules, sorted by folder (unparseable ones are skipped)."""
+    out = []
+    for f in repo.find(name="package.json"):
+        data = repo.json(f.path)
+        if not isinstance(data, dict):
+            continue
+        folder = f.path.rsplit("/", 1)[0] if "/" in f.path else ""
+        out.append(
+            JsPackage(
+                folder,
+                f.path,
+                str(data.get("name") or ""),
+                _str_dict(data.get("dependencies")),
+                _str_dict(data.get("devDependencies")),
+                _str_dict(data.get("scripts")),
+            )
+        )
+    return sorted(out, key=lambda p: p.folder)
+
+
+def package_of(repo: Repo, path: str) -> JsPackage | None:
+    """The package whose folder is the nearest ancestor of `path`."""
+    best: JsPackage | None = None
+    for pkg in repo.derived(js_packages):
+        inside = not pkg.folder or path.startswith(pkg.folder + "/")
+        if inside and (best is None or len(pkg.folder) > len(best.folder)):
+            best = pkg
+    return best
+
+
+def dep_line(repo: Repo, manifest: str, dep: str) -> int:
+    """Line of `"dep":` in a package.json (0 when not found)."""
+    needle = f'"{dep}":'
+    return next((i for i, raw in enumerate(repo.lines(manifest), 1) if needle in raw.replace('" :', '":')), 0)
+
+
+def strip_jsonc(text: str) -> str:
+    """JSON with comments and trailing commas (tsconfig.json) -> plain JSON, strings left intact."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i : j + 1])
+            i = j + 1
+        elif text.startswith("//", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+        else:
+            out.append(ch)
+            i += 1
+    return re.sub(r",(\s*[}\]])", r"\1", "".join(out))
+
+
+def read_jsonc(repo: Repo, path: str) -> dict[str, Any] | None:
+    """A tsconfig-like file as a dict, or None when absent or malformed (never raises)."""
+    text = repo.text(path)
+    if text is None:
+        return None
+    try:
+        data = json.loads(strip_jsonc(text))
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def tsconfig_chain(repo: Repo, path: str) -> list[str]:
+    """`path` then the in-repo tsconfig files it extends, nearest first (cycles and depth bounded)."""
+    chain: list[str] = []
+    current: str | None = path
+    while current and current not in chain and len(chain) < 8 and repo.has(current):
+        chain.append(current)
+        data = read_jsonc(repo, current) or {}
+        ext = data.get("extends")
+        ext = ext[0] if isinstance(ext, list) and ext else ext
+        if not isinstance(ext, str) or not ext.startswith("."):
+            break
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(current), ext))
+        current = target if target.endswith(".json") else target + ".json"
+    return chain
+
+
+def tsconfig_options(repo: Repo, folder: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """(compilerOptions merged through "extends", option -> file that set it) for `folder`'s tsconfig."""
+    path = (folder + "/" if folder else "") + "tsconfig.json"
+    merged: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for cfg in reversed(tsconfig_chain(repo, path)):
+        opts = (read_jsonc(repo, cfg) or {}).get("compilerOptions")
+        if isinstance(opts, dict):
+            for k, v in opts.items():
+                merged[k] = v
+                origin[k] = cfg
+    return merged, origin
+
+
+def path_aliases(repo: Repo, folder: str) -> list[str]:
+    """Import prefixes that tsconfig "paths" maps inside the project ("@/", "@app/", "~/")."""
+    opts, _ = tsconfig_options(repo, folder)
+    paths = opts.get("paths")
+    if not isinstance(paths, dict):
+        return []
+    return sorted({str(k).rstrip("*") for k in paths if str(k).rstrip("*")})
+
+
+def resolve_module(repo: Repo, path: str, spec: str) -> str | None:
+    """The repository file a relative import specifier (`./users.service`) resolves to, if any."""
+    if not spec.startswith("."):
+        return None
+    base = posixpath.normpath(posixpath.join(posixpath.dirname(path), spec))
+    if repo.has(base):
+        return base
+    for ext in _EXTS:
+        if repo.has(base + ext):
+            return base + ext
+    for ext in _EXTS:
+        if repo.has(f"{base}/index{ext}"):
+            return f"{base}/index{ext}"
+    stem = base.rsplit(".", 1)[0] if base.endswith((".js", ".mjs", ".cjs")) else ""  # ESM "./x.js" -> x.ts
+    for ext in (".ts", ".tsx", ".mts", ".cts") if stem else ():
+        if repo.has(stem + ext):
+            return stem + ext
+    return None
+
+
+def package_name(spec: str) -> str:
+    """The npm package an import specifier names: "@nestjs/common/x" -> "@nestjs/common", lodash/fp -> lodash."""
+    if spec.startswith("node:"):
+        return spec
+    parts = spec.split("/")
+    return "/".join(parts[:2]) if spec.startswith("@") and len(parts) > 1 else parts[0]

@@ -1,0 +1,1 @@
+"""TypeScript/JavaScript support: tree-sitter extraction into plain facts (see facts.py)."""

@@ -1,0 +1,116 @@
+"""The facts extracted from one TypeScript/JavaScript file, as plain typed dicts.
+
+Same conventions as the Python facts (`languages.python.facts`): plain dicts and lists, cacheable
+with `marshal`, never tree-sitter nodes. A `Value` is a literal (str, int, float, bool, None, list,
+dict) or `{"$": "source-ish text"}` for anything else: an identifier `{"$": "APP_GUARD"}`, a call
+`{"$": "TypeOrmModule.forRoot()"}`, a template string `{"$": "`/users/${id}`"}` (backticks kept, so
+`is_template` can tell it apart).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+from archaudit.languages.python.facts import expr_text, is_expr
+
+Value = Any
+__all__ = ["ClassFact", "Decorator", "expr_text", "is_expr", "is_template", "template_text"]
+
+
+class Decorator(TypedDict):
+    name: str  # dotted name of the decorator (of the called function when it is a call)
+    line: int
+    call: bool
+    args: list[Value]
+
+
+class Import(TypedDict):
+    module: str  # the module specifier as written: "@nestjs/common", "./users.service", "fs"
+    names: list[str]  # ["Controller", "b as c", "default as X", "* as ns"]; [] for side-effect/require
+    line: int
+    kind: str  # import | require | dynamic | reexport
+    type_only: bool  # `import type ...` or every specifier is `type X`
+
+
+class Param(TypedDict):
+    name: str
+    type: str  # annotation text ("" when absent), e.g. "UsersService", "Repository<User>"
+    decorators: list[Decorator]
+
+
+class MethodFact(TypedDict):
+    name: str
+    line: int
+    end: int
+    decorators: list[Decorator]
+    params: list[Param]
+    statements: int  # statements in the body, nested callbacks included
+    branches: int  # if / loops / case / catch / ternaries in the body
+
+
+class FieldFact(TypedDict):
+    name: str
+    line: int
+    decorators: list[Decorator]
+    type: str
+
+
+class ClassFact(TypedDict):
+    name: str
+    line: int
+    end: int
+    decorators: list[Decorator]
+    extends: str
+    implements: list[str]
+    methods: list[MethodFact]  # the constructor included, named "constructor"
+    fields: list[FieldFact]
+    exported: bool
+
+
+class FunctionFact(TypedDict):
+    name: str  # function declarations and `const f = (...) => ...` / `function` expressions
+    line: int
+    end: int
+    statements: int
+    branches: int
+
+
+class CallFact(TypedDict):
+    callee: str  # dotted callee text: "app.get", "this.queue.add", "new Queue", "router.route().get"
+    line: int
+    func: str  # enclosing "Class.method" or function name, "" at module level
+    args: list[Value]
+
+
+class ConstFact(TypedDict):
+    name: str  # module-level `const NAME = <object/array/string literal>`
+    line: int
+    value: Value
+
+
+class HeaderFact(TypedDict):
+    name: str  # an HTTP header name written as a string literal: "X-Request-ID", "x-correlation-id"
+    line: int
+
+
+class TsFacts(TypedDict):
+    lines: int
+    imports: list[Import]
+    exports: list[str]  # exported names, "default" for a default export; sorted, unique
+    classes: list[ClassFact]
+    functions: list[FunctionFact]
+    calls: list[CallFact]
+    consts: list[ConstFact]
+    headers: list[HeaderFact]  # string literals naming X-* headers (request ids, API keys...)
+    errors: int  # ERROR/MISSING nodes tree-sitter had to insert (0 for clean code)
+
+
+def is_template(value: Value) -> bool:
+    """True for a template string with substitutions (`{"$": "`/a/${id}`"}`)."""
+    text = expr_text(value)
+    return len(text) >= 2 and text[0] == "`" and text[-1] == "`"
+
+
+def template_text(value: Value) -> str:
+    """The body of a template-string Value without its backticks ("" for anything else)."""
+    return expr_text(value)[1:-1] if is_template(value) else ""

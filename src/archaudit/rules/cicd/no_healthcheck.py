@@ -1,0 +1,80 @@
+"""CI008 deploy-without-healthcheck."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from archaudit.detect.deploy_manifests import find_compose_services, find_fly, find_render_services
+from archaudit.detect.dockerfile import Dockerfile, command_text, find_dockerfiles
+from archaudit.findings import Axis, Hit, Severity
+from archaudit.repo import Repo
+from archaudit.rules.base import Rule
+
+_WEB = re.compile(r"\b(uvicorn|gunicorn|hypercorn|daphne|waitress-serve|uwsgi|granian)\b|flask\s+run|"
+                  r"manage\.py\s+runserver|\bnode\s|\bnpm\s+(run\s+)?start")
+
+
+def _dockerfile_for(repo: Repo, context: str, dockerfile: str) -> Dockerfile | None:
+    base = "" if context in (".", "./", "") else context.strip("./").rstrip("/")
+    path = "/".join(p for p in (base, dockerfile or "Dockerfile") if p)
+    return next((d for d in find_dockerfiles(repo) if d.path == path), None)
+
+
+def _probes(repo: Repo) -> bool:
+    """Kubernetes/Helm manifests declaring probes: the orchestrator checks health itself."""
+    return any(f.role == "deploy" and f.language == "yaml" and
+               re.search(r"\b(liveness|readiness)Probe\b", repo.text(f.path) or "") for f in repo.files)
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    """Looks at deployment manifests for a web service with no health check: a render.yaml `type: web`
+    service without `healthCheckPath`; a fly.toml with an HTTP service and no checks; a compose service
+    built from the repository that publishes ports, has no `healthcheck:` and whose Dockerfile has no
+    HEALTHCHECK; and, when no orchestrator manifest exists (render, fly, compose, Kubernetes probes),
+    a Dockerfile whose start command runs a web server without HEALTHCHECK."""
+    render = find_render_services(repo)
+    for svc in render:
+        if svc.type == "web" and not svc.get("healthCheckPath"):
+            yield Hit(svc.file, svc.line, f"Web service {svc.name or '(unnamed)'} has no healthCheckPath.",
+                      key=f"render {svc.name}")
+    fly = find_fly(repo)
+    for path in sorted({p for p, _, _, _ in fly}):
+        lines = repo.lines(path)
+        http = next((n for n, t in enumerate(lines, 1) if t.strip() in ("[http_service]", "[[services]]")), 0)
+        if http and not any(p == path and k == "checks" for p, k, _, _ in fly):
+            yield Hit(path, http, "The fly.toml HTTP service declares no health check.", key=f"fly {path}")
+    compose = find_compose_services(repo)
+    built = set()
+    for c in compose:
+        df = _dockerfile_for(repo, c.build, c.dockerfile) if c.build else None
+        if df:
+            built.add(df.path)
+        if c.build and c.ports and not c.healthcheck and not (df and df.last("HEALTHCHECK")):
+            yield Hit(c.file, c.line, f"Service {c.name} publishes ports {', '.join(c.ports)} but has no healthcheck.",
+                      key=f"compose {c.name}")
+    if render or compose or any(k == "checks" for _, k, _, _ in fly) or _probes(repo):
+        return
+    for df in find_dockerfiles(repo):
+        start = df.last("CMD") or df.last("ENTRYPOINT")
+        if df.path in built or start is None or df.path.startswith(".devcontainer/"):
+            continue
+        if _WEB.search(command_text(start.args)) and not df.last("HEALTHCHECK"):
+            yield Hit(df.path, start.line, "The image starts a web server but declares no HEALTHCHECK.",
+                      key=f"dockerfile {df.path}")
+
+
+RULE = Rule(
+    id="CI008",
+    name="deploy-without-healthcheck",
+    axis=Axis.REPRODUCIBILITY,
+    severity=Severity.LOW,
+    title="A deployed web service has no health check",
+    impact="The platform routes traffic to instances that started but cannot serve (database down, "
+           "crash loop), and a broken release is not detected or rolled back automatically.",
+    action="Declare a health check pointing at a cheap endpoint (render healthCheckPath, compose "
+           "healthcheck, Dockerfile HEALTHCHECK, fly checks).",
+    check=check,
+    example_bad="services:\n  - type: web\n    startCommand: uvicorn app.main:app",
+    example_good="services:\n  - type: web\n    startCommand: uvicorn app.main:app\n    healthCheckPath: /health",
+)

@@ -1,0 +1,79 @@
+"""CI009 python-version-mismatch."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+
+from archaudit.detect.pyversions import PythonVersion, find_python_versions, in_range
+from archaudit.detect.structure import find_apps
+from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.repo import Repo
+from archaudit.rules.base import Rule
+
+
+def _groups(repo: Repo, versions: list[PythonVersion]) -> dict[str, list[PythonVersion]]:
+    """Declarations per Python app folder; files outside any app (CI, root) join the only app if
+    there is exactly one, else the root group."""
+    folders = sorted((a.folder for a in repo.derived(find_apps) if a.kind.startswith(("Python", "python"))),
+                     key=len, reverse=True)
+    out: dict[str, list[PythonVersion]] = defaultdict(list)
+    for v in versions:
+        folder = next((f for f in folders if f and v.file.startswith(f + "/")), None)
+        if folder is None:
+            folder = folders[0] if len(folders) == 1 else ""
+        out[folder].append(v)
+    return out
+
+
+def _pins(group: list[PythonVersion]) -> Iterator[Hit]:
+    pins = [v for v in group if v.kind == "pin" and v.version]
+    counts = Counter(v.version for v in pins)
+    if len(counts) < 2:
+        return
+    # the reference is the most declared version; ties go to the first declaration in file order
+    reference = max(counts, key=lambda ver: (counts[ver], -pins.index(next(p for p in pins if p.version == ver))))
+    ref = next(p for p in pins if p.version == reference)
+    for v in pins:
+        if v.version != reference:
+            yield Hit(v.file, v.line, f"{v.source} declares Python {v.version}, but {ref.source} "
+                      f"({ref.file}:{ref.line}) declares {reference}.", also=(Evidence(ref.file, ref.line),),
+                      key=f"{v.source} {v.version} vs {reference}")
+
+
+def _ranges(group: list[PythonVersion]) -> Iterator[Hit]:
+    for r in (v for v in group if v.kind == "range"):
+        for v in group:
+            if v.kind in ("pin", "matrix") and v.version and in_range(r.declared, v.version) is False:
+                yield Hit(v.file, v.line, f"{v.source} uses Python {v.version}, outside {r.source} "
+                          f"{r.declared} ({r.file}:{r.line}).", also=(Evidence(r.file, r.line),),
+                          key=f"{v.source} {v.version} outside {r.declared}")
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    """Compares the Python versions declared for one application (by major.minor): interpreter pins
+    (runtime.txt, .python-version, Dockerfile FROM python:X, single-version CI setup-python or image,
+    Pipfile, render.yaml PYTHON_VERSION, app.yaml runtime, .tool-versions) must agree, and every pin
+    or CI/tox matrix entry must satisfy requires-python / Poetry's python range. Tool targets (mypy
+    python_version, ruff target-version) are listed in the inventory but not compared."""
+    for _, group in sorted(_groups(repo, find_python_versions(repo)).items()):
+        yield from _pins(group)
+        yield from _ranges(group)
+
+
+RULE = Rule(
+    id="CI009",
+    name="python-version-mismatch",
+    axis=Axis.REPRODUCIBILITY,
+    severity=Severity.MEDIUM,
+    title="Python versions disagree across the repository",
+    impact="CI tests on one interpreter while production runs another: syntax, standard-library and "
+           "wheel differences surface only after deployment.",
+    action="Choose one Python version and declare it consistently (runtime.txt / .python-version, "
+           "Dockerfile base image, CI setup-python) within the supported requires-python range.",
+    check=check,
+    example_bad='runtime.txt: python-3.11.9\nDockerfile: FROM python:3.12-slim\n'
+                'pyproject.toml: requires-python = ">=3.12"',
+    example_good='runtime.txt: python-3.12.4\nDockerfile: FROM python:3.12-slim\n'
+                 'pyproject.toml: requires-python = ">=3.12"',
+)

@@ -1,0 +1,97 @@
+"""Where CORS lets any origin in: CORSMiddleware / flask-cors calls and CORS settings, with whether
+credentials are allowed too. Shared by CFG003 (wildcard) and CFG009 (wildcard + credentials)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from archaudit.detect.pycode import import_aliases, qualified
+from archaudit.detect.settings import find_settings, truthy
+from archaudit.findings import Evidence
+from archaudit.languages.python.facts import CallFact, expr_text
+from archaudit.repo import Repo
+from archaudit.rules.config_security._helpers import is_dev, referenced_setting
+
+_CORS_SETTING = re.compile(r"cors|origins", re.IGNORECASE)
+_DJANGO_ALL = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
+
+
+@dataclass(frozen=True)
+class WildcardCors:
+    place: Evidence  # where the wildcard is written
+    credentials: bool
+    message: str
+    also: tuple[Evidence, ...] = ()
+
+
+def _wild(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip() in ("*", ".*") or "*" in [v.strip() for v in value.split(",")]
+    return isinstance(value, list) and "*" in value
+
+
+def _is_cors_call(name: str, call: CallFact) -> str:
+    """"starlette" / "flask" for a CORS configuration call, "" otherwise."""
+    first = expr_text(call["args"][0]) if call["args"] else ""
+    middleware = name.endswith("add_middleware") or name.rsplit(".", 1)[-1] == "Middleware"
+    if middleware and first.endswith("CORSMiddleware"):
+        return "starlette"
+    if name == "flask_cors.CORS":
+        return "flask"
+    return ""
+
+
+def _flask_origins(call: CallFact) -> Any:
+    kw = call["kwargs"]
+    if "origins" in kw:
+        return kw["origins"]
+    resources = kw.get("resources")
+    if isinstance(resources, dict):
+        return ["*"] if any(isinstance(v, dict) and _wild(v.get("origins")) for v in resources.values()) else []
+    return "*" if "resources" not in kw else []  # CORS(app): every origin, flask-cors' default
+
+
+def _usages(repo: Repo) -> list[WildcardCors]:
+    out, used = [], set()
+    aliases = repo.derived(import_aliases)
+    for path, facts in repo.python_items():
+        if repo.by_path[path].role == "test":
+            continue
+        for call in facts["calls"]:
+            kind = _is_cors_call(qualified(aliases.get(path, {}), call["name"]), call)
+            if not kind:
+                continue
+            kw = call["kwargs"]
+            origins = _flask_origins(call) if kind == "flask" else kw.get("allow_origins", kw.get("allow_origin_regex"))
+            creds_value = kw.get("supports_credentials" if kind == "flask" else "allow_credentials")
+            creds_setting = referenced_setting(repo, creds_value)
+            creds = creds_value is True or bool(creds_setting and truthy(creds_setting.value))
+            here = Evidence(path, call["line"])
+            setting = referenced_setting(repo, origins)
+            if _wild(origins):
+                out.append(WildcardCors(here, creds, "CORS accepts every origin (\"*\")" +
+                                        (" with credentials allowed" if creds else "") + "."))
+            elif setting and setting.has_default and _wild(setting.value):
+                used.add(id(setting))
+                out.append(WildcardCors(Evidence(setting.file, setting.line), creds,
+                                        f"{setting.name} defaults to \"*\" and configures CORS at "
+                                        f"{path}:{call['line']}" +
+                                        (" with credentials allowed" if creds else "") + ".", (here,)))
+    for s in find_settings(repo):
+        if id(s) in used or is_dev(s) or not s.has_default:
+            continue
+        if _CORS_SETTING.search(s.name) and s.name not in _DJANGO_ALL and _wild(s.value):
+            out.append(WildcardCors(Evidence(s.file, s.line), False, f"{s.name} defaults to \"*\"."))
+        elif s.name in _DJANGO_ALL and s.value is True:
+            creds = any(c.value is True and c.file == s.file for c in find_settings(repo)
+                        if c.name == "CORS_ALLOW_CREDENTIALS")
+            out.append(WildcardCors(Evidence(s.file, s.line), creds, f"{s.name} = True accepts every origin" +
+                                    (" with CORS_ALLOW_CREDENTIALS = True." if creds else ".")))
+    return sorted(out, key=lambda w: (w.place, w.message))
+
+
+def find_wildcard_cors(repo: Repo) -> list[WildcardCors]:
+    """Every place configuring CORS for any origin (memoised)."""
+    return repo.derived(_usages)

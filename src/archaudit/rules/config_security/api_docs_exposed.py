@@ -1,0 +1,55 @@
+"""CFG008 api-docs-always-exposed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archaudit.detect.pycode import import_aliases, qualified
+from archaudit.findings import Axis, Hit, Severity
+from archaudit.repo import Repo
+from archaudit.rules.base import Rule
+from archaudit.rules.config_security._helpers import call_text, enclosing_header, is_dev_path
+
+_FASTAPI = ("fastapi.FastAPI",)
+_DOC_SWITCHES = ("docs_url", "openapi_url")
+_FLASK_UIS = {"flasgger.Swagger": "doc", "flask_restx.Api": "doc", "flask_restplus.Api": "doc"}
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    """Looks at `FastAPI(...)` application calls (outside tests and development-only files) that set
+    neither `docs_url` nor `openapi_url`, so /docs, /redoc and /openapi.json are served in every
+    environment; calls passing `**kwargs` are skipped (the switch may be inside). For Flask: flasgger
+    `Swagger(app)` or flask-restx `Api(app)` without `doc=` created outside any `if` block."""
+    aliases = repo.derived(import_aliases)
+    for path, facts in repo.python_items():
+        if repo.by_path[path].role == "test" or is_dev_path(path):
+            continue
+        for call in facts["calls"]:
+            name = qualified(aliases.get(path, {}), call["name"])
+            if name in _FASTAPI:
+                if any(k in call["kwargs"] for k in _DOC_SWITCHES) or "**" in call_text(repo, path, call["line"]):
+                    continue
+                yield Hit(path, call["line"], "FastAPI serves /docs and /openapi.json unconditionally "
+                          "(no docs_url/openapi_url switch).", key="fastapi docs")
+            elif name in _FLASK_UIS and _FLASK_UIS[name] not in call["kwargs"]:
+                header = enclosing_header(repo, path, call["line"])
+                if not header.startswith(("if ", "elif ", "else")):
+                    yield Hit(path, call["line"], f"{name} registers the interactive API documentation "
+                              "unconditionally.", key=f"{name} docs")
+
+
+RULE = Rule(
+    id="CFG008",
+    name="api-docs-always-exposed",
+    axis=Axis.CONFIG_SECURITY,
+    severity=Severity.LOW,
+    title="Interactive API documentation is exposed in every environment",
+    impact="Production publishes the full map of the API (every route, parameter and schema) and a console "
+           "to call it, which helps anyone probing for weaknesses.",
+    action="Drive docs_url/openapi_url (or the Swagger registration) from a setting that is off in "
+           "production unless publishing the API is intended.",
+    check=check,
+    example_bad='app = FastAPI(title="Shop")',
+    example_good='app = FastAPI(title="Shop", docs_url="/docs" if settings.SHOW_DOCS else None,\n'
+                 '              openapi_url="/openapi.json" if settings.SHOW_DOCS else None)',
+)

@@ -1,0 +1,75 @@
+"""CFG004 default-database-credentials."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from archaudit.detect.settings import find_settings, startup_guard
+from archaudit.findings import Axis, Hit, Severity
+from archaudit.repo import Repo
+from archaudit.rules.base import Rule
+from archaudit.rules.config_security._helpers import is_dev, pieces
+
+_DSN = re.compile(r"^(?P<scheme>[a-z][a-z0-9+.-]*)://(?:(?P<user>[^:/@\s]*)(?::(?P<pw>[^@/\s]*))?@)?", re.IGNORECASE)
+_WELL_KNOWN = frozenset({"postgres", "root", "password", "admin", "secret", "example", "changeme", "pass", "test",
+                         "mysql", "user", "123456", "postgrespassword", "toor"})
+_DB_SCHEMES = ("postgres", "mysql", "mariadb", "sqlite", "mongodb", "mssql", "oracle", "cockroach", "redis", "amqp")
+
+
+def _is_dsn_setting(name: str) -> bool:
+    parts = pieces(name)
+    if "sentry" in parts:
+        return False
+    joined = "_".join(parts)
+    return bool(re.search(r"(database|db|sqlalchemy|postgres|mysql|mongo)_(url|uri|dsn)|(^|_)dsn$|"
+                          r"sqlalchemy_database_uri", joined))
+
+
+def _problem(value: str) -> str:
+    m = _DSN.match(value.strip())
+    if not m or not m.group("scheme").lower().startswith(_DB_SCHEMES):
+        return ""
+    if m.group("scheme").lower().startswith("sqlite"):
+        return "a SQLite file database"
+    user, pw = m.group("user") or "", m.group("pw") or ""
+    if pw and (pw.lower() in _WELL_KNOWN or pw == user):
+        return "a connection string with a well-known user/password pair"
+    return ""
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    """Looks at database URL settings (DATABASE_URL, SQLALCHEMY_DATABASE_URI, *_DSN; not Sentry) whose
+    default or environment fallback is a SQLite file or a DSN with a well-known password (postgres,
+    root, password, admin... or the user name repeated), outside development-only files and classes;
+    and Django `DATABASES` using the sqlite3 engine in a non-development settings module. A setting that
+    startup code refuses (a raise mentioning it) is not reported. Passwords are never shown."""
+    for s in find_settings(repo):
+        if is_dev(s) or not s.has_default:
+            continue
+        if _is_dsn_setting(s.name) and isinstance(s.value, str):
+            problem = _problem(s.value)
+            if problem and startup_guard(repo, s) is None:
+                how = f"falls back to {problem} when {s.env} is unset" if s.env else f"defaults to {problem}"
+                yield Hit(s.file, s.line, f"{s.name} ({s.source}) {how}.", key=f"{s.source}.{s.name}")
+        elif s.name == "DATABASES" and s.kind in ("django", "module") and isinstance(s.value, dict):
+            default = s.value.get("default")
+            if isinstance(default, dict) and str(default.get("ENGINE", "")).endswith("sqlite3"):
+                yield Hit(s.file, s.line, f"DATABASES in {s.source} uses the SQLite engine.",
+                          key=f"{s.source}.DATABASES")
+
+
+RULE = Rule(
+    id="CFG004",
+    name="default-database-credentials",
+    axis=Axis.CONFIG_SECURITY,
+    severity=Severity.MEDIUM,
+    title="The database defaults to SQLite or to well-known credentials",
+    impact="A deployment missing its DATABASE_URL silently starts on a local SQLite file (data lost on "
+           "restart, no concurrency) or connects with a password everyone knows.",
+    action="Make the database URL required (no default) or refuse to start outside development when the "
+           "default is in use; keep development DSNs in .env.example.",
+    check=check,
+    example_bad='class Settings(BaseSettings):\n    DATABASE_URL: str = "sqlite+aiosqlite:///./dev.db"',
+    example_good="class Settings(BaseSettings):\n    DATABASE_URL: PostgresDsn  # required",
+)

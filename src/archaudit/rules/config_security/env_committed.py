@@ -1,0 +1,50 @@
+"""CFG006 env-file-not-ignored."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from archaudit.detect.config import find_env_files
+from archaudit.findings import Axis, Hit, Severity
+from archaudit.redact import is_secret_name
+from archaudit.repo import Repo
+from archaudit.rules.base import Rule
+
+_REAL = re.compile(r"(^|/)\.env(\.local|\.prod|\.production|\.[\w-]+\.local)?$")
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    """Looks for `.env`, `.env.local`, `.env.production` files present in the audited tree: the walk
+    honours .gitignore, so such a file is not ignored and ends up committed. Templates (.env.example,
+    .env.sample...) and files holding only public front-end variables (VITE_, NEXT_PUBLIC_...) are
+    skipped, and so are files with no value set. Points at the first secret-looking variable with a value."""
+    for env in find_env_files(repo):
+        if env.example or not _REAL.search(env.path) or env.public_only:
+            continue
+        valued = [(k, line) for k, line, has in env.keys if has]
+        if not valued:
+            continue
+        secret = [(k, line) for k, line in valued if is_secret_name(k)]
+        line = secret[0][1] if secret else 0
+        names = ", ".join(k for k, _ in (secret or valued)[:5])
+        label = "secret-looking: " if secret else ""
+        yield Hit(env.path, line, f"{env.path} is not git-ignored and sets {len(valued)} variables "
+                  f"({label}{names}).",
+                  key=env.path)
+
+
+RULE = Rule(
+    id="CFG006",
+    name="env-file-not-ignored",
+    axis=Axis.CONFIG_SECURITY,
+    severity=Severity.HIGH,
+    title="An environment file with values is not git-ignored",
+    impact="Real credentials end up in the repository history, readable by anyone with access to it, "
+           "and stay there after the file is deleted.",
+    action="Add `.env` (and `.env.*` except the template) to .gitignore, remove the file from the repository, "
+           "rotate the credentials it held, and commit a `.env.example` with placeholders instead.",
+    check=check,
+    example_bad="repo/\n  .env          # JWT_SECRET_KEY=..., not in .gitignore\n  .gitignore    # __pycache__/",
+    example_good="repo/\n  .env.example  # JWT_SECRET_KEY=\n  .gitignore    # .env",
+)

@@ -1,0 +1,59 @@
+"""CFG010 env-example-missing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archaudit.detect.config import find_env_files
+from archaudit.findings import Axis, Hit, Severity
+from archaudit.repo import Repo
+from archaudit.rules.base import Rule
+
+_LOADERS = ("load_dotenv", "read_env", "dotenv_values")
+
+
+def _env_loading(repo: Repo) -> list[tuple[str, int, str]]:
+    out = []
+    for path, facts in repo.python_items():
+        if repo.by_path[path].role == "test":
+            continue
+        for call in facts["calls"]:
+            name = call["name"].rsplit(".", 1)[-1]
+            if name in ("SettingsConfigDict", "ConfigDict") and call["kwargs"].get("env_file"):
+                out.append((path, call["line"], "the settings read an env file"))
+            elif name in _LOADERS:
+                out.append((path, call["line"], f"{call['name']}() loads an env file"))
+        for cls in facts["classes"]:
+            for f in cls["fields"]:
+                if cls["name"] == "Config" and f["name"] == "env_file" and f["value"]:
+                    out.append((path, f["line"], "the settings read an env file"))
+    return out
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    """Looks for code loading a `.env` file (pydantic `env_file=`, `class Config: env_file`,
+    `load_dotenv()`, django-environ `read_env()`) in a repository with no template env file
+    (.env.example, .env.sample, .env.template, .env.dist...). Reports the first loading place."""
+    if any(e.example for e in find_env_files(repo)):
+        return
+    places = sorted(_env_loading(repo))
+    if places:
+        path, line, what = places[0]
+        yield Hit(path, line, f"{what.capitalize()}, but the repository has no .env.example listing the variables.",
+                  key="env-example")
+
+
+RULE = Rule(
+    id="CFG010",
+    name="env-example-missing",
+    axis=Axis.CONFIG_SECURITY,
+    severity=Severity.LOW,
+    title="The application reads a .env file but no template documents it",
+    impact="Newcomers and deployers must read the code to find which variables exist and which are "
+           "required; secrets tend to get shared as whole .env files.",
+    action="Commit a `.env.example` listing every variable with a placeholder and a comment, and keep it in "
+           "sync with the settings class.",
+    check=check,
+    example_bad='repo/  (no .env.example)\n  model_config = SettingsConfigDict(env_file=".env")',
+    example_good="repo/\n  .env.example  # DATABASE_URL=postgresql://user:pass@localhost/app",
+)

@@ -1,0 +1,59 @@
+"""CFG002 hard-coded-secret-default (and the matching strength: a startup guard refusing it)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archaudit.detect.settings import Setting, find_settings, startup_guard
+from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.repo import Repo
+from archaudit.report.model import Fact
+from archaudit.rules.base import Rule
+from archaudit.rules.config_security._helpers import is_dev, is_secret_setting
+
+
+def secret_defaults(repo: Repo) -> list[tuple[Setting, Evidence | None]]:
+    """Credential-like settings with a literal non-empty default, each with the guard refusing it."""
+    out = []
+    for s in find_settings(repo):
+        if s.has_default and isinstance(s.value, str) and s.value.strip() and is_secret_setting(s.name) \
+                and not is_dev(s):
+            out.append((s, startup_guard(repo, s)))
+    return out
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    """Looks at every declared setting whose name says it holds a credential (SECRET_KEY, JWT_SECRET,
+    *_PASSWORD, *_API_KEY, *_TOKEN; not *_URL, *_FILE, *_ALGORITHM, *_EXPIRE_MINUTES...) and whose
+    default, or environment fallback (`os.getenv("SECRET_KEY", "dev")`), is a non-empty string literal.
+    Development-only files and classes are skipped. A setting is not reported when code refuses the
+    value at startup: a `raise` in a function (validator, startup check) or next to a module-level
+    check that mentions the setting; that guard is reported as a strength instead. The value is never shown."""
+    for s, guard in repo.derived(secret_defaults):
+        if guard is None:
+            how = f"falls back to a literal when {s.env} is unset" if s.env else "has a literal default"
+            yield Hit(s.file, s.line, f"{s.name} ({s.source}) {how}, and nothing refuses it at startup.",
+                      key=f"{s.source}.{s.name}")
+
+
+def guarded_secrets(repo: Repo) -> list[Fact]:
+    """Strength: a secret's insecure default cannot reach production because startup refuses it."""
+    return [Fact(f"{s.name} has a development default, but startup refuses it (a check raises)",
+                 (guard, Evidence(s.file, s.line)))
+            for s, guard in repo.derived(secret_defaults) if guard is not None]
+
+
+RULE = Rule(
+    id="CFG002",
+    name="hard-coded-secret-default",
+    axis=Axis.CONFIG_SECURITY,
+    severity=Severity.HIGH,
+    title="A secret has a hard-coded default",
+    impact="If the environment does not set it, the application signs tokens or connects with a value "
+           "that is public in the repository: anyone can forge sessions or JWTs.",
+    action="Remove the default (make the setting required) or refuse to start when the default is used "
+           "outside development (a validator that raises in production).",
+    check=check,
+    example_bad='class Settings(BaseSettings):\n    JWT_SECRET_KEY: str = "CHANGE_ME"',
+    example_good='class Settings(BaseSettings):\n    JWT_SECRET_KEY: SecretStr  # required: no default',
+)

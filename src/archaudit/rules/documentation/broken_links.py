@@ -1,0 +1,78 @@
+"""DOC004 broken-doc-link."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from collections.abc import Iterator
+from urllib.parse import unquote
+
+from archaudit.detect.docs_text import doc_files, links
+from archaudit.findings import Axis, Hit, Severity
+from archaudit.repo import Repo
+from archaudit.rules.base import Rule
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def folders(repo: Repo) -> frozenset[str]:
+    """Every folder holding at least one audited file."""
+    out: set[str] = set()
+    for f in repo.files:
+        parts = f.path.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            out.add("/".join(parts[:i]))
+    return frozenset(out)
+
+
+def resolve(doc: str, target: str) -> str | None:
+    """Repository path a relative link points to; None for URLs, anchors, templates, outside the root."""
+    target = target.strip()
+    if not target or target.startswith(("#", "//", "{", "$", "%")) or _SCHEME.match(target) or "{{" in target:
+        return None
+    path = unquote(target.split("#", 1)[0].split("?", 1)[0])
+    if not path:
+        return None
+    joined = path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(doc), path)
+    norm = posixpath.normpath(joined)
+    if norm == "." or norm.startswith("../") or norm == "..":
+        return None if norm != "." else "."
+    return norm
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    """Reads the relative links and images of README files and docs (Markdown, outside code blocks;
+    URLs, anchors and templates ignored) and reports each one whose target is neither a file nor a folder
+    of the repository (files ignored by git or excluded from the audit but present on disk count as present)."""
+    dirs = repo.derived(folders)
+    for doc in doc_files(repo):
+        if not doc.lower().endswith((".md", ".markdown")) and "." in doc.rsplit("/", 1)[-1]:
+            continue
+        text = repo.text(doc)
+        if text is None:
+            continue
+        seen: set[str] = set()
+        for line, target in links(text):
+            path = resolve(doc, target)
+            if path is None or path == "." or path in seen:
+                continue
+            seen.add(path)
+            if repo.has(path) or path in dirs or os.path.lexists(repo.root / path):
+                continue
+            yield Hit(doc, line, f"{doc} links to `{target}`, which does not exist in the repository.", key=path)
+
+
+RULE = Rule(
+    id="DOC004",
+    name="broken-doc-link",
+    axis=Axis.DOCUMENTATION,
+    severity=Severity.LOW,
+    title="Documentation links to a missing file",
+    impact="Readers following the docs hit dead ends; it usually means the docs describe a structure that "
+           "has since moved or been deleted.",
+    action="Fix the link to the file's current path, or remove the reference if the file is gone.",
+    check=check,
+    example_bad="README.md: see [the setup guide](docs/setup.md)   # docs/setup.md does not exist",
+    example_good="README.md: see [the setup guide](docs/getting-started.md)   # the file exists",
+)

@@ -1,0 +1,63 @@
+"""DOC003 no-architecture-docs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from archaudit.detect.docs_text import doc_files, fold, headings
+from archaudit.detect.tests_scan import is_test_file
+from archaudit.findings import Axis, Hit, Severity
+from archaudit.repo import Repo
+from archaudit.rules.base import Rule
+
+MIN_MODULES = 30
+_DIAGRAMS = (".puml", ".plantuml", ".drawio", ".mmd", ".dsl", ".c4", ".excalidraw")
+_FOLDERS = frozenset({"adr", "adrs", "decisions", "architecture", "diagrams", "diagrammes", "c4", "design"})
+_NAME = re.compile(r"^(archi(tecture)?(?![a-z])|adr[-_]?\d|design|conception|c4[-_.])")
+
+
+def architecture_docs(repo: Repo) -> list[str]:
+    """Files documenting the architecture: architecture*/design* docs, ADR or diagram folders,
+    diagram sources, or a README/doc heading about the architecture."""
+    found = []
+    for f in repo.files:
+        if f.language == "python" or f.role == "test":
+            continue
+        parts = f.path.lower().split("/")
+        if _NAME.match(parts[-1]) or parts[-1].endswith(_DIAGRAMS) or any(p in _FOLDERS for p in parts[:-1]):
+            found.append(f.path)
+    if found:
+        return found
+    for path in doc_files(repo):
+        text = repo.text(path) or ""
+        if any("architecture" in fold(title) for _, title in headings(text)):
+            return [path]
+    return []
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    """In a repository with more than 30 Python application modules, looks for architecture
+    documentation: ARCHITECTURE.md or docs/architecture*, design docs, ADRs (docs/adr/), diagram folders
+    or sources (.puml, .drawio, .mmd, Structurizr .dsl), or an "Architecture" heading in a README or doc."""
+    modules = sum(1 for p in repo.python if repo.by_path[p].role == "source" and not is_test_file(repo, p))
+    if modules <= MIN_MODULES or architecture_docs(repo):
+        return
+    yield Hit(".", 0, f"{modules} Python modules and no architecture documentation (no ARCHITECTURE.md, "
+                      f"docs/architecture, ADRs, diagrams or README 'Architecture' section).", key="architecture")
+
+
+RULE = Rule(
+    id="DOC003",
+    name="no-architecture-docs",
+    axis=Axis.DOCUMENTATION,
+    severity=Severity.LOW,
+    title="No architecture documentation",
+    impact="The system's components, boundaries and key decisions live only in people's heads: newcomers "
+           "misplace code and past decisions get re-argued or silently broken.",
+    action="Add docs/architecture.md (components, data flow, a context/container diagram) and record key "
+           "decisions as short ADRs in docs/adr/.",
+    check=check,
+    example_bad="app/ (45 modules)\nREADME.md  # install and run only",
+    example_good="docs/architecture.md\ndocs/adr/0001-use-postgres.md",
+)

@@ -1,0 +1,71 @@
+"""Route handlers as functions: the shared view the handler-level modularity rules (MOD001-MOD007)
+work on. Built from `find_endpoints`, computed once per audit."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from archaudit.detect.api import find_endpoints
+from archaudit.detect.api_model import Endpoint
+from archaudit.detect.pycode import function_index
+from archaudit.languages.python.facts import FunctionFact
+from archaudit.repo import Repo
+
+_LAYER_SEGMENTS = frozenset({"services", "service", "use_cases", "usecases", "application", "repositories",
+                             "repository", "crud", "interactors"})
+_LAYER_STEM = re.compile(r"(_service|_services|_repository|_repo|_crud|_usecase|_use_case)$")
+
+
+@dataclass(frozen=True)
+class Handler:
+    """A function that serves at least one endpoint (a class-based view contributes its methods)."""
+
+    file: str
+    fn: FunctionFact
+    endpoints: tuple[Endpoint, ...]
+
+    @property
+    def label(self) -> str:
+        """`read_items` (GET /api/v1/items/) for messages."""
+        e = self.endpoints[0]
+        more = f" and {len(self.endpoints) - 1} more" if len(self.endpoints) > 1 else ""
+        return f"`{self.fn['qualname']}` ({e.method} {e.path}{more})"
+
+
+def route_handlers(repo: Repo) -> list[Handler]:
+    """Every handler function once, sorted by file and line."""
+    grouped: dict[tuple[str, str], list[Endpoint]] = defaultdict(list)
+    for e in find_endpoints(repo):
+        if e.handler_file:
+            grouped[(e.handler_file, e.handler)].append(e)
+    index = repo.derived(function_index)
+    out: list[Handler] = []
+    for (file, qualname), eps in grouped.items():
+        fn = index.get((file, qualname))
+        if fn is not None:
+            out.append(Handler(file, fn, tuple(eps)))
+            continue
+        for f in repo.python[file]["functions"]:  # a class view/viewset: its methods handle requests
+            if f["cls"] == qualname and "." not in f["qualname"][len(qualname) + 1:]:
+                out.append(Handler(file, f, tuple(eps)))
+    return sorted(out, key=lambda h: (h.file, h.fn["line"], h.fn["qualname"]))
+
+
+def handlers(repo: Repo) -> list[Handler]:
+    """Memoised `route_handlers`."""
+    return repo.derived(route_handlers)
+
+
+def service_layer(repo: Repo) -> str:
+    """Path of the first module that belongs to a service/repository layer, "" when there is none."""
+    for path in sorted(repo.python, key=lambda p: (p.endswith("__init__.py"), p)):
+        module = repo.module_of.get(path, "")
+        parts = module.split(".")
+        if any(p in _LAYER_SEGMENTS for p in parts[:-1]) or parts[-1] in _LAYER_SEGMENTS \
+                or _LAYER_STEM.search(parts[-1]):
+            f = repo.by_path.get(path)
+            if f is not None and f.role != "test":
+                return path
+    return ""

@@ -1,0 +1,66 @@
+"""MOD006 scattered-health-endpoints."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+
+from archaudit.detect.api import find_endpoints
+from archaudit.detect.api_model import Endpoint
+from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.repo import Repo
+from archaudit.rules.base import Rule
+
+_KINDS = (("health", re.compile(r"^(health|healthz|healthcheck|health[-_]check)$")),
+          ("readiness", re.compile(r"^(ready|readyz|readiness)$")),
+          ("liveness", re.compile(r"^(live|livez|liveness|alive)$")),
+          ("status", re.compile(r"^status$")))
+
+
+def kind_of(path: str) -> str:
+    """"health"/"readiness"/"liveness"/"status" from the last literal path segment, "" otherwise."""
+    last = [s for s in path.split("/") if s][-1:] or [""]
+    for kind, pattern in _KINDS:
+        if pattern.match(last[0].lower()):
+            return kind
+    return ""
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    """Groups endpoints by probe kind (health, readiness, liveness, status) from their last path
+    segment and reports a kind served by two or more different handler functions, once, at the first
+    registration, with the others as evidence. Distinct kinds (/live next to /ready) are fine."""
+    by_kind: dict[str, dict[tuple[str, str], Endpoint]] = defaultdict(dict)
+    for e in find_endpoints(repo):
+        kind = kind_of(e.path)
+        if kind:
+            by_kind[kind].setdefault((e.handler_file or e.file, e.handler), e)
+    for kind, found in sorted(by_kind.items()):
+        if len(found) < 2:
+            continue
+        eps = sorted(found.values(), key=lambda e: (e.file, e.line))
+        first = eps[0]
+        listed = ", ".join(f"{e.method} {e.path} ({e.ref})" for e in eps)
+        yield Hit(first.file, first.line,
+                  f"{len(eps)} {kind} endpoints with separate handlers can report different things: "
+                  f"{listed}.",
+                  also=tuple(Evidence(e.file, e.line) for e in eps[1:]), key=kind)
+
+
+RULE = Rule(
+    id="MOD006",
+    name="scattered-health-endpoints",
+    axis=Axis.MODULARITY,
+    severity=Severity.LOW,
+    title="Several health endpoints with separate logic",
+    impact="Probes and monitors may watch one endpoint while the other reflects the real state; the two "
+           "implementations drift apart over time.",
+    action="Keep one health implementation (a HealthService or a single handler) and expose it under one "
+           "path, or make the second path call the same function.",
+    check=check,
+    example_bad='# main.py\n@app.get("/health")\n...\n'
+                '# api/routes.py\n@router.get("/health")  # /api/v1/health\n...',
+    example_good='# api/health.py\n@router.get("/health")\ndef health(svc: HealthService = Depends()):\n'
+                 '    return svc.status()',
+)

@@ -1,0 +1,55 @@
+"""MOD005 duplicate-route."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+
+from archaudit.detect.api import find_endpoints
+from archaudit.detect.api_model import Endpoint
+from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.repo import Repo
+from archaudit.rules.base import Rule
+
+_PARAM = re.compile(r"\{[^}/]*\}|<[^>/]*>")
+
+
+def route_key(e: Endpoint) -> tuple[str, str]:
+    """(method, path) with parameter names erased: /items/{id} and /items/{item_id} collide."""
+    return (e.method, _PARAM.sub("{}", e.path))
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    """Groups endpoints by method and path (parameter names ignored, "ANY" excluded) and reports every
+    registration after the first of a pair registered at different places: only one of them is served."""
+    groups: dict[tuple[str, str], dict[tuple[str, int], Endpoint]] = defaultdict(dict)
+    for e in find_endpoints(repo):
+        if e.method != "ANY":
+            groups[route_key(e)].setdefault((e.file, e.line), e)
+    for (method, _), places in sorted(groups.items()):
+        if len(places) < 2:
+            continue
+        ordered = [places[k] for k in sorted(places)]
+        first = ordered[0]
+        for dup in ordered[1:]:
+            yield Hit(dup.file, dup.line,
+                      f"{method} {dup.path} is registered twice: `{dup.handler}` here and `{first.handler}` "
+                      f"at {first.ref}; only one handler is reached.",
+                      also=(Evidence(first.file, first.line),), key=f"{method} {dup.path}")
+
+
+RULE = Rule(
+    id="MOD005",
+    name="duplicate-route",
+    axis=Axis.MODULARITY,
+    severity=Severity.HIGH,
+    title="The same method and path are registered twice",
+    impact="The framework silently serves only one of the handlers (the first registered); the other is "
+           "dead code that readers and tests believe is live.",
+    action="Delete or rename one of the routes, and keep one handler per method and path.",
+    check=check,
+    example_bad='@router.get("/users/{id}")\ndef get_user(id: int): ...\n\n'
+                '@router.get("/users/{user_id}")\ndef read_user(user_id: int): ...',
+    example_good='@router.get("/users/{user_id}")\ndef read_user(user_id: int): ...',
+)

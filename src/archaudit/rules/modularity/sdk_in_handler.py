@@ -1,0 +1,76 @@
+"""MOD007 sdk-called-from-handler."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archaudit.detect.pycode import calls_within, import_aliases, qualified
+from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.repo import Repo
+from archaudit.rules.base import Rule
+from archaudit.rules.modularity._handlers import handlers
+
+SDKS = ("openai", "anthropic", "google.generativeai", "google.genai", "google.cloud", "stripe", "boto3",
+        "botocore", "twilio", "sendgrid", "mistralai", "cohere", "replicate", "firebase_admin", "slack_sdk",
+        "pinecone", "elevenlabs", "mailchimp_marketing", "paypalrestsdk", "braintree", "azure")
+
+
+def sdk_of(dotted: str) -> str:
+    """The SDK a fully qualified name belongs to ("google.generativeai"), "" for anything else."""
+    return next((s for s in SDKS if dotted == s or dotted.startswith(s + ".")), "")
+
+
+def wrappers(repo: Repo) -> dict[str, tuple[str, int]]:
+    """SDK -> (file, import line) of the first non-test module without route handlers importing it."""
+    handler_files = {h.file for h in handlers(repo)}
+    out: dict[str, tuple[str, int]] = {}
+    for path, facts in repo.python_items():
+        f = repo.by_path.get(path)
+        if path in handler_files or (f is not None and f.role == "test"):
+            continue
+        for imp in facts["imports"]:
+            names = [imp["module"]] + [f"{imp['module']}.{n.split(' as ')[0]}" for n in imp["names"]]
+            for name in names:
+                sdk = sdk_of(name) if not imp["level"] else ""
+                if sdk:
+                    out.setdefault(sdk, (path, imp["line"]))
+    return out
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    """Resolves the calls of each route handler through its file's imports; reports the first call
+    into a third-party SDK (openai, google.generativeai, stripe, boto3...) when another, non-route
+    module of the project also imports that SDK, i.e. a wrapper exists and the handler bypasses it."""
+    wrapped = repo.derived(wrappers)
+    if not wrapped:
+        return
+    for h in handlers(repo):
+        aliases = repo.derived(import_aliases).get(h.file, {})
+        for call in calls_within(repo, h.file, h.fn["qualname"]):
+            sdk = sdk_of(qualified(aliases, call["name"]))
+            if sdk and sdk in wrapped:
+                wfile, wline = wrapped[sdk]
+                yield Hit(h.file, call["line"],
+                          f"Handler {h.label} calls {sdk} directly (`{call['name']}`) although {wfile} "
+                          f"already wraps {sdk}.", also=(Evidence(wfile, wline),),
+                          key=f"{h.fn['qualname']}:{sdk}")
+                break
+
+
+RULE = Rule(
+    id="MOD007",
+    name="sdk-called-from-handler",
+    axis=Axis.MODULARITY,
+    severity=Severity.MEDIUM,
+    title="Route handler calls a third-party SDK that the project already wraps",
+    impact="Bypassing the client wrapper duplicates configuration, retries and error handling, and makes "
+           "the handler impossible to test without the real provider.",
+    action="Call the project's service/client wrapper from the handler (inject it as a dependency) and "
+           "keep SDK imports inside that wrapper.",
+    check=check,
+    example_bad='import google.generativeai as genai\n\n@router.post("/feedback")\ndef feedback(...):\n'
+                '    model = genai.GenerativeModel("gemini-pro")',
+    example_good='@router.post("/feedback")\n'
+                 'def feedback(..., gemini: GeminiService = Depends(get_gemini)):\n'
+                 '    return gemini.feedback(...)',
+)

@@ -1,0 +1,82 @@
+"""Where logging, tracing and error tracking are set up; shared by the OBS rules and the strengths."""
+
+from __future__ import annotations
+
+import re
+
+from archaudit.repo import Repo
+from archaudit.rules.observability._signals import Place, first_import, import_places, is_app_code
+
+STRUCTURED_LOGGING = ("structlog", "pythonjsonlogger", "json_log_formatter", "ecs_logging", "json_logging",
+                      "logstash", "logstash_formatter", "jsonlogger")
+_JSON_FORMATTER = re.compile(r"json.*formatter|formatter.*json|jsonlog|json_log", re.IGNORECASE)
+_MANIFEST_JSON_LOGGING = ("python-json-logger", "structlog", "json-log-formatter", "ecs-logging")
+ERROR_TRACKERS = ("sentry_sdk", "raven", "rollbar", "bugsnag", "honeybadger", "airbrake", "pybrake", "newrelic",
+                  "ddtrace", "elasticapm", "opentelemetry.sdk", "opentelemetry.exporter", "logfire", "appsignal",
+                  "scout_apm", "highlight_io", "datadog")
+TRACING = ("opentelemetry", "ddtrace", "jaeger_client", "elasticapm", "logfire", "py_zipkin", "aws_xray_sdk",
+           "beeline", "newrelic", "sentry_sdk")
+METRICS = ("prometheus_client", "starlette_exporter", "prometheus_fastapi_instrumentator", "prometheus_flask_exporter",
+           "django_prometheus", "aioprometheus", "opentelemetry.exporter.prometheus", "opentelemetry.sdk.metrics",
+           "statsd", "datadog", "pystatsd", "starlette_prometheus", "prometheus_async", "opentelemetry.metrics")
+# Launchers that instrument the process without an import in the code.
+_AUTO_INSTRUMENT = ("opentelemetry-instrument", "ddtrace-run", "newrelic-admin")
+
+
+def structured_logging(repo: Repo) -> Place | None:
+    """Where JSON/structured logging is set up: structlog, python-json-logger and similar imports,
+    loguru `add(..., serialize=True)`, a JSON formatter class or a dictConfig naming one."""
+    place = first_import(repo, STRUCTURED_LOGGING)
+    if place:
+        return place
+    best: Place | None = None
+    for path, facts in repo.python_items():
+        if not is_app_code(repo, path):
+            continue
+        for cls in facts["classes"]:
+            if _JSON_FORMATTER.search(cls["name"]) and any(_is_log_formatter(b) for b in cls["bases"]):
+                best = min(best or (path, cls["line"]), (path, cls["line"]))
+        for call in facts["calls"]:
+            if call["name"].endswith(".add") and call["kwargs"].get("serialize") is True:
+                best = min(best or (path, call["line"]), (path, call["line"]))
+        for a in facts["assigns"]:
+            if not a["func"] and isinstance(a["value"], dict) and "formatters" in a["value"] \
+                    and _JSON_FORMATTER.search(repr(a["value"]["formatters"])):
+                best = min(best or (path, a["line"]), (path, a["line"]))
+    return best
+
+
+def _is_log_formatter(base: str) -> bool:
+    """logging.Formatter or a JSON formatter class; not any *Formatter (error/report formatters)."""
+    return base in ("Formatter", "logging.Formatter") or "json" in base.lower()
+
+
+def declared_json_logging(repo: Repo) -> bool:
+    """A JSON logging library in a dependency manifest (it may be wired by a logging config file)."""
+    for f in repo.files:
+        if f.role == "manifest":
+            text = (repo.text(f.path) or "").lower()
+            if any(m in text for m in _MANIFEST_JSON_LOGGING):
+                return True
+    return False
+
+
+def auto_instrumented(repo: Repo) -> bool:
+    """A deploy file starts the app under an APM/OpenTelemetry launcher (no import needed)."""
+    for f in repo.files:
+        if f.role == "deploy":
+            text = repo.text(f.path) or ""
+            if any(m in text for m in _AUTO_INSTRUMENT):
+                return True
+    return False
+
+
+def sentry_init(repo: Repo) -> Place | None:
+    """Where `sentry_sdk.init(...)` is called in application code."""
+    best: Place | None = None
+    index = repo.derived(import_places)
+    for path in {p for p, _ in index.get("sentry_sdk", [])}:
+        for call in repo.python[path]["calls"]:
+            if call["name"] in ("sentry_sdk.init", "init") and call["kwargs"].get("dsn", "?") is not None:
+                best = min(best or (path, call["line"]), (path, call["line"]))
+    return best

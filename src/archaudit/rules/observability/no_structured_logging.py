@@ -1,0 +1,54 @@
+"""OBS001 no-structured-logging."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archaudit.findings import Axis, Hit, Severity
+from archaudit.repo import Repo
+from archaudit.rules.base import Rule
+from archaudit.rules.observability._logging import declared_json_logging, structured_logging
+from archaudit.rules.observability._signals import Place, app_anchor, is_app_code, web_backend
+
+_LOG_SETUP = ("logging.basicConfig", "logging.config.dictConfig", "logging.config.fileConfig", "dictConfig",
+              "basicConfig", "fileConfig")
+
+
+def _logging_setup(repo: Repo) -> Place | None:
+    for path, facts in repo.python_items():
+        if is_app_code(repo, path):
+            for call in facts["calls"]:
+                if call["name"] in _LOG_SETUP:
+                    return (path, call["line"])
+    return None
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    """In a web backend (FastAPI, Flask, Django or Starlette imported), looks for structured logging:
+    structlog, python-json-logger, ecs-logging and similar imports or dependencies, loguru with
+    serialize=True, a JSON formatter class or dictConfig. Reports its absence once, at the logging
+    setup call (basicConfig/dictConfig) when there is one, else where the application is created."""
+    if web_backend(repo) is None or structured_logging(repo) or declared_json_logging(repo):
+        return
+    setup = _logging_setup(repo)
+    place = setup or app_anchor(repo)
+    if place is None:
+        return
+    where = "Logging is configured as plain text" if setup else "No logging configuration produces structured logs"
+    yield Hit(place[0], place[1], f"{where}: no JSON/structured log output is set up anywhere.", key="plain-logs")
+
+
+RULE = Rule(
+    id="OBS001",
+    name="no-structured-logging",
+    axis=Axis.OBSERVABILITY,
+    severity=Severity.LOW,
+    title="No structured (JSON) logging",
+    impact="Plain-text logs cannot be filtered or aggregated by field (request id, user, status, latency) "
+           "in a log platform; incidents take longer to investigate.",
+    action="Emit JSON logs (structlog, python-json-logger or loguru serialize=True) with stable fields and "
+           "per-request context.",
+    check=check,
+    example_bad='logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")',
+    example_good="structlog.configure(processors=[..., structlog.processors.JSONRenderer()])",
+)

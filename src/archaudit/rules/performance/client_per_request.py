@@ -1,0 +1,119 @@
+"""PERF050 client-built-per-request."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from archaudit.detect.api import find_endpoints
+from archaudit.detect.components import PER_CALL, PER_INSTANCE, ClientInstantiation, find_clients
+from archaudit.detect.pycode import calls_by_function, function_index, import_aliases, qualified
+from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.languages.python.facts import CallFact
+from archaudit.repo import Repo
+from archaudit.rules.base import Rule
+
+FunctionKey = tuple[str, str]
+_DEPTH = 3  # handler -> service -> helper -> factory
+
+
+def _resolve(repo: Repo, caller: FunctionKey, call: CallFact) -> list[FunctionKey]:
+    """Repository functions a call may run: same-module names, imported functions, `self.method`,
+    and `Class.__init__` when it instantiates a repository class."""
+    path, _ = caller
+    funcs = repo.derived(function_index)
+    name = call["name"]
+    candidates = []
+    cls = funcs[caller]["cls"] if caller in funcs else ""
+    if name.startswith("self.") and cls and name.count(".") == 1:
+        candidates.append((path, f"{cls}.{name[5:]}"))
+    full = qualified(repo.derived(import_aliases).get(path, {}), name)
+    if full == name:
+        candidates.append((path, name))
+    else:
+        module, _, attr = full.rpartition(".")
+        target = repo.modules.get(module)
+        if target:
+            candidates.append((target, attr))
+    out = [c for c in candidates if c in funcs]
+    out += [(p, q + ".__init__") for p, q in candidates if (p, q + ".__init__") in funcs]
+    return out
+
+
+def _short(qualname: str) -> str:
+    """The name a call site uses for a function: `f`, or the class for `C.__init__`, or the method."""
+    parts = qualname.split(".")
+    return parts[-2] if parts[-1] == "__init__" and len(parts) > 1 else parts[-1]
+
+
+def _callers_closure(repo: Repo, sites: list[ClientInstantiation]) -> dict[FunctionKey, set[int]]:
+    """Function -> indexes of the construction sites it runs (itself, enclosing functions, and callers
+    up to `_DEPTH` calls away). Walks the call graph backwards from the few construction sites, one
+    pass over the call index per level, so cost does not grow with the number of handlers."""
+    reach: dict[FunctionKey, set[int]] = defaultdict(set)
+    frontier: dict[FunctionKey, set[int]] = defaultdict(set)
+    for i, site in enumerate(sites):
+        chain = site.func.split(".")
+        for j in range(len(chain), 0, -1):  # a nested function runs inside its enclosing ones
+            frontier[(site.path, ".".join(chain[:j]))].add(i)
+    index = repo.derived(calls_by_function)
+    for level in range(_DEPTH + 1):
+        for key, found in frontier.items():
+            reach[key] |= found
+        if level == _DEPTH:
+            break
+        names = {_short(q) for _, q in frontier}
+        nxt: dict[FunctionKey, set[int]] = defaultdict(set)
+        for caller, calls in index.items():
+            for call in calls:
+                if call["name"].rsplit(".", 1)[-1] not in names:
+                    continue
+                for callee in _resolve(repo, caller, call):
+                    if callee in frontier and not frontier[callee] <= reach.get(caller, set()):
+                        nxt[caller] |= frontier[callee]
+        frontier = nxt
+        if not frontier:
+            break
+    return reach
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    """Looks for external clients (boto3, google-cloud, redis, httpx/requests sessions, OpenAI,
+    Algolia, Elasticsearch, Mongo, SQLAlchemy engines...) constructed inside a function, without
+    caching (lru_cache, lazy global, lazy attribute), where that function is a route handler or is
+    called from one (up to three calls deep, through resolvable calls); a client built in `__init__`
+    counts when the class is instantiated on that path."""
+    sites = [c for c in repo.derived(find_clients) if c.how in (PER_CALL, PER_INSTANCE)]
+    if not sites:
+        return
+    reach = _callers_closure(repo, sites)
+    origin: dict[int, tuple[Evidence, bool]] = {}
+    for e in sorted(find_endpoints(repo), key=lambda e: (e.handler_file, e.handler_line, e.handler)):
+        for i in sorted(reach.get((e.handler_file, e.handler), ())):
+            site = sites[i]
+            direct = e.handler_file == site.path and e.handler == site.func
+            origin.setdefault(i, (Evidence(e.handler_file, e.handler_line), direct))
+    for i, (where_from, direct) in sorted(origin.items()):
+        site = sites[i]
+        where = "the route handler" if direct else f"on the request path of the handler at {where_from.ref}"
+        yield Hit(site.path, site.line, f"{site.call}() runs on every call of {site.func} ({where}): a new "
+                  f"{site.client} instance per request.", also=() if direct else (where_from,),
+                  key=f"{site.func}:{site.call}")
+
+
+RULE = Rule(
+    id="PERF050",
+    name="client-built-per-request",
+    axis=Axis.PERFORMANCE,
+    severity=Severity.MEDIUM,
+    title="An external client is built for every request",
+    impact="Each request pays connection setup (TCP/TLS handshakes, credential loading, pool creation) and "
+           "loses keep-alive and pooling; under load this adds latency and can exhaust sockets or quotas.",
+    action="Create the client once (module level, app startup/lifespan, or an lru_cache'd factory) and "
+           "reuse it; inject it into handlers and services.",
+    check=check,
+    example_bad="@router.get('/rates')\nasync def rates():\n    async with httpx.AsyncClient() as client:\n"
+                "        return (await client.get(URL)).json()",
+    example_good="http = httpx.AsyncClient()  # created once, closed in the lifespan\n\n"
+                 "@router.get('/rates')\nasync def rates():\n    return (await http.get(URL)).json()",
+)

@@ -1,0 +1,114 @@
+"""DEP002 imported-package-not-declared."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+
+from archaudit.detect.dep_usage import command_texts
+from archaudit.detect.manifests import normalize
+from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.languages.python.facts import ModuleFacts
+from archaudit.repo import Repo
+from archaudit.rules.base import Rule
+from archaudit.rules.reproducibility._deps import app_of_file, declared_in, provided_modules
+
+_NAMESPACES = {"google", "azure", "opentelemetry"}
+_OPTIONAL = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException", ""}
+_INSTALL = re.compile(r"\b(?:pip3?|uv pip|poetry|uv|pdm|pipenv)\s+(?:install|add)\b([^\n]*)")
+
+
+def local_names(repo: Repo) -> set[str]:
+    """Every name a repository file or folder could be imported as (sys.path tricks included)."""
+    out = {m.split(".")[0] for m in repo.modules}
+    for path in repo.python:
+        out.update(part.removesuffix(".py") for part in path.split("/"))
+    return out
+
+
+def installed_by_commands(repo: Repo) -> set[str]:
+    """Package names installed by `pip install x` / `poetry add x` lines (CI, Dockerfile, docs)."""
+    out: set[str] = set()
+    for _path, text in repo.derived(command_texts):
+        for m in _INSTALL.finditer(text):
+            for word in re.findall(r"(?<![\w/.-])([A-Za-z][\w.-]*)", m.group(1)):
+                out.add(normalize(word))
+    return out
+
+
+def _optional_lines(facts: ModuleFacts) -> set[int]:
+    """Lines just above an `except ImportError` handler: imports guarded as optional."""
+    out: set[int] = set()
+    for h in facts["handlers"]:
+        if not h["types"] or any(t.rsplit(".", 1)[-1] in _OPTIONAL for t in h["types"]):
+            out.update(range(max(1, h["line"] - 6), h["line"]))
+    return out
+
+
+def _key(module: str) -> str:
+    parts = module.split(".")
+    return ".".join(parts[:3]) if parts[0] in _NAMESPACES else parts[0]
+
+
+def _covered(candidates: list[str], provided: set[str], declared_names: set[str]) -> bool:
+    for c in candidates:
+        parts = c.split(".")
+        if any(".".join(parts[:i]) in provided for i in range(1, len(parts) + 1)):
+            return True
+    top = normalize(candidates[0].split(".")[0])
+    return len(top) >= 4 and any(top in n or n in top for n in declared_names if len(n) >= 4)
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    """Absolute imports of third-party packages (not stdlib per sys.stdlib_module_names, not a
+    repository module or folder) that no manifest of the file's app declares, directly or as a
+    well-known companion (starlette under fastapi). Only in apps that declare Python dependencies;
+    imports guarded by `except ImportError` and packages installed by a visible `pip install` are
+    skipped. One finding per package and app, at its first import."""
+    local = local_names(repo)
+    installed = installed_by_commands(repo)
+    stdlib = sys.stdlib_module_names
+    cache: dict[str, tuple[set[str], set[str]]] = {}
+    places: dict[tuple[str, str], list[Evidence]] = {}
+    for path, facts in repo.python_items():
+        app = app_of_file(repo, path)
+        if app is None:
+            continue
+        if app not in cache:
+            deps = declared_in(repo, app)
+            cache[app] = (provided_modules(deps), {d.name for d in deps})
+        provided, names = cache[app]
+        optional = _optional_lines(facts)
+        for imp in facts["imports"]:
+            module = imp["module"]
+            top = module.split(".")[0]
+            if imp["level"] or not module or top in stdlib or top in local or top.startswith("_"):
+                continue
+            if imp["line"] in optional or normalize(top) in installed:
+                continue
+            candidates = [module] + [module + "." + n.partition(" as ")[0] for n in imp["names"]]
+            if not _covered(candidates, provided, names):
+                places.setdefault((app, _key(module)), []).append(Evidence(path, imp["line"]))
+    for (app, key), evidence in sorted(places.items()):
+        evidence.sort()
+        first = evidence[0]
+        files = len({e.path for e in evidence})
+        yield Hit(first.path, first.line, f"`{key}` is imported ({files} file(s)) but no manifest of "
+                  f"{app or 'the repository'} declares it.", also=tuple(evidence[1:4]), key=f"{app}:{key}")
+
+
+RULE = Rule(
+    id="DEP002",
+    name="imported-package-not-declared",
+    axis=Axis.REPRODUCIBILITY,
+    severity=Severity.MEDIUM,
+    title="Imported package not declared",
+    impact="The code works only where the package happens to be installed (a developer's machine, a "
+           "transitive dependency): a clean install or an upgrade of another package breaks it.",
+    action="Declare the package in the app's manifest (requirements.txt / pyproject.toml) with a version "
+           "constraint, and regenerate the lockfile.",
+    check=check,
+    example_bad="requirements.txt\n  fastapi==0.110.0\napp/auth.py\n  import jwt   # PyJWT not declared",
+    example_good="requirements.txt\n  fastapi==0.110.0\n  PyJWT==2.8.0\napp/auth.py\n  import jwt",
+)

@@ -1,0 +1,58 @@
+"""Security strengths: passwords hashed with a slow algorithm, refresh tokens issued."""
+
+from __future__ import annotations
+
+import re
+
+from archaudit.detect.pycode import import_aliases, qualified
+from archaudit.findings import Evidence
+from archaudit.repo import Repo
+from archaudit.report.model import Fact
+from archaudit.rules.observability._signals import first_import, is_app_code
+from archaudit.rules.security.no_rate_limit import LIMITER_MODULES
+
+_STRONG_LIBS = (("argon2", "argon2"), ("bcrypt", "bcrypt"), ("pwdlib", "pwdlib (argon2/bcrypt)"),
+                ("passlib.hash.argon2", "argon2"), ("passlib.hash.bcrypt", "bcrypt"))
+_STRONG_SCHEMES = {"argon2": "argon2", "bcrypt": "bcrypt", "bcrypt_sha256": "bcrypt", "scrypt": "scrypt",
+                   "pbkdf2_sha256": "PBKDF2-SHA256", "pbkdf2_sha512": "PBKDF2-SHA512"}
+_REFRESH = re.compile(r"refresh_?token", re.IGNORECASE)
+
+
+def strong_password_hashing(repo: Repo) -> list[Fact]:
+    """Passlib CryptContext whose default scheme is slow (argon2, bcrypt, scrypt, PBKDF2), else an
+    import of argon2-cffi, bcrypt or pwdlib in application code."""
+    aliases = repo.derived(import_aliases)
+    for path, facts in repo.python_items():
+        if not is_app_code(repo, path):
+            continue
+        for call in facts["calls"]:
+            if not qualified(aliases.get(path, {}), call["name"]).endswith("CryptContext"):
+                continue
+            schemes = call["kwargs"].get("schemes")
+            first = schemes[0] if isinstance(schemes, list) and schemes else None
+            if isinstance(first, str) and first in _STRONG_SCHEMES:
+                return [Fact(f"Passwords are hashed with {_STRONG_SCHEMES[first]} (passlib CryptContext)",
+                             (Evidence(path, call["line"]),))]
+    for module, label in _STRONG_LIBS:
+        place = first_import(repo, (module,))
+        if place:
+            return [Fact(f"Passwords are hashed with {label}", (Evidence(*place),))]
+    return []
+
+
+def rate_limiting(repo: Repo) -> list[Fact]:
+    """A rate-limiting library imported in application code (slowapi, flask-limiter...)."""
+    place = first_import(repo, LIMITER_MODULES)
+    return [Fact("Requests are rate-limited", (Evidence(*place),))] if place else []
+
+
+def refresh_tokens(repo: Repo) -> list[Fact]:
+    """A function issuing or rotating refresh tokens (create_refresh_token, refresh_token...)."""
+    for path, facts in repo.python_items():
+        if not is_app_code(repo, path):
+            continue
+        for fn in facts["functions"]:
+            if _REFRESH.search(fn["name"]):
+                return [Fact("Refresh tokens are issued, so access tokens can stay short-lived",
+                             (Evidence(path, fn["line"]),))]
+    return []

@@ -1,0 +1,46 @@
+"""Which endpoints accept credentials or files, shared by SEC005 (rate limiting) and SEC009 (uploads)."""
+
+from __future__ import annotations
+
+import re
+
+from archaudit.detect.api import find_endpoints
+from archaudit.detect.api_model import Endpoint
+from archaudit.detect.pycode import calls_by_function, function_index
+from archaudit.repo import Repo
+
+_LOGIN = re.compile(r"^(login|signin|sign-in|token|authenticate|auth|otp|2fa|mfa|password[-_]?reset|"
+                    r"reset[-_]?password|forgot[-_]?password|signup|sign-up|register)$", re.IGNORECASE)
+_UPLOAD_TYPES = ("UploadFile", "FileStorage")
+
+
+def is_login(e: Endpoint) -> bool:
+    """POST endpoints of credential flows: login, token, signup, password reset."""
+    if e.method not in ("POST", "ANY"):
+        return False
+    parts = [s for s in e.path.strip("/").split("/") if s]
+    return bool(parts) and bool(_LOGIN.match(parts[-1]))
+
+
+def is_upload(repo: Repo, e: Endpoint) -> bool:
+    """Handlers taking an UploadFile/FileStorage parameter or reading request.files."""
+    fn = repo.derived(function_index).get((e.handler_file, e.handler))
+    if fn is None:
+        return False
+    if any(t in ann for ann in fn["annotations"].values() for t in _UPLOAD_TYPES):
+        return True
+    calls = repo.derived(calls_by_function).get((e.handler_file, e.handler), [])
+    return any(c["name"].startswith("request.files") for c in calls)
+
+
+def login_and_upload_endpoints(repo: Repo) -> list[tuple[Endpoint, str]]:
+    """(endpoint, "login" | "upload") sorted as find_endpoints sorts, WS/HEAD/OPTIONS excluded."""
+    out = []
+    for e in find_endpoints(repo):
+        if e.method in ("WS", "HEAD", "OPTIONS"):
+            continue
+        if is_login(e):
+            out.append((e, "login"))
+        elif is_upload(repo, e):
+            out.append((e, "upload"))
+    return out

@@ -1,0 +1,65 @@
+"""SEC005 no-rate-limiting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.repo import Repo
+from archaudit.rules.base import Rule
+from archaudit.rules.observability._signals import first_import, names_matching
+from archaudit.rules.security._uploads import login_and_upload_endpoints
+
+LIMITER_MODULES = ("slowapi", "flask_limiter", "fastapi_limiter", "django_ratelimit", "ratelimit", "ratelimiter",
+                   "limits", "axes", "rest_framework.throttling", "starlette_ratelimit", "asgi_ratelimit",
+                   "fastapi_throttle", "aiolimiter", "throttled")
+_LIMITER_NAMES = ("ratelimit", "rate_limit", "limiter", "throttle")
+_PROXY_MARKERS = ("limit_req", "ratelimit", "rate-limit", "rate_limit", "throttle")
+
+
+def limiter_in_use(repo: Repo) -> bool:
+    """A rate limiter anywhere: a limiter library import, a RateLimit/Limiter/throttle identifier in
+    application code (custom middleware, DRF throttle settings), or a proxy rule (nginx limit_req,
+    Traefik/Kong rate-limit) in a deploy or config file."""
+    if first_import(repo, LIMITER_MODULES) or names_matching(repo, *_LIMITER_NAMES):
+        return True
+    for f in repo.files:
+        if f.role in ("deploy", "config") or f.path.endswith(".conf"):
+            text = (repo.text(f.path) or "").lower()
+            if any(m in text for m in _PROXY_MARKERS):
+                return True
+    return False
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    """Reads the endpoint inventory for credential endpoints (POST login, token, signup, password
+    reset) and upload endpoints (UploadFile / request.files); reports them once when no rate limiter
+    is used anywhere (slowapi, flask-limiter, fastapi-limiter, django-ratelimit, DRF throttling, a
+    RateLimit middleware, nginx limit_req...). Points at the first such endpoint, lists the others."""
+    endpoints = login_and_upload_endpoints(repo)
+    if not endpoints or limiter_in_use(repo):
+        return
+    first = endpoints[0][0]
+    names = ", ".join(f"{e.method} {e.path}" for e, _ in endpoints[:8])
+    more = f" and {len(endpoints) - 8} more" if len(endpoints) > 8 else ""
+    yield Hit(first.file, first.line,
+              f"No rate limiting is used anywhere; {len(endpoints)} login/upload endpoint(s) can be called "
+              f"without limit: {names}{more}.",
+              also=tuple(Evidence(e.file, e.line) for e, _ in endpoints[1:8]), key="no-limiter")
+
+
+RULE = Rule(
+    id="SEC005",
+    name="no-rate-limiting",
+    axis=Axis.SECURITY,
+    severity=Severity.MEDIUM,
+    title="Login and upload endpoints without rate limiting",
+    impact="Credential endpoints can be brute-forced or used for credential stuffing, and upload endpoints "
+           "let one client exhaust disk, memory or bandwidth.",
+    action="Add a limiter (slowapi / fastapi-limiter, flask-limiter, django-ratelimit or DRF throttling, or "
+           "the reverse proxy's rate limiting) on login, token, signup, password-reset and upload routes.",
+    check=check,
+    example_bad='@router.post("/auth/login")\nasync def login(form: OAuth2PasswordRequestForm = Depends()): ...',
+    example_good='@router.post("/auth/login")\n@limiter.limit("5/minute")\nasync def login(request: Request, '
+                 "form: OAuth2PasswordRequestForm = Depends()): ...",
+)

@@ -1,0 +1,120 @@
+"""SEC006 sql-built-from-strings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from archaudit.detect.pycode import import_aliases, qualified
+from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.languages.python.extract import is_formatted_sql
+from archaudit.languages.python.facts import CallFact, ModuleFacts, Value, expr_text
+from archaudit.repo import Repo
+from archaudit.rules.base import Rule
+from archaudit.rules.observability._signals import is_app_code
+
+_RUNNERS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "raw", "fetch", "fetchrow",
+                      "fetchval", "execute_sql", "read_sql", "read_sql_query", "RawSQL", "mogrify"})
+_TEXT = frozenset({"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"})
+_HOW = {"f'": "an f-string", "%'": "% formatting", "+'": "string concatenation", ".format'": "str.format()"}
+
+
+def _interpolated(value: Value) -> str:
+    """How an SQL string Value is built from runtime values ("" when it is not)."""
+    if not is_formatted_sql(value):
+        return ""
+    text = expr_text(value)
+    for prefix, how in _HOW.items():
+        if text.startswith(prefix):
+            if prefix in ("f'", ".format'") and "{" not in text:
+                return ""  # nothing interpolated
+            return how
+    return ""
+
+
+_QUOTED = re.compile(r"['\"%]\{")  # '{value}' or LIKE '%{term}%': a value, not an identifier
+_BIND = re.compile(r"(?<![:\w]):[A-Za-z_]\w*|%s|%\(\w+\)s|\?|\$\d")
+
+
+def _identifier_only(call: CallFact, text: str) -> bool:
+    """An f-string/.format query whose values are bound (parameters passed, or bind markers such as
+    :name, %s, ? in the text) and whose placeholders are not quoted: what is interpolated is an
+    identifier chosen by the code (column, table), not a value, e.g.
+    `db.execute(f"SELECT {field} FROM files WHERE path = ?", (name,))`."""
+    if not text.startswith(("f'", ".format'")) or _QUOTED.search(text):
+        return False
+    has_params = len(call["args"]) > 1 or any(k in call["kwargs"] for k in ("params", "parameters", "args"))
+    return has_params or bool(_BIND.search(text))
+
+
+def _sql_arg(call: CallFact) -> Value:
+    if call["args"]:
+        return call["args"][0]
+    kw = call["kwargs"]
+    return kw.get("sql", kw.get("query", kw.get("statement")))
+
+
+def _local_sql(facts: ModuleFacts) -> dict[tuple[str, str], list[tuple[int, str, str]]]:
+    """(function, variable) -> [(line, how, text)] for variables assigned an interpolated SQL string."""
+    out: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
+    for a in facts["assigns"]:
+        how = _interpolated(a["value"])
+        if how:
+            out.setdefault((a["func"], a["target"]), []).append((a["line"], how, expr_text(a["value"])))
+    return out
+
+
+def _unsafe_sql(call: CallFact, facts: ModuleFacts,
+                cache: dict[str, dict[tuple[str, str], list[tuple[int, str, str]]]]) -> tuple[str, int]:
+    """(how the query is built, line of the local assignment or 0), or ("", 0) when it is safe."""
+    arg = _sql_arg(call)
+    text = expr_text(arg)
+    how = _interpolated(arg)
+    if how:
+        return ("", 0) if _identifier_only(call, text) else (how, 0)
+    if not text.isidentifier():
+        return "", 0
+    if "local" not in cache:
+        cache["local"] = _local_sql(facts)
+    earlier = [e for e in cache["local"].get((call["func"], text), []) if e[0] <= call["line"]]
+    if not earlier or _identifier_only(call, earlier[-1][2]):
+        return "", 0
+    return earlier[-1][1], earlier[-1][0]
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    """Looks at SQL-running calls outside tests and migrations (cursor/session/connection execute,
+    Model.objects.raw, asyncpg fetch*, pandas read_sql, sqlalchemy text()) whose query is an
+    f-string, a %-formatted, concatenated or .format()-ed string starting with an SQL keyword, either
+    inline or through a local variable assigned such a string earlier in the same function. An
+    f-string that only interpolates identifiers while binding values (parameters passed, or bind
+    markers and no quoted placeholder) is not reported."""
+    aliases = repo.derived(import_aliases)
+    for path, facts in repo.python_items():
+        if not is_app_code(repo, path):
+            continue
+        cache: dict[str, dict[tuple[str, str], list[tuple[int, str, str]]]] = {}
+        for call in facts["calls"]:
+            method = call["name"].rsplit(".", 1)[-1]
+            if method not in _RUNNERS and qualified(aliases.get(path, {}), call["name"]) not in _TEXT:
+                continue
+            how, origin = _unsafe_sql(call, facts, cache)
+            if how:
+                yield Hit(path, call["line"], f"An SQL query built with {how} is passed to {call['name']}().",
+                          also=(Evidence(path, origin),) if origin else (), key=f"{call['name']} {how}")
+
+
+RULE = Rule(
+    id="SEC006",
+    name="sql-built-from-strings",
+    axis=Axis.SECURITY,
+    severity=Severity.HIGH,
+    title="SQL built by string formatting",
+    impact="Values interpolated into SQL text allow SQL injection (data theft, authentication bypass, "
+           "data loss) as soon as one of them comes from a request.",
+    action="Pass values as bound parameters (cursor.execute(sql, params), text(...).bindparams(), ORM "
+           "filters); whitelist identifiers such as column names instead of formatting them in.",
+    check=check,
+    example_bad='cursor.execute(f"SELECT * FROM users WHERE email = \'{email}\'")',
+    example_good='cursor.execute("SELECT * FROM users WHERE email = %s", (email,))',
+)

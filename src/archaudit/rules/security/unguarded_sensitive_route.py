@@ -1,0 +1,77 @@
+"""SEC004 sensitive-route-without-auth."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from archaudit.detect.api import find_endpoints
+from archaudit.detect.api_model import Endpoint
+from archaudit.findings import Axis, Hit, Severity
+from archaudit.repo import Repo
+from archaudit.rules.base import Rule
+
+_ADMIN = re.compile(r"^(admin\w*|roles?|permissions?|superusers?|staff)$", re.IGNORECASE)
+_USERS = re.compile(r"^(users?|accounts?|members?)$", re.IGNORECASE)
+# Paths that are public by design: sign-in/up flows, token exchange, password reset, OAuth callbacks.
+_PUBLIC = re.compile(r"^(login|logout|signin|sign-in|signup|sign-up|register|registration|token|refresh|"
+                     r"password[-_]?reset|reset[-_]?password|forgot[-_]?password|verify|verify[-_]email|"
+                     r"confirm|activate|callback|oauth\w*|health\w*|me)$", re.IGNORECASE)
+
+
+def _segments(path: str) -> list[str]:
+    return [s for s in path.strip("/").split("/") if s and not s.startswith(("{", "<", ":"))]
+
+
+def sensitive_reason(e: Endpoint) -> str:
+    """Why this endpoint needs a guard ("" when it does not): admin/roles/permissions paths, any
+    DELETE, user-account writes and the user listing; public flows (login, register...) excluded."""
+    segments = _segments(e.path)
+    if any(_PUBLIC.match(s) for s in segments):
+        return ""
+    if any(_ADMIN.match(s) for s in segments):
+        return "administration path"
+    if e.method == "DELETE":
+        return "deletes data"
+    if any(_USERS.match(s) for s in segments):
+        collection = _USERS.match(segments[-1]) is not None and not e.path.rstrip("/").endswith(("}", ">"))
+        if e.method in ("PUT", "PATCH") or (e.method == "POST" and not collection):
+            return "modifies user accounts"  # POST /users itself may be the public sign-up
+        if e.method == "GET" and collection:
+            return "lists user accounts"
+    return ""
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    """Reads the endpoint inventory (archaudit.detect.api.find_endpoints). In a project where some
+    endpoints visibly require authentication, reports sensitive ones with no guard (auth False):
+    admin/roles/permissions paths, DELETE routes, user-account writes and the user listing. Public
+    flows (login, register, token, password reset) are never reported; unknown auth (None) is skipped."""
+    endpoints = find_endpoints(repo)
+    guarded = sum(1 for e in endpoints if e.auth is True)
+    if not guarded:
+        return
+    for e in endpoints:
+        if e.auth is not False or e.method in ("WS", "OPTIONS", "HEAD"):
+            continue
+        reason = sensitive_reason(e)
+        if reason:
+            yield Hit(e.file, e.line, f"{e.method} {e.path} ({reason}, handler {e.handler}) has no authentication "
+                                      f"guard, while {guarded} other endpoint(s) have one.",
+                      key=f"{e.method} {e.path}")
+
+
+RULE = Rule(
+    id="SEC004",
+    name="sensitive-route-without-auth",
+    axis=Axis.SECURITY,
+    severity=Severity.HIGH,
+    title="Sensitive endpoint without an authentication guard",
+    impact="Anyone who can reach the API can call it: delete data, list or modify accounts, change roles.",
+    action="Add the project's guard (Depends(get_current_user)/a permission dependency, @login_required, "
+           "permission_classes) to the route or its router, and test the unauthenticated call returns 401/403.",
+    check=check,
+    example_bad='@router.delete("/users/{user_id}")\nasync def delete_user(user_id: int, db=Depends(get_db)): ...',
+    example_good='@router.delete("/users/{user_id}")\nasync def delete_user(user_id: int, '
+                 "admin=Depends(require_admin), db=Depends(get_db)): ...",
+)

@@ -1,0 +1,148 @@
+"""API surface: endpoints of FastAPI, Flask and Django fixture repositories, with full paths,
+guards and evidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archaudit.detect.api import api_inventory, find_endpoints, section
+from tests.conftest import FIXTURES, repo_of, write_tree
+
+
+def _rows(name: str) -> set[tuple[str, str, str, bool | None, str]]:
+    repo = repo_of(FIXTURES / "repos" / name)
+    return {(e.method, e.path, e.handler, e.auth, e.ref) for e in find_endpoints(repo)}
+
+
+def test_fastapi_prefixes_compose_across_modules_and_settings() -> None:
+    assert _rows("api_fastapi") == {
+        ("GET", "/api/v1/admin/stats", "stats", True, "app/api/routes/admin.py:8"),
+        ("POST", "/api/v1/admin/stats", "stats", True, "app/api/routes/admin.py:8"),
+        ("GET", "/api/v1/items/", "read_items", True, "app/api/routes/items.py:9"),
+        ("POST", "/api/v1/items/public", "public_item", False, "app/api/routes/items.py:19"),
+        ("GET", "/api/v1/items/{item_id}", "read_item", True, "app/api/routes/items.py:14"),
+        ("POST", "/api/v1/login/access-token", "login_access_token", False, "app/api/routes/login.py:6"),
+        ("GET", "/health", "health", False, "app/main.py:10"),
+    }
+
+
+def test_fastapi_auth_evidence_response_model_and_version() -> None:
+    repo = repo_of(FIXTURES / "repos" / "api_fastapi")
+    by_handler = {e.handler: e for e in find_endpoints(repo)}
+    assert by_handler["read_items"].auth_evidence == "Depends(get_current_user)"  # via CurrentUser alias
+    assert by_handler["read_item"].auth_evidence == "Depends(get_item_owner)"  # transitive guard
+    assert by_handler["stats"].auth_evidence == "Depends(deps.get_current_user)"  # router dependencies
+    assert by_handler["read_items"].response_model == "list[ItemOut]"
+    assert by_handler["read_item"].is_async is True
+    assert (by_handler["read_item"].version, by_handler["health"].version) == ("v1", "")
+    assert (by_handler["read_items"].handler_line, by_handler["read_items"].framework) == (10, "fastapi")
+
+
+def test_flask_blueprints_methodview_and_spectree() -> None:
+    assert _rows("api_flask") == {
+        ("DELETE", "/admin/users/<int:user_id>", "UserAPI.delete", True, "pcapi/routes/views.py:20"),
+        ("GET", "/admin/users/<int:user_id>", "UserAPI.get", True, "pcapi/routes/views.py:20"),
+        ("GET", "/health", "health", False, "pcapi/app.py:21"),
+        ("GET", "/public/offers", "list_offers", False, "pcapi/routes/public/offers.py:16"),
+        ("POST", "/public/offers", "list_offers", False, "pcapi/routes/public/offers.py:16"),
+        ("GET", "/public/offers/<int:offer_id>", "get_offer", True, "pcapi/routes/public/offers.py:9"),
+        ("GET", "/v2/offers", "list_offers_v2", False, "pcapi/routes/public/offers.py:22"),
+    }
+    repo = repo_of(FIXTURES / "repos" / "api_flask")
+    models = {e.handler: e.response_model for e in find_endpoints(repo)}
+    assert models["get_offer"] == "OfferResponse"
+    assert models["list_offers"] == "OffersResponse"
+    assert repo.derived(api_inventory).notes == [
+        "pcapi/app.py:12: register_blueprint(unknown_bp) could not be resolved to a router defined in the "
+        "repository"]
+
+
+def test_django_includes_drf_router_and_guards() -> None:
+    assert _rows("api_django") == {
+        ("ANY", "/", "home", False, "mysite/urls.py:10"),
+        ("ANY", "/admin/", "admin.site.urls", True, "mysite/urls.py:7"),
+        ("ANY", "/api/v1/catalog/", "PublicCatalogViewSet", False, "shop/urls.py:8"),
+        ("GET", "/api/v1/ping/", "ping", True, "shop/urls.py:11"),
+        ("ANY", "/api/v1/products/", "ProductViewSet", True, "shop/urls.py:7"),
+        ("GET", "/blog/<int:pk>/edit/", "post_edit", True, "blog/urls.py:6"),
+        ("POST", "/blog/<int:pk>/edit/", "post_edit", True, "blog/urls.py:6"),
+        ("GET", "/blog/post/(?P<pk>\\d+)/", "PostView.get", False, "blog/urls.py:7"),
+        ("POST", "/blog/post/(?P<pk>\\d+)/", "PostView.post", False, "blog/urls.py:7"),
+    }
+
+
+def test_section_table_facts_and_headline() -> None:
+    sec = section(repo_of(FIXTURES / "repos" / "api_fastapi"))
+    assert sec.key == "api"
+    assert sec.headline == "7 endpoints (FastAPI), 4 routers, versions v1"
+    rows = sec.tables[0].rows
+    assert [(r["method"], r["path"]) for r in rows][:2] == [("GET", "/api/v1/admin/stats"),
+                                                           ("POST", "/api/v1/admin/stats")]
+    assert rows[2]["auth"] == "yes (Depends(get_current_user))"
+    assert (rows[2]["file"], rows[2]["line"]) == ("app/api/routes/items.py", 9)
+    texts = [f.text for f in sec.facts]
+    assert "3 of 7 endpoints have no visible auth guard" in texts
+    assert "Endpoints per version prefix: /v1 6" in texts
+
+
+def test_no_guard_mechanism_means_not_determined(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"main.py": "from fastapi import FastAPI\napp = FastAPI()\n\n"
+                                     "@app.get('/items')\ndef items():\n    return []\n"})
+    repo = repo_of(tmp_path)
+    [ep] = find_endpoints(repo)
+    assert (ep.path, ep.auth, ep.line) == ("/items", None, 4)
+    assert "not determined" in section(repo).facts[-1].text
+
+
+def test_unmounted_router_and_dynamic_prefix_are_reported(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "routes.py": "from fastapi import APIRouter\nrouter = APIRouter(prefix='/r')\n\n"
+                     "@router.get('/x')\ndef x():\n    return 1\n",
+        "main.py": "from fastapi import FastAPI\nfrom routes import router\napp = FastAPI()\n"
+                   "app.include_router(router, prefix=get_prefix())\n",
+        "orphan.py": "from fastapi import APIRouter\nother = APIRouter()\n",
+    })
+    inv = repo_of(tmp_path).derived(api_inventory)
+    assert [e.path for e in inv.endpoints] == ["/{get_prefix()}/r/x"]
+    assert inv.notes == [
+        "orphan.py:2: router `other` is never mounted by a call the audit could resolve; its endpoints are "
+        "listed without an outer prefix",
+        "routes.py:4: path /{get_prefix()}/r/x is partly computed at run time (shown as {expression})",
+    ]
+
+
+def test_router_factory_and_broken_input(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "api.py": "from fastapi import APIRouter\n\ndef create_router():\n    router = APIRouter()\n\n"
+                  "    @router.get('/health')\n    async def health():\n        return {}\n\n"
+                  "    return router\n",
+        "main.py": "from fastapi import FastAPI\nfrom api import create_router\napp = FastAPI()\n"
+                   "app.include_router(create_router(), prefix='/api/v1')\n",
+        "broken.py": "@app.get('/x'\ndef f(:\n",
+    })
+    [ep] = find_endpoints(repo_of(tmp_path))
+    assert (ep.path, ep.handler, ep.router, ep.is_async) == (
+        "/api/v1/health", "create_router.health", "router", True)
+
+
+def test_add_api_route_websocket_security_and_inline_annotated(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"main.py": (
+        "from typing import Annotated\n"
+        "from fastapi import APIRouter, Depends, FastAPI, Security\n"
+        "app = FastAPI()\n"
+        "router = APIRouter(prefix='/v2')\n\n"
+        "def list_things():\n    return []\n\n"
+        "router.add_api_route('/things', list_things, methods=['GET', 'HEAD'])\n\n"
+        "@router.websocket('/ws')\nasync def ws(user=Security(scopes_check)):\n    pass\n\n"
+        "@router.get('/me')\ndef me(user: Annotated[dict, Depends(get_current_user)]):\n    return user\n\n"
+        "@router.get('/data')\ndef data(svc=Depends(get_user_service)):\n    return 1\n\n"
+        "app.include_router(router, prefix='/api')\n")})
+    got = {(e.method, e.path, e.handler, e.auth, e.auth_evidence, e.line)
+           for e in find_endpoints(repo_of(tmp_path))}
+    assert got == {
+        ("GET", "/api/v2/things", "list_things", False, "", 9),
+        ("HEAD", "/api/v2/things", "list_things", False, "", 9),
+        ("WS", "/api/v2/ws", "ws", True, "Security(scopes_check)", 11),
+        ("GET", "/api/v2/me", "me", True, "Depends(get_current_user)", 15),
+        ("GET", "/api/v2/data", "data", False, "", 19),
+    }
