@@ -162,3 +162,10 @@ def test_imports_resolve_through_folders_without_init_and_stubs_are_ignored(tmp_
     inv = find_tests(repo_of(root))
     assert [(p.folder, p.status, p.test_line) for p in inv.packages] == [
         ("src/tool", "imported by tests", 2), ("src/tool/plugins/ts", "imported by tests", 1)]
+
+
+def test_no_python_no_test_section_content(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"web/package.json": '{"name": "web"}\n',
+                                 "web/src/app.test.ts": "test('x', () => {})\n"})
+    s = section(repo_of(root))
+    assert (s.facts, s.tables, s.headline) == ((), (), "")

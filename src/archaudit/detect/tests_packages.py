@@ -21,6 +21,8 @@ NOT_APPLICATION = frozenset({
     "ops", "e2e", "conftest", "setup", "noxfile", "manage", "docs_src", "sample", "demo", "demos", "tutorial",
 })
 
+_GENERATED = ("_pb2.py", "_pb2_grpc.py")
+
 
 @dataclass(frozen=True, order=True)
 class Package:
@@ -48,8 +50,8 @@ def find_packages(repo: Repo, tests: list[str]) -> list[Package]:
     defs: dict[str, int] = defaultdict(int)
     test_tops: dict[str, str] = {}
     for path, facts in repo.python_items():
-        if not path.endswith(".py"):
-            continue  # .pyi stubs describe code, they are not code
+        if not path.endswith(".py") or path.endswith(_GENERATED):
+            continue  # .pyi stubs describe code, generated gRPC/protobuf modules are not written by hand
         mod = module_name(path, repo.by_path)
         parts = mod.split(".")
         if len(parts) < 2 and not path.endswith("__init__.py"):
