@@ -49,3 +49,19 @@ def test_parallel_parse_matches_in_process(tmp_path: Path) -> None:
     one = build_repo(repo, Options(use_cache=False, jobs=1))
     two = build_repo(repo, Options(use_cache=False, jobs=2))
     assert one.python == two.python
+
+
+def test_unchanged_tree_reuses_the_whole_report(tmp_path: Path) -> None:
+    from archaudit.report import render_json
+    from archaudit.run import audit
+
+    repo = write_tree(tmp_path / "repo", {"app/main.py": "print('hi')\n", "README.md": "# r\n"})
+    opts = Options(cache_dir=tmp_path / "cache", jobs=1)
+    first = audit(repo, opts)
+    second = audit(repo, opts)
+    assert second.stats.get("report_cached") == 1
+    assert render_json.render(first) == render_json.render(second)
+    (repo / "README.md").unlink()
+    third = audit(repo, opts)
+    assert "report_cached" not in third.stats
+    assert "DOC001" in {f.rule for f in third.findings}

@@ -12,22 +12,23 @@ from archaudit.report import render_json, render_markdown
 from archaudit.scan.secrets import MAX_RECORDS_PER_FILE, scan
 from tests.conftest import repo_of, report_of, write_tree
 
-# Obviously fake values that still match each format.
+# Obviously fake values that still match each format, split in two literals so that this source file
+# itself holds no token (archaudit audits its own repository).
 FAKES = {
-    "GitHub token": "ghp_FAKEfake0123456789FAKEfake0123456789ab",
-    "AWS access key id": "AKIAFAKE0123456789AB",
-    "Slack token": "xoxb-000000000000-FAKEFAKEFAKE",
-    "Stripe secret key": "sk_live_FAKEfake0123456789abcd",
-    "OpenAI-style API key": "sk-FAKEfake0123456789FAKEfake0123",
-    "Google API key": "AIzaFAKEfake0123456789FAKEfake012345678",
-    "JSON Web Token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlLXVzZXIifQ.FAKEsignature0123456789",
-    "GitLab token": "glpat-FAKEfake0123456789ab",
-    "SendGrid API key": "SG.FAKEfake0123456789FAKE.FAKEfake0123456789FAKEfake0123456789FAKEfak",
-    "Slack webhook URL": "https://hooks.slack.com/services/TFAKE0000/BFAKE0000/FAKEfake0123456789",
-    "PyPI upload token": "pypi-AgEIcHlwaS5vcmc" + "FAKEfake0123456789" * 4,
+    "GitHub token": "ghp" "_FAKEfake0123456789FAKEfake0123456789ab",
+    "AWS access key id": "AKI" "AFAKE0123456789AB",
+    "Slack token": "xox" "b-000000000000-FAKEFAKEFAKE",
+    "Stripe secret key": "sk_" "live_FAKEfake0123456789abcd",
+    "OpenAI-style API key": "sk-" "FAKEfake0123456789FAKEfake0123",
+    "Google API key": "AIz" "aFAKEfake0123456789FAKEfake012345678",
+    "JSON Web Token": "eyJ" "hbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlLXVzZXIifQ.FAKEsignature0123456789",
+    "GitLab token": "glp" "at-FAKEfake0123456789ab",
+    "SendGrid API key": "SG." "FAKEfake0123456789FAKE.FAKEfake0123456789FAKEfake0123456789FAKEfak",
+    "Slack webhook URL": "htt" "ps://hooks.slack.com/services/TFAKE0000/BFAKE0000/FAKEfake0123456789",
+    "PyPI upload token": "pyp" "i-AgEIcHlwaS5vcmc" + "FAKEfake0123456789" * 4,
 }
 PRIVATE_KEY = (
-    "-----BEGIN RSA PRIVATE KEY-----\n"
+    "-----BEGIN RSA PRIV" "ATE KEY-----\n"
     "MIIEowIBAAKCAQEAFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKE\n"
     "-----END RSA PRIVATE KEY-----\n"
 )

@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import pickle
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from archaudit import __version__
 
@@ -29,6 +31,23 @@ def extractor_fingerprint() -> str:
         except OSError:
             continue
     return digest.hexdigest()
+
+
+def package_fingerprint() -> str:
+    """A hash of all of archaudit's own code and templates (memoised): any change to a rule,
+    detector or template makes previously cached reports unusable."""
+    global _PACKAGE_FINGERPRINT
+    if _PACKAGE_FINGERPRINT is None:
+        package = Path(__file__).parent
+        digest = hashlib.blake2b(__version__.encode(), digest_size=8)
+        for source in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".j2", ".json")):
+            digest.update(str(source.relative_to(package)).encode())
+            digest.update(source.read_bytes())
+        _PACKAGE_FINGERPRINT = digest.hexdigest()
+    return _PACKAGE_FINGERPRINT
+
+
+_PACKAGE_FINGERPRINT: str | None = None
 
 
 def cache_dir() -> Path:
@@ -87,4 +106,37 @@ class FactCache:
                 if stale != self.path:
                     stale.unlink(missing_ok=True)  # written by other extractor code: never readable again
         except OSError:
+            return
+
+
+class ReportCache:
+    """The last report of a root, keyed by the digest of its whole input (see run.Tree.digest).
+
+    Pickled: it holds archaudit's own dataclasses and lives in the user's own cache directory."""
+
+    def __init__(self, root: Path, directory: Path | None = None, enabled: bool = True) -> None:
+        self.enabled = enabled
+        root_id = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
+        self.path = (directory or cache_dir()) / f"report-{root_id}.pickle"
+
+    def get(self, digest: str) -> Any:
+        if not self.enabled:
+            return None
+        try:
+            with open(self.path, "rb") as fh:
+                stored_digest, report = pickle.load(fh)
+        except Exception:  # missing, truncated or from an incompatible version: just recompute
+            return None
+        return report if stored_digest == digest else None
+
+    def put(self, digest: str, report: Any) -> None:
+        if not self.enabled:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".report-")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((digest, report), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except (OSError, pickle.PicklingError):
             return

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import marshal
 import multiprocessing
 import os
@@ -15,11 +16,11 @@ from typing import Any
 
 from archaudit import __version__
 from archaudit.analyze import EXTRACTORS, analyze_batch
-from archaudit.cache import FactCache, content_key
-from archaudit.config import load_config
+from archaudit.cache import FactCache, ReportCache, content_key, package_fingerprint
+from archaudit.config import Config, load_config
 from archaudit.findings import Skipped
 from archaudit.repo import Repo
-from archaudit.scan.walk import RepoFile, walk
+from archaudit.scan.walk import RepoFile, WalkResult, walk
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 _TEXT_LANGUAGES = frozenset({"yaml", "toml", "json", "ini", "dotenv", "conf", "shell", "dockerfile", "text",
@@ -44,28 +45,37 @@ def _wanted(f: RepoFile) -> bool:
     return f.path.rsplit("/", 1)[-1].endswith(_SECRET_NAMES)
 
 
-def analyse_files(root: Path, files: list[RepoFile], options: Options,
-                  progress: Progress | None = None) -> tuple[dict[str, dict[str, Any]], dict[str, int]]:
-    """FileResult per path: cached by content hash, cache misses parsed over all cores."""
-    cache = FactCache(root, options.cache_dir, options.use_cache)
-    results: dict[str, dict[str, Any]] = {}
-    misses: list[tuple[str, str, str]] = []
+def read_keys(root: Path, files: list[RepoFile]) -> dict[str, str]:
+    """Content key of every file whose content matters ("!reason" for a file that can't be read)."""
     keys: dict[str, str] = {}
     for f in files:
         if not _wanted(f):
             continue
         try:
             with open(root / f.path, "rb") as fh:
-                data = fh.read()
+                keys[f.path] = content_key(fh.read(), f.path)
         except OSError as exc:
-            results[f.path] = {"skip": f"unreadable ({exc.strerror})"}
+            keys[f.path] = f"!unreadable ({exc.strerror})"
+    return keys
+
+
+def analyse_files(root: Path, files: list[RepoFile], keys: dict[str, str], options: Options,
+                  progress: Progress | None = None) -> tuple[dict[str, dict[str, Any]], dict[str, int]]:
+    """FileResult per path: cached by content hash, cache misses parsed over all cores."""
+    cache = FactCache(root, options.cache_dir, options.use_cache)
+    results: dict[str, dict[str, Any]] = {}
+    misses: list[tuple[str, str, str]] = []
+    for f in files:
+        key = keys.get(f.path)
+        if key is None:
             continue
-        key = content_key(data, f.path)
+        if key.startswith("!"):
+            results[f.path] = {"skip": key[1:]}
+            continue
         blob = cache.get(key)
         if blob is not None:
             results[f.path] = marshal.loads(blob)
         else:
-            keys[f.path] = key
             misses.append((f.path, str(root / f.path), f.language))
     total = len(misses)
     for done, (rel, blob) in enumerate(_parse_all(misses, options.jobs), start=1):
@@ -93,7 +103,33 @@ def _parse_all(items: list[tuple[str, str, str]], jobs: int) -> list[tuple[str, 
     return out
 
 
-def build_repo(root: Path, options: Options = Options(), progress: Progress | None = None) -> Repo:
+@dataclass(frozen=True)
+class Tree:
+    """What the audit reads: the configuration, the walked files and their content keys."""
+
+    config: Config
+    walked: WalkResult
+    keys: dict[str, str]
+
+    def digest(self) -> str:
+        """Identifies this exact input (with the tool's code): same digest, same report."""
+        h = hashlib.blake2b(package_fingerprint().encode(), digest_size=16)
+        h.update(repr((self.config, self.walked.skipped)).encode())
+        for f in self.walked.files:
+            h.update(f"{f.path}\0{f.size}\0{self.keys.get(f.path, '')}\n".encode())
+        return h.hexdigest()
+
+
+def read_tree(root: Path, progress: Progress | None = None) -> Tree:
+    config = load_config(root)
+    walked = walk(root, config.exclude)
+    if progress:
+        progress("walking", len(walked.files), len(walked.files))
+    return Tree(config, walked, read_keys(root, walked.files))
+
+
+def build_repo(root: Path, options: Options = Options(), progress: Progress | None = None,
+               tree: Tree | None = None) -> Repo:
     """Walk and analyse: the shared Repo every inventory section and rule reads.
 
     The cyclic GC is paused while millions of small fact objects are created (they hold no
@@ -102,19 +138,16 @@ def build_repo(root: Path, options: Options = Options(), progress: Progress | No
     """
     gc.disable()
     try:
-        repo = _build_repo(root, options, progress)
+        repo = _build_repo(root, options, progress, tree or read_tree(root, progress))
     finally:
         gc.freeze()
         gc.enable()
     return repo
 
 
-def _build_repo(root: Path, options: Options, progress: Progress | None) -> Repo:
-    config = load_config(root)
-    walked = walk(root, config.exclude)
-    if progress:
-        progress("walking", len(walked.files), len(walked.files))
-    results, counts = analyse_files(root, walked.files, options, progress)
+def _build_repo(root: Path, options: Options, progress: Progress | None, tree: Tree) -> Repo:
+    config, walked = tree.config, tree.walked
+    results, counts = analyse_files(root, walked.files, tree.keys, options, progress)
     skipped = list(walked.skipped)
     skipped += [Skipped(p, r["skip"]) for p, r in sorted(results.items()) if "skip" in r]
     repo = Repo(root, walked.files, results, skipped)
@@ -124,8 +157,25 @@ def _build_repo(root: Path, options: Options, progress: Progress | None) -> Repo
 
 
 def audit(root: Path, options: Options = Options(), progress: Progress | None = None) -> Any:
-    """Run the whole audit of `root` and return the Report value."""
-    from archaudit.report.build import build_report
+    """Run the whole audit of `root` and return the Report value.
 
-    repo = build_repo(root, options, progress)
-    return build_report(repo, __version__, options.timestamp)
+    An unchanged tree (same files, same contents, same configuration, same archaudit code) gets
+    the report computed last time, from the cache, without re-analysing anything."""
+    from archaudit.assemble import build_report
+
+    tree = read_tree(root, progress)
+    reports = ReportCache(root, options.cache_dir, options.use_cache)
+    digest = tree.digest()
+    report = reports.get(digest)
+    if report is None:
+        repo = build_repo(root, options, progress, tree)
+        gc.disable()  # analyses build large acyclic indexes: collections only cost time here
+        try:
+            report = build_report(repo, __version__)
+        finally:
+            gc.enable()
+        reports.put(digest, report)
+    else:
+        report.stats = {"parsed": 0, "cached": len(tree.keys), "report_cached": 1}
+    report.generated_at = options.timestamp
+    return report

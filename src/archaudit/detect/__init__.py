@@ -23,18 +23,18 @@ from archaudit.detect import tests as tests_section
 from archaudit.repo import Repo
 from archaudit.report.model import Section
 
-SECTIONS: list[Callable[[Repo], Section]] = [
+SECTIONS: list[Callable[[Repo], Section]] = [  # the order of a senior engineer's audit report
     structure.section,
     stack.section,
-    tests_section.section,
-    api.section,
     architecture.section,
-    integrations.section,
-    config.section,
-    cicd.section,
-    deploy.section,
+    api.section,
+    ts_backend.section,
     data.section,
     background.section,
-    ts_backend.section,
+    integrations.section,
+    config.section,
+    tests_section.section,
+    cicd.section,
+    deploy.section,
     ts_frontend.section,
 ]

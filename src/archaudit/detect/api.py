@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from operator import attrgetter
 
 from archaudit.detect.api_auth import fastapi_guard, flask_guard
-from archaudit.detect.api_model import Endpoint, join_path, version_of
+from archaudit.detect.api_model import Endpoint, join_path, new_endpoint, version_of
 from archaudit.detect.routes_django import django_endpoints
 from archaudit.detect.routes_objects import Chain, WebObject, chains, find_objects
 from archaudit.detect.routes_web import RawRoute, decorated_routes, registered_routes
@@ -24,6 +25,8 @@ _GUARD_MODULES = ("fastapi.security", "flask_login", "flask_jwt_extended", "flas
                   "rest_framework.permissions", "rest_framework_simplejwt", "django.contrib.auth.decorators",
                   "django.contrib.auth.mixins", "authlib", "fastapi_users", "jose", "jwt")
 _DYNAMIC = re.compile(r"\{[^}]*[.A-Z?(][^}]*\}|^/\{[^}]*\}$")
+_SORT_KEY = attrgetter("path", "method", "file", "line")  # Endpoint.sort_key, computed in C
+_AUTH_LABELS = {True: "yes", False: "no", None: "not determined"}
 _LABELS = {"fastapi": "FastAPI", "flask": "Flask", "django": "Django", "drf": "Django REST framework"}
 
 
@@ -42,24 +45,27 @@ def api_inventory(repo: Repo) -> ApiInventory:
     """Endpoints plus the notes about what could not be resolved statically."""
     objects = repo.derived(find_objects)
     notes = list(objects.unresolved)
-    drafts: list[tuple[Endpoint, str]] = []  # (endpoint with auth unset, guard evidence)
+    routes: list[tuple[RawRoute, Chain, str]] = []  # (route, chain serving it, guard evidence)
     served: dict[tuple[str, str, str], list[Chain]] = {}
     for raw in decorated_routes(repo, objects) + registered_routes(repo, objects):
         if _is_test(repo, raw.file):
             continue
-        if raw.obj.key not in served:
-            served[raw.obj.key] = _chains_of(objects.by_key, raw.obj)
-        for chain in served[raw.obj.key]:
-            drafts.extend(_expand(repo, raw, chain))
+        key = raw.obj.key
+        if key not in served:
+            served[key] = _chains_of(objects.by_key, raw.obj)
+        for chain in served[key]:
+            routes.append((raw, chain, _guard(repo, raw, chain)))
     notes.extend(_unmounted(repo, objects.by_key))
     django, django_notes = django_endpoints(repo)
-    drafts.extend(django)
     notes.extend(django_notes)
-    has_guards = any(ev for _, ev in drafts) or _imports_guard_module(repo)
-    out = [_with_auth(e, ev, has_guards) for e, ev in drafts]
+    has_guards = any(g for _, _, g in routes) or any(ev for _, ev in django) or _imports_guard_module(repo)
+    unguarded = False if has_guards else None
+    out = [e for raw, chain, guard in routes for e in _expand(raw, chain, guard, unguarded)]
+    out += [replace(e, auth=True, auth_evidence=ev) if ev else replace(e, auth=unguarded, auth_evidence="")
+            for e, ev in django]
     dynamic = sorted({e.ref + ": path " + e.path + " is partly computed at run time (shown as {expression})"
-                      for e in out if _DYNAMIC.search(e.path)})
-    return ApiInventory(sorted(set(out), key=lambda e: e.sort_key), sorted(set(notes)) + dynamic)
+                      for e in out if "{" in e.path and _DYNAMIC.search(e.path)})
+    return ApiInventory(sorted(set(out), key=_SORT_KEY), sorted(set(notes)) + dynamic)
 
 
 def _is_test(repo: Repo, path: str) -> bool:
@@ -73,24 +79,23 @@ def _chains_of(objs: dict[tuple[str, str, str], WebObject], obj: WebObject) -> l
     return [Chain(obj.prefix, tuple(obj.deps), obj.kind == "app")]
 
 
-def _expand(repo: Repo, raw: RawRoute, chain: Chain) -> list[tuple[Endpoint, str]]:
+def _guard(repo: Repo, raw: RawRoute, chain: Chain) -> str:
     outer = chain.deps + raw.route_deps
     if raw.obj.framework == "fastapi":
-        guard = fastapi_guard(repo, raw.handler_file, raw.fn, outer)
-    else:
-        guard = flask_guard(raw.fn, outer)
+        return fastapi_guard(repo, raw.handler_file, raw.fn, outer)
+    return flask_guard(raw.fn, outer)
+
+
+def _expand(raw: RawRoute, chain: Chain, guard: str, unguarded: bool | None) -> list[Endpoint]:
+    """One endpoint per method of the route, its auth set (`unguarded` when no guard applies)."""
     path = join_path(chain.prefix, raw.path)
     router = "app" if raw.obj.kind == "app" else raw.obj.name
-    return [(Endpoint(method=m, path=path, handler=raw.fn["qualname"], file=raw.file, line=raw.line,
-                      handler_file=raw.handler_file, handler_line=raw.fn["line"], framework=raw.obj.framework,
-                      router=router, auth=None, auth_evidence=guard, response_model=raw.response_model,
-                      is_async=raw.fn["is_async"], version=version_of(path)), guard) for m in raw.methods]
-
-
-def _with_auth(e: Endpoint, evidence: str, has_guards: bool) -> Endpoint:
-    if evidence:
-        return replace(e, auth=True, auth_evidence=evidence)
-    return replace(e, auth=False if has_guards else None, auth_evidence="")
+    fn = raw.fn
+    version = version_of(path)
+    auth = True if guard else unguarded
+    return [new_endpoint(m, path, fn["qualname"], raw.file, raw.line, raw.handler_file, fn["line"],
+                         raw.obj.framework, router, auth, guard, raw.response_model, fn["is_async"], version)
+            for m in raw.methods]
 
 
 def _imports_guard_module(repo: Repo) -> bool:
@@ -116,8 +121,7 @@ def section(repo: Repo) -> Section:
     inv = repo.derived(api_inventory)
     eps = inv.endpoints
     rows = tuple({"method": e.method, "path": e.path, "handler": e.handler,
-                  "auth": {True: "yes", False: "no", None: "not determined"}[e.auth] +
-                  (f" ({e.auth_evidence})" if e.auth_evidence else ""),
+                  "auth": _AUTH_LABELS[e.auth] + (f" ({e.auth_evidence})" if e.auth_evidence else ""),
                   "response_model": e.response_model or "-", "version": e.version or "-",
                   "file": e.file, "line": e.line} for e in eps)
     frameworks = Counter(e.framework for e in eps)
@@ -129,14 +133,15 @@ def section(repo: Repo) -> Section:
             f"{_LABELS.get(k, k)} {n}" for k, n in sorted(frameworks.items()))))
         facts.append(Fact(f"{len(routers)} routers/blueprints/urls modules: " + ", ".join(
             f"{k.replace('::', ' ')} ({n})" for k, n in sorted(routers.items())),
-            tuple(sorted({Evidence(e.file, 0) for e in eps}))[:20]))
+            tuple(Evidence(f, 0) for f in sorted({e.file for e in eps})[:20])))
         if versions:
             facts.append(Fact("Endpoints per version prefix: " + ", ".join(
                 f"/{k} {n}" for k, n in sorted(versions.items()))))
         open_eps = [e for e in eps if e.auth is False]
         if open_eps:
+            places = sorted({(e.file, e.line) for e in open_eps})[:20]
             facts.append(Fact(f"{len(open_eps)} of {len(eps)} endpoints have no visible auth guard",
-                              tuple(sorted({Evidence(e.file, e.line) for e in open_eps}))[:20]))
+                              tuple(Evidence(f, line) for f, line in places)))
         elif all(e.auth is None for e in eps):
             facts.append(Fact("No authentication mechanism was found: whether endpoints are protected is not "
                               "determined"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from archaudit.detect.api_model import is_auth_name
+from archaudit.detect.pycode import function_index
 from archaudit.detect.routes_objects import resolve_symbol
 from archaudit.languages.python.facts import FunctionFact, expr_text
 from archaudit.repo import Repo
@@ -27,38 +28,76 @@ def type_aliases(repo: Repo) -> dict[str, dict[str, str]]:
             for path, facts in repo.python_items()}
 
 
-def _functions(repo: Repo) -> dict[tuple[str, str], FunctionFact]:
-    return {(p, f["qualname"]): f for p, facts in repo.python_items() for f in facts["functions"]}
+def _memo(repo: Repo) -> dict[tuple[str, str, int], str]:
+    """Per audit: (path, dependency text, depth) -> guard evidence ("" when none); handlers repeat
+    the same few dependency texts (Depends(get_db), Depends(get_current_user)...)."""
+    return {}
+
+
+def _alias_files(repo: Repo) -> frozenset[str]:
+    """Files defining at least one `Annotated` alias that carries a dependency."""
+    return frozenset(path for path, names in repo.derived(type_aliases).items()
+                     if any("Depends(" in t or "Security(" in t for t in names.values()))
+
+
+def _alias_memo(repo: Repo) -> dict[tuple[str, str], str]:
+    """Per audit: (path, annotation name) -> the `Annotated` alias text it names, "" for none."""
+    return {}
 
 
 def _param_texts(repo: Repo, path: str, fn: FunctionFact) -> list[str]:
     """Dependency texts found on the parameters of `fn` (defaults and annotations, aliases expanded)."""
-    out = [expr_text(v) for v in fn["defaults"].values() if expr_text(v)]
-    aliases = repo.derived(type_aliases)
+    out = []
+    for value in fn["defaults"].values():
+        text = expr_text(value)
+        if "Depends(" in text or "Security(" in text:
+            out.append(text)
+    memo = repo.derived(_alias_memo)
+    any_alias = bool(repo.derived(_alias_files))
     for name, ann in fn["annotations"].items():
         if name == "return":
             continue
         if "Depends(" in ann or "Security(" in ann:
             out.append(ann)
             continue
-        target = resolve_symbol(repo, path, ann) if ann.isidentifier() else None
-        if target is not None:
-            out.append(aliases.get(target[0], {}).get(target[1], ""))
-    return [t for t in out if "Depends(" in t or "Security(" in t]
+        if not any_alias or not ann.isidentifier():
+            continue  # no module defines an alias: a bare name cannot stand for a dependency
+        alias = memo.get((path, ann))
+        if alias is None:
+            target = resolve_symbol(repo, path, ann)
+            aliases = repo.derived(type_aliases)
+            alias = memo[(path, ann)] = aliases.get(target[0], {}).get(target[1], "") if target else ""
+        if "Depends(" in alias or "Security(" in alias:
+            out.append(alias)
+    return out
 
 
 def guard_in(repo: Repo, path: str, texts: list[str] | tuple[str, ...], depth: int = 0) -> str:
     """The first dependency text (in `path`) that is a guard, "" when none is."""
+    if not texts:
+        return ""
+    memo = repo.derived(_memo)
     for text in texts:
-        for kind, name in _DEP.findall(text):
-            if kind == "Security" or (name and is_auth_name(name)):
+        key = (path, text, depth)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = _text_guard(repo, path, text, depth)
+        if found:
+            return found
+    return ""
+
+
+def _text_guard(repo: Repo, path: str, text: str, depth: int) -> str:
+    """Guard evidence of one dependency text, following non-guard dependencies two levels deep."""
+    for kind, name in _DEP.findall(text):
+        if kind == "Security" or (name and is_auth_name(name)):
+            return f"{kind}({name})"
+        if name and depth < 2:
+            target = resolve_symbol(repo, path, name)
+            fn = repo.derived(function_index).get(target) if target else None
+            if fn is not None and target is not None \
+                    and guard_in(repo, target[0], _param_texts(repo, target[0], fn), depth + 1):
                 return f"{kind}({name})"
-            if name and depth < 2:
-                target = resolve_symbol(repo, path, name)
-                fn = repo.derived(_functions).get(target) if target else None
-                if fn is not None and target is not None \
-                        and guard_in(repo, target[0], _param_texts(repo, target[0], fn), depth + 1):
-                    return f"{kind}({name})"
     return ""
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 
-from archaudit.detect.pycode import import_aliases, imported_top_levels, qualified
+from archaudit.detect.pycode import calls_named, import_aliases, imported_top_levels, name_readers, qualified
 from archaudit.findings import Evidence
-from archaudit.languages.python.facts import FunctionFact, Value, expr_text, is_expr
+from archaudit.languages.python.facts import FunctionFact, ModuleFacts, Value, expr_text, is_expr
 from archaudit.redact import redact_text, redact_value
 from archaudit.repo import Repo
 
@@ -68,12 +70,10 @@ def _shown(name: str, value: Value) -> str:
 
 def celery_apps(repo: Repo) -> list[tuple[str, Evidence, tuple[tuple[str, str], ...]]]:
     """(app variable, where, broker/backend settings redacted) for every `Celery(...)` call."""
-    aliases = repo.derived(import_aliases)
     out = []
-    for path, facts in repo.python_items():
-        calls = [c for c in facts["calls"] if c["name"].endswith("Celery")
-                 and qualified(aliases.get(path, {}), c["name"]) == "celery.Celery"]
-        for call in calls:
+    for path, call, _ in calls_named(repo, "celery.Celery"):
+        if call["name"].endswith("Celery"):
+            facts = repo.python[path]
             target = next((a["target"] for a in facts["assigns"] if a["line"] == call["line"]), "")
             settings = tuple(sorted((k, _shown(k, v)) for k, v in call["kwargs"].items()
                                     if k in ("broker", "backend", "include")))
@@ -85,12 +85,17 @@ def celery_tasks(repo: Repo, app_names: set[str]) -> list[Task]:
     """Functions decorated with `@shared_task`, `@<celery app>.task` (or `.task` in a celery file)."""
     aliases = repo.derived(import_aliases)
     tops = repo.derived(imported_top_levels)
+    readers = repo.derived(name_readers)  # a `task`/`shared_task` decorator is a name the module reads
     out = []
-    for path, facts in repo.python_items():
-        for fn in facts["functions"]:
-            task = _celery_task(fn, aliases.get(path, {}), app_names, "celery" in tops.get(path, set()), path)
-            if task is not None:
-                out.append(task)
+    for path in sorted({*readers.get("task", ()), *readers.get("shared_task", ())}):
+        for fn in repo.python[path]["functions"]:
+            for d in fn["decorators"]:
+                if d["name"].endswith("task"):  # cheap filter: `task` or `shared_task` last
+                    task = _celery_task(fn, aliases.get(path, {}), app_names, "celery" in tops.get(path, set()),
+                                        path)
+                    if task is not None:
+                        out.append(task)
+                    break
     return out
 
 
@@ -121,14 +126,20 @@ def _crontab_text(repo: Repo, path: str, start: int, entry: str) -> str:
     return "crontab(...)"
 
 
+def _keywords(facts: ModuleFacts) -> set[str]:
+    """Keyword names passed in the module's calls (a C-level pass: cheap filter before a scan)."""
+    return set(chain.from_iterable(map(itemgetter("kwargs"), facts["calls"])))
+
+
 def beat_schedules(repo: Repo) -> list[Schedule]:
     """Entries of `beat_schedule` dicts (assignments or `conf.update(beat_schedule=...)`)."""
     out = []
     for path, facts in repo.python_items():
-        found = [(a["line"], a["value"]) for a in facts["assigns"]
-                 if a["target"].rsplit(".", 1)[-1].endswith(_SCHEDULE_TARGETS)]
-        found += [(c["line"], c["kwargs"]["beat_schedule"]) for c in facts["calls"]
-                  if "beat_schedule" in c["kwargs"]]
+        found = [(a["line"], a["value"]) for a in facts["assigns"]  # (suffixes hold no dot: no rsplit needed)
+                 if a["target"].endswith(_SCHEDULE_TARGETS)]
+        if "beat_schedule" in _keywords(facts):
+            found += [(c["line"], c["kwargs"]["beat_schedule"]) for c in facts["calls"]
+                      if "beat_schedule" in c["kwargs"]]
         for line, value in found:
             if not isinstance(value, dict):
                 continue
@@ -151,7 +162,7 @@ def task_routes(repo: Repo) -> list[tuple[str, str, Evidence]]:
     out = []
     for path, facts in repo.python_items():
         for a in facts["assigns"]:
-            if not a["target"].rsplit(".", 1)[-1].endswith(_ROUTE_TARGETS) or not isinstance(a["value"], dict):
+            if not a["target"].endswith(_ROUTE_TARGETS) or not isinstance(a["value"], dict):  # no dot in suffixes
                 continue
             for pattern, route in sorted(a["value"].items()):
                 queue = route.get("queue", "") if isinstance(route, dict) else ""

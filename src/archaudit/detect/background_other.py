@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from archaudit.detect.background_celery import Schedule, Task, options_of, text_of
-from archaudit.detect.pycode import import_aliases, imported_top_levels, qualified
+from archaudit.detect.pycode import calls_by_method, import_aliases, imported_top_levels, qualified
 from archaudit.findings import Evidence
 from archaudit.languages.python.facts import CallFact, ModuleFacts
 from archaudit.repo import Repo
@@ -90,8 +90,6 @@ def _trigger(trigger: object, kwargs: dict[str, object]) -> str:
 
 
 def _background_tasks(path: str, facts: ModuleFacts) -> list[Task]:
-    if not any(c["name"].endswith(".add_task") for c in facts["calls"]):
-        return []
     params = {fn["qualname"]: {p for p, a in fn["annotations"].items() if a.endswith("BackgroundTasks")}
               for fn in facts["functions"]}
     out = []
@@ -107,6 +105,8 @@ def other_tasks(repo: Repo) -> tuple[list[Task], list[Schedule]]:
     """Tasks and schedules of every non-Celery mechanism, unsorted."""
     aliases = repo.derived(import_aliases)
     tops = repo.derived(imported_top_levels)
+    with_add_task = {path for path, call, _ in repo.derived(calls_by_method).get("add_task", ())
+                     if call["name"].endswith(".add_task")}
     tasks: list[Task] = []
     schedules: list[Schedule] = []
     for path, facts in repo.python_items():
@@ -122,7 +122,8 @@ def other_tasks(repo: Repo) -> tuple[list[Task], list[Schedule]]:
             tasks += _dramatiq(path, facts, local)
         if "apscheduler" in imported:
             schedules += _apscheduler(path, facts)
-        tasks += _background_tasks(path, facts)
+        if path in with_add_task:
+            tasks += _background_tasks(path, facts)
         m = _COMMAND_FILE.search(path)
         if m:
             cls = next((c for c in facts["classes"] if c["name"] == "Command"), None)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from archaudit.detect.layers import is_test_path
-from archaudit.detect.pycode import import_aliases, qualified
+from archaudit.detect.pycode import calls_written
 from archaudit.languages.python.facts import CallFact, FunctionFact, ModuleFacts, expr_text, is_expr
 from archaudit.repo import Repo
 
@@ -139,24 +139,23 @@ def _backend_mappings(path: str, facts: ModuleFacts) -> list[ClientInstantiation
 
 def find_clients(repo: Repo) -> list[ClientInstantiation]:
     """Every external-client construction and settings-chosen backend in non-test code, sorted."""
-    aliases = repo.derived(import_aliases)
+    funcs_of: dict[str, dict[str, FunctionFact]] = {}
     out: list[ClientInstantiation] = []
-    for path, facts in repo.python_items():
+    for path, call, name in sorted(calls_written(repo, *_LAST_NAMES), key=lambda r: (r[0], r[1]["line"])):
         if is_test_path(repo, path):
             continue
-        funcs = {fn["qualname"]: fn for fn in facts["functions"]}
-        names = aliases.get(path, {})
-        for call in facts["calls"]:
-            if call["name"].rsplit(".", 1)[-1] not in _LAST_NAMES:  # cheap filter before resolving aliases
-                continue
-            name = qualified(names, call["name"])
-            label = constructor_label(name)
-            if label:
-                out.append(ClientInstantiation(path, call["line"], label, _how(facts, funcs, call),
-                                               call["func"], name))
-                continue
-            chosen = _settings_choice(call, name)
-            if chosen:
-                out.append(ClientInstantiation(path, call["line"], chosen, FROM_SETTINGS, call["func"], name))
-        out.extend(_backend_mappings(path, facts))
+        label = constructor_label(name)
+        if label:
+            facts = repo.python[path]
+            funcs = funcs_of.get(path)
+            if funcs is None:
+                funcs = funcs_of[path] = {fn["qualname"]: fn for fn in facts["functions"]}
+            out.append(ClientInstantiation(path, call["line"], label, _how(facts, funcs, call), call["func"], name))
+            continue
+        chosen = _settings_choice(call, name)
+        if chosen:
+            out.append(ClientInstantiation(path, call["line"], chosen, FROM_SETTINGS, call["func"], name))
+    for path, facts in repo.python_items():
+        if facts["assigns"] and not is_test_path(repo, path):
+            out.extend(_backend_mappings(path, facts))
     return sorted(out)

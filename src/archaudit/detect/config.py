@@ -13,6 +13,7 @@ from typing import Any
 
 import pathspec
 
+from archaudit.detect.pycode import calls_written
 from archaudit.detect.settings import Setting, find_settings, read_elsewhere, unused_flags
 from archaudit.findings import Evidence
 from archaudit.languages.python.facts import expr_text, is_expr
@@ -28,6 +29,8 @@ _PUBLIC_PREFIXES = ("VITE_", "REACT_APP_", "NEXT_PUBLIC_", "NUXT_PUBLIC_", "PUBL
 _KINDS = {"pydantic": "pydantic settings class", "config-class": "config class", "module": "settings module",
           "django": "Django settings module", "flask": "app.config assignment", "env": "environment read"}
 _MAX_ROWS = 400
+_SETTINGS_CLASSES = ("SettingsConfigDict", "ConfigDict")
+_LOADERS = ("load_dotenv", "from_object", "from_envvar", "from_pyfile", "read_env")
 
 
 @dataclass(frozen=True)
@@ -113,18 +116,20 @@ def _row(repo: Repo, s: Setting) -> dict[str, Any]:
 def _loading_facts(repo: Repo) -> list[Fact]:
     """Where configuration comes from: env_file of settings classes, load_dotenv, from_object..."""
     out = []
+    for path, call, _ in calls_written(repo, *_SETTINGS_CLASSES, *_LOADERS):
+        if repo.by_path[path].role == "test":
+            continue
+        name = call["name"].rsplit(".", 1)[-1]
+        if name in _SETTINGS_CLASSES and "env_file" in call["kwargs"]:
+            out.append(Fact(f"settings read the env file(s) {call['kwargs']['env_file']!r}",
+                            (Evidence(path, call["line"]),)))
+        elif name in _LOADERS:
+            arg = call["args"][0] if call["args"] else ""
+            shown = expr_text(arg) or (repr(arg) if arg != "" else "")
+            out.append(Fact(f"configuration loaded with {call['name']}({shown})", (Evidence(path, call["line"]),)))
     for path, facts in repo.python_items():
         if repo.by_path[path].role == "test":
             continue
-        for call in facts["calls"]:
-            name = call["name"].rsplit(".", 1)[-1]
-            if name in ("SettingsConfigDict", "ConfigDict") and "env_file" in call["kwargs"]:
-                out.append(Fact(f"settings read the env file(s) {call['kwargs']['env_file']!r}",
-                                (Evidence(path, call["line"]),)))
-            elif name in ("load_dotenv", "from_object", "from_envvar", "from_pyfile", "read_env"):
-                arg = call["args"][0] if call["args"] else ""
-                shown = expr_text(arg) or (repr(arg) if arg != "" else "")
-                out.append(Fact(f"configuration loaded with {call['name']}({shown})", (Evidence(path, call["line"]),)))
         for cls in facts["classes"]:
             for f in cls["fields"]:
                 if cls["name"] == "Config" and f["name"] == "env_file":

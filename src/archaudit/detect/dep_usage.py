@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from archaudit.data.stack_catalog import (
     DB_DRIVERS,
@@ -22,12 +21,10 @@ from archaudit.data.stack_catalog import (
     TOOL_SUFFIXES,
     TOOLS,
 )
+from archaudit.detect.dep_values import ValueScanner, dsn_tokens
 from archaudit.detect.manifests import Dependency, normalize
 from archaudit.repo import Repo
 
-_DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
-_DSN = re.compile(r"\b(postgres(?:ql)?|mysql|mariadb|sqlite|oracle|mssql|postgis)(?:\+(\w+))?://", re.I)
-_DJANGO_ENGINE = re.compile(r"django(?:\.contrib\.gis)?\.db\.backends\.(postgresql\w*|postgis|mysql|oracle|sqlite3)")
 _CONFIG_LANGS = ("dotenv", "ini", "yaml", "toml", "json", "conf", "dockerfile", "shell")
 
 
@@ -64,22 +61,17 @@ class UsageIndex:
 def usage_index(repo: Repo) -> UsageIndex:
     """One pass over the Python facts (imports, assigned/called string literals) and config texts."""
     index = UsageIndex()
+    scanner = ValueScanner(index.dsn_tokens)
     for path, facts in repo.python_items():
         names: set[str] = set()
         for imp in facts["imports"]:
             if imp["level"] or not imp["module"]:
                 continue
-            _add_prefixes(names, imp["module"])
+            names.update(scanner.prefixes(imp["module"]))
             for n in imp["names"]:
                 names.add(imp["module"] + "." + n.partition(" as ")[0])
         index.imported[path] = names
-        strings: set[str] = set()
-        for a in facts["assigns"]:
-            _scan_value(a["value"], strings, index, path, a["line"])
-        for c in facts["calls"]:
-            for v in (*c["args"], *c["kwargs"].values()):
-                _scan_value(v, strings, index, path, c["line"])
-        index.strings[path] = strings
+        index.strings[path] = scanner.scan_module(facts, path)
     for f in repo.files:
         if f.language in _CONFIG_LANGS or f.path.rsplit("/", 1)[-1].startswith((".env", "Procfile")):
             for i, line in enumerate(repo.lines(f.path), 1) if f.size < 300_000 else []:
@@ -87,39 +79,9 @@ def usage_index(repo: Repo) -> UsageIndex:
     return index
 
 
-def _add_prefixes(names: set[str], dotted: str) -> None:
-    parts = dotted.split(".")
-    for i in range(1, len(parts) + 1):
-        names.add(".".join(parts[:i]))
-
-
-def _scan_value(value: Any, out: set[str], index: UsageIndex, path: str, line: int, depth: int = 0) -> None:
-    if isinstance(value, str):
-        if _DOTTED.match(value) and len(value) < 120:
-            _add_prefixes(out, value)
-        else:
-            _scan_dsn(value, index, path, line)
-    elif isinstance(value, list) and depth < 3:
-        for v in value:
-            _scan_value(v, out, index, path, line, depth + 1)
-    elif isinstance(value, dict) and depth < 3:
-        if "$" in value and isinstance(value["$"], str):
-            _scan_dsn(value["$"], index, path, line)
-        for v in value.values():
-            _scan_value(v, out, index, path, line, depth + 1)
-    if isinstance(value, str) and _DJANGO_ENGINE.search(value):
-        _scan_dsn(value, index, path, line)
-
-
 def _scan_dsn(text: str, index: UsageIndex, path: str, line: int) -> None:
-    if "://" not in text and "backends" not in text:
-        return
-    for m in _DSN.finditer(text):
-        token = (m.group(2) or m.group(1)).lower()
+    for token in dsn_tokens(text):
         index.dsn_tokens.setdefault(token, []).append((path, line))
-    for m in _DJANGO_ENGINE.finditer(text):
-        token = "postgresql" if m.group(1).startswith(("postgres", "postgis")) else m.group(1).lower()
-        index.dsn_tokens.setdefault("mysqldb" if token == "mysql" else token, []).append((path, line))
 
 
 def _in_app(path: str, app: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from archaudit.detect.pycode import import_aliases, qualified
+from archaudit.detect.pycode import calls_named
 from archaudit.languages.python.facts import CallFact, Value, expr_text, is_expr
 from archaudit.redact import redact_text
 from archaudit.repo import Repo
@@ -91,14 +91,8 @@ def _engine(repo: Repo, path: str, call: CallFact, is_async: bool) -> Engine:
 
 def find_engines(repo: Repo) -> list[Engine]:
     """Every SQLAlchemy engine creation, sorted by (path, line). Memoise with `repo.derived`."""
-    aliases = repo.derived(import_aliases)
     out = []
-    for path, facts in repo.python_items():
-        local = aliases.get(path, {})
-        for call in facts["calls"]:
-            if not call["name"].endswith("_engine"):
-                continue
-            is_async = _ENGINE_FUNCS.get(qualified(local, call["name"]))
-            if is_async is not None:
-                out.append(_engine(repo, path, call, is_async))
+    for path, call, name in calls_named(repo, *sorted(_ENGINE_FUNCS)):
+        if call["name"].endswith("_engine"):
+            out.append(_engine(repo, path, call, _ENGINE_FUNCS[name]))
     return sorted(out, key=lambda e: (e.path, e.line))

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from archaudit.detect.pycode import name_readers
 from archaudit.detect.tests_packages import NOT_APPLICATION
 from archaudit.detect.tests_scan import is_test_file
 from archaudit.languages.python.facts import FunctionFact, ModuleFacts, Value
@@ -46,17 +47,24 @@ class ErrorPayload:
 def find_error_payloads(repo: Repo) -> list[ErrorPayload]:
     """Literal error payloads of web modules, sorted by path and line (memoise via repo.derived)."""
     out: list[ErrorPayload] = []
+    readers = repo.derived(name_readers)  # a call `x.jsonify(...)` reads the name `jsonify`
+    responders = {p for name in _RESPONSES for p in readers.get(name, ())}
     for path, facts in repo.python_items():
         if is_test_file(repo, path) or not _is_web_module(facts) or any(
                 seg in NOT_APPLICATION for seg in path.split("/")[:-1]):
             continue  # tests, examples, docs and scripts do not define the API's contract
+        returns = facts.get("returns", [])
+        if path not in responders and not any(r["keys"] for r in returns):
+            continue  # neither a literal dict returned nor a call named like a response
         handlers = {fn["qualname"] for fn in facts["functions"]
                     if any(d["name"].rsplit(".", 1)[-1] in _HANDLER_DECORATORS for d in fn["decorators"])}
         views = handlers | {fn["qualname"] for fn in facts["functions"] if _is_view(fn)}
-        statuses = {r["line"]: r["status"] for r in facts.get("returns", []) if r["status"]}
-        for r in facts.get("returns", []):
+        statuses = {r["line"]: r["status"] for r in returns if r["status"]}
+        for r in returns:
             if r["keys"] and (r["func"] in views or r["status"] >= 400):  # a plain helper's dict is no response
                 _add(out, path, r["line"], r["keys"], r["status"], r["func"] in handlers)
+        if path not in responders:
+            continue
         for call in facts["calls"]:
             if call["name"].rsplit(".", 1)[-1] not in _RESPONSES:
                 continue

@@ -70,13 +70,18 @@ def service_of(module: str) -> tuple[str, str] | None:
 def find_integrations(repo: Repo) -> list[Integration]:
     """External services imported by non-test code, with where and through which module."""
     uses: dict[tuple[str, str], dict[str, tuple[int, str]]] = defaultdict(dict)
+    services: dict[str, tuple[str, str] | None] = {}  # module -> its service (None: internal or unknown)
     for path, facts in repo.python_items():
         if is_test_path(repo, path):
             continue
         for imp in facts["imports"]:
-            if imp["level"] or not imp["module"] or repo.internal_path(imp["module"]):
+            module = imp["module"]
+            if imp["level"] or not module:
                 continue
-            found = service_of(imp["module"])
+            if module in services:
+                found = services[module]
+            else:
+                found = services[module] = None if repo.internal_path(module) else service_of(module)
             if found and path not in uses[found]:
                 uses[found][path] = (imp["line"], imp["module"])
     layers = repo.derived(layer_of)

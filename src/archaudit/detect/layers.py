@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from archaudit.languages.python.facts import Import
 from archaudit.repo import Repo
 
 LAYER_NAMES: dict[str, str] = {
@@ -95,30 +94,37 @@ def is_strict_domain(repo: Repo, path: str) -> bool:
     return info is not None and info.folder in STRICT_DOMAIN
 
 
-def _targets(repo: Repo, path: str, imp: Import) -> list[tuple[str, str]]:
-    """(dotted, target path) of the repository modules one import statement refers to."""
-    module = repo.resolve_import(path, imp["module"], imp["level"])
+def _module_targets(repo: Repo, module: str, imported: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(dotted, target path) of the repository modules named by `from module import imported`."""
     out = []
-    names = [n.partition(" as ")[0] for n in imp["names"]] or [""]
+    names = [n.partition(" as ")[0] for n in imported] or [""]
     for name in names:
         dotted = f"{module}.{name}" if module and name and name != "*" else module or name
         if not dotted:
             continue
         target = repo.internal_path(dotted)
-        if target and target != path:
+        if target:
             out.append((dotted, target))
     return sorted(set(out))
 
 
 def internal_imports(repo: Repo) -> list[InternalImport]:
-    """Every import of a repository module by another one (tests and migrations excluded), sorted."""
+    """Every import of a repository module by another one (tests and migrations excluded), sorted.
+    The same statements recur across modules, so targets are memoised per (module, names)."""
     out = []
+    memo: dict[tuple[str, tuple[str, ...]], list[tuple[str, str]]] = {}
     for path, facts in repo.python_items():
         if is_test_path(repo, path):
             continue
         for imp in facts["imports"]:
-            for dotted, target in _targets(repo, path, imp):
-                out.append(InternalImport(path, imp["line"], target, dotted, imp["local"]))
+            module = repo.resolve_import(path, imp["module"], imp["level"])
+            key = (module, tuple(imp["names"]))
+            targets = memo.get(key)
+            if targets is None:
+                targets = memo[key] = _module_targets(repo, *key)
+            for dotted, target in targets:
+                if target != path:
+                    out.append(InternalImport(path, imp["line"], target, dotted, imp["local"]))
     return sorted(out)
 
 

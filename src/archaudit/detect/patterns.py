@@ -13,7 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from archaudit.detect.layers import is_test_path, layers
-from archaudit.languages.python.facts import ClassFact, expr_text
+from archaudit.detect.pycode import calls_written
+from archaudit.languages.python.facts import ClassFact, FunctionFact, expr_text
 from archaudit.repo import Repo
 
 _ABSTRACT_BASES = frozenset({"Protocol", "ABC", "Interface"})
@@ -132,26 +133,45 @@ class DiEvidence:
     detail: str
 
 
+_DEPENDS_CALLS = frozenset({"Depends", "Security"})
+
+
+def _dependency_texts(fn: FunctionFact) -> list[str]:
+    """Parameter defaults and annotations of `fn` that mention Depends/Security."""
+    texts = []
+    for v in fn["defaults"].values():
+        if type(v) is dict and "$" in v and len(v) == 1:  # an expression (see facts.is_expr)
+            t = str(v["$"])
+            if "Depends" in t or "Security" in t:
+                texts.append(t)
+    texts += [t for t in fn["annotations"].values() if "Depends" in t or "Security" in t]
+    return texts
+
+
 def find_di(repo: Repo) -> list[DiEvidence]:
     """Dependency-injection mechanisms: FastAPI `Depends` providers, dependency-injector containers,
     injector/punq/lagom/svcs containers, and hand-written `*Container`/`*Registry` classes."""
     out: list[DiEvidence] = []
-    providers: dict[str, tuple[str, int]] = {}
+    # first place each provider is named: (path, 0 for a call / 1 for a default or annotation, line)
+    providers: dict[str, tuple[str, int, int]] = {}
+    for path, call, _ in sorted(calls_written(repo, *_DEPENDS_CALLS), key=lambda r: (r[0], r[1]["line"])):
+        if call["args"] and not is_test_path(repo, path):
+            name = expr_text(call["args"][0])
+            if name and name not in providers:
+                providers[name] = (path, 0, call["line"])
+    found: dict[str, list[str]] = {}  # text -> the providers it names (texts repeat across handlers)
     for path, facts in repo.python_items():
         if is_test_path(repo, path):
             continue
-        for call in facts["calls"]:
-            if call["name"].rsplit(".", 1)[-1] in ("Depends", "Security") and call["args"]:
-                name = expr_text(call["args"][0])
-                if name and name not in providers:
-                    providers[name] = (path, call["line"])
         for fn in facts["functions"]:  # defaults/annotations are not walked as calls
-            texts = [expr_text(v) for v in fn["defaults"].values()] + list(fn["annotations"].values())
-            for text in texts:
-                if "Depends" not in text and "Security" not in text:
-                    continue
-                for name in _DEPENDS.findall(text):
-                    providers.setdefault(name, (path, fn["line"]))
+            for text in _dependency_texts(fn) if fn["defaults"] or fn["annotations"] else ():
+                names = found.get(text)
+                if names is None:
+                    names = found[text] = _DEPENDS.findall(text)
+                for name in names:
+                    known = providers.get(name)
+                    if known is None or known[0] > path:  # calls of the same module came first
+                        providers[name] = (path, 1, fn["line"])
         for imp in facts["imports"]:
             top = imp["module"].split(".")[0]
             if top in ("dependency_injector", "injector", "punq", "lagom", "svcs", "kink", "dishka", "wireup"):
@@ -159,6 +179,6 @@ def find_di(repo: Repo) -> list[DiEvidence]:
         for cls in facts["classes"]:
             if cls["name"].endswith(("Container", "Registry", "ServiceLocator")) and not is_abstract(cls):
                 out.append(DiEvidence("hand-written container/registry", path, cls["line"], cls["name"]))
-    for name, (path, line) in sorted(providers.items()):
+    for name, (path, _, line) in sorted(providers.items()):
         out.append(DiEvidence("FastAPI Depends provider", path, line, name))
     return sorted(out)

@@ -9,6 +9,7 @@ Use these instead of re-looping over every module in each rule:
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import itemgetter
 
 from archaudit.languages.python.facts import CallFact, FunctionFact
 from archaudit.repo import Repo
@@ -75,3 +76,125 @@ def calls_within(repo: Repo, path: str, qualname: str) -> list[CallFact]:
         if fn["qualname"].startswith(qualname + "."):
             out.extend(index.get((path, fn["qualname"]), []))
     return sorted(out, key=lambda c: c["line"])
+
+
+# -- inverted indexes: look things up instead of scanning every call of every module ---------------
+
+CallRef = tuple[str, CallFact, str]  # (path, call fact, qualified callee name)
+
+
+def qualified_calls(repo: Repo) -> list[CallRef]:
+    """Every call of every module with its callee qualified through that module's imports,
+    in (path, line) order. Computed once; the indexes below are built from it."""
+    all_aliases = repo.derived(import_aliases)
+    out: list[CallRef] = []
+    append = out.append
+    for path, facts in repo.python_items():
+        aliases = all_aliases[path]
+        for call in facts["calls"]:
+            name = call["name"]
+            head, sep, rest = name.partition(".")
+            target = aliases.get(head)
+            append((path, call, name if target is None else (target + sep + rest if sep else target)))
+    return out
+
+
+def calls_by_name(repo: Repo) -> dict[str, list[CallRef]]:
+    """Qualified callee name -> its calls, e.g. index["jwt.encode"], index["sqlalchemy.text"]."""
+    out: dict[str, list[CallRef]] = defaultdict(list)
+    for ref in repo.derived(qualified_calls):
+        out[ref[2]].append(ref)
+    return dict(out)
+
+
+def calls_by_method(repo: Repo) -> dict[str, list[CallRef]]:
+    """Last part of the callee name -> its calls, e.g. index["commit"] for `db.session.commit()`."""
+    out: dict[str, list[CallRef]] = defaultdict(list)
+    for ref in repo.derived(qualified_calls):
+        out[ref[2].rsplit(".", 1)[-1]].append(ref)
+    return dict(out)
+
+
+def calls_named(repo: Repo, *names: str) -> list[CallRef]:
+    """Calls whose qualified callee is one of `names` (exact), in (path, line) order."""
+    index = repo.derived(calls_by_name)
+    refs = [ref for name in names for ref in index.get(name, [])]
+    return sorted(refs, key=lambda r: (r[0], r[1]["line"])) if len(names) > 1 else refs
+
+
+def calls_with_prefix(repo: Repo, *prefixes: str) -> list[CallRef]:
+    """Calls whose qualified callee is a prefix or lies under it ("boto3" matches "boto3.client")."""
+    index = repo.derived(calls_by_name)
+    refs = [ref for name, group in index.items()
+            if any(name == p or name.startswith(p + ".") for p in prefixes) for ref in group]
+    return sorted(refs, key=lambda r: (r[0], r[1]["line"]))
+
+
+def modules_importing(repo: Repo) -> dict[str, list[str]]:
+    """Top-level imported package -> sorted paths of the modules importing it (absolute imports)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for path, tops in repo.derived(imported_top_levels).items():
+        for top in tops:
+            out[top].add(path)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def name_readers(repo: Repo) -> dict[str, list[str]]:
+    """Identifier or attribute name -> sorted paths of the modules that read it (facts "names")."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for path, facts in repo.python_items():
+        for name in facts["names"]:
+            out[name].append(path)
+    return dict(out)
+
+
+def _renamed_imports(repo: Repo) -> dict[str, list[tuple[str, str]]]:
+    """Local name -> [(path, target)] for imports binding a name unlike the target's last part
+    (`from x import a as b`): the only case where a call's written and qualified last parts differ."""
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for path, names in repo.derived(import_aliases).items():
+        for local, target in names.items():
+            if target != local and not target.endswith("." + local):
+                out[local].append((path, target))
+    return dict(out)
+
+
+def calls_written(repo: Repo, *methods: str) -> list[CallRef]:
+    """Calls whose callee *as written* ends with one of `methods` as its last part (`db.execute()`,
+    `execute()`), whatever the imports say: the calls a test of `call["name"].rsplit(".", 1)[-1] in
+    methods` on every call would keep, without the scan. Grouped by sorted path; within a path, each
+    method's calls in extraction order (sort by line when that matters)."""
+    by_method = repo.derived(calls_by_method)
+    wanted = frozenset(methods)
+    # a written name without a dot may be an import alias of something else (`from x import a as b`)
+    refs = [r for m in sorted(wanted) for r in by_method.get(m, ()) if "." in r[1]["name"] or r[1]["name"] in wanted]
+    renamed = repo.derived(_renamed_imports)
+    by_name = repo.derived(calls_by_name)
+    for m in sorted(wanted):
+        for path, target in renamed.get(m, ()):
+            if target.rsplit(".", 1)[-1] not in wanted:
+                refs += [r for r in by_name.get(target, ()) if r[0] == path and r[1]["name"] == m]
+    refs.sort(key=itemgetter(0))
+    return refs
+
+
+def written_methods_ending(repo: Repo, *suffixes: str) -> list[str]:
+    """Last parts of callee names as written that end with one of `suffixes`; pass them to
+    `calls_written` to find calls such as `MyFastAPI()` or `app.run()` by suffix."""
+    names = {*repo.derived(calls_by_method), *repo.derived(_renamed_imports)}
+    return sorted(n for n in names if n.endswith(suffixes))
+
+
+def first_call(repo: Repo, refs: list[CallRef]) -> CallRef | None:
+    """The ref a scan of every module (sorted paths, each file's calls in extraction order) would meet
+    first; extraction order is not always line order (`a() if b() else c()` yields b first)."""
+    if not refs:
+        return None
+    path = min(r[0] for r in refs)
+    mine = {id(r[1]): r for r in refs if r[0] == path}
+    return next(mine[id(c)] for c in repo.python[path]["calls"] if id(c) in mine)
+
+
+def qualified_names_ending(repo: Repo, *suffixes: str) -> list[str]:
+    """The distinct qualified callee names ending with one of `suffixes` (plain string suffix), sorted."""
+    return sorted(name for name in repo.derived(calls_by_name) if name.endswith(suffixes))

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from archaudit.detect.api_model import is_auth_name
-from archaudit.detect.pycode import import_aliases, qualified
+from archaudit.detect.pycode import calls_by_method, import_aliases, qualified
 from archaudit.languages.python.facts import Value, expr_text, is_expr
 from archaudit.repo import Repo
 
@@ -75,13 +75,26 @@ def definitions(repo: Repo) -> dict[str, set[str]]:
     return out
 
 
+def _symbol_memo(repo: Repo) -> dict[tuple[str, str], tuple[str, str] | None]:
+    """Per audit: (path, name) -> resolve_symbol's answer (handlers repeat the same few names)."""
+    return {}
+
+
 def resolve_symbol(repo: Repo, path: str, name: str, depth: int = 0) -> tuple[str, str] | None:
     """(file, dotted name inside that file) a name used in `path` refers to, following imports and
     package re-exports; None for third-party or unknown names."""
+    memo = repo.derived(_symbol_memo)
+    key = (path, name)
+    if key not in memo:
+        memo[key] = _resolve_symbol(repo, path, name, depth)
+    return memo[key]
+
+
+def _resolve_symbol(repo: Repo, path: str, name: str, depth: int) -> tuple[str, str] | None:
     head = name.split(".")[0]
-    if head in repo.derived(definitions).get(path, set()) and head not in repo.derived(import_aliases)[path]:
-        return (path, name)
     aliases = repo.derived(import_aliases).get(path, {})
+    if head in repo.derived(definitions).get(path, set()) and head not in aliases:
+        return (path, name)
     if head not in aliases or depth > 5:
         return None
     target = qualified(aliases, name)
@@ -93,7 +106,7 @@ def resolve_symbol(repo: Repo, path: str, name: str, depth: int = 0) -> tuple[st
     if not rest:
         return None
     if rest.split(".")[0] in repo.derived(import_aliases).get(mpath, {}):
-        return resolve_symbol(repo, mpath, rest, depth + 1)
+        return _resolve_symbol(repo, mpath, rest, depth + 1)
     return (mpath, rest)
 
 
@@ -137,23 +150,27 @@ def is_test_file(repo: Repo, path: str) -> bool:
 
 def _collect(repo: Repo) -> dict[ObjKey, WebObject]:
     objs: dict[ObjKey, WebObject] = {}
+    index = repo.derived(calls_by_method)
+    # constructor calls (FastAPI(...), APIRouter(...)...) by (file, line, scope, callee text)
+    calls = {(p, c["line"], c["func"], c["name"]): c for k in _KINDS for p, c, _ in index.get(k, ())}
     for path, facts in repo.python_items():
         if is_test_file(repo, path):
             continue
         aliases = repo.derived(import_aliases)[path]
-        calls = {(c["line"], c["func"], c["name"]): c for c in facts["calls"]}
         for a in facts["assigns"]:
             text = expr_text(a["value"])
             if a["cls"] or "." in a["target"] or not text.endswith(")"):
                 continue
             ctor = text.split("(", 1)[0]
-            base = qualified(aliases, ctor).rsplit(".", 1)[-1]
+            if "." in ctor and ctor.rsplit(".", 1)[-1] not in _KINDS:
+                continue  # imports only rename the head: `x.APIRouter` keeps its last part
             full = qualified(aliases, ctor)
+            base = full.rsplit(".", 1)[-1]
             if base not in _KINDS or ("." in full and not full.startswith(("fastapi", "flask", "apiflask",
                                                                            "starlette"))):
                 continue
             framework, kind = _KINDS[base]
-            call = calls.get((a["line"], a["func"], ctor))
+            call = calls.get((path, a["line"], a["func"], ctor))
             kwargs = call["kwargs"] if call else {}
             prefix = _str_or_expr(repo, kwargs.get("prefix" if framework == "fastapi" else "url_prefix"))
             obj = WebObject(path, a["func"], a["target"], a["line"], framework, kind, prefix,
@@ -181,15 +198,22 @@ def lookup(repo: Repo, objs: dict[ObjKey, WebObject], path: str, scope: str, nam
     return objs.get((tpath, "", tname))
 
 
+def files_calling(repo: Repo, *methods: str) -> list[str]:
+    """Sorted paths of the modules that call a callee whose last name part is one of `methods`:
+    the only files a scan for `x.include_router(...)`-like calls needs to visit."""
+    index = repo.derived(calls_by_method)
+    return sorted({ref[0] for m in methods for ref in index.get(m, ())})
+
+
 def find_objects(repo: Repo) -> Objects:
     """Every app/router object with its mounts (memoise through `repo.derived`)."""
     objs = _collect(repo)
     notes: list[str] = []
     implicit: dict[ObjKey, WebObject] = {}
-    for path, facts in repo.python_items():
+    for path in files_calling(repo, *_MOUNTS):
         if is_test_file(repo, path):
             continue
-        for call in facts["calls"]:
+        for call in repo.python[path]["calls"]:
             owner, _, method = call["name"].rpartition(".")
             if method not in _MOUNTS or not owner or not call["args"]:
                 continue

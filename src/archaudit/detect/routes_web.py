@@ -5,20 +5,20 @@ expanded under every prefix chain their router is mounted with (see routes_objec
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from archaudit.detect.api_model import HTTP_METHODS
 from archaudit.detect.pycode import imported_top_levels
-from archaudit.detect.routes_objects import Objects, WebObject, constants, lookup, resolve_symbol
+from archaudit.detect.routes_objects import Objects, WebObject, constants, files_calling, lookup, resolve_symbol
 from archaudit.languages.python.facts import Decorator, FunctionFact, Value, expr_text
 from archaudit.repo import Repo
 
 _ROUTE_METHODS = frozenset({*HTTP_METHODS, "route", "api_route", "websocket"})
 
 
-@dataclass(frozen=True)
-class RawRoute:
-    """A route before prefix expansion: declared on `obj`, handled by `fn` (None for a class view)."""
+class RawRoute(NamedTuple):
+    """A route before prefix expansion: declared on `obj`, handled by `fn` (a tuple: one per route,
+    tens of thousands on large services, cheaper to build than a frozen dataclass)."""
 
     obj: WebObject
     methods: tuple[str, ...]
@@ -127,7 +127,9 @@ def decorated_routes(repo: Repo, objects: Objects) -> list[RawRoute]:
     """Routes declared by decorators on functions."""
     out: list[RawRoute] = []
     unknown: dict[tuple[str, str], WebObject] = {}
+    owners: dict[tuple[str, str], WebObject | None] = {}  # (scope, owner) -> object, per file
     for path, facts in repo.python_items():
+        owners.clear()
         for fn in facts["functions"]:
             for dec in fn["decorators"]:
                 owner, _, method = dec["name"].rpartition(".")
@@ -137,11 +139,14 @@ def decorated_routes(repo: Repo, objects: Objects) -> list[RawRoute]:
                 route = dec["args"][0] if dec["args"] else kw.get("path", kw.get("rule"))
                 if route is None:
                     continue
-                obj = _owner(repo, objects, path, fn["qualname"].rpartition(".")[0], owner, unknown)
+                key = (fn["qualname"].rpartition(".")[0], owner)
+                if key not in owners:
+                    owners[key] = _owner(repo, objects, path, key[0], owner, unknown)
+                obj = owners[key]
                 if obj is None:
                     continue
                 route = route if isinstance(route, str) else dynamic_path(repo, route)
-                methods = _methods(method, dec["kwargs"].get("methods"), obj.framework)
+                methods = _methods(method, kw.get("methods"), obj.framework)
                 out.append(RawRoute(obj, methods, route, path, dec["line"], path, fn,
                                     _response_model(dec, fn["decorators"]), _deps(kw.get("dependencies"))))
     return out
@@ -151,8 +156,8 @@ def registered_routes(repo: Repo, objects: Objects) -> list[RawRoute]:
     """Routes registered by `add_api_route(path, endpoint)` / `add_url_rule(rule, view_func=...)`."""
     out: list[RawRoute] = []
     unknown: dict[tuple[str, str], WebObject] = {}
-    for path, facts in repo.python_items():
-        for call in facts["calls"]:
+    for path in files_calling(repo, "add_api_route", "add_url_rule"):
+        for call in repo.python[path]["calls"]:
             owner, _, method = call["name"].rpartition(".")
             if method not in ("add_api_route", "add_url_rule") or not owner or not call["args"]:
                 continue

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from archaudit.detect.pycode import function_index
+from archaudit.detect.pycode import function_index, modules_importing, name_readers
 from archaudit.findings import Evidence
 from archaudit.languages.python.facts import CallFact, ClassFact, ModuleFacts, expr_text, is_expr
 from archaudit.redact import is_secret_name
@@ -26,6 +26,8 @@ _NONE_WHEN_UNSET = frozenset({"os.getenv", "getenv", "os.environ.get", "environ.
 _UPPER = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _CONFIG_ITEM = re.compile(r"\.config\[(\w+)\]$")
 _SETTINGS_MODULE = re.compile(r"(^|/)(settings|config)\.py$|(^|/)settings/[^/]+\.py$")
+_UPDATES = (".config.update", ".config.from_mapping")
+_ENV_READ_WORDS = ("environ", "getenv", "env", "config")  # every ENV_READS name contains one of them
 _ENVIRON_ITEM = re.compile(r"^(?:os\.)?environ\[(\w+)\]$")
 
 
@@ -45,13 +47,24 @@ class Setting:
     env: str = ""  # the environment variable it reads, "" when none is visible
 
 
-def _calls_at(facts: ModuleFacts, line: int) -> list[CallFact]:
-    return [c for c in facts["calls"] if c["line"] == line]
+class _CallsAt:
+    """A module's calls by line, indexed on first use (settings look up the calls of their line)."""
+
+    def __init__(self, facts: ModuleFacts) -> None:
+        self.facts = facts
+        self.index: dict[int, list[CallFact]] | None = None
+
+    def __call__(self, line: int) -> list[CallFact]:
+        if self.index is None:
+            self.index = {}
+            for c in self.facts["calls"]:
+                self.index.setdefault(c["line"], []).append(c)
+        return self.index.get(line, [])
 
 
-def _env_default(facts: ModuleFacts, line: int) -> tuple[str, Any, bool] | None:
+def _env_default(at: _CallsAt, line: int) -> tuple[str, Any, bool] | None:
     """(variable, fallback, has fallback) of the environment read on `line`, if there is one."""
-    for call in _calls_at(facts, line):
+    for call in at(line):
         if call["name"] in ENV_READS and call["args"] and isinstance(call["args"][0], str):
             if len(call["args"]) > 1:
                 return call["args"][0], call["args"][1], True
@@ -62,9 +75,9 @@ def _env_default(facts: ModuleFacts, line: int) -> tuple[str, Any, bool] | None:
     return None
 
 
-def _field_default(facts: ModuleFacts, line: int, value: Any) -> tuple[Any, bool]:
+def _field_default(at: _CallsAt, line: int, value: Any) -> tuple[Any, bool]:
     """The default of `x: T = Field(...)`: its first argument or `default=`; Ellipsis means required."""
-    for call in _calls_at(facts, line):
+    for call in at(line):
         if call["name"] in ("Field", "pydantic.Field"):
             if call["args"]:
                 first = call["args"][0]
@@ -77,13 +90,13 @@ def _field_default(facts: ModuleFacts, line: int, value: Any) -> tuple[Any, bool
     return value, True
 
 
-def _make(facts: ModuleFacts, name: str, value: Any, has_value: bool, annotation: str, source: str,
+def _make(at: _CallsAt, name: str, value: Any, has_value: bool, annotation: str, source: str,
           kind: str, path: str, line: int) -> Setting:
     env = ""
     if is_expr(value) and str(value["$"]).startswith(("Field(", "pydantic.Field(")):
-        value, has_value = _field_default(facts, line, value)
+        value, has_value = _field_default(at, line, value)
     if is_expr(value):
-        read = _env_default(facts, line)
+        read = _env_default(at, line)
         required = _ENVIRON_ITEM.match(expr_text(value))
         if read:
             env, value, has_value = read
@@ -109,53 +122,56 @@ def _nested(cls: ClassFact, classes: list[ClassFact]) -> bool:
     return any(o is not cls and o["line"] < cls["line"] <= o["end"] for o in classes)
 
 
-def _from_classes(repo: Repo, path: str, facts: ModuleFacts, pydantic: set[str]) -> list[Setting]:
+def _from_classes(repo: Repo, path: str, at: _CallsAt, pydantic: set[str]) -> list[Setting]:
+    facts = at.facts
     out = []
     config_classes = {c["name"] for c in facts["classes"] if c["name"].endswith(("Config", "Settings"))}
     for cls in facts["classes"]:
         if cls["name"] in pydantic:
             for f in cls["fields"]:
                 if f["name"] != "model_config" and not f["annotation"].startswith(("ClassVar", "typing.ClassVar")):
-                    out.append(_make(facts, f["name"], f["value"], f["has_value"], f["annotation"],
+                    out.append(_make(at, f["name"], f["value"], f["has_value"], f["annotation"],
                                      cls["name"], "pydantic", path, f["line"]))
         elif cls["name"] in config_classes and not _nested(cls, facts["classes"]) and all(
                 b in ("object", *config_classes) for b in cls["bases"]):
             for f in cls["fields"]:
                 if _UPPER.match(f["name"]):
-                    out.append(_make(facts, f["name"], f["value"], f["has_value"], f["annotation"],
+                    out.append(_make(at, f["name"], f["value"], f["has_value"], f["annotation"],
                                      cls["name"], "config-class", path, f["line"]))
     return out
 
 
-def _from_module(repo: Repo, path: str, facts: ModuleFacts, django: bool) -> list[Setting]:
+def _from_module(repo: Repo, path: str, at: _CallsAt, django: bool, updates: bool) -> list[Setting]:
+    """Settings modules, `app.config["X"] = ...` and (when `updates`) `app.config.update(X=...)`."""
+    facts = at.facts
     out = []
     if _SETTINGS_MODULE.search(path):
         kind = "django" if django else "module"
         for a in facts["assigns"]:
             if not a["func"] and not a["cls"] and _UPPER.match(a["target"]):
-                out.append(_make(facts, a["target"], a["value"], True, "", repo.module_of.get(path, path),
+                out.append(_make(at, a["target"], a["value"], True, "", repo.module_of.get(path, path),
                                  kind, path, a["line"]))
     for a in facts["assigns"]:
-        m = _CONFIG_ITEM.search(a["target"])
+        m = _CONFIG_ITEM.search(a["target"]) if "config[" in a["target"] else None
         if m:
-            out.append(_make(facts, m.group(1), a["value"], True, "", a["target"].split("[")[0], "flask",
+            out.append(_make(at, m.group(1), a["value"], True, "", a["target"].split("[")[0], "flask",
                              path, a["line"]))
-    for call in facts["calls"]:
-        if call["name"].endswith((".config.update", ".config.from_mapping")):
+    for call in facts["calls"] if updates else ():
+        if call["name"].endswith(_UPDATES):
             for key, value in sorted(call["kwargs"].items()):
                 if _UPPER.match(key):
-                    out.append(_make(facts, key, value, True, "", call["name"].rsplit(".", 1)[0], "flask",
+                    out.append(_make(at, key, value, True, "", call["name"].rsplit(".", 1)[0], "flask",
                                      path, call["line"]))
     return out
 
 
-def _env_reads(repo: Repo, path: str, facts: ModuleFacts, taken: set[int]) -> list[Setting]:
+def _env_reads(repo: Repo, path: str, at: _CallsAt, taken: set[int]) -> list[Setting]:
     out = []
-    for call in facts["calls"]:
+    for call in at.facts["calls"]:
         if call["line"] in taken or call["name"] not in ENV_READS or call["name"] == "config":
             continue
         if call["args"] and isinstance(call["args"][0], str) and call["args"][0]:
-            read = _env_default(facts, call["line"])
+            read = _env_default(at, call["line"])
             if read and read[0] == call["args"][0]:
                 key, default, has = read
                 out.append(Setting(key, default if has else None, has, "", repo.module_of.get(path, path), "env",
@@ -175,14 +191,20 @@ def _with_or_fallback(repo: Repo, s: Setting) -> Setting:
 
 def _compute(repo: Repo) -> list[Setting]:
     pydantic = _settings_classes(repo)
-    django = any(imp["module"].split(".")[0] == "django" for _, f in repo.python_items() for imp in f["imports"])
+    django = bool(repo.derived(modules_importing).get("django"))
+    # files that may hold such calls: the identifiers of a call's callee are among the file's names
+    readers = repo.derived(name_readers)
+    reads = {p for n in _ENV_READ_WORDS for p in readers.get(n, ())}
+    updates = set(readers.get("from_mapping", ())) | (set(readers.get("config", ())) & set(readers.get("update", ())))
     out: list[Setting] = []
     for path, facts in repo.python_items():
         if repo.by_path[path].role == "test":
             continue
-        found = _from_classes(repo, path, facts, pydantic) + _from_module(repo, path, facts, django)
-        taken = {s.line for s in found}
-        out += [_with_or_fallback(repo, x) for x in found + _env_reads(repo, path, facts, taken)]
+        at = _CallsAt(facts)
+        found = _from_classes(repo, path, at, pydantic) + _from_module(repo, path, at, django, path in updates)
+        if path in reads:
+            found += _env_reads(repo, path, at, {s.line for s in found})
+        out += [_with_or_fallback(repo, x) for x in found]
     return sorted(out, key=lambda s: (s.file, s.line, s.name))
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from archaudit.detect.manifests import find_dependencies
-from archaudit.detect.pycode import import_aliases, qualified
+from archaudit.detect.pycode import import_aliases, modules_importing, qualified
 from archaudit.repo import Repo
 
 FRAMEWORKS = frozenset({"pytest", "unittest", "django.test", "nose2", "ward", "behave"})
@@ -127,8 +127,10 @@ def _plugin_name(module: str) -> str:
 
 def _scan_factory_imports(repo: Repo, local_tops: set[str], add: AddFn) -> None:
     """factory_boy / model_bakery / polyfactory imported outside test folders (e.g. app/factories.py)."""
-    for path, facts in repo.python_items():
-        for imp in facts["imports"]:
+    importing = repo.derived(modules_importing)
+    paths = sorted({p for top in ("factory", "model_bakery", "polyfactory") for p in importing.get(top, ())})
+    for path in paths:
+        for imp in repo.python[path]["imports"]:
             top = imp["module"].split(".", 1)[0]
             if not imp["level"] and top in ("factory", "model_bakery", "polyfactory") and top not in local_tops:
                 add(_LIBRARIES[top], path, imp["line"], "import")

@@ -83,9 +83,16 @@ def _class_jobs(path: str, cls: dict, out: list[JobRecord]) -> None:  # type: ig
             out.append(JobRecord("processor", f"{queue or '?'}:*", f"{cls['name']}.process", path, m["line"]))
 
 
+_JOB_METHODS = frozenset({"registerQueue", "registerQueueAsync", "add", "addBulk", "process"})
+_JOB_CALLEES = frozenset({"new Queue", "new Bull", "new Worker", "cron.schedule", "schedule", "new CronJob",
+                          "CronJob.from"})
+
+
 def _call_jobs(path: str, call: dict, out: list[JobRecord]) -> None:  # type: ignore[type-arg]
     callee, args = call["callee"], call["args"]
     base = callee.rsplit(".", 1)[-1]
+    if base not in _JOB_METHODS and callee not in _JOB_CALLEES:  # cheap filter: what the branches below match
+        return
     receiver = callee[: -len(base) - 1].lower()
     if base in ("registerQueue", "registerQueueAsync") or callee in ("new Queue", "new Bull"):
         for arg in args if base.startswith("registerQueue") else args[:1]:

@@ -173,6 +173,15 @@ def _is_public(decos: list[Decorator]) -> bool:
     return False
 
 
+ClassTraits = tuple[str, list[str], bool]  # (version, guards, public) declared on a controller class
+
+
+def _class_traits(cls: ClassFact, ctrl: Decorator) -> ClassTraits:
+    """What a controller class declares for all of its handlers (computed once per class)."""
+    return (_version(cls["decorators"], ctrl["args"][0] if ctrl["args"] else None), _guards(cls["decorators"]),
+            _is_public(cls["decorators"]))
+
+
 def _endpoint(
     path: str,
     cls: ClassFact,
@@ -182,18 +191,18 @@ def _endpoint(
     app: NestApp | None,
     global_guards: list[str],
     any_guard: bool,
+    traits: ClassTraits,
 ) -> Endpoint:
     base, sub = _first_path(ctrl["args"]), _first_path(verb["args"])
     if base is None or sub is None:
         base, sub = base if base is not None else "{expr}", sub if sub is not None else "{expr}"
-    version = _version(method["decorators"], None) or _version(
-        cls["decorators"], ctrl["args"][0] if ctrl["args"] else None
-    )
+    cls_version, cls_guards, cls_public = traits
+    version = _version(method["decorators"], None) or cls_version
     version = version or (app.default_version if app else "")
     vseg = f"v{version}" if app and app.versioning == "uri" and version else ""
     full = join_path(app.prefix if app else "", vseg, base, sub)
-    guards = _guards(method["decorators"]) or _guards(cls["decorators"]) or global_guards
-    public = _is_public(method["decorators"]) or _is_public(cls["decorators"])
+    guards = _guards(method["decorators"]) or cls_guards or global_guards
+    public = _is_public(method["decorators"]) or cls_public
     auth: bool | None = (bool(guards) and not public) if any_guard else None
     evidence = "@Public()" if guards and public else ", ".join(guards)
     return Endpoint(
@@ -242,8 +251,9 @@ def find_nest_endpoints(repo: Repo) -> list[Endpoint]:
             ctrl = _deco(cls["decorators"], "Controller")
             if ctrl is None:
                 continue
+            traits = _class_traits(cls, ctrl)
             for method in cls["methods"]:
                 for verb in method["decorators"]:
                     if verb["name"] in ROUTE_DECORATORS and verb["call"]:
-                        out.append(_endpoint(path, cls, ctrl, method, verb, app, global_guards, any_guard))
+                        out.append(_endpoint(path, cls, ctrl, method, verb, app, global_guards, any_guard, traits))
     return sorted(out, key=lambda e: e.sort_key)

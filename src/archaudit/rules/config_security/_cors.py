@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from archaudit.detect.pycode import import_aliases, qualified
+from archaudit.detect.pycode import calls_by_method, calls_named, qualified_names_ending
 from archaudit.detect.settings import find_settings, truthy
 from archaudit.findings import Evidence
 from archaudit.languages.python.facts import CallFact, expr_text
@@ -55,30 +55,28 @@ def _flask_origins(call: CallFact) -> Any:
 
 def _usages(repo: Repo) -> list[WildcardCors]:
     out, used = [], set()
-    aliases = repo.derived(import_aliases)
-    for path, facts in repo.python_items():
-        if repo.by_path[path].role == "test":
+    names = {*qualified_names_ending(repo, "add_middleware"), "flask_cors.CORS"}
+    refs = calls_named(repo, *names) + repo.derived(calls_by_method).get("Middleware", [])
+    for path, call, name in sorted(refs, key=lambda r: (r[0], r[1]["line"])):
+        kind = _is_cors_call(name, call)
+        if not kind or repo.by_path[path].role == "test":
             continue
-        for call in facts["calls"]:
-            kind = _is_cors_call(qualified(aliases.get(path, {}), call["name"]), call)
-            if not kind:
-                continue
-            kw = call["kwargs"]
-            origins = _flask_origins(call) if kind == "flask" else kw.get("allow_origins", kw.get("allow_origin_regex"))
-            creds_value = kw.get("supports_credentials" if kind == "flask" else "allow_credentials")
-            creds_setting = referenced_setting(repo, creds_value)
-            creds = creds_value is True or bool(creds_setting and truthy(creds_setting.value))
-            here = Evidence(path, call["line"])
-            setting = referenced_setting(repo, origins)
-            if _wild(origins):
-                out.append(WildcardCors(here, creds, "CORS accepts every origin (\"*\")" +
-                                        (" with credentials allowed" if creds else "") + "."))
-            elif setting and setting.has_default and _wild(setting.value):
-                used.add(id(setting))
-                out.append(WildcardCors(Evidence(setting.file, setting.line), creds,
-                                        f"{setting.name} defaults to \"*\" and configures CORS at "
-                                        f"{path}:{call['line']}" +
-                                        (" with credentials allowed" if creds else "") + ".", (here,)))
+        kw = call["kwargs"]
+        origins = _flask_origins(call) if kind == "flask" else kw.get("allow_origins", kw.get("allow_origin_regex"))
+        creds_value = kw.get("supports_credentials" if kind == "flask" else "allow_credentials")
+        creds_setting = referenced_setting(repo, creds_value)
+        creds = creds_value is True or bool(creds_setting and truthy(creds_setting.value))
+        here = Evidence(path, call["line"])
+        setting = referenced_setting(repo, origins)
+        if _wild(origins):
+            out.append(WildcardCors(here, creds, "CORS accepts every origin (\"*\")" +
+                                    (" with credentials allowed" if creds else "") + "."))
+        elif setting and setting.has_default and _wild(setting.value):
+            used.add(id(setting))
+            out.append(WildcardCors(Evidence(setting.file, setting.line), creds,
+                                    f"{setting.name} defaults to \"*\" and configures CORS at "
+                                    f"{path}:{call['line']}" +
+                                    (" with credentials allowed" if creds else "") + ".", (here,)))
     for s in find_settings(repo):
         if id(s) in used or is_dev(s) or not s.has_default:
             continue

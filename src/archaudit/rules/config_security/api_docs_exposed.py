@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.detect.pycode import import_aliases, qualified
+from archaudit.detect.pycode import calls_named
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
@@ -20,22 +20,19 @@ def check(repo: Repo) -> Iterator[Hit]:
     neither `docs_url` nor `openapi_url`, so /docs, /redoc and /openapi.json are served in every
     environment; calls passing `**kwargs` are skipped (the switch may be inside). For Flask: flasgger
     `Swagger(app)` or flask-restx `Api(app)` without `doc=` created outside any `if` block."""
-    aliases = repo.derived(import_aliases)
-    for path, facts in repo.python_items():
+    for path, call, name in calls_named(repo, *_FASTAPI, *_FLASK_UIS):
         if repo.by_path[path].role == "test" or is_dev_path(path):
             continue
-        for call in facts["calls"]:
-            name = qualified(aliases.get(path, {}), call["name"])
-            if name in _FASTAPI:
-                if any(k in call["kwargs"] for k in _DOC_SWITCHES) or "**" in call_text(repo, path, call["line"]):
-                    continue
-                yield Hit(path, call["line"], "FastAPI serves /docs and /openapi.json unconditionally "
-                          "(no docs_url/openapi_url switch).", key="fastapi docs")
-            elif name in _FLASK_UIS and _FLASK_UIS[name] not in call["kwargs"]:
-                header = enclosing_header(repo, path, call["line"])
-                if not header.startswith(("if ", "elif ", "else")):
-                    yield Hit(path, call["line"], f"{name} registers the interactive API documentation "
-                              "unconditionally.", key=f"{name} docs")
+        if name in _FASTAPI:
+            if any(k in call["kwargs"] for k in _DOC_SWITCHES) or "**" in call_text(repo, path, call["line"]):
+                continue
+            yield Hit(path, call["line"], "FastAPI serves /docs and /openapi.json unconditionally "
+                      "(no docs_url/openapi_url switch).", key="fastapi docs")
+        elif _FLASK_UIS[name] not in call["kwargs"]:
+            header = enclosing_header(repo, path, call["line"])
+            if not header.startswith(("if ", "elif ", "else")):
+                yield Hit(path, call["line"], f"{name} registers the interactive API documentation "
+                          "unconditionally.", key=f"{name} docs")
 
 
 RULE = Rule(

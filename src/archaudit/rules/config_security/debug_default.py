@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from archaudit.detect.config import find_env_files
+from archaudit.detect.pycode import calls_written, written_methods_ending
 from archaudit.detect.settings import Setting, find_settings, truthy
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
@@ -13,6 +14,7 @@ from archaudit.rules.base import Rule
 from archaudit.rules.config_security._helpers import enclosing_header, is_dev, is_dev_path, pieces
 
 _DEBUG = re.compile(r"^((APP|FLASK|DJANGO)_)?DEBUG$", re.IGNORECASE)
+_APP_CLASSES = ("FastAPI", "Starlette", "Quart", "Sanic")
 _PROD_ENV = re.compile(r"(^|/)\.env(\.prod|\.production)?$")
 
 
@@ -37,20 +39,18 @@ def _settings(repo: Repo) -> Iterator[Hit]:
 
 
 def _calls(repo: Repo) -> Iterator[Hit]:
-    for path, facts in repo.python_items():
-        if repo.by_path[path].role == "test" or is_dev_path(path):
+    methods = written_methods_ending(repo, *_APP_CLASSES, "run")
+    for path, call, _ in calls_written(repo, *methods):
+        if call["kwargs"].get("debug") is not True or repo.by_path[path].role == "test" or is_dev_path(path):
             continue
-        for call in facts["calls"]:
-            if call["kwargs"].get("debug") is not True:
-                continue
-            name = call["name"]
-            if name.endswith(("FastAPI", "Starlette", "Quart", "Sanic")):
-                yield Hit(path, call["line"], f"{name}(debug=True) turns debug mode on for every deployment.",
-                          key=f"{name} debug")
-            elif name.endswith(".run") and not call["func"] and "__main__" not in enclosing_header(
-                    repo, path, call["line"]):
-                yield Hit(path, call["line"], f"{name}(debug=True) runs on import, outside an "
-                          "`if __name__ == \"__main__\":` development guard.", key=f"{name} debug")
+        name = call["name"]
+        if name.endswith(_APP_CLASSES):
+            yield Hit(path, call["line"], f"{name}(debug=True) turns debug mode on for every deployment.",
+                      key=f"{name} debug")
+        elif name.endswith(".run") and not call["func"] and "__main__" not in enclosing_header(
+                repo, path, call["line"]):
+            yield Hit(path, call["line"], f"{name}(debug=True) runs on import, outside an "
+                      "`if __name__ == \"__main__\":` development guard.", key=f"{name} debug")
 
 
 def _env_files(repo: Repo) -> Iterator[Hit]:

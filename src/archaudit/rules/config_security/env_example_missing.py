@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.config import find_env_files
+from archaudit.detect.pycode import calls_written
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
@@ -14,19 +15,21 @@ _LOADERS = ("load_dotenv", "read_env", "dotenv_values")
 
 def _env_loading(repo: Repo) -> list[tuple[str, int, str]]:
     out = []
+    for path, call, _ in calls_written(repo, "SettingsConfigDict", "ConfigDict", *_LOADERS):
+        if repo.by_path[path].role == "test":
+            continue
+        name = call["name"].rsplit(".", 1)[-1]
+        if name in ("SettingsConfigDict", "ConfigDict") and call["kwargs"].get("env_file"):
+            out.append((path, call["line"], "the settings read an env file"))
+        elif name in _LOADERS:
+            out.append((path, call["line"], f"{call['name']}() loads an env file"))
     for path, facts in repo.python_items():
         if repo.by_path[path].role == "test":
             continue
-        for call in facts["calls"]:
-            name = call["name"].rsplit(".", 1)[-1]
-            if name in ("SettingsConfigDict", "ConfigDict") and call["kwargs"].get("env_file"):
-                out.append((path, call["line"], "the settings read an env file"))
-            elif name in _LOADERS:
-                out.append((path, call["line"], f"{call['name']}() loads an env file"))
         for cls in facts["classes"]:
-            for f in cls["fields"]:
-                if cls["name"] == "Config" and f["name"] == "env_file" and f["value"]:
-                    out.append((path, f["line"], "the settings read an env file"))
+            if cls["name"] == "Config":
+                out += [(path, f["line"], "the settings read an env file") for f in cls["fields"]
+                        if f["name"] == "env_file" and f["value"]]
     return out
 
 

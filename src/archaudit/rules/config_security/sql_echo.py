@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.detect.settings import find_settings, truthy
+from archaudit.detect.pycode import calls_written
+from archaudit.detect.settings import truthy
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
-from archaudit.rules.config_security._helpers import is_dev, is_dev_path, referenced_setting
+from archaudit.rules.config_security._helpers import is_dev, is_dev_path, referenced_setting, settings_named
 
 _ENGINES = ("create_engine", "create_async_engine")
 
@@ -18,22 +19,19 @@ def check(repo: Repo) -> Iterator[Hit]:
     development-only files: `echo=True`, or `echo=` a setting whose default is true (typically
     `echo=settings.DEBUG` with DEBUG defaulting to True); and a Flask `SQLALCHEMY_ECHO` setting
     defaulting to True outside development-only config."""
-    for path, facts in repo.python_items():
-        if repo.by_path[path].role == "test" or is_dev_path(path):
+    for path, call, _ in calls_written(repo, *_ENGINES):
+        if "echo" not in call["kwargs"] or repo.by_path[path].role == "test" or is_dev_path(path):
             continue
-        for call in facts["calls"]:
-            if call["name"].rsplit(".", 1)[-1] not in _ENGINES or "echo" not in call["kwargs"]:
-                continue
-            echo = call["kwargs"]["echo"]
-            setting = referenced_setting(repo, echo)
-            if echo is True:
-                yield Hit(path, call["line"], "The engine logs every SQL statement (echo=True).", key="echo")
-            elif setting is not None and setting.has_default and truthy(setting.value):
-                yield Hit(path, call["line"], f"The engine logs every SQL statement when {setting.name} keeps "
-                          f"its default ({setting.source}), which is true.",
-                          also=(Evidence(setting.file, setting.line),), key=f"echo {setting.name}")
-    for s in find_settings(repo):
-        if s.name == "SQLALCHEMY_ECHO" and s.has_default and truthy(s.value) and not is_dev(s):
+        echo = call["kwargs"]["echo"]
+        setting = referenced_setting(repo, echo)
+        if echo is True:
+            yield Hit(path, call["line"], "The engine logs every SQL statement (echo=True).", key="echo")
+        elif setting is not None and setting.has_default and truthy(setting.value):
+            yield Hit(path, call["line"], f"The engine logs every SQL statement when {setting.name} keeps "
+                      f"its default ({setting.source}), which is true.",
+                      also=(Evidence(setting.file, setting.line),), key=f"echo {setting.name}")
+    for s in settings_named(repo, "SQLALCHEMY_ECHO"):
+        if s.has_default and truthy(s.value) and not is_dev(s):
             yield Hit(s.file, s.line, f"SQLALCHEMY_ECHO defaults to True ({s.source}).", key=f"{s.source}.echo")
 
 

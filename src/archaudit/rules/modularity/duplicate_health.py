@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -12,19 +11,18 @@ from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
-_KINDS = (("health", re.compile(r"^(health|healthz|healthcheck|health[-_]check)$")),
-          ("readiness", re.compile(r"^(ready|readyz|readiness)$")),
-          ("liveness", re.compile(r"^(live|livez|liveness|alive)$")),
-          ("status", re.compile(r"^status$")))
+# probe kind of each last path segment (a dict lookup per endpoint, no regex)
+_BY_NAME = {name: kind for kind, names in (
+    ("health", ("health", "healthz", "healthcheck", "health-check", "health_check")),
+    ("readiness", ("ready", "readyz", "readiness")),
+    ("liveness", ("live", "livez", "liveness", "alive")),
+    ("status", ("status",))) for name in names}
 
 
 def kind_of(path: str) -> str:
     """"health"/"readiness"/"liveness"/"status" from the last literal path segment, "" otherwise."""
-    last = [s for s in path.split("/") if s][-1:] or [""]
-    for kind, pattern in _KINDS:
-        if pattern.match(last[0].lower()):
-            return kind
-    return ""
+    last = path.rstrip("/").rsplit("/", 1)[-1].lower()
+    return _BY_NAME.get(last.removesuffix("\n"), "")  # as `^health$` did, accept one final newline
 
 
 def check(repo: Repo) -> Iterator[Hit]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterator
 
 from archaudit.detect.api import find_endpoints
@@ -17,19 +16,24 @@ _PARAM = re.compile(r"\{[^}/]*\}|<[^>/]*>")
 
 def route_key(e: Endpoint) -> tuple[str, str]:
     """(method, path) with parameter names erased: /items/{id} and /items/{item_id} collide."""
-    return (e.method, _PARAM.sub("{}", e.path))
+    path = e.path
+    return (e.method, _PARAM.sub("{}", path) if "{" in path or "<" in path else path)
 
 
 def check(repo: Repo) -> Iterator[Hit]:
     """Groups endpoints by method and path (parameter names ignored, "ANY" excluded) and reports every
     registration after the first of a pair registered at different places: only one of them is served."""
-    groups: dict[tuple[str, str], dict[tuple[str, int], Endpoint]] = defaultdict(dict)
+    first_of: dict[tuple[str, str], Endpoint] = {}  # route -> first endpoint (no per-route dict: few collide)
+    groups: dict[tuple[str, str], dict[tuple[str, int], Endpoint]] = {}
     for e in find_endpoints(repo):
-        if e.method != "ANY":
-            groups[route_key(e)].setdefault((e.file, e.line), e)
-    for (method, _), places in sorted(groups.items()):
-        if len(places) < 2:
+        if e.method == "ANY":
             continue
+        key = route_key(e)
+        seen = first_of.setdefault(key, e)
+        if seen is e or (key not in groups and seen.file == e.file and seen.line == e.line):
+            continue
+        groups.setdefault(key, {(seen.file, seen.line): seen}).setdefault((e.file, e.line), e)
+    for (method, _), places in sorted((k, v) for k, v in groups.items() if len(v) > 1):
         ordered = [places[k] for k in sorted(places)]
         first = ordered[0]
         for dup in ordered[1:]:

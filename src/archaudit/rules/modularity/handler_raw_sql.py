@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
-from archaudit.detect.pycode import calls_within, import_aliases, qualified
+from archaudit.detect.pycode import calls_by_method, calls_named, calls_within, import_aliases, qualified
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.languages.python.facts import CallFact, Value, expr_text
 from archaudit.repo import Repo
@@ -23,7 +24,8 @@ def is_sql(value: Value) -> bool:
     for prefix in ("f'", "%'", "+'"):
         if not isinstance(value, str) and text.startswith(prefix):
             text = text[len(prefix):]
-    return (text.lstrip(" (\n\t").upper() + " ").startswith(_SQL_START)
+    # only the first 9 characters can match a keyword: upper-casing a long expression is wasted work
+    return (text.lstrip(" (\n\t")[:9].upper() + " ").startswith(_SQL_START)
 
 
 def raw_sql_call(aliases: dict[str, str], call: CallFact) -> bool:
@@ -34,19 +36,49 @@ def raw_sql_call(aliases: dict[str, str], call: CallFact) -> bool:
     return method in _EXECUTORS and "." in call["name"] and bool(call["args"]) and is_sql(call["args"][0])
 
 
+def _raw_sql_scopes(repo: Repo) -> dict[str, set[str]]:
+    """Per file: the functions (qualnames) holding at least one raw SQL call, looked up through the
+    call indexes (text() by qualified name, executors by method name) instead of every call."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for path, call, _ in calls_named(repo, *_TEXT):
+        out[path].add(call["func"])
+    by_method = repo.derived(calls_by_method)
+    seen: dict[str, bool] = {}  # expression text -> is_sql (handlers repeat the same query builders)
+    for method in _EXECUTORS:
+        for path, call, _ in by_method.get(method, ()):
+            name, args = call["name"], call["args"]
+            if not args or "." not in name or name.rsplit(".", 1)[-1] != method:
+                continue
+            first = args[0]
+            if isinstance(first, str):
+                sql = is_sql(first)
+            else:
+                text = expr_text(first)
+                found = seen.get(text)
+                sql = seen[text] = is_sql(first) if found is None else found
+            if sql:
+                out[path].add(call["func"])
+    return out
+
+
 def check(repo: Repo) -> Iterator[Hit]:
     """For each route handler (from the API inventory), looks at the calls it makes (nested functions
     included) for SQLAlchemy `text(...)` or an `execute`/`raw`/`fetch` call whose first argument is an
     SQL string; reports the first one per handler."""
+    scopes = _raw_sql_scopes(repo)
     for h in handlers(repo):
+        funcs = scopes.get(h.file)
+        qualname = h.fn["qualname"]
+        if not funcs or not any(f == qualname or f.startswith(qualname + ".") for f in funcs):
+            continue
         aliases = repo.derived(import_aliases).get(h.file, {})
-        found = [c for c in calls_within(repo, h.file, h.fn["qualname"]) if raw_sql_call(aliases, c)]
+        found = [c for c in calls_within(repo, h.file, qualname) if raw_sql_call(aliases, c)]
         if found:
             first = found[0]
             more = f" ({len(found)} raw SQL calls)" if len(found) > 1 else ""
             yield Hit(h.file, first["line"],
                       f"Handler {h.label} runs raw SQL through `{first['name']}(...)`{more}.",
-                      key=h.fn["qualname"])
+                      key=qualname)
 
 
 RULE = Rule(

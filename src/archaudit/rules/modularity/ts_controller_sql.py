@@ -12,6 +12,7 @@ from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
 _SQL_START = ("select ", "insert ", "update ", "delete ", "with ", "create ", "drop ", "alter ")
+_SQL_METHODS = frozenset({"query", "raw", "execute"})
 _ALWAYS = frozenset({"$queryRaw", "$queryRawUnsafe", "$executeRaw", "$executeRawUnsafe", "createQueryBuilder"})
 
 
@@ -40,11 +41,12 @@ def check(repo: Repo) -> Iterator[Hit]:
             continue
         for call in facts["calls"]:
             func = call["func"]
-            if not func or not any(func == h or func.startswith(h if h.endswith(".") else h + ".") for h in handlers):
-                continue
             method = call["callee"].rsplit(".", 1)[-1]
-            if method in _ALWAYS or (method in ("query", "raw", "execute") and call["args"]
-                                     and _is_sql(call["args"][0])):
+            if not func or (method not in _ALWAYS and method not in _SQL_METHODS):  # cheap test first
+                continue
+            if not any(func == h or func.startswith(h if h.endswith(".") else h + ".") for h in handlers):
+                continue
+            if method in _ALWAYS or (call["args"] and _is_sql(call["args"][0])):
                 yield Hit(path, call["line"], f"HTTP handler {func} runs SQL directly ({call['callee']}).",
                           key=f"{func}:{call['callee']}")
 

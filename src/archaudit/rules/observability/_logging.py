@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from archaudit.detect.pycode import calls_written
 from archaudit.repo import Repo
 from archaudit.rules.observability._signals import Place, first_import, import_places, is_app_code
 
@@ -25,20 +26,24 @@ _AUTO_INSTRUMENT = ("opentelemetry-instrument", "ddtrace-run", "newrelic-admin")
 
 def structured_logging(repo: Repo) -> Place | None:
     """Where JSON/structured logging is set up: structlog, python-json-logger and similar imports,
-    loguru `add(..., serialize=True)`, a JSON formatter class or a dictConfig naming one."""
+    loguru `add(..., serialize=True)`, a JSON formatter class or a dictConfig naming one (memoised)."""
+    return repo.derived(_structured_logging)
+
+
+def _structured_logging(repo: Repo) -> Place | None:
     place = first_import(repo, STRUCTURED_LOGGING)
     if place:
         return place
     best: Place | None = None
+    for path, call, _ in calls_written(repo, "add"):
+        if call["name"].endswith(".add") and call["kwargs"].get("serialize") is True and is_app_code(repo, path):
+            best = min(best or (path, call["line"]), (path, call["line"]))
     for path, facts in repo.python_items():
         if not is_app_code(repo, path):
             continue
         for cls in facts["classes"]:
             if _JSON_FORMATTER.search(cls["name"]) and any(_is_log_formatter(b) for b in cls["bases"]):
                 best = min(best or (path, cls["line"]), (path, cls["line"]))
-        for call in facts["calls"]:
-            if call["name"].endswith(".add") and call["kwargs"].get("serialize") is True:
-                best = min(best or (path, call["line"]), (path, call["line"]))
         for a in facts["assigns"]:
             if not a["func"] and isinstance(a["value"], dict) and "formatters" in a["value"] \
                     and _JSON_FORMATTER.search(repr(a["value"]["formatters"])):
@@ -53,6 +58,10 @@ def _is_log_formatter(base: str) -> bool:
 
 def declared_json_logging(repo: Repo) -> bool:
     """A JSON logging library in a dependency manifest (it may be wired by a logging config file)."""
+    return repo.derived(_declared_json_logging)
+
+
+def _declared_json_logging(repo: Repo) -> bool:
     for f in repo.files:
         if f.role == "manifest":
             text = (repo.text(f.path) or "").lower()
@@ -62,7 +71,11 @@ def declared_json_logging(repo: Repo) -> bool:
 
 
 def auto_instrumented(repo: Repo) -> bool:
-    """A deploy file starts the app under an APM/OpenTelemetry launcher (no import needed)."""
+    """A deploy file starts the app under an APM/OpenTelemetry launcher (no import needed; memoised)."""
+    return repo.derived(_auto_instrumented)
+
+
+def _auto_instrumented(repo: Repo) -> bool:
     for f in repo.files:
         if f.role == "deploy":
             text = repo.text(f.path) or ""
@@ -72,11 +85,11 @@ def auto_instrumented(repo: Repo) -> bool:
 
 
 def sentry_init(repo: Repo) -> Place | None:
-    """Where `sentry_sdk.init(...)` is called in application code."""
+    """Where `sentry_sdk.init(...)` is called in application code (in a module importing sentry_sdk)."""
     best: Place | None = None
-    index = repo.derived(import_places)
-    for path in {p for p, _ in index.get("sentry_sdk", [])}:
-        for call in repo.python[path]["calls"]:
-            if call["name"] in ("sentry_sdk.init", "init") and call["kwargs"].get("dsn", "?") is not None:
-                best = min(best or (path, call["line"]), (path, call["line"]))
+    importing = {p for p, _ in repo.derived(import_places).get("sentry_sdk", [])}
+    for path, call, _ in calls_written(repo, "init"):
+        if path in importing and call["name"] in ("sentry_sdk.init", "init") \
+                and call["kwargs"].get("dsn", "?") is not None:
+            best = min(best or (path, call["line"]), (path, call["line"]))
     return best

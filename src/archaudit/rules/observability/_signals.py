@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from archaudit.detect.pycode import import_aliases, qualified
+from archaudit.detect.pycode import calls_by_name, import_aliases, qualified
 from archaudit.repo import Repo
 
 Place = tuple[str, int]
@@ -32,19 +32,25 @@ def import_places(repo: Repo) -> dict[str, list[Place]]:
 
     Every dotted prefix is a key (`opentelemetry.instrumentation.fastapi` also counts for
     `opentelemetry`), and `from m import n` adds `m.n`, so callers can ask at any depth."""
-    out: dict[str, list[Place]] = defaultdict(list)
+    out: dict[str, set[Place]] = defaultdict(set)
+    prefixes: dict[str, tuple[str, ...]] = {}
     for path, facts in repo.python_items():
         if not is_app_code(repo, path):
             continue
         for imp in facts["imports"]:
-            if imp["level"] or not imp["module"]:
+            module = imp["module"]
+            if imp["level"] or not module:
                 continue
-            parts = imp["module"].split(".")
-            keys = {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
-            keys.update(f"{imp['module']}.{n.split(' as ')[0]}" for n in imp["names"])
+            keys = prefixes.get(module)
+            if keys is None:
+                parts = module.split(".")
+                keys = prefixes[module] = tuple(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+            place = (path, imp["line"])
             for key in keys:
-                out[key].append((path, imp["line"]))
-    return {k: sorted(set(v)) for k, v in out.items()}
+                out[key].add(place)
+            for n in imp["names"]:
+                out[f"{module}.{n.split(' as ')[0]}"].add(place)
+    return {k: sorted(v) for k, v in out.items()}
 
 
 def first_import(repo: Repo, modules: tuple[str, ...] | list[str]) -> Place | None:
@@ -61,19 +67,18 @@ def web_backend(repo: Repo) -> Place | None:
 
 def app_anchor(repo: Repo) -> Place | None:
     """Where the web application is created: `FastAPI()`/`Flask()`/`Starlette()`, else a Django
-    settings module (INSTALLED_APPS), else the first web-framework import."""
-    aliases = repo.derived(import_aliases)
-    best: Place | None = None
-    for path, facts in repo.python_items():
-        if not is_app_code(repo, path):
-            continue
-        for call in facts["calls"]:
-            if qualified(aliases.get(path, {}), call["name"]) in _APP_CLASSES:
-                place = (path, call["line"])
-                best = place if best is None else min(best, place)
-                break
-    if best:
-        return best
+    settings module (INSTALLED_APPS), else the first web-framework import (memoised)."""
+    return repo.derived(_app_anchor)
+
+
+def _app_anchor(repo: Repo) -> Place | None:
+    by_name = repo.derived(calls_by_name)
+    paths = {r[0] for n in _APP_CLASSES for r in by_name.get(n, ())}
+    first = min((p for p in paths if is_app_code(repo, p)), default=None)
+    if first is not None:  # the first such call of the file, in the order the extractor saw them
+        aliases = repo.derived(import_aliases).get(first, {})
+        return next((first, c["line"]) for c in repo.python[first]["calls"]
+                    if qualified(aliases, c["name"]) in _APP_CLASSES)
     for path, facts in repo.python_items():
         for assign in facts["assigns"]:
             if assign["target"] == "INSTALLED_APPS" and not assign["func"] and is_app_code(repo, path):
@@ -83,7 +88,11 @@ def app_anchor(repo: Repo) -> Place | None:
 
 def setting_places(repo: Repo) -> list[tuple[str, int, str]]:
     """(path, line, name) of module- and class-level assignments in application code: settings
-    classes (pydantic BaseSettings, Django/Flask config modules) and constants."""
+    classes (pydantic BaseSettings, Django/Flask config modules) and constants (memoised)."""
+    return repo.derived(_setting_places)
+
+
+def _setting_places(repo: Repo) -> list[tuple[str, int, str]]:
     out = []
     for path, facts in repo.python_items():
         if not is_app_code(repo, path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.findings import Axis, Hit, Severity
-from archaudit.languages.python.facts import Value
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.observability._logging import auto_instrumented
@@ -22,26 +21,33 @@ CORRELATION_MODULES = ("asgi_correlation_id", "opentelemetry", "starlette_contex
                        "request_id", "log_request_id", "correlation_id", "ddtrace", "elasticapm", "django_structlog",
                        "fastapi_request_id", "request_id_middleware", "logfire")
 _NAMES = ("request_id", "requestid", "correlation_id", "correlationid", "trace_id", "traceid")
-_HEADERS = ("x-request-id", "x-correlation-id", "x-trace-id", "traceparent", "x-amzn-trace-id", "x-cloud-trace")
-
-
-def _mentions_header(value: Value) -> bool:
-    return isinstance(value, str) and value.lower() in _HEADERS
+_HEADERS = frozenset({"x-request-id", "x-correlation-id", "x-trace-id", "traceparent", "x-amzn-trace-id",
+                      "x-cloud-trace"})
 
 
 def correlation(repo: Repo) -> Place | None:
     """Where request correlation is handled: a correlation/tracing library import, or a call
-    reading/setting an X-Request-ID / X-Correlation-ID / traceparent header."""
+    reading/setting an X-Request-ID / X-Correlation-ID / traceparent header (memoised)."""
+    return repo.derived(_correlation)
+
+
+def _correlation(repo: Repo) -> Place | None:
     place = first_import(repo, CORRELATION_MODULES)
     if place:
         return place
-    for path, facts in repo.python_items():
+    headers, text = _HEADERS, str
+    for path, facts in repo.python_items():  # no index knows string arguments: one tight scan
         if not is_app_code(repo, path):
             continue
         for call in facts["calls"]:
-            if any(_mentions_header(a) for a in call["args"]) or any(
-                    _mentions_header(v) for v in call["kwargs"].values()):
-                return (path, call["line"])
+            for a in call["args"]:
+                if a.__class__ is text and a.lower() in headers:
+                    return (path, call["line"])
+            kwargs = call["kwargs"]
+            if kwargs:
+                for a in kwargs.values():
+                    if a.__class__ is text and a.lower() in headers:
+                        return (path, call["line"])
     return None
 
 

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archaudit.detect.pycode import calls_written
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.observability._logging import declared_json_logging, structured_logging
 from archaudit.rules.observability._signals import Place, app_anchor, is_app_code, web_backend
 
-_LOG_SETUP = ("logging.basicConfig", "logging.config.dictConfig", "logging.config.fileConfig", "dictConfig",
-              "basicConfig", "fileConfig")
+_LOG_SETUP = frozenset({"logging.basicConfig", "logging.config.dictConfig", "logging.config.fileConfig", "dictConfig",
+                        "basicConfig", "fileConfig"})
 
 
 def _logging_setup(repo: Repo) -> Place | None:
-    for path, facts in repo.python_items():
-        if is_app_code(repo, path):
-            for call in facts["calls"]:
-                if call["name"] in _LOG_SETUP:
-                    return (path, call["line"])
-    return None
+    """The first basicConfig/dictConfig/fileConfig call of application code (by path, then in the
+    order the extractor saw the file's calls)."""
+    paths = {path for path, call, _ in calls_written(repo, "basicConfig", "dictConfig", "fileConfig")
+             if call["name"] in _LOG_SETUP and is_app_code(repo, path)}
+    if not paths:
+        return None
+    path = min(paths)
+    return next((path, c["line"]) for c in repo.python[path]["calls"] if c["name"] in _LOG_SETUP)
 
 
 def check(repo: Repo) -> Iterator[Hit]:

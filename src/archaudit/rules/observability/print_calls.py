@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from archaudit.detect.pycode import calls_written
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.languages.python.facts import ModuleFacts
 from archaudit.repo import Repo
@@ -32,12 +33,16 @@ def check(repo: Repo) -> Iterator[Hit]:
     `if __name__ == "__main__":` block, and standalone scripts (a main block, no web framework)."""
     if web_backend(repo) is None:
         return
-    for path, facts in repo.python_items():
+    by_path: dict[str, list[int]] = {}
+    for path, call, _ in calls_written(repo, "print"):
+        if call["name"] == "print":
+            by_path.setdefault(path, []).append(call["line"])
+    for path in sorted(by_path):
+        facts = repo.python[path]
         if not is_app_code(repo, path) or _is_script(facts, path):
             continue
         block = facts.get("main_block") or [0, -1]
-        lines = sorted(c["line"] for c in facts["calls"]
-                       if c["name"] == "print" and not block[0] <= c["line"] <= block[1])
+        lines = sorted(line for line in by_path[path] if not block[0] <= line <= block[1])
         if lines:
             yield Hit(path, lines[0], f"{len(lines)} print() call(s) in {path} (first at line {lines[0]}) bypass "
                                       "logging: no level, no context, lost or interleaved in production.",

@@ -20,7 +20,7 @@ class Handler:
 def request_handlers(repo: Repo) -> list[Handler]:
     """One record per handler function (a handler serving several routes appears once), sorted."""
     seen: dict[tuple[str, str], Handler] = {}
-    for e in sorted(find_endpoints(repo), key=lambda e: e.sort_key):
+    for e in find_endpoints(repo):  # already sorted by sort_key
         key = (e.handler_file, e.handler)
         if key not in seen and e.handler_file in repo.python and repo.by_path[e.handler_file].role != "test":
             seen[key] = Handler(e.handler_file, e.handler, e.handler_line, e.is_async, f"{e.method} {e.path}")

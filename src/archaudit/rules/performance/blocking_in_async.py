@@ -24,10 +24,17 @@ def _sync_factories(repo: Repo) -> set[str]:
     out = set()
     for path, facts in repo.python_items():
         module = repo.module_of.get(path, path)
-        async_lines = {c["line"] for c in facts["calls"] if "AsyncSession" in expr_text(c["kwargs"].get("class_"))}
+        async_lines: set[int] | None = None  # computed only for the few files that build a sessionmaker
         for a in facts["assigns"]:
+            if a["func"]:
+                continue
             head = expr_text(a["value"]).split("(", 1)[0]
-            if not a["func"] and head.rsplit(".", 1)[-1] == "sessionmaker" and a["line"] not in async_lines:
+            if head.rsplit(".", 1)[-1] != "sessionmaker":
+                continue
+            if async_lines is None:
+                async_lines = {c["line"] for c in facts["calls"]
+                               if "AsyncSession" in expr_text(c["kwargs"].get("class_"))}
+            if a["line"] not in async_lines:
                 out.add(f"{module}.{a['target']}")
     return out
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from archaudit.detect.api import find_endpoints
 from archaudit.detect.components import PER_CALL, PER_INSTANCE, ClientInstantiation, find_clients
-from archaudit.detect.pycode import calls_by_function, function_index, import_aliases, qualified
+from archaudit.detect.pycode import function_index, import_aliases, name_readers, qualified
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.languages.python.facts import CallFact
 from archaudit.repo import Repo
@@ -49,14 +49,15 @@ def _short(qualname: str) -> str:
 def _callers_closure(repo: Repo, sites: list[ClientInstantiation]) -> dict[FunctionKey, set[int]]:
     """Function -> indexes of the construction sites it runs (itself, enclosing functions, and callers
     up to `_DEPTH` calls away). Walks the call graph backwards from the few construction sites, one
-    pass over the call index per level, so cost does not grow with the number of handlers."""
+    pass per level over the calls of the modules reading a frontier name, so cost does not grow with
+    the number of handlers."""
     reach: dict[FunctionKey, set[int]] = defaultdict(set)
     frontier: dict[FunctionKey, set[int]] = defaultdict(set)
     for i, site in enumerate(sites):
         chain = site.func.split(".")
         for j in range(len(chain), 0, -1):  # a nested function runs inside its enclosing ones
             frontier[(site.path, ".".join(chain[:j]))].add(i)
-    index = repo.derived(calls_by_function)
+    readers = repo.derived(name_readers)
     for level in range(_DEPTH + 1):
         for key, found in frontier.items():
             reach[key] |= found
@@ -64,10 +65,13 @@ def _callers_closure(repo: Repo, sites: list[ClientInstantiation]) -> dict[Funct
             break
         names = {_short(q) for _, q in frontier}
         nxt: dict[FunctionKey, set[int]] = defaultdict(set)
-        for caller, calls in index.items():
-            for call in calls:
+        # a call `x.name(...)` reads `name`: only modules reading one of the names can hold a caller
+        files = sorted({p for n in names for p in readers.get(n, ())})
+        for path in files:
+            for call in repo.python[path]["calls"]:
                 if call["name"].rsplit(".", 1)[-1] not in names:
                     continue
+                caller = (path, call["func"])
                 for callee in _resolve(repo, caller, call):
                     if callee in frontier and not frontier[callee] <= reach.get(caller, set()):
                         nxt[caller] |= frontier[callee]

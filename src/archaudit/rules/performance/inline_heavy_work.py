@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from archaudit.detect.background import find_queue_systems
-from archaudit.detect.pycode import calls_by_function, function_index, import_aliases, qualified
+from archaudit.detect.pycode import calls_by_function, calls_named, function_index, import_aliases, qualified
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
@@ -21,11 +21,12 @@ _INLINE_SCHEDULER = re.compile(r"^(Immediate|Inline|Sync|Synchronous|Eager)\w*(S
 def _parsing_functions(repo: Repo) -> dict[tuple[str, str], tuple[str, int]]:
     """(path, function qualname) -> (parser called, line) for functions that parse files."""
     aliases = repo.derived(import_aliases)
+    index = repo.derived(calls_by_function)
     out: dict[tuple[str, str], tuple[str, int]] = {}
-    for (path, qualname), calls in sorted(repo.derived(calls_by_function).items()):
+    for path, qualname in sorted({(p, c["func"]) for p, c, _ in calls_named(repo, *_PARSERS)}):
         if not qualname or repo.by_path[path].role == "test":
             continue
-        for call in calls:
+        for call in index[(path, qualname)]:
             q = qualified(aliases.get(path, {}), call["name"])
             if q in _PARSERS:
                 out.setdefault((path, qualname), (q, call["line"]))

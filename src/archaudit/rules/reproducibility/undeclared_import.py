@@ -71,6 +71,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     stdlib = sys.stdlib_module_names
     cache: dict[str, tuple[set[str], set[str]]] = {}
     places: dict[tuple[str, str], list[Evidence]] = {}
+    third_party: dict[str, bool] = {}  # top-level name -> not stdlib, local, private or installed
+    covered: dict[tuple[str, str, tuple[str, ...]], bool] = {}  # (app, module, names) -> declared
     for path, facts in repo.python_items():
         app = app_of_file(repo, path)
         if app is None:
@@ -79,16 +81,24 @@ def check(repo: Repo) -> Iterator[Hit]:
             deps = declared_in(repo, app)
             cache[app] = (provided_modules(deps), {d.name for d in deps})
         provided, names = cache[app]
-        optional = _optional_lines(facts)
+        optional = _optional_lines(facts) if facts["handlers"] else set()
         for imp in facts["imports"]:
             module = imp["module"]
+            if imp["level"] or not module:
+                continue
             top = module.split(".")[0]
-            if imp["level"] or not module or top in stdlib or top in local or top.startswith("_"):
+            outside = third_party.get(top)
+            if outside is None:
+                outside = third_party[top] = not (top in stdlib or top in local or top.startswith("_")
+                                                  or normalize(top) in installed)
+            if not outside or imp["line"] in optional:
                 continue
-            if imp["line"] in optional or normalize(top) in installed:
-                continue
-            candidates = [module] + [module + "." + n.partition(" as ")[0] for n in imp["names"]]
-            if not _covered(candidates, provided, names):
+            statement = (app, module, tuple(imp["names"]))
+            found = covered.get(statement)
+            if found is None:
+                candidates = [module] + [module + "." + n.partition(" as ")[0] for n in imp["names"]]
+                found = covered[statement] = _covered(candidates, provided, names)
+            if not found:
                 places.setdefault((app, _key(module)), []).append(Evidence(path, imp["line"]))
     for (app, key), evidence in sorted(places.items()):
         evidence.sort()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archaudit.detect.pycode import import_aliases, qualified
+from archaudit.detect.pycode import calls_named
 from archaudit.languages.python.facts import CallFact, Value
 from archaudit.repo import Repo
 from archaudit.rules.observability._signals import is_app_code
@@ -13,19 +13,9 @@ DECODERS = frozenset({"jwt.decode", "jose.jwt.decode", "authlib.jose.jwt.decode"
 
 def jwt_calls(repo: Repo) -> list[tuple[str, str, CallFact]]:
     """(path, qualified callee, call) of every jwt encode/decode call outside tests, sorted."""
-    aliases = repo.derived(import_aliases)
-    out = []
-    for path, facts in repo.python_items():
-        if not is_app_code(repo, path):
-            continue
-        local = aliases.get(path, {})
-        for call in facts["calls"]:
-            if not call["name"].endswith((".encode", ".decode")):
-                continue
-            name = qualified(local, call["name"])
-            if name in ENCODERS or name in DECODERS:
-                out.append((path, name, call))
-    return sorted(out, key=lambda t: (t[0], t[2]["line"]))
+    refs = calls_named(repo, *ENCODERS, *DECODERS)
+    return [(path, name, call) for path, call, name in refs
+            if call["name"].endswith((".encode", ".decode")) and is_app_code(repo, path)]
 
 
 def payload_of(name: str, call: CallFact) -> Value:

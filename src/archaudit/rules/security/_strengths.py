@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from archaudit.detect.pycode import import_aliases, qualified
+from archaudit.detect.pycode import calls_named, first_call, qualified_names_ending
 from archaudit.findings import Evidence
 from archaudit.repo import Repo
 from archaudit.report.model import Fact
@@ -21,18 +21,18 @@ _REFRESH = re.compile(r"refresh_?token", re.IGNORECASE)
 def strong_password_hashing(repo: Repo) -> list[Fact]:
     """Passlib CryptContext whose default scheme is slow (argon2, bcrypt, scrypt, PBKDF2), else an
     import of argon2-cffi, bcrypt or pwdlib in application code."""
-    aliases = repo.derived(import_aliases)
-    for path, facts in repo.python_items():
-        if not is_app_code(repo, path):
-            continue
-        for call in facts["calls"]:
-            if not qualified(aliases.get(path, {}), call["name"]).endswith("CryptContext"):
-                continue
-            schemes = call["kwargs"].get("schemes")
-            first = schemes[0] if isinstance(schemes, list) and schemes else None
-            if isinstance(first, str) and first in _STRONG_SCHEMES:
-                return [Fact(f"Passwords are hashed with {_STRONG_SCHEMES[first]} (passlib CryptContext)",
-                             (Evidence(path, call["line"]),))]
+    strong = []
+    for ref in calls_named(repo, *qualified_names_ending(repo, "CryptContext")):
+        schemes = ref[1]["kwargs"].get("schemes")
+        first = schemes[0] if isinstance(schemes, list) and schemes else None
+        if isinstance(first, str) and first in _STRONG_SCHEMES and is_app_code(repo, ref[0]):
+            strong.append(ref)
+    found = first_call(repo, strong)
+    if found:
+        path, call, _ = found
+        first = call["kwargs"]["schemes"][0]
+        return [Fact(f"Passwords are hashed with {_STRONG_SCHEMES[first]} (passlib CryptContext)",
+                     (Evidence(path, call["line"]),))]
     for module, label in _STRONG_LIBS:
         place = first_import(repo, (module,))
         if place:

@@ -6,7 +6,7 @@ import re
 
 from archaudit.detect.api import find_endpoints
 from archaudit.detect.api_model import Endpoint
-from archaudit.detect.pycode import calls_by_function, function_index
+from archaudit.detect.pycode import function_index, name_readers
 from archaudit.repo import Repo
 
 _LOGIN = re.compile(r"^(login|signin|sign-in|token|authenticate|auth|otp|2fa|mfa|password[-_]?reset|"
@@ -22,19 +22,34 @@ def is_login(e: Endpoint) -> bool:
     return bool(parts) and bool(_LOGIN.match(parts[-1]))
 
 
+def _file_readers(repo: Repo) -> frozenset[tuple[str, str]]:
+    """(path, function) pairs that read `request.files...`; only modules reading a `files` name can."""
+    out = set()
+    for path in repo.derived(name_readers).get("files", ()):
+        for call in repo.python[path]["calls"]:
+            if call["name"].startswith("request.files"):
+                out.add((path, call["func"]))
+    return frozenset(out)
+
+
 def is_upload(repo: Repo, e: Endpoint) -> bool:
     """Handlers taking an UploadFile/FileStorage parameter or reading request.files."""
     fn = repo.derived(function_index).get((e.handler_file, e.handler))
     if fn is None:
         return False
-    if any(t in ann for ann in fn["annotations"].values() for t in _UPLOAD_TYPES):
+    annotations = "\n".join(fn["annotations"].values())
+    if any(t in annotations for t in _UPLOAD_TYPES):
         return True
-    calls = repo.derived(calls_by_function).get((e.handler_file, e.handler), [])
-    return any(c["name"].startswith("request.files") for c in calls)
+    return (e.handler_file, e.handler) in repo.derived(_file_readers)
 
 
 def login_and_upload_endpoints(repo: Repo) -> list[tuple[Endpoint, str]]:
-    """(endpoint, "login" | "upload") sorted as find_endpoints sorts, WS/HEAD/OPTIONS excluded."""
+    """(endpoint, "login" | "upload") sorted as find_endpoints sorts, WS/HEAD/OPTIONS excluded
+    (computed once per audit: SEC005 and SEC009 both read it)."""
+    return repo.derived(_login_and_upload_endpoints)
+
+
+def _login_and_upload_endpoints(repo: Repo) -> list[tuple[Endpoint, str]]:
     out = []
     for e in find_endpoints(repo):
         if e.method in ("WS", "HEAD", "OPTIONS"):

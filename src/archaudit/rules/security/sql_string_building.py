@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.pycode import import_aliases, qualified
+from archaudit.detect.pycode import calls_named, calls_written
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.languages.python.extract import is_formatted_sql
 from archaudit.languages.python.facts import CallFact, ModuleFacts, Value, expr_text
@@ -17,6 +17,7 @@ _RUNNERS = frozenset({"execute", "executemany", "executescript", "exec_driver_sq
                       "fetchval", "execute_sql", "read_sql", "read_sql_query", "RawSQL", "mogrify"})
 _TEXT = frozenset({"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"})
 _HOW = {"f'": "an f-string", "%'": "% formatting", "+'": "string concatenation", ".format'": "str.format()"}
+_FORMATTED = tuple(_HOW)
 
 
 def _interpolated(value: Value) -> str:
@@ -69,7 +70,12 @@ def _unsafe_sql(call: CallFact, facts: ModuleFacts,
     """(how the query is built, line of the local assignment or 0), or ("", 0) when it is safe."""
     arg = _sql_arg(call)
     text = expr_text(arg)
-    how = _interpolated(arg)
+    if not text.startswith(_FORMATTED):  # fast path: neither formatted here nor a local variable
+        if not text.isidentifier():
+            return "", 0
+        how = ""
+    else:
+        how = _interpolated(arg)
     if how:
         return ("", 0) if _identifier_only(call, text) else (how, 0)
     if not text.isidentifier():
@@ -89,19 +95,20 @@ def check(repo: Repo) -> Iterator[Hit]:
     inline or through a local variable assigned such a string earlier in the same function. An
     f-string that only interpolates identifiers while binding values (parameters passed, or bind
     markers and no quoted placeholder) is not reported."""
-    aliases = repo.derived(import_aliases)
-    for path, facts in repo.python_items():
-        if not is_app_code(repo, path):
+    refs = calls_written(repo, *_RUNNERS) + calls_named(repo, *_TEXT)
+    seen: set[int] = set()
+    caches: dict[str, dict[str, dict[tuple[str, str], list[tuple[int, str, str]]]]] = {}
+    app_code: dict[str, bool] = {}
+    for path, call, _ in sorted(refs, key=lambda r: (r[0], r[1]["line"])):
+        if path not in app_code:
+            app_code[path] = is_app_code(repo, path)
+        if id(call) in seen or not app_code[path]:
             continue
-        cache: dict[str, dict[tuple[str, str], list[tuple[int, str, str]]]] = {}
-        for call in facts["calls"]:
-            method = call["name"].rsplit(".", 1)[-1]
-            if method not in _RUNNERS and qualified(aliases.get(path, {}), call["name"]) not in _TEXT:
-                continue
-            how, origin = _unsafe_sql(call, facts, cache)
-            if how:
-                yield Hit(path, call["line"], f"An SQL query built with {how} is passed to {call['name']}().",
-                          also=(Evidence(path, origin),) if origin else (), key=f"{call['name']} {how}")
+        seen.add(id(call))
+        how, origin = _unsafe_sql(call, repo.python[path], caches.setdefault(path, {}))
+        if how:
+            yield Hit(path, call["line"], f"An SQL query built with {how} is passed to {call['name']}().",
+                      also=(Evidence(path, origin),) if origin else (), key=f"{call['name']} {how}")
 
 
 RULE = Rule(

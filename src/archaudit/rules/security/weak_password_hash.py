@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.pycode import import_aliases, qualified
+from archaudit.detect.pycode import calls_named, calls_written, qualified_names_ending
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.languages.python.facts import CallFact, ClassFact, ModuleFacts, Value, expr_text
 from archaudit.repo import Repo
@@ -73,21 +73,20 @@ def check(repo: Repo) -> Iterator[Hit]:
     value named like a password, passlib CryptContext whose default scheme is weak (md5_crypt,
     plaintext...), werkzeug generate_password_hash with a plain/md5/sha method, and ORM models with a
     `password` column built straight from an unhashed password value (plain storage)."""
-    aliases = repo.derived(import_aliases)
     models: dict[str, str] = {}
     for path, facts in repo.python_items():
         if is_app_code(repo, path):
             models.update(_plain_password_models(facts))
-    for path, facts in repo.python_items():
-        if not is_app_code(repo, path):
+    names = [*_FAST_HASHES, *qualified_names_ending(repo, "CryptContext", "generate_password_hash")]
+    refs = calls_named(repo, *names) + (calls_written(repo, "create", *models) if models else [])
+    seen: set[int] = set()
+    for path, call, name in sorted(refs, key=lambda r: (r[0], r[1]["line"])):
+        if id(call) in seen or not is_app_code(repo, path):
             continue
-        local = aliases.get(path, {})
-        for call in facts["calls"]:
-            why = _weak_call(call, qualified(local, call["name"]))
-            if not why:
-                why = _plain_storage(call, models)
-            if why:
-                yield Hit(path, call["line"], why + ".", key=why)
+        seen.add(id(call))
+        why = _weak_call(call, name) or _plain_storage(call, models)
+        if why:
+            yield Hit(path, call["line"], why + ".", key=why)
 
 
 def _plain_storage(call: CallFact, models: dict[str, str]) -> str:

@@ -1,4 +1,7 @@
-"""Assemble the Report value from the Repo: inventory sections, findings, scores, strengths."""
+"""Assemble the Report value from the Repo: inventory sections, findings, scores, strengths.
+
+Lives outside `report/` so that the report package (model and renderers) depends on nothing that
+analyses, and detectors can use `report.model` without an import cycle."""
 
 from __future__ import annotations
 
