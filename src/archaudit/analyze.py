@@ -50,7 +50,7 @@ def decode(data: bytes) -> str | None:
 def analyze(path: str, language: str, data: bytes) -> FileResult:
     """Facts for one file. Never raises: a problem becomes `{"skip": reason}`."""
     if len(data) > MAX_SOURCE_BYTES:
-        return {"skip": f"too large ({len(data)} bytes > {MAX_SOURCE_BYTES})"}
+        return {"skip": f"too large (over {MAX_SOURCE_BYTES:,} bytes)"}
     text = decode(data)
     if text is None:
         return {"skip": "binary file" if b"\0" in data[:8192] else "not valid UTF-8"}

@@ -43,11 +43,15 @@ def check(repo: Repo) -> Iterator[Hit]:
         facts = repo.python[path]
         validators = {fn["qualname"] for fn in facts["functions"]
                       if any(d["name"].rsplit(".", 1)[-1] in _VALIDATORS for d in fn["decorators"])}
-        for r in facts["raises"]:
-            if r["exc"] in _BUILTINS and r["func"] not in validators:
-                yield Hit(path, r["line"], f"Domain code raises a bare {r['exc']} although the project defines "
-                          f"domain errors (e.g. {example[2]}).", also=(Evidence(example[0], example[1]),),
-                          key=f"{r['func']}:{r['exc']}")
+        bare = [r for r in facts["raises"] if r["exc"] in _BUILTINS and r["func"] not in validators]
+        if not bare:
+            continue  # one finding per module: hundreds of identical rows would drown the report
+        kinds = ", ".join(sorted({r["exc"] for r in bare}))
+        count = f"{len(bare)} times" if len(bare) > 1 else "once"
+        yield Hit(path, bare[0]["line"], f"This domain module raises bare {kinds} ({count}) although the project "
+                  f"defines domain errors (e.g. {example[2]}).",
+                  also=(*(Evidence(path, r["line"]) for r in bare[1:4]), Evidence(example[0], example[1])),
+                  key=kinds)
 
 
 RULE = Rule(

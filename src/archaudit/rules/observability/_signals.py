@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from archaudit.detect.pycode import calls_by_name, import_aliases, qualified
+from archaudit.languages.python.facts import expr_text
 from archaudit.repo import Repo
 
 Place = tuple[str, int]
@@ -98,9 +99,23 @@ def _setting_places(repo: Repo) -> list[tuple[str, int, str]]:
         if not is_app_code(repo, path):
             continue
         for assign in facts["assigns"]:
-            if not assign["func"] and "." not in assign["target"] and "[" not in assign["target"]:
+            if not assign["func"] and "." not in assign["target"] and "[" not in assign["target"] \
+                    and _setting_value(assign["value"]):
                 out.append((path, assign["line"], assign["target"]))
     return sorted(out)
+
+
+_ENV_READS = ("os.getenv(", "os.environ.get(", "getenv(", "env(", "config(", "Field(", "env.bool(", "env.str(",
+              "env.int(")
+
+
+def _setting_value(value: object) -> bool:
+    """A value a setting can have: a scalar literal or an environment read; not a compiled regex,
+    a tuple of names or another object built in code (`TRACING_FLAG = re.compile(...)`)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return True
+    text = expr_text(value)
+    return bool(text) and text.startswith(_ENV_READS)
 
 
 def all_names(repo: Repo) -> str:

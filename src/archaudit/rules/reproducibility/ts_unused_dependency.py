@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from archaudit.detect.ts_common import dep_line, js_packages, package_name, package_of, ts_facts
@@ -20,6 +21,11 @@ IMPLICIT = frozenset({
 })
 
 
+# Built output, not source: hashed or minified bundles, and the usual output folders.
+_BUNDLE = re.compile(r"\.[0-9a-f]{8,}\.[cm]?js$|\.min\.[cm]?js$|(^|/)(dist|build|static/assets|public/assets)/")
+_JS_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
+
+
 def check(repo: Repo) -> Iterator[Hit]:
     """For each runtime dependency ("dependencies", not dev) of a package.json whose package holds
     parsed TS/JS files, checks that at least one file of that package imports or requires it (any
@@ -29,11 +35,13 @@ def check(repo: Repo) -> Iterator[Hit]:
     used: dict[str, set[str]] = {}
     for path, facts in repo.derived(ts_facts).items():
         pkg = package_of(repo, path)
-        if pkg is not None:
+        if pkg is not None and not _BUNDLE.search(path):
             used.setdefault(pkg.folder, set()).update(package_name(i["module"]) for i in facts["imports"])
+    unread = {pkg.folder for s in repo.skipped if s.path.endswith(_JS_SUFFIXES)
+              for pkg in [package_of(repo, s.path)] if pkg is not None}
     for pkg in repo.derived(js_packages):
-        if pkg.folder not in used:
-            continue
+        if pkg.folder not in used or pkg.folder in unread:
+            continue  # no source of its own (only built bundles), or some of it could not be read
         scripts = " ".join(pkg.scripts.values())
         for dep in sorted(pkg.deps):
             if dep in used[pkg.folder] or dep in IMPLICIT or dep.startswith("@types/") or dep in scripts:
