@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from archaudit.findings import Evidence, Hit
 from archaudit.repo import Repo
 from archaudit.rules.observability._signals import setting_places
 
@@ -16,3 +17,11 @@ TRACING_FLAG = re.compile(r"^(enable_?tracing|tracing(_?enabled)?|otel_\w+|opent
 def flags(repo: Repo, pattern: re.Pattern[str]) -> list[tuple[str, int, str]]:
     """(path, line, name) of settings whose name matches `pattern`, sorted."""
     return [p for p in setting_places(repo) if pattern.match(p[2])]
+
+
+def flag_hit(found: list[tuple[str, int, str]], claim: str) -> Hit:
+    """One finding at the first flag, naming the others: "Setting X (and Y) suggests <claim>"."""
+    path, line, name = found[0]
+    others = ", ".join(sorted({n for _, _, n in found[1:]} - {name}))
+    return Hit(path, line, f"Setting {name}{' (and ' + others + ')' if others else ''} suggests {claim}",
+               also=tuple(Evidence(p, ln) for p, ln, _ in found[1:5]), key=name)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.api import find_endpoints
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
-from archaudit.rules.observability._flags import METRICS_FLAG, flags
+from archaudit.rules.observability._flags import METRICS_FLAG, flag_hit, flags
 from archaudit.rules.observability._logging import METRICS, auto_instrumented
 from archaudit.rules.observability._signals import first_import
 
@@ -22,11 +22,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         return
     if any(e.path.rstrip("/").endswith("/metrics") for e in find_endpoints(repo)):
         return
-    path, line, name = found[0]
-    others = ", ".join(sorted({n for _, _, n in found[1:]} - {name}))
-    yield Hit(path, line, f"Setting {name}{' (and ' + others + ')' if others else ''} suggests metrics, but "
-                          "nothing exports them (no Prometheus/StatsD/OpenTelemetry metrics, no /metrics route).",
-              also=tuple(Evidence(p, ln) for p, ln, _ in found[1:5]), key=name)
+    yield flag_hit(found, "metrics, but nothing exports them (no Prometheus/StatsD/OpenTelemetry metrics, "
+                          "no /metrics route).")
 
 
 RULE = Rule(

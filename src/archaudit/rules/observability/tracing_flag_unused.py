@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
-from archaudit.rules.observability._flags import TRACING_FLAG, flags
+from archaudit.rules.observability._flags import TRACING_FLAG, flag_hit, flags
 from archaudit.rules.observability._logging import TRACING, auto_instrumented
 from archaudit.rules.observability._signals import first_import
 
@@ -19,11 +19,7 @@ def check(repo: Repo) -> Iterator[Hit]:
     found = flags(repo, TRACING_FLAG)
     if not found or first_import(repo, TRACING) or auto_instrumented(repo):
         return
-    path, line, name = found[0]
-    others = ", ".join(sorted({n for _, _, n in found[1:]} - {name}))
-    yield Hit(path, line, f"Setting {name}{' (and ' + others + ')' if others else ''} suggests tracing, but no "
-                          "tracer is set up (no OpenTelemetry or APM instrumentation).",
-              also=tuple(Evidence(p, ln) for p, ln, _ in found[1:5]), key=name)
+    yield flag_hit(found, "tracing, but no tracer is set up (no OpenTelemetry or APM instrumentation).")
 
 
 RULE = Rule(
