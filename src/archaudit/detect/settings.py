@@ -250,21 +250,36 @@ def unused_flags(repo: Repo) -> list[Setting]:
 
 
 def startup_guard(repo: Repo, setting: Setting) -> Evidence | None:
-    """A `raise` in code that mentions the setting (a validator refusing an insecure value, a startup
-    check), in its own file or any file reading it: proof the default cannot reach production."""
+    """A `raise` that refuses the insecure value at startup, in the setting's own file or any file
+    reading it: in a validator or at module level, in a block that mentions the setting and also its
+    default value or the environment (production, ENV...). A request-time error that happens to use
+    the setting (`raise HTTPException(401)` after `jwt.decode(token, settings.SECRET_KEY)`) is not one.
+    Proof the default cannot reach production."""
     word = re.compile(rf"\b{re.escape(setting.name)}\b")
+    value = setting.value if isinstance(setting.value, str) and setting.value else None
     files = sorted({setting.file} | repo.derived(_readers).get(setting.name, set()))
     index = repo.derived(function_index)
     for path in files:
         lines = repo.lines(path)
         for r in repo.python[path]["raises"]:
+            if r["exc"].rsplit(".", 1)[-1] in _REQUEST_ERRORS:
+                continue
             fn = index.get((path, r["func"])) if r["func"] else None
             start, end = (fn["line"], fn["end"]) if fn else (max(1, r["line"] - 6), r["line"])
             block = "\n".join(t for n, t in enumerate(lines[start - 1:end], start)
                               if (path, n) != (setting.file, setting.line))
-            if word.search(block):
+            validator = fn is not None and any(d["name"].rsplit(".", 1)[-1].endswith(_VALIDATOR_SUFFIXES)
+                                               for d in fn["decorators"])
+            about_env = (value is not None and value in block) or _ENVIRONMENT_WORDS.search(block) is not None
+            if word.search(block) and (validator or fn is None or about_env):
                 return Evidence(path, r["line"])
     return None
+
+
+_REQUEST_ERRORS = frozenset({"HTTPException", "abort", "Unauthorized", "Forbidden", "PermissionDenied",
+                             "AuthenticationFailed", "NotAuthenticated", "HTTPUnauthorized", "ValidationError"})
+_VALIDATOR_SUFFIXES = ("validator", "validates")
+_ENVIRONMENT_WORDS = re.compile(r"production|\bprod\b|environment|\bENV\b|APP_ENV|is_prod|DEBUG", re.IGNORECASE)
 
 
 def truthy(value: Any) -> bool:
