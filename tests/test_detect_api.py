@@ -146,3 +146,95 @@ def test_add_api_route_websocket_security_and_inline_annotated(tmp_path: Path) -
         ("GET", "/api/v2/me", "me", True, "Depends(get_current_user)", 15),
         ("GET", "/api/v2/data", "data", False, "", 19),
     }
+
+
+_INLINE_URLS = '''from django.urls import include, path
+
+from conf import views
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path(
+        "event/<slug:event>/",
+        include(
+            [
+                path("", views.EventDashboard.as_view(), name="event.dashboard"),
+                path("delete", views.EventDelete.as_view(), name="event.delete"),
+                path(
+                    "mails/<int:pk>/",
+                    include([path("delete", views.MailDelete.as_view(), name="mail.delete")]),
+                ),
+            ]
+        ),
+    ),
+    path("locale/set", views.LocaleSet.as_view(), name="locale.set_global"),
+]
+'''
+_INLINE_VIEWS = '''from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.views.generic import TemplateView, View
+
+from conf.mixins import PermissionRequired
+
+
+class LoginView(TemplateView):
+    template_name = "login.html"
+
+
+class EventDashboard(PermissionRequired, TemplateView):
+    permission_required = "event.view"
+
+
+class EventDelete(PermissionRequired, View):
+    def post(self, request, *args, **kwargs):
+        return None
+
+
+class TeamMixin(PermissionRequired):
+    permission_required = "event.update_team"
+
+
+class MailDelete(TeamMixin, View):
+    def post(self, request, *args, **kwargs):
+        return None
+
+
+class LocaleSet(View):
+    def get(self, request, *args, **kwargs):
+        return None
+'''
+
+
+def test_django_inline_include_lists_prefix_nested_paths_and_guards_are_inherited(tmp_path: Path) -> None:
+    """`path("event/<slug>/", include([...]))` prefixes every path written inside the list (nested
+    lists too), and a guard mixin inherited through the project's own base classes counts."""
+    repo = repo_of(write_tree(tmp_path, {
+        "pyproject.toml": '[project]\nname = "conf"\ndependencies = ["django"]\n',
+        "conf/__init__.py": "", "conf/urls.py": _INLINE_URLS, "conf/views.py": _INLINE_VIEWS,
+        "conf/mixins.py": "from django.contrib.auth.mixins import PermissionRequiredMixin\n\n\n"
+                          "class PermissionRequired(PermissionRequiredMixin):\n    raise_exception = True\n",
+    }))
+    rows = {(e.method, e.path, e.handler, e.auth, e.ref) for e in find_endpoints(repo)}
+    assert rows == {
+        ("ANY", "/login/", "LoginView", False, "conf/urls.py:6"),
+        ("ANY", "/event/<slug:event>/", "EventDashboard", True, "conf/urls.py:11"),
+        ("POST", "/event/<slug:event>/delete", "EventDelete.post", True, "conf/urls.py:12"),
+        ("POST", "/event/<slug:event>/mails/<int:pk>/delete", "MailDelete.post", True, "conf/urls.py:15"),
+        ("GET", "/locale/set", "LocaleSet.get", False, "conf/urls.py:20"),
+    }
+    assert repo.derived(api_inventory).notes == []
+
+
+def test_flask_appbuilder_views_are_said_not_mapped(tmp_path: Path) -> None:
+    """Superset-like FAB APIs: the endpoints are not resolved, and the inventory says so instead of
+    presenting the few plain Flask routes as the whole API."""
+    repo = repo_of(write_tree(tmp_path, {
+        "requirements.txt": "flask-appbuilder==4.5\n",
+        "app/__init__.py": "",
+        "app/charts/api.py": "from flask_appbuilder.api import BaseApi, expose\n\n\nclass ChartRestApi(BaseApi):\n"
+                             "    @expose('/<pk>', methods=('GET',))\n    def get(self, pk):\n        return pk\n\n"
+                             "    @expose('/', methods=('POST',))\n    def post(self):\n        return 1\n",
+    }))
+    assert find_endpoints(repo) == []
+    assert repo.derived(api_inventory).notes == [
+        "app/charts/api.py: 2 Flask-AppBuilder @expose view method(s) in 1 file(s) are not mapped to endpoints "
+        "(class-based views registered through appbuilder.add_view/add_api)"]

@@ -36,6 +36,20 @@ def test_core_is_domain_only_with_domain_subpackages(tmp_path: Path) -> None:
     assert layer_of(repo_of(DDD))["api/src/pcapi/core/offers/api.py"] == "domain"
 
 
+def test_layer_folder_inside_core_wins(tmp_path: Path) -> None:
+    """`lnbits/core/views/` is the web layer and `core/services/` the application layer: there `core`
+    only means "the main package", so the inner layer name decides."""
+    repo = repo_of(write_tree(tmp_path, {
+        "shop/__init__.py": "", "shop/core/__init__.py": "", "shop/core/views/__init__.py": "",
+        "shop/core/views/payment_api.py": "X = 1\n", "shop/core/services/__init__.py": "",
+        "shop/core/services/payments.py": "X = 1\n", "shop/core/crud/__init__.py": "",
+        "shop/core/crud/payments.py": "X = 1\n"}))
+    of = layer_of(repo)
+    assert of["shop/core/views/payment_api.py"] == "api"
+    assert of["shop/core/services/payments.py"] == "application"
+    assert of["shop/core/crud/payments.py"] == "domain"  # no layer name inside: `core` still decides
+
+
 def test_layer_import_table() -> None:
     rows = _table(architecture.section(repo_of(CLEAN)), "layer_imports").rows
     assert [(r["from"], r["to"], r["imports"], r["file"], r["line"]) for r in rows] == [

@@ -44,3 +44,17 @@ def test_single_app_folders_are_its_source(tmp_path: Path) -> None:
 def test_no_manifest_is_said_not_determined(tmp_path: Path) -> None:
     s = section(repo_of(write_tree(tmp_path, {"x.py": "x = 1\n"})))
     assert s.undetermined == ("no manifest (pyproject.toml, requirements.txt, package.json) was found",)
+
+
+def test_python_app_with_a_package_json_for_its_assets(tmp_path: Path) -> None:
+    """A FastAPI project whose root package.json builds the Vue assets of its templates is a Python
+    backend first (package.json sorts before pyproject.toml: the first manifest must not decide)."""
+    repo = repo_of(write_tree(tmp_path, {
+        "package.json": '{"dependencies": {"vue": "3.5.0"}, "devDependencies": {"prettier": "^3"}}',
+        "pyproject.toml": '[project]\nname = "lnbits"\ndependencies = ["fastapi~=0.116"]\n',
+        "lnbits/app.py": "x = 1\n", "tools/package.json": '{"devDependencies": {"prettier": "^3"}}',
+    }))
+    assert [(a.folder, a.kind, a.manifest) for a in find_apps(repo)] == [
+        ("", "Python backend (FastAPI) + front end (Vue)", "pyproject.toml"),
+        ("tools", "JavaScript/TypeScript package", "tools/package.json"),
+    ]

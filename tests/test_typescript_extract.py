@@ -123,3 +123,30 @@ def test_deep_nesting_does_not_hit_the_recursion_limit() -> None:
 def test_facts_are_marshal_safe() -> None:
     facts = _facts("a.ts", NEST)
     assert marshal.loads(marshal.dumps(facts)) == facts
+
+
+SETTINGS = b"""@Module({ imports: [TypeOrmModule.forRoot({ type: 'pg', entities: [U], synchronize: true, ...r })] })
+export class AppModule {}
+const ds = new DataSource({ 'synchronize': process.env.NODE_ENV  === 'test', ssl: { rejectUnauthorized: false } })
+process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'
+process.env['NODE_TLS_REJECT_UNAUTHORIZED'] = 0
+function f() { return { debug: !isProd, playground } }
+const other = { verbose: true }
+"""
+
+
+def test_security_settings_are_kept_with_their_object_keys() -> None:
+    settings = _facts("app.module.ts", SETTINGS)["settings"]
+    assert [(s["key"], s["line"], s["value"], s["func"], s["keys"], s["target"]) for s in settings] == [
+        ("synchronize", 1, True, "", ["entities", "synchronize", "type"], ""),
+        ("rejectUnauthorized", 3, False, "", ["rejectUnauthorized"], ""),
+        ("synchronize", 3, {"$": "process.env.NODE_ENV === 'test'"}, "", ["ssl", "synchronize"], ""),
+        ("NODE_TLS_REJECT_UNAUTHORIZED", 4, "0", "", [], "process.env.NODE_TLS_REJECT_UNAUTHORIZED"),
+        ("NODE_TLS_REJECT_UNAUTHORIZED", 5, 0, "", [], "process.env[NODE_TLS_REJECT_UNAUTHORIZED]"),
+        ("debug", 6, {"$": "!isProd"}, "f", ["debug", "playground"], ""),
+    ]
+
+
+def test_long_conditions_are_not_copied() -> None:
+    call = _facts("a.ts", b"f(a === 'x' " + b"&& b " * 200 + b")\n")["calls"][0]
+    assert call["args"] == [{"$": "binary_expression"}]

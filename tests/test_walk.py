@@ -63,6 +63,8 @@ def test_classify_language_and_role() -> None:
     assert classify("app/api/routes.py") == ("python", "source")
     assert classify("tests/test_api.py") == ("python", "test")
     assert classify("alembic/versions/0001_init.py") == ("python", "migration")
+    assert classify("lnbits/core/migrations.py") == ("python", "migration")  # m001_...(db) functions
+    assert classify("app/migration_helpers.py") == ("python", "source")
     assert classify(".github/workflows/ci.yml") == ("yaml", "ci")
     assert classify("requirements-dev.txt") == ("text", "manifest")
     assert classify("Dockerfile") == ("dockerfile", "deploy")

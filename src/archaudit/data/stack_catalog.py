@@ -154,6 +154,7 @@ PYTHON: dict[str, tuple[str, str, str]] = {
 
 # distribution -> import names (dotted); anything else: the normalised name with "-" -> "_"
 IMPORT_NAMES: dict[str, tuple[str, ...]] = {
+    "drf-flex-fields": ("rest_flex_fields",),
     "pyyaml": ("yaml",), "python-jose": ("jose",), "pyjwt": ("jwt",), "beautifulsoup4": ("bs4",),
     "python-dotenv": ("dotenv",), "psycopg2-binary": ("psycopg2",), "psycopg-binary": ("psycopg",),
     "pillow": ("PIL",), "scikit-learn": ("sklearn",), "scikit-image": ("skimage",), "opencv-python": ("cv2",),

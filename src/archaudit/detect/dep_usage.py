@@ -40,6 +40,8 @@ def import_names(dist: str) -> tuple[str, ...]:
     out = [name.replace("-", "_")]
     if name.startswith("python-"):
         out.append(name[7:].replace("-", "_"))
+    if name.startswith("django-"):  # django-csp -> csp, django-storages -> storages
+        out.append(name[7:].replace("-", "_"))
     if name.endswith("-python"):
         out.append(name[:-7].replace("-", "_"))
     return tuple(out)

@@ -5,7 +5,8 @@ A module's layer comes from the *outermost* folder of its dotted path whose name
 layer name (`app/infrastructure/db/repositories/x.py` -> infrastructure). File names are not used:
 `core/offers/api.py` is business logic in many projects, not a web layer. `core` counts as the
 domain layer only when it holds domain sub-packages (`core/<domain>/...`), because in many FastAPI
-projects `app/core/` is just settings and security helpers.
+projects `app/core/` is just settings and security helpers; a layer folder inside `core`
+(`core/views/`, `core/services/`) wins over it.
 """
 
 from __future__ import annotations
@@ -73,14 +74,25 @@ def layers(repo: Repo) -> dict[str, LayerOf]:
             continue
         parts = module.split(".")
         folders = parts if path.endswith("__init__.py") else parts[:-1]
-        for i, part in enumerate(folders):
-            layer = LAYER_NAMES.get(part)
-            package = ".".join(parts[: i + 1])
-            if layer is None or (part == "core" and package not in core_domains):
-                continue
-            out[path] = LayerOf(layer, package, part)
-            break
+        found = _layer_in(parts, folders, core_domains)
+        if found is not None:
+            out[path] = found
     return out
+
+
+def _layer_in(parts: list[str], folders: list[str], core_domains: set[str]) -> LayerOf | None:
+    """The outermost layer folder of a module; `core` is the weakest name: a layer folder inside it
+    (`lnbits/core/views/`, `app/core/services/`) wins, since there `core` just means "the main code"."""
+    core: LayerOf | None = None
+    for i, part in enumerate(folders):
+        layer = LAYER_NAMES.get(part)
+        package = ".".join(parts[: i + 1])
+        if layer is None or (part == "core" and package not in core_domains):
+            continue
+        if part != "core":
+            return LayerOf(layer, package, part)
+        core = core or LayerOf(layer, package, part)
+    return core
 
 
 def layer_of(repo: Repo) -> dict[str, str]:

@@ -38,7 +38,9 @@ def _clean(route: str) -> str:
 
 def _entries(repo: Repo, path: str) -> list[_Entry]:
     calls = repo.python[path]["calls"]
-    out = []
+    spans = {s[0]: s[1] for s in repo.python[path].get("include_lists", [])}
+    out: list[_Entry] = []
+    owners: list[tuple[int, int, int, str]] = []  # (first, last line of the inline list, index, route)
     for i, call in enumerate(calls):
         name = call["name"].rsplit(".", 1)[-1]
         if call["func"] or name not in _PATTERNS or len(call["args"]) < 2 \
@@ -55,14 +57,31 @@ def _entries(repo: Repo, path: str) -> list[_Entry]:
                 include = target
             elif expr_text(target).endswith(".urls"):
                 include = "router:" + expr_text(target).removesuffix(".urls")
+            elif isinstance(target, list) and nxt["line"] in spans:
+                owners.append((nxt["line"], spans[nxt["line"]], len(out), _clean(call["args"][0])))
+                include = "inline"
             else:
                 include = "?" + (expr_text(target) or "?")
             view = ""
         out.append(_Entry(path, call["line"], _clean(call["args"][0]), view, include))
+    if owners:
+        out = _nest(out, owners)
     for a in repo.python[path]["assigns"]:  # urlpatterns += router.urls
         if a["target"] == "urlpatterns" and not a["func"] and expr_text(a["value"]).endswith(".urls"):
             var = expr_text(a["value"]).removesuffix(".urls")
             out.append(_Entry(path, a["line"], "", "", "router:" + var))
+    return out
+
+
+def _nest(entries: list[_Entry], owners: list[tuple[int, int, int, str]]) -> list[_Entry]:
+    """Prefix the entries written inside `path("event/<slug>/", include([...]))` with the routes of
+    every enclosing inline include (outermost first); the owners themselves serve nothing."""
+    out = []
+    for k, e in enumerate(entries):
+        if e.include == "inline":
+            continue
+        prefix = [route for first, last, index, route in owners if index != k and first <= e.line <= last]
+        out.append(_Entry(e.file, e.line, join_path(*prefix, e.route) if prefix else e.route, e.view, e.include))
     return out
 
 
@@ -105,7 +124,12 @@ def _drf_default_guard(repo: Repo) -> str:
     return ""
 
 
-def _class_guard(cls: ClassFact, drf_default: str, drf: bool) -> str:
+def _class_guard(cls: ClassFact, drf_default: str, drf: bool, repo: Repo | None = None, path: str = "",
+                 depth: int = 0) -> str:
+    """The guard a class-based view declares or inherits: a login/permission mixin among its bases,
+    DRF permission_classes, or (followed through the project's own base classes, e.g.
+    `class TeamView(PermissionRequired)` where `PermissionRequired(PermissionRequiredMixin)`) the
+    same on an ancestor."""
     for base in cls["bases"]:
         if base.endswith(_GUARD_MIXINS):
             return base.rsplit(".", 1)[-1]
@@ -115,7 +139,23 @@ def _class_guard(cls: ClassFact, drf_default: str, drf: bool) -> str:
             if names and not any(n.endswith(_OPEN) for n in names):
                 return "permission_classes=[" + ", ".join(names) + "]"
             return ""
+    if repo is not None and depth < 6:
+        for base in cls["bases"]:
+            parent = _repo_class(repo, path, base)
+            if parent is not None:
+                inherited = _class_guard(parent[1], "", False, repo, parent[0], depth + 1)
+                if inherited:
+                    return inherited if inherited.startswith("inherited") else f"inherited from {base}: {inherited}"
     return drf_default if drf else ""
+
+
+def _repo_class(repo: Repo, path: str, name: str) -> tuple[str, ClassFact] | None:
+    """(file, class facts) of a class of the repository that `name`, used in `path`, refers to."""
+    target = resolve_symbol(repo, path, name)
+    if target is None:
+        return None
+    cls = next((c for c in repo.python[target[0]]["classes"] if c["name"] == target[1]), None)
+    return (target[0], cls) if cls is not None else None
 
 
 def _fn_guard(fn: FunctionFact, drf_default: str) -> str:
@@ -195,7 +235,7 @@ def _view_endpoints(repo: Repo, mod: str, e: _Entry, path: str,
         return []
     drf = any("APIView" in b or "ViewSet" in b or b.startswith(("generics.", "viewsets."))
               for b in cls["bases"])
-    guard = _class_guard(cls, drf_default, drf)
+    guard = _class_guard(cls, drf_default, drf, repo, tfile)
     verbs = [f for f in facts["functions"] if f["cls"] == tname and f["name"] in HTTP_METHODS]
     fw = "drf" if drf else "django"
     if not verbs:
@@ -218,5 +258,5 @@ def _router_endpoints(repo: Repo, mod: str, var: str, base: str, line: int,
             continue
         path = join_path(base, _clean(call["args"][0]), "/")
         out.append(_endpoint("ANY", path, target[1], mod, call["line"], target[0], cls["line"], "drf",
-                             var, False, _class_guard(cls, drf_default, True)))
+                             var, False, _class_guard(cls, drf_default, True, repo, target[0])))
     return out

@@ -63,19 +63,25 @@ def _py_kind(repo: Repo, folder: str) -> str:
 
 
 def find_apps(repo: Repo) -> list[App]:
-    """Apps: folders up to two levels deep with their own manifest, sorted by folder."""
-    apps: dict[str, App] = {}
+    """Apps: folders up to two levels deep with their own manifest, sorted by folder. A folder with
+    both a Python manifest and a package.json is a Python app first (its package.json usually builds
+    the templates' assets); a JavaScript framework found there is added to the kind."""
+    py: dict[str, App] = {}
+    js: dict[str, App] = {}
     for f in repo.files:
         parts = f.path.split("/")
         if len(parts) > 3:
             continue
         folder, name = "/".join(parts[:-1]), parts[-1]
-        if folder in apps:
-            continue
-        if name == "package.json":
-            apps[folder] = App(folder, _js_kind(repo, f.path), f.path)
-        elif name in _PY_MANIFESTS:
-            apps[folder] = App(folder, _py_kind(repo, folder), f.path)
+        if name == "package.json" and folder not in js:
+            js[folder] = App(folder, _js_kind(repo, f.path), f.path)
+        elif name in _PY_MANIFESTS and folder not in py:
+            py[folder] = App(folder, _py_kind(repo, folder), f.path)
+    apps = {**js, **py}
+    for folder, app in py.items():
+        other = js.get(folder)
+        if other is not None and other.kind.startswith(("front end", "Node.js")):
+            apps[folder] = App(folder, f"{app.kind} + {other.kind}", app.manifest)
     return [apps[k] for k in sorted(apps)]
 
 

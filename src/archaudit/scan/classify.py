@@ -26,7 +26,7 @@ DEPLOY_NAMES = frozenset(
 _REQUIREMENTS = re.compile(r"(^|/)(requirements[^/]*\.(txt|in)|[^/]*requirements\.txt|constraints[^/]*\.txt)$")
 _TEST = re.compile(r"(^|/)(tests?|testing|__tests__|e2e|cypress|spec)/|(^|/)(test_[^/]*|[^/]*_test)\.py$|"
                    r"\.(test|spec)\.[jt]sx?$|(^|/)conftest\.py$")
-_MIGRATION = re.compile(r"(^|/)(migrations|alembic|versions)/")
+_MIGRATION = re.compile(r"(^|/)(migrations|alembic|versions)/|(^|/)migrations\.py$")  # + a module of m001_...()
 _CI = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$|(^|/)\.gitlab-ci\.yml$|(^|/)\.circleci/|"
                  r"(^|/)Jenkinsfile$|(^|/)azure-pipelines\.yml$|(^|/)bitbucket-pipelines\.yml$|"
                  r"(^|/)\.travis\.yml$")

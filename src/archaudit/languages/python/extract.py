@@ -182,6 +182,7 @@ class _Extractor:
             "main_block": [],
             "type_aliases": [],
             "returns": [],
+            "include_lists": [],
         }
         self.names: set[str] = set()
         self.materialised: dict[tuple[str, str], str] = {}  # (function, local) -> ".all()" / "list()"
@@ -344,6 +345,8 @@ class _Extractor:
             })
             method = name.rsplit(".", 1)[-1]
             owner = name[: -len(method) - 1]
+            if method == "include" and node.args and isinstance(node.args[0], ast.List | ast.Tuple):
+                self.facts["include_lists"].append([node.lineno, node.end_lineno or node.lineno])
             if self.func and owner and method in _MUTATORS and _is_shared(owner):
                 self.facts["mutations"].append({"target": owner, "line": node.lineno, "func": self.scope,
                                                 "kind": "call:" + method, "locked": self.locks > 0})
@@ -356,8 +359,6 @@ class _Extractor:
                 and dotted(node.value.value).endswith("Annotated"):
             self.facts["type_aliases"].append({"name": targets[0].id, "line": node.lineno,
                                                "text": ast.unparse(node.value)[:_MAX_LITERAL]})
-        if self.func and isinstance(targets[0], ast.Name) and _materialises(node.value):
-            self.materialised[(self.scope, targets[0].id)] = _materialises(node.value)
         web_object = isinstance(node.value, ast.Call) \
             and dotted(node.value.func).rsplit(".", 1)[-1] in _WEB_OBJECTS
         for t in targets:
@@ -373,6 +374,9 @@ class _Extractor:
                 self.facts["mutations"].append({"target": name.split("[")[0], "line": node.lineno,
                                                 "func": self.scope, "kind": kind, "locked": self.locks > 0})
         self.children(node)
+        # recorded after the value is walked: in `rows = list(rows[:limit])` the slice reads the old `rows`
+        if self.func and isinstance(targets[0], ast.Name) and _materialises(node.value):
+            self.materialised[(self.scope, targets[0].id)] = _materialises(node.value)
 
     def return_(self, node: ast.Return) -> None:
         """Literal dict returns (`return {...}`, `return {...}, 400`) and `return <call>, 400`: keys and status."""

@@ -155,6 +155,7 @@ class ModuleFacts(TypedDict):
     main_block: list[int]  # [first, last] line of `if __name__ == "__main__":`, [] when absent
     type_aliases: list[TypeAliasFact]  # module-level `X = Annotated[...]` (FastAPI dependency aliases)
     returns: list[ReturnFact]  # literal dict returns, and `return <expr>, <int status>`
+    include_lists: list[list[int]]  # [first, last] line of each `include([...])` with an inline list (Django urls)
 
 
 def is_expr(value: Value) -> bool:

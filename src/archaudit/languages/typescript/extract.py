@@ -24,7 +24,7 @@ import tree_sitter_typescript as _tst
 from tree_sitter import Language, Node, Parser
 
 from archaudit import analyze as _analyze
-from archaudit.languages.typescript.facts import ClassFact, Import, MethodFact, TsFacts
+from archaudit.languages.typescript.facts import SETTING_KEYS, ClassFact, Import, MethodFact, TsFacts
 from archaudit.languages.typescript.nodes import (
     decorator,
     dotted,
@@ -124,6 +124,7 @@ class _Walker:
             "calls": [],
             "consts": [],
             "headers": [],
+            "settings": [],
             "errors": 0,
         }
         self.exports: set[str] = set()
@@ -139,6 +140,7 @@ class _Walker:
             "variable_declarator": self.declarator,
             "assignment_expression": self.assignment,
             "string": self.string,
+            "pair": self.pair,
             **{t: self.class_ for t in _CLASSES},
         }
 
@@ -236,6 +238,27 @@ class _Walker:
         left = text(node.child_by_field_name("left"))
         if left == "module.exports" or left.startswith(("module.exports.", "exports.")):
             self.exports.add("default" if left == "module.exports" else left.rsplit(".", 1)[-1])
+        target = dotted(node.child_by_field_name("left"))
+        key = target.rstrip("]").replace("[", ".").rsplit(".", 1)[-1]
+        right = node.child_by_field_name("right")
+        if key in SETTING_KEYS and right is not None:
+            self.facts["settings"].append(
+                {"key": key, "line": line(node), "value": value_of(right), "func": func, "keys": [], "target": target}
+            )
+        self.stack.extend((c, func, rec) for c in node.named_children)
+
+    def pair(self, node: Node, func: str, rec: Any) -> None:
+        """`synchronize: true`, `rejectUnauthorized: false`...: kept with the keys of their object."""
+        key_node = node.child(0)  # the key is a pair's first child: cheaper than a field lookup
+        raw = key_node.text if key_node is not None else None
+        key = raw.decode("utf-8", "replace").strip("'\"") if raw is not None and len(raw) < 40 else ""
+        value = node.child_by_field_name("value") if key in SETTING_KEYS else None
+        if value is not None:
+            parent = node.parent
+            keys = sorted({_key_text(c) for c in (parent.named_children[:50] if parent is not None else [])} - {""})
+            self.facts["settings"].append(
+                {"key": key, "line": line(node), "value": value_of(value), "func": func, "keys": keys, "target": ""}
+            )
         self.stack.extend((c, func, rec) for c in node.named_children)
 
     def string(self, node: Node, func: str, rec: Any) -> None:
@@ -398,6 +421,16 @@ class _Walker:
                 self.stack.append((a, func, rec))
 
 
+def _key_text(node: Node) -> str:
+    """The key of an object-literal member (pair or shorthand), "" for spreads and computed keys."""
+    if node.type == "shorthand_property_identifier":
+        return text(node)
+    key = node.child_by_field_name("key") if node.type == "pair" else None
+    if key is None or key.type == "computed_property_name":
+        return ""
+    return string_value(key) if key.type == "string" else text(key)
+
+
 def _check_parsable(root: Node, size: int) -> None:
     """Reject (SyntaxError) a tree that is mostly error recovery; see the module docstring."""
     if root.type == "ERROR":
@@ -429,6 +462,7 @@ def extract(source: str, path: str = "x.ts") -> TsFacts:
     facts["classes"].sort(key=lambda c: c["line"])
     facts["functions"].sort(key=lambda f: f["line"])
     facts["imports"].sort(key=lambda i: (i["line"], i["module"]))
+    facts["settings"].sort(key=lambda s: (s["line"], s["key"]))
     return facts
 
 

@@ -93,6 +93,20 @@ class HeaderFact(TypedDict):
     line: int
 
 
+SETTING_KEYS = frozenset(
+    {"synchronize", "dropSchema", "rejectUnauthorized", "NODE_TLS_REJECT_UNAUTHORIZED", "playground", "debug"}
+)
+
+
+class SettingFact(TypedDict):
+    key: str  # one of SETTING_KEYS: an object-literal property, or the last part of an assignment target
+    line: int
+    value: Value
+    func: str  # enclosing "Class.method" or function name, "" at module level
+    keys: list[str]  # every key of the enclosing object literal, sorted ([] for an assignment)
+    target: str  # the dotted assignment target ("process.env.NODE_TLS_REJECT_UNAUTHORIZED"), "" for a property
+
+
 class TsFacts(TypedDict):
     lines: int
     imports: list[Import]
@@ -102,6 +116,7 @@ class TsFacts(TypedDict):
     calls: list[CallFact]
     consts: list[ConstFact]
     headers: list[HeaderFact]  # string literals naming X-* headers (request ids, API keys...)
+    settings: list[SettingFact]  # security-relevant options wherever they are written (SETTING_KEYS)
     errors: int  # ERROR/MISSING nodes tree-sitter had to insert (0 for clean code)
 
 

@@ -10,6 +10,7 @@ from archaudit.languages.typescript.facts import Decorator, Param, Value
 _MAX_ARGS = 6
 _MAX_LITERAL = 400
 _FUNCTIONS = frozenset({"arrow_function", "function_expression", "function", "generator_function"})
+_CONDITIONS = frozenset({"binary_expression", "ternary_expression", "unary_expression"})
 _WRAPPERS = frozenset(
     {
         "parenthesized_expression",
@@ -115,6 +116,8 @@ def value_of(node: Node, depth: int = 0) -> Value:
         return {"$": ("new " if t == "new_expression" else "") + f"{dotted(fn) or 'call'}({shown})"}
     if t in _FUNCTIONS:
         return {"$": "function"}
+    if t in _CONDITIONS and node.end_byte - node.start_byte <= _MAX_LITERAL:  # bounded: no quadratic text
+        return {"$": " ".join(text(node).split())}  # `process.env.NODE_ENV === 'test'`, whitespace folded
     name = dotted(node)
     return {"$": name or t}
 

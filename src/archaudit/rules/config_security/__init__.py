@@ -10,6 +10,9 @@ from archaudit.rules.config_security import (
     secret_default,
     sql_echo,
     ts_cors_wildcard,
+    ts_debug_on,
+    ts_tls_unverified,
+    ts_typeorm_synchronize,
     unused_flag,
     wildcard_cors,
     wildcard_cors_credentials,
@@ -19,5 +22,5 @@ RULES: list[Rule] = [
     debug_default.RULE, secret_default.RULE, wildcard_cors.RULE, default_database.RULE, sql_echo.RULE,
     env_committed.RULE, unused_flag.RULE, api_docs_exposed.RULE, wildcard_cors_credentials.RULE,
     env_example_missing.RULE,
-    ts_cors_wildcard.RULE,
+    ts_cors_wildcard.RULE, ts_typeorm_synchronize.RULE, ts_tls_unverified.RULE, ts_debug_on.RULE,
 ]

@@ -21,7 +21,7 @@ _SECRET_PIECES = frozenset({"secret", "password", "passwd", "pwd", "token", "cre
                             "apikey", "secretkey"})
 _KEY_OWNERS = frozenset({"api", "private", "access", "signing", "auth", "encryption", "master", "secret", "jwt"})
 _NOT_SECRET_LAST = frozenset({"url", "uri", "path", "file", "dir", "name", "header", "algorithm", "alg", "scheme",
-                              "hash", "length", "len", "min", "max", "expire", "expires", "minutes", "hours",
+                              "algo", "hash", "length", "len", "min", "max", "expire", "expires", "minutes", "hours",
                               "seconds", "days", "ttl", "lifetime", "prefix", "type", "field", "param", "cookie",
                               "location", "env", "var", "id", "enabled", "required", "rounds", "backend", "endpoint"})
 

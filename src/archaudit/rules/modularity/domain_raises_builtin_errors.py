@@ -6,8 +6,10 @@ from collections.abc import Iterator
 
 from archaudit.detect.layers import layers
 from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.languages.python.facts import expr_text
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
+from archaudit.rules.observability._signals import is_app_code
 
 _BUILTINS = frozenset({"ValueError", "Exception", "RuntimeError"})
 _DOMAIN_FOLDERS = frozenset({"domain", "entities", "core"})
@@ -30,20 +32,45 @@ def _domain_errors(repo: Repo, paths: list[str]) -> list[tuple[str, int, str]]:
     return sorted(out)
 
 
+_REGISTER_DECORATORS = ("exception_handler", "errorhandler", "app_errorhandler")
+_REGISTER_CALLS = ("add_exception_handler", "register_error_handler")
+
+
+def handled_builtins(repo: Repo) -> set[str]:
+    """Built-in exception types the web layer maps to a response on purpose
+    (`@app.exception_handler(ValueError)`, `app.register_error_handler(ValueError, ...)`): raising them
+    is then the project's convention for a business error, not an accident. `Exception` is not
+    returned: a catch-all handler says nothing about intent."""
+    out: set[str] = set()
+    for path, facts in repo.python_items():
+        if not is_app_code(repo, path):
+            continue
+        for fn in facts["functions"]:
+            for d in fn["decorators"]:
+                if d["name"].rsplit(".", 1)[-1] in _REGISTER_DECORATORS and d["args"]:
+                    out.add(expr_text(d["args"][0]))
+        for call in facts["calls"]:
+            if call["name"].rsplit(".", 1)[-1] in _REGISTER_CALLS and call["args"]:
+                out.add(expr_text(call["args"][0]))
+    return (out & _BUILTINS) - {"Exception"}
+
+
 def check(repo: Repo) -> Iterator[Hit]:
     """When the domain layer (domain/, entities/, core/<domain>/) declares its own exception classes,
     looks for `raise ValueError/Exception/RuntimeError` in domain modules. Raises inside pydantic or
-    SQLAlchemy validators (which must raise ValueError) are skipped."""
+    SQLAlchemy validators (which must raise ValueError) are skipped, and so is a built-in type the web
+    layer maps to a response with a registered exception handler (`@app.exception_handler(ValueError)`)."""
     paths = _domain_paths(repo)
     errors = _domain_errors(repo, paths)
     if not errors:
         return
     example = errors[0]
+    kinds_reported = _BUILTINS - handled_builtins(repo)
     for path in paths:
         facts = repo.python[path]
         validators = {fn["qualname"] for fn in facts["functions"]
                       if any(d["name"].rsplit(".", 1)[-1] in _VALIDATORS for d in fn["decorators"])}
-        bare = [r for r in facts["raises"] if r["exc"] in _BUILTINS and r["func"] not in validators]
+        bare = [r for r in facts["raises"] if r["exc"] in kinds_reported and r["func"] not in validators]
         if not bare:
             continue  # one finding per module: hundreds of identical rows would drown the report
         kinds = ", ".join(sorted({r["exc"] for r in bare}))

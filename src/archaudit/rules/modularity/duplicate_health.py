@@ -19,10 +19,23 @@ _BY_NAME = {name: kind for kind, names in (
     ("status", ("status",))) for name in names}
 
 
+_SERVICE_PREFIXES = frozenset({"", "api", "internal", "system", "service", "meta", "monitoring", "ops", "private",
+                               "public", "_"})
+
+
 def kind_of(path: str) -> str:
-    """"health"/"readiness"/"liveness"/"status" from the last literal path segment, "" otherwise."""
-    last = path.rstrip("/").rsplit("/", 1)[-1].lower()
-    return _BY_NAME.get(last.removesuffix("\n"), "")  # as `^health$` did, accept one final newline
+    """"health"/"readiness"/"liveness"/"status" from the last literal path segment, "" otherwise.
+    `status` is a common resource word (`/node/phoenixd/status`, `/payments/{id}/status`): it names a
+    service probe only right under generic prefixes (`/status`, `/api/v1/status`, `/internal/status`)."""
+    head, _, last = path.rstrip("/").rpartition("/")
+    kind = _BY_NAME.get(last.lower().removesuffix("\n"), "")  # as `^health$` did, accept one final newline
+    if kind == "status" and not all(p.lower() in _SERVICE_PREFIXES or _is_version(p) for p in head.split("/")):
+        return ""
+    return kind
+
+
+def _is_version(segment: str) -> bool:
+    return len(segment) > 1 and segment[0] in "vV" and segment[1:].isdigit()
 
 
 def check(repo: Repo) -> Iterator[Hit]:

@@ -38,8 +38,9 @@ def provided_modules(deps: list[Dependency]) -> set[str]:
     for d in deps:
         out.update(import_names(d.name))
         out.update(PROVIDES.get(d.name, ()))
-        for extra in d.extras:
+        for extra in d.extras:  # an extra usually installs the package it is named after: bs4[lxml]
             out.update(PROVIDES.get(f"{d.name}[{extra}]", ()))
+            out.update(import_names(extra))
     return out
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from archaudit.detect.dep_usage import command_texts
 from archaudit.detect.manifests import normalize
 from archaudit.findings import Axis, Evidence, Hit, Severity
-from archaudit.languages.python.facts import ModuleFacts
+from archaudit.languages.python.facts import ModuleFacts, expr_text
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.reproducibility._deps import app_of_file, declared_in, provided_modules
@@ -38,12 +38,25 @@ def installed_by_commands(repo: Repo) -> set[str]:
 
 
 def _optional_lines(facts: ModuleFacts) -> set[int]:
-    """Lines just above an `except ImportError` handler: imports guarded as optional."""
+    """Lines just above an `except ImportError` handler, and lines inside `with suppress(ImportError):`:
+    imports guarded as optional."""
     out: set[int] = set()
     for h in facts["handlers"]:
         if not h["types"] or any(t.rsplit(".", 1)[-1] in _OPTIONAL for t in h["types"]):
             out.update(range(max(1, h["line"] - 6), h["line"]))
+    suppressing = {c["line"] for c in facts["calls"] if c["name"].rsplit(".", 1)[-1] == "suppress"
+                   and any(expr_text(a).rsplit(".", 1)[-1] in _OPTIONAL for a in c["args"])}
+    for w in facts["withs"]:
+        if w["line"] in suppressing and w["ctx"].rsplit(".", 1)[-1] == "suppress":
+            out.update(range(w["line"] + 1, w["end"] + 1))
     return out
+
+
+def _probed(facts: ModuleFacts) -> set[str]:
+    """Top-level modules whose presence the code checks first (`importlib.util.find_spec("x")`): an
+    optional, user-provided module such as a local settings file."""
+    return {c["args"][0].split(".")[0] for c in facts["calls"]
+            if c["name"].rsplit(".", 1)[-1] == "find_spec" and c["args"] and isinstance(c["args"][0], str)}
 
 
 def _key(module: str) -> str:
@@ -64,8 +77,9 @@ def check(repo: Repo) -> Iterator[Hit]:
     """Absolute imports of third-party packages (not stdlib per sys.stdlib_module_names, not a
     repository module or folder) that no manifest of the file's app declares, directly or as a
     well-known companion (starlette under fastapi). Only in apps that declare Python dependencies;
-    imports guarded by `except ImportError` and packages installed by a visible `pip install` are
-    skipped. One finding per package and app, at its first import."""
+    imports guarded by `except ImportError` or `with suppress(ImportError)`, modules probed with
+    `importlib.util.find_spec("x")`, setup.py (build requirements) and packages installed by a visible
+    `pip install` are skipped. One finding per package and app, at its first import."""
     local = local_names(repo)
     installed = installed_by_commands(repo)
     stdlib = sys.stdlib_module_names
@@ -81,7 +95,10 @@ def check(repo: Repo) -> Iterator[Hit]:
             deps = declared_in(repo, app)
             cache[app] = (provided_modules(deps), {d.name for d in deps})
         provided, names = cache[app]
-        optional = _optional_lines(facts) if facts["handlers"] else set()
+        if path.rsplit("/", 1)[-1] == "setup.py":
+            continue  # a build script: its imports are build requirements ([build-system]), not runtime ones
+        optional = _optional_lines(facts) if facts["handlers"] or facts["withs"] else set()
+        probed = _probed(facts)
         for imp in facts["imports"]:
             module = imp["module"]
             if imp["level"] or not module:
@@ -91,7 +108,7 @@ def check(repo: Repo) -> Iterator[Hit]:
             if outside is None:
                 outside = third_party[top] = not (top in stdlib or top in local or top.startswith("_")
                                                   or normalize(top) in installed)
-            if not outside or imp["line"] in optional:
+            if not outside or imp["line"] in optional or top in probed:
                 continue
             statement = (app, module, tuple(imp["names"]))
             found = covered.get(statement)

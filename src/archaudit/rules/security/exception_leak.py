@@ -18,6 +18,12 @@ from archaudit.rules.observability._signals import is_app_code
 _BROAD = re.compile(r"(^|\.)(Exception|BaseException|SQLAlchemyError|DBAPIError|DatabaseError|IntegrityError|"
                     r"OperationalError|ProgrammingError|PyMongoError|RedisError)$")
 _RESPONSES = ("Response", "HTTPException", "jsonify", "abort", "make_response")
+# Responses of the web frameworks themselves: anywhere they are built, they go to a client. Other
+# `*Response` classes (PaymentResponse, StatusResponse...) are often plain result objects returned
+# between layers, so they count only inside an endpoint or exception handler.
+_HTTP_ALWAYS = ("HTTPException", "jsonify", "abort", "make_response")
+_FRAMEWORK_RESPONSES = frozenset({"Response", "JSONResponse", "ORJSONResponse", "UJSONResponse", "HTMLResponse",
+                                  "PlainTextResponse", "StreamingResponse", "JsonResponse", "HttpResponse"})
 _HANDLER_DECORATORS = ("exception_handler", "errorhandler", "app_errorhandler")
 _TRACE = re.compile(r"^traceback\.format_|^(str|repr)\((exc|e|err|error|ex|exception)\)$")
 
@@ -37,9 +43,18 @@ def _carries_exception(value: Value, loose: bool, depth: int = 0) -> bool:
     return False
 
 
-def _leaking_response(calls: list[CallFact], start: int, end: int, loose: bool = False) -> CallFact | None:
+def _is_response(name: str, in_handler: bool) -> bool:
+    """A call that builds what the client receives (see _FRAMEWORK_RESPONSES)."""
+    last = name.rsplit(".", 1)[-1]
+    if last.endswith(_HTTP_ALWAYS) or last in _FRAMEWORK_RESPONSES or last.startswith("HttpResponse"):
+        return True
+    return in_handler and last.endswith(_RESPONSES)
+
+
+def _leaking_response(calls: list[CallFact], start: int, end: int, loose: bool = False,
+                      in_handler: bool = True) -> CallFact | None:
     for call in calls:
-        if start <= call["line"] <= end and call["name"].rsplit(".", 1)[-1].endswith(_RESPONSES) and (
+        if start <= call["line"] <= end and _is_response(call["name"], in_handler) and (
                 any(_carries_exception(a, loose) for a in call["args"])
                 or any(_carries_exception(v, loose) for v in call["kwargs"].values())):
             return call
@@ -74,7 +89,9 @@ def check(repo: Repo) -> Iterator[Hit]:
     """Looks for raw exception text or tracebacks sent to clients, outside tests: `except Exception`
     (or a database error) blocks whose response / HTTPException carries str(exc), or whose endpoint
     handler returns it; and exception handlers registered for Exception/500
-    (@app.exception_handler, @app.errorhandler) that respond with str(exc) or a formatted traceback."""
+    (@app.exception_handler, @app.errorhandler) that respond with str(exc) or a formatted traceback.
+    A project's own `*Response` class (PaymentResponse) counts only inside an endpoint handler: elsewhere
+    it is usually a result object passed between layers, not what the client receives."""
     by_function = repo.derived(calls_by_function)
     handlers = {(e.handler_file, e.handler) for e in find_endpoints(repo)}
     for path, facts in repo.python_items():
@@ -87,8 +104,10 @@ def check(repo: Repo) -> Iterator[Hit]:
                 continue
             block_ends = block_ends if block_ends is not None else _block_ends(facts)
             calls = by_function.get((path, h["func"]), [])
-            leak = _leaking_response(calls, h["line"], block_ends.get(h["line"], h["line"]), loose=True)
-            if leak is None and (path, h["func"]) not in handlers:
+            is_endpoint = (path, h["func"]) in handlers
+            leak = _leaking_response(calls, h["line"], block_ends.get(h["line"], h["line"]), loose=True,
+                                     in_handler=is_endpoint)
+            if leak is None and not is_endpoint:
                 continue
             line = leak["line"] if leak else h["line"]
             seen.add(line)

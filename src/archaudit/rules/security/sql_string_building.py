@@ -34,6 +34,8 @@ def _interpolated(value: Value) -> str:
 
 
 _QUOTED = re.compile(r"['\"%]\{")  # '{value}' or LIKE '%{term}%': a value, not an identifier
+_DDL = ("CREATE", "ALTER", "DROP")
+_VALUE_QUOTE = re.compile(r"'(%?\{|%[s(])")  # a single-quoted placeholder: a string value, even in DDL
 _BIND = re.compile(r"(?<![:\w]):[A-Za-z_]\w*|%s|%\(\w+\)s|\?|\$\d")
 
 
@@ -46,6 +48,17 @@ def _identifier_only(call: CallFact, text: str) -> bool:
         return False
     has_params = len(call["args"]) > 1 or any(k in call["kwargs"] for k in ("params", "parameters", "args"))
     return has_params or bool(_BIND.search(text))
+
+
+def _schema_only(text: str) -> bool:
+    """A CREATE/ALTER/DROP statement whose placeholders are not single-quoted values, e.g.
+    `f"CREATE TABLE t (amount {db.big_int} NOT NULL)"` or `f"CREATE INDEX idx_{col} ON t ({col})"`:
+    DDL cannot take bound parameters, and what it interpolates is schema chosen by the code (names,
+    column types, defaults), so the advice of this rule does not apply."""
+    if not text.startswith(("f'", ".format'", "%'")):
+        return False  # a concatenation shows only its first piece: what follows is unknown
+    body = text[text.index("'") + 1:]
+    return body.lstrip(" (\n\t").upper().startswith(_DDL) and not _VALUE_QUOTE.search(body)
 
 
 def _sql_arg(call: CallFact) -> Value:
@@ -77,13 +90,13 @@ def _unsafe_sql(call: CallFact, facts: ModuleFacts,
     else:
         how = _interpolated(arg)
     if how:
-        return ("", 0) if _identifier_only(call, text) else (how, 0)
+        return ("", 0) if _identifier_only(call, text) or _schema_only(text) else (how, 0)
     if not text.isidentifier():
         return "", 0
     if "local" not in cache:
         cache["local"] = _local_sql(facts)
     earlier = [e for e in cache["local"].get((call["func"], text), []) if e[0] <= call["line"]]
-    if not earlier or _identifier_only(call, earlier[-1][2]):
+    if not earlier or _identifier_only(call, earlier[-1][2]) or _schema_only(earlier[-1][2]):
         return "", 0
     return earlier[-1][1], earlier[-1][0]
 
@@ -94,7 +107,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     f-string, a %-formatted, concatenated or .format()-ed string starting with an SQL keyword, either
     inline or through a local variable assigned such a string earlier in the same function. An
     f-string that only interpolates identifiers while binding values (parameters passed, or bind
-    markers and no quoted placeholder) is not reported."""
+    markers and no quoted placeholder) is not reported, nor is DDL (CREATE/ALTER/DROP, which cannot
+    take bound parameters) that interpolates no single-quoted value."""
     refs = calls_written(repo, *_RUNNERS) + calls_named(repo, *_TEXT)
     seen: set[int] = set()
     caches: dict[str, dict[str, dict[tuple[str, str], list[tuple[int, str, str]]]]] = {}
