@@ -51,3 +51,11 @@ def test_audit_goes_on_and_lists_skipped_files(tmp_path: Path) -> None:
         ("blob.py", "binary file"), ("broken.py", "not valid python"), ("latin.py", "not valid UTF-8")]
     assert repo.yaml("conf.yaml") is None
     assert [s.path for s in repo.problems] == ["conf.yaml"]
+
+
+def test_minified_javascript_is_skipped_not_parsed() -> None:
+    bundle = ("!function(e){" + "var a=1;" * 5000 + "}();\n").encode()
+    assert analyze("static/app.3f2a9c1b.js", "javascript", bundle) == {
+        "skip": "minified or generated code (lines average over 500 characters): not source"}
+    source = ("export const x = 1;\n" * 2000).encode()
+    assert "facts" in analyze("src/x.ts", "typescript", source)

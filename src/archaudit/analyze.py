@@ -47,6 +47,12 @@ def decode(data: bytes) -> str | None:
         return None
 
 
+def _minified(text: str) -> bool:
+    """Bundler output (webpack chunks, *.min.js): long, with very long lines. Parsing it costs more
+    than all the real source together and yields no architecture fact."""
+    return len(text) > 20_000 and text.count("\n") < len(text) / 500
+
+
 def analyze(path: str, language: str, data: bytes) -> FileResult:
     """Facts for one file. Never raises: a problem becomes `{"skip": reason}`."""
     if len(data) > MAX_SOURCE_BYTES:
@@ -54,6 +60,8 @@ def analyze(path: str, language: str, data: bytes) -> FileResult:
     text = decode(data)
     if text is None:
         return {"skip": "binary file" if b"\0" in data[:8192] else "not valid UTF-8"}
+    if language in ("javascript", "typescript") and _minified(text):
+        return {"skip": "minified or generated code (lines average over 500 characters): not source"}
     result: FileResult = {}
     extractor = EXTRACTORS.get(language)
     if extractor is not None:

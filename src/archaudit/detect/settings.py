@@ -10,6 +10,7 @@ raw for the rules: anything shown to a user goes through `archaudit.redact.redac
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -233,10 +234,18 @@ def read_elsewhere(repo: Repo, setting: Setting) -> str:
     files = repo.derived(_readers).get(setting.name, set())
     if files - {setting.file}:
         return "yes"
-    word = re.compile(rf"\b{re.escape(setting.name)}\b")
-    if len(word.findall(repo.text(setting.file) or "")) > 1:
+    if repo.derived(_word_counts).get(setting.file, {}).get(setting.name, 0) > 1:
         return "yes"
     return "no" if setting.kind == "pydantic" else "not determined"
+
+
+def _word_counts(repo: Repo) -> dict[str, Counter[str]]:
+    """Per settings file: how many times each identifier-like word occurs (one scan per file)."""
+    files = {s.file for s in find_settings(repo)}
+    return {f: Counter(_WORD.findall(repo.text(f) or "")) for f in sorted(files)}
+
+
+_WORD = re.compile(r"\w+")
 
 
 def is_flag(setting: Setting) -> bool:
