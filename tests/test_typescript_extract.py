@@ -115,7 +115,7 @@ def test_small_errors_keep_the_recovered_facts() -> None:
 
 
 def test_deep_nesting_does_not_hit_the_recursion_limit() -> None:
-    deep = b"f(" * 3000 + b"1" + b")" * 3000 + b"\n" + b"x = " + b"a + " * 5000 + b"1\n"
+    deep = b"f(\n" * 3000 + b"1" + b")\n" * 3000 + b"x = " + b"a +\n" * 5000 + b"1\n"  # not minified: many lines
     result = analyze("deep.js", "javascript", deep)
     assert "facts" in result or result["skip"].startswith("could not be parsed")
 

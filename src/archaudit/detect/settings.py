@@ -234,7 +234,7 @@ def read_elsewhere(repo: Repo, setting: Setting) -> str:
     files = repo.derived(_readers).get(setting.name, set())
     if files - {setting.file}:
         return "yes"
-    if repo.derived(_word_counts).get(setting.file, {}).get(setting.name, 0) > 1:
+    if repo.derived(_word_counts).get(setting.file, Counter())[setting.name] > 1:
         return "yes"
     return "no" if setting.kind == "pydantic" else "not determined"
 
