@@ -401,8 +401,9 @@ class _Extractor:
             source = self.materialised.get((self.scope, base.id), "") if isinstance(base, ast.Name) \
                 else _materialises(base)
             if source:
-                bounds = sorted({n.id for b in (sl.lower, sl.upper) if b is not None for n in ast.walk(b)
-                                 if isinstance(n, ast.Name)})
+                bounds = sorted({n.id if isinstance(n, ast.Name) else n.attr  # type: ignore[union-attr]
+                                 for b in (sl.lower, sl.upper) if b is not None for n in ast.walk(b)
+                                 if isinstance(n, ast.Name | ast.Attribute)})  # `settings.PAGE_SIZE` too
                 self.facts["slices"].append({"line": node.lineno, "func": self.scope, "target": dotted(base),
                                              "source": source, "bounds": bounds})
         self.children(node)
