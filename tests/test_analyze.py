@@ -59,3 +59,13 @@ def test_minified_javascript_is_skipped_not_parsed() -> None:
         "skip": "minified or generated code (lines average over 500 characters): not source"}
     source = ("export const x = 1;\n" * 2000).encode()
     assert "facts" in analyze("src/x.ts", "typescript", source)
+
+
+def test_yaml_alias_bomb_is_skipped_not_expanded(tmp_path: Path) -> None:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    write_tree(tmp_path, {"docker-compose.yml": "\n".join(lines) + "\nservices:\n  web: *a8\n"})
+    repo = repo_of(tmp_path)
+    assert repo.yaml("docker-compose.yml") is None
+    assert [s.reason for s in repo.problems] == [
+        "not valid YAML: expands past 200,000 nodes through aliases (alias bomb?)"]

@@ -103,8 +103,9 @@ class Repo:
         return lines[lineno - 1].strip() if 0 < lineno <= len(lines) else ""
 
     def yaml(self, path: str) -> Any:
-        """Parsed YAML (first document), or None; a malformed file is recorded as skipped."""
-        return self._parsed(path, "yaml", lambda t: yaml.load(t, Loader=_YamlLoader))
+        """Parsed YAML (first document), or None; a malformed file, or one whose aliases expand it
+        past MAX_YAML_NODES (an alias bomb would make every later traversal hang), is skipped."""
+        return self._parsed(path, "yaml", _load_yaml)
 
     def toml(self, path: str) -> dict[str, Any] | None:
         return self._parsed(path, "toml", tomllib.loads)
@@ -171,6 +172,24 @@ class Repo:
             records = self.results[path].get(name)
             if records:
                 yield path, records
+
+
+MAX_YAML_NODES = 200_000
+
+
+def _load_yaml(text: str) -> Any:
+    data = yaml.load(text, Loader=_YamlLoader)
+    count, stack = 0, [data]
+    while stack:  # counts nodes as a traversal sees them (aliases re-counted), stopping at the cap
+        node = stack.pop()
+        count += 1
+        if count > MAX_YAML_NODES:
+            raise ValueError(f"expands past {MAX_YAML_NODES:,} nodes through aliases (alias bomb?)")
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return data
 
 
 def module_name(path: str, by_path: dict[str, RepoFile]) -> str:
