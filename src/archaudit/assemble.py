@@ -6,6 +6,7 @@ analyses, and detectors can use `report.model` without an import cycle."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from archaudit.detect import SECTIONS
 from archaudit.findings import Undetermined
@@ -16,21 +17,26 @@ from archaudit.rules.engine import run_rules
 from archaudit.scoring import score_axes
 from archaudit.strengths import find_strengths
 
+Progress = Callable[[str, int, int], None]
 
-def _sections(repo: Repo) -> tuple[list[Section], list[Undetermined]]:
+
+def _sections(repo: Repo, progress: Progress | None) -> tuple[list[Section], list[Undetermined]]:
     sections, failures = [], []
-    for build in SECTIONS:
+    for done, build in enumerate(SECTIONS, start=1):
         try:
             sections.append(build(repo))
         except Exception as exc:  # one broken detector must not cost the whole report
             failures.append(Undetermined(f"section {build.__module__}", f"failed ({type(exc).__name__}: {exc})"))
+        if progress:
+            progress("inventory", done, len(SECTIONS))
     return sections, failures
 
 
-def build_report(repo: Repo, version: str, timestamp: str | None = None) -> Report:
-    sections, failures = _sections(repo)
+def build_report(repo: Repo, version: str, timestamp: str | None = None,
+                 progress: Progress | None = None) -> Report:
+    sections, failures = _sections(repo, progress)
     rules = [r for r in ALL_RULES if r.id not in repo.config.disable]
-    findings, rule_failures = run_rules(repo, rules)
+    findings, rule_failures = run_rules(repo, rules, progress)
     undetermined = failures + rule_failures
     for s in sections:
         undetermined += [Undetermined(s.title, text) for text in s.undetermined]

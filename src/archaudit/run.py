@@ -171,7 +171,7 @@ def audit(root: Path, options: Options = Options(), progress: Progress | None = 
         repo = build_repo(root, options, progress, tree)
         gc.disable()  # analyses build large acyclic indexes: collections only cost time here
         try:
-            report = build_report(repo, __version__)
+            report = build_report(repo, __version__, progress=progress)
         finally:
             gc.enable()
         reports.put(digest, report)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from archaudit.findings import Evidence, Finding, Hit, Undetermined, fingerprint
 from archaudit.redact import redact_text
@@ -37,11 +38,14 @@ def suppressed(repo: Repo, rule_id: str, path: str, line: int) -> bool:
     return False
 
 
-def run_rules(repo: Repo, rules: list[Rule]) -> tuple[list[Finding], list[Undetermined]]:
+def run_rules(repo: Repo, rules: list[Rule],
+              progress: Callable[[str, int, int], None] | None = None) -> tuple[list[Finding], list[Undetermined]]:
     """All findings, sorted worst-first; a rule that fails is reported, never fatal."""
     findings: dict[str, Finding] = {}
     failures: list[Undetermined] = []
-    for rule in rules:
+    for done, rule in enumerate(rules, start=1):
+        if progress:
+            progress("rules", done, len(rules))
         try:
             hits = list(rule.check(repo))
         except Exception as exc:  # a rule bug must not take the audit down with it
