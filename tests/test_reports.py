@@ -80,3 +80,26 @@ def test_fingerprints_survive_moved_lines() -> None:
     b = fingerprint("CFG003", "app/settings.py", "CORS_ORIGINS configures CORS at app/main.py:42 (line 42)")
     assert a == b
     assert a != fingerprint("CFG003", "app/other.py", "CORS_ORIGINS configures CORS at app/main.py:13")
+
+
+def test_sarif_report_for_code_scanning(tmp_path: Path) -> None:
+    from archaudit.report import render_sarif
+
+    report = report_of(EXAMPLE)
+    sarif = json.loads(render_sarif.render(report))
+    run = sarif["runs"][0]
+    assert sarif["version"] == "2.1.0" and run["tool"]["driver"]["name"] == "archaudit"
+    assert len(run["results"]) == len(report.findings)
+    rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert rule_ids == sorted({f.rule for f in report.findings})
+    sql = next(r for r in run["results"] if r["ruleId"] == "SEC006")
+    assert sql["level"] == "error" and rule_ids[sql["ruleIndex"]] == "SEC006"
+    assert sql["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "app/api/v1/products.py"
+    assert sql["locations"][0]["physicalLocation"]["region"]["startLine"] == 25
+    assert all(r.get("partialFingerprints", {}).get("archaudit/v1") for r in run["results"])
+    # an archaudit SARIF file may be replaced by the next run without --force
+    from archaudit.cli import _ours
+
+    target = tmp_path / "report.sarif"
+    target.write_text(render_sarif.render(report))
+    assert _ours(target)

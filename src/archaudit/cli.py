@@ -18,8 +18,9 @@ from archaudit import __version__
 from archaudit.config import ConfigError
 from archaudit.run import Options, audit
 
-FORMATS = {"md": "report.md", "json": "report.json"}
-_SIGNATURES = (b"# Architecture audit:", b'"tool": {\n    "name": "archaudit"')
+FORMATS = {"md": "report.md", "json": "report.json", "sarif": "report.sarif"}
+_SIGNATURES = (b"# Architecture audit:", b'"tool": {\n    "name": "archaudit"',
+               b'"driver": {\n          "name": "archaudit"')
 
 
 class UsageFailure(click.ClickException):
@@ -87,7 +88,7 @@ def main() -> None:
 
 @main.command("audit")
 @click.argument("path", default=".", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", default="md", show_default=True, help="Comma list of: md, json.")
+@click.option("--format", "fmt", default="md", show_default=True, help="Comma list of: md, json, sarif.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="A file (one format) or a directory.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary line on stderr.")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update the facts cache (cold run).")
@@ -101,7 +102,7 @@ def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cac
                   compare: Path | None, timestamp: bool, fail_on: str | None, jobs: int) -> None:
     """Audit the repository at PATH (default: the current directory)."""
     from archaudit.history import compare_with
-    from archaudit.report import render_json, render_markdown
+    from archaudit.report import render_json, render_markdown, render_sarif
 
     if not path.exists():
         raise UsageFailure(f"{path}: no such directory")
@@ -118,7 +119,7 @@ def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cac
         raise UsageFailure(f"invalid archaudit configuration: {exc}") from exc
     if previous is not None and compare is not None:
         report.comparison = compare_with(report.findings, previous, str(compare))
-    renderers = {"md": render_markdown.render, "json": render_json.render}
+    renderers = {"md": render_markdown.render, "json": render_json.render, "sarif": render_sarif.render}
     for f, target in targets.items():
         text = renderers[f](report)
         if target is None:
