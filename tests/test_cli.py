@@ -119,3 +119,13 @@ def test_rules_and_explain() -> None:
     assert code == 0 and out.startswith("DOC001 missing-root-readme") and "Bad:" in out and "Good:" in out
     code, _, err = run("explain", "NOPE999")
     assert code == 2 and "unknown rule" in err
+
+
+def test_fail_on_with_compare_counts_only_new_findings(tmp_path: Path) -> None:
+    repo = write_tree(tmp_path / "repo", {"app/main.py": "x = 1\n"})  # DOC001 (medium) from the start
+    old = tmp_path / "old.json"
+    run("audit", str(repo), "--format", "json", "-o", str(old), "--quiet", "--no-cache")
+    assert run("audit", str(repo), "--compare", str(old), "--fail-on", "medium", "--no-cache")[0] == 0
+    (repo / "app" / "settings.py").write_text('DEBUG = True\nSECRET_KEY = "dev"\n')
+    code, _, _ = run("audit", str(repo), "--compare", str(old), "--fail-on", "high", "--no-cache")
+    assert code == 1

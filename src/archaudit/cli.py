@@ -96,7 +96,7 @@ def main() -> None:
 @click.option("--compare", type=click.Path(path_type=Path), help="A previous JSON report: show what changed.")
 @click.option("--timestamp", is_flag=True, help="Stamp the report (SOURCE_DATE_EPOCH is honoured).")
 @click.option("--fail-on", type=click.Choice(["critical", "high", "medium", "low"]), default=None,
-              help="Exit 1 when a finding has this severity or worse.")
+              help="Exit 1 when a finding has this severity or worse (with --compare: a new finding).")
 @click.option("--jobs", type=click.IntRange(0, 64), default=0, help="Worker processes (0: one per core).")
 def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cache: bool, force: bool,
                   compare: Path | None, timestamp: bool, fail_on: str | None, jobs: int) -> None:
@@ -129,7 +129,8 @@ def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cac
     if not quiet and output is not None and sys.stderr.isatty():
         click.echo(f"archaudit: {len(report.findings)} findings; wrote "
                    + ", ".join(str(t) for t in targets.values()), err=True)
-    if fail_on and any(f.severity.rank <= _rank(fail_on) for f in report.findings):
+    gated = report.comparison.new if report.comparison else report.findings  # a ratchet with --compare
+    if fail_on and any(f.severity.rank <= _rank(fail_on) for f in gated):
         sys.exit(1)
 
 
