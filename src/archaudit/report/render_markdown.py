@@ -58,6 +58,17 @@ def _plan(findings: list[Finding]) -> list[tuple[str, list[tuple[str, list[Findi
     return [(PLAN_HEADINGS[p], sorted(by_prio[p].items())) for p in sorted(by_prio) if p != "P4"]
 
 
+def _most_urgent(findings: list[Finding], limit: int = 5) -> list[Finding]:
+    """The first critical/high finding of each rule (findings are sorted worst first), at most `limit`."""
+    seen: set[str] = set()
+    out = []
+    for f in findings:
+        if f.severity in (Severity.CRITICAL, Severity.HIGH) and f.rule not in seen:
+            seen.add(f.rule)
+            out.append(f)
+    return out[:limit]
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("archaudit.report", "templates"),
                              autoescape=False, keep_trailing_newline=True, trim_blocks=False,
@@ -72,7 +83,7 @@ def render(report: Report) -> str:
     weakest = sorted(report.scores, key=lambda s: (s.score, s.axis.value))[:2]
     text = _environment().get_template("report.md.j2").render(
         r=report, severities=[s.value for s in Severity],
-        top=[f for f in report.findings if f.severity in (Severity.CRITICAL, Severity.HIGH)][:5],
+        top=_most_urgent(report.findings),
         weakest=", ".join(f"{s.axis.label.lower()} {s.score}/10" for s in weakest if s.score < 10),
         plan=_plan(report.findings),
     )
