@@ -3,6 +3,8 @@ decorators and parameters, each computed without recursion over unbounded depth.
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node
 
 from archaudit.languages.typescript.facts import Decorator, Param, Value
@@ -34,49 +36,82 @@ def grammar_for(path: str) -> str:
 
 
 def text(node: Node | None) -> str:
-    return node.text.decode("utf-8", "replace") if node is not None and node.text is not None else ""
+    raw = node.text if node is not None else None
+    return raw.decode("utf-8", "replace") if raw is not None else ""
 
 
 def line(node: Node) -> int:
     return node.start_point[0] + 1
 
 
+_NAMES = frozenset(
+    {"identifier", "this", "super", "property_identifier", "type_identifier", "private_property_identifier", "import"}
+)
+_PLAIN_CHAIN = re.compile(rb"[\w$#.]{1,200}")  # ASCII names and dots only: no space, comment, `?.`
+
+
 def dotted(node: Node | None) -> str:
     """`a.b.c` for member chains, `f().g` through calls, "" when not a simple chain (iterative)."""
+    return chain(node)[0]
+
+
+def chain(node: Node | None) -> tuple[str, bool]:
+    """dotted(node), and whether the chain is names and member accesses only (no call, subscript or
+    wrapper): walking such a node finds no fact, so a caller that has its name can skip it."""
+    if node is not None:
+        t = node.type
+        if t in _NAMES:
+            return text(node)[:200], True
+        if t == "member_expression":
+            plain = _plain_member_chain(node)
+            if plain:
+                return plain, True
     parts: list[str] = []
     call = ""
+    pure = True
     while node is not None:
         t = node.type
-        if t in (
-            "identifier",
-            "this",
-            "super",
-            "property_identifier",
-            "type_identifier",
-            "private_property_identifier",
-            "import",
-        ):
+        if t in _NAMES:
             parts.append(text(node) + call)
             break
         if t == "member_expression":
             parts.append(text(node.child_by_field_name("property")) + call)
             node = node.child_by_field_name("object")
         elif t == "subscript_expression":
+            pure = False
             index = node.child_by_field_name("index")
             key = value_of(index) if index is not None else ""
             parts.append(f"[{key}]" if isinstance(key, str) else "[]")
             node = node.child_by_field_name("object")
         elif t == "call_expression":
+            pure = False
             node = node.child_by_field_name("function")
         elif t in _WRAPPERS:
+            pure = False
             node = node.named_children[0] if node.named_child_count else None
             continue
         else:
-            return ""
+            return "", False
         call = "()" if t == "call_expression" else ""
         if len(parts) > 20:
-            return ""
-    return ".".join(reversed(parts)).replace(".[", "[")[:200]
+            return "", False
+    return ".".join(reversed(parts)).replace(".[", "[")[:200], pure
+
+
+def _plain_member_chain(node: Node) -> str:
+    """The name of `a.b.c` read at once from its text when that text is names and dots only, so
+    that it is exactly the parts joined by "." (what `chain` builds part by part); "" otherwise."""
+    raw = node.text
+    if raw is None or not _PLAIN_CHAIN.fullmatch(raw):
+        return ""
+    levels = 0
+    inner: Node | None = node
+    while inner is not None and inner.type == "member_expression":
+        inner = inner.child_by_field_name("object")
+        levels += 1
+    if inner is None or inner.type not in _NAMES or levels > 20 or raw.count(b".") != levels:
+        return ""
+    return raw.decode("ascii")
 
 
 def string_value(node: Node) -> str:
@@ -85,9 +120,12 @@ def string_value(node: Node) -> str:
 
 def value_of(node: Node, depth: int = 0) -> Value:
     """A literal as itself; anything else as {"$": text} (see facts.Value)."""
-    while node.type in _WRAPPERS and node.named_child_count:
-        node = node.named_children[0]
     t = node.type
+    while t in _WRAPPERS and node.named_child_count:
+        node = node.named_children[0]
+        t = node.type
+    if t in _NAMES or t == "member_expression":  # the commonest arguments first
+        return {"$": dotted(node) or t}
     if t == "string":
         return string_value(node)
     if t == "template_string":

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from archaudit.detect.pycode import calls_named, calls_written
 from archaudit.findings import Axis, Evidence, Hit, Severity
-from archaudit.languages.python.extract import is_formatted_sql
 from archaudit.languages.python.facts import CallFact, ModuleFacts, Value, expr_text
+from archaudit.languages.python.values import is_formatted_sql
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.observability._signals import is_app_code

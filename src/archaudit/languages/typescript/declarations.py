@@ -1,0 +1,140 @@
+"""Walk handlers for declarations: classes (members, decorators), methods, functions, variables and
+`require()` imports. Each takes the `Walker` and the context (enclosing function name, counters
+record) the node is walked in; bodies are pushed back on the walker's stack in their own context.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tree_sitter import Node
+
+from archaudit.languages.typescript.facts import ClassFact, MethodFact
+from archaudit.languages.typescript.kinds import CLASSES, FIELDS, FUNCTIONS, METHODS, TOP
+from archaudit.languages.typescript.nodes import decorator, dotted, line, param, string_value, text, type_text, value_of
+
+if TYPE_CHECKING:
+    from archaudit.languages.typescript.walker import Walker
+
+__all__ = ["CLASSES", "class_", "declarator", "function_", "function_declaration"]
+
+
+def class_(w: Walker, node: Node, func: str, rec: Any, outer: list[Node] | None = None, exported: bool = False) -> None:
+    name = text(node.child_by_field_name("name")) or "(anonymous)"
+    decorators = [*(outer or []), *(c for c in node.named_children if c.type == "decorator")]
+    extends, implements = "", []
+    for heritage in node.named_children:
+        if heritage.type != "class_heritage":
+            continue
+        for clause in heritage.named_children:
+            if clause.type == "extends_clause":
+                extends = dotted(clause.child_by_field_name("value")) or text(clause)[8:].strip()[:80]
+            elif clause.type == "implements_clause":
+                implements = [type_text(t) for t in clause.named_children]
+            elif not extends:  # JavaScript grammar: the expression itself
+                extends = dotted(clause)
+    fact: ClassFact = {
+        "name": name,
+        "line": line(node),
+        "end": node.end_point[0] + 1,
+        "decorators": [decorator(d) for d in decorators],
+        "extends": extends,
+        "implements": implements,
+        "methods": [],
+        "fields": [],
+        "exported": exported,
+    }
+    w.facts["classes"].append(fact)
+    w.stack.extend(decorators)  # calls inside decorators (e.g. BullModule.registerQueue) are facts too
+    body = node.child_by_field_name("body")
+    pending: list[Node] = []
+    here = (func, rec)
+    for member in body.named_children if body is not None else []:
+        t = member.type
+        if t == "decorator":
+            pending.append(member)
+        elif t in METHODS:
+            _method(w, fact, member, pending, here)
+            pending = []
+        elif t in FIELDS:
+            own = [*pending, *(c for c in member.named_children if c.type == "decorator")]
+            fact["fields"].append(
+                {
+                    "name": text(member.child_by_field_name("name") or member.child_by_field_name("property"))[:80],
+                    "line": line(member),
+                    "decorators": [decorator(d) for d in own],
+                    "type": type_text(member.child_by_field_name("type")),
+                }
+            )
+            value = member.child_by_field_name("value")
+            if value is not None:
+                w.push_in((value,), here, name, None)
+            pending = []
+        else:
+            w.push_in((member,), here, name, None)
+            pending = []
+
+
+def _method(w: Walker, cls: ClassFact, node: Node, outer: list[Node], here: tuple[str, Any]) -> None:
+    name = text(node.child_by_field_name("name"))[:80]
+    params = node.child_by_field_name("parameters")
+    param_nodes = params.named_children if params is not None else []
+    own = [*outer, *(c for c in node.named_children if c.type == "decorator")]
+    method: MethodFact = {
+        "name": name,
+        "line": line(node),
+        "end": node.end_point[0] + 1,
+        "decorators": [decorator(d) for d in own],
+        "params": [param(p) for p in param_nodes if p.type != "comment"],
+        "statements": 0,
+        "branches": 0,
+    }
+    cls["methods"].append(method)
+    # body first, then parameters (default values and parameter decorators may hold calls)
+    w.push_in((node.child_by_field_name("body"), *param_nodes), here, f"{cls['name']}.{name}", method)
+
+
+def function_declaration(w: Walker, node: Node, func: str, rec: Any) -> None:
+    name = text(node.child_by_field_name("name"))[:80] or "(anonymous)"
+    function_(w, name, node, func, rec)
+
+
+def function_(w: Walker, name: str, node: Node, func: str, rec: Any) -> None:
+    """Record a function named `name` (qualified by the enclosing one) and walk its body in its context."""
+    qual = f"{func}.{name}" if func else name
+    record = {"name": qual, "line": line(node), "end": node.end_point[0] + 1, "statements": 0, "branches": 0}
+    w.facts["functions"].append(record)  # type: ignore[arg-type]
+    w.push_in((node.child_by_field_name("body"), node.child_by_field_name("parameters")), (func, rec), qual, record)
+
+
+def declarator(w: Walker, node: Node, func: str, rec: Any) -> None:
+    name_node, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+    if value is None:
+        return
+    name = text(name_node)[:80]
+    vtype = value.type
+    if vtype == "call_expression" and dotted(value.child_by_field_name("function")) == "require":
+        _require(w, name_node, value)
+    if vtype in FUNCTIONS and name_node is not None and name_node.type == "identifier":
+        function_(w, name, value, func, rec)
+        return
+    if not func and vtype in ("object", "array", "string", "as_expression", "satisfies_expression"):
+        parent = node.parent
+        grand = parent.parent if parent is not None else None
+        if grand is not None and grand.type in TOP:
+            w.facts["consts"].append({"name": name, "line": line(node), "value": value_of(value)})
+    w.stack.append(value)
+
+
+def _require(w: Walker, name_node: Node | None, call: Node) -> None:
+    """`const x = require('m')` / `const { a, b } = require('m')`: an import with its local names."""
+    args = call.child_by_field_name("arguments")
+    first = args.named_children[0] if args is not None and args.named_child_count else None
+    if first is None or first.type != "string" or name_node is None:
+        return
+    if name_node.type == "identifier":
+        names = ["default as " + text(name_node)]
+    else:
+        names = [text(c) for c in name_node.named_children if c.type == "shorthand_property_identifier_pattern"]
+    w.add_import(string_value(first), names, call, "require", False)
+    w.required.add(call.id)
