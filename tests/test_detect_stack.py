@@ -158,3 +158,12 @@ def test_strengths_lockfile_and_pins() -> None:
     facts = dependencies_pinned(repo)
     assert [(f.text, f.evidence[0].ref) for f in facts] == [
         ("All 11 runtime dependencies in requirements.txt are pinned to exact versions", "requirements.txt:2")]
+
+
+def test_headline_ignores_database_drivers_offered_as_optional_extras(tmp_path: Path) -> None:
+    repo = repo_of(write_tree(tmp_path, {
+        "pyproject.toml": '[project]\nname = "bi"\ndependencies = ["flask>=2.2", "sqlalchemy>=1.4,<2"]\n'
+                          '[project.optional-dependencies]\noracle = ["cx-oracle>8"]\nmysql = ["mysqlclient>=2"]\n',
+        "bi/app.py": "import flask\nimport sqlalchemy\n",
+    }))
+    assert stack.headline(repo) == "Flask 2.2 + SQLAlchemy 1.4 + 2 optional database drivers"

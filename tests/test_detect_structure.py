@@ -58,3 +58,18 @@ def test_python_app_with_a_package_json_for_its_assets(tmp_path: Path) -> None:
         ("", "Python backend (FastAPI) + front end (Vue)", "pyproject.toml"),
         ("tools", "JavaScript/TypeScript package", "tools/package.json"),
     ]
+
+
+def test_tooling_manifests_and_built_copies_are_not_apps(tmp_path: Path) -> None:
+    repo = repo_of(write_tree(tmp_path, {
+        "pyproject.toml": '[project]\nname = "bi"\ndependencies = ["flask>=2"]\n',
+        "bi/app.py": "x = 1\n",
+        "bi/translations/requirements.txt": "babel\n",
+        "bi/translations/fr/messages.po": "",
+        "bi/static/assets/package.json": '{"dependencies": {"react": "^17"}}',
+        "web/package.json": '{"dependencies": {"react": "^17"}}',
+    }))
+    assert [(a.folder, a.kind) for a in find_apps(repo)] == [
+        ("", "Python backend (Flask)"), ("web", "front end (React)")]
+    roles = {r["folder"]: r["role"] for r in section(repo).tables[0].rows}
+    assert roles["bi/"] == "source code of the root app (Python backend (Flask))"

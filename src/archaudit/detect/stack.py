@@ -95,10 +95,14 @@ def headline(repo: Repo) -> str:
     """e.g. "FastAPI 0.110 + SQLAlchemy 2.0 + PostgreSQL (psycopg) + Celery/Redis"."""
     seen: dict[str, list[str]] = {c: [] for c in _HEADLINE_CATEGORIES}
     brokers: list[str] = []
+    optional_drivers: set[str] = set()
     for category, label, dep in categorised(repo):
         if dep.kind not in ("runtime", "optional"):
             continue
         tech = PYTHON[dep.name][2]
+        if category == "database driver" and dep.kind == "optional":
+            optional_drivers.add(dep.name)  # an extra the user may install: not the app's database
+            continue
         if category == "database driver" and tech:
             text = f"{tech} ({label})"
         elif category in _HEADLINE_CATEGORIES:
@@ -118,6 +122,8 @@ def headline(repo: Repo) -> str:
         seen["framework"] = [t for t in seen["framework"] if not t.startswith("Starlette")]
     if not seen["database driver"]:
         seen["database driver"] = _databases_from_urls(repo)
+    if not seen["database driver"] and optional_drivers:
+        seen["database driver"] = [f"{len(optional_drivers)} optional database drivers"]
     parts = [t for c in ("framework", "ORM", "database driver") for t in seen[c][:2]]
     for queue in seen["task queue"][:1]:
         parts.append(queue.split(" ")[0] + ("/" + brokers[0] if brokers else ""))

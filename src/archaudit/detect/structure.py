@@ -7,6 +7,7 @@ manifest come from well-known names (infra, nginx, scripts, docs) and are labell
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -62,20 +63,33 @@ def _py_kind(repo: Repo, folder: str) -> str:
     return "Python application"
 
 
+# A copy of a package.json inside built assets is not an app of its own.
+_BUILD_OUTPUT = re.compile(r"(^|/)(dist|build|static/assets|public/assets|static/dist)/")
+
+
+def _has_python(folder: str, python_folders: set[str]) -> bool:
+    """A Python manifest makes an app only where Python code or a deployment file (Dockerfile,
+    Procfile...) lives (a tooling requirements.txt beside translation files does not); the
+    repository root always counts."""
+    return not folder or any(p == folder or p.startswith(folder + "/") for p in python_folders)
+
+
 def find_apps(repo: Repo) -> list[App]:
     """Apps: folders up to two levels deep with their own manifest, sorted by folder. A folder with
     both a Python manifest and a package.json is a Python app first (its package.json usually builds
     the templates' assets); a JavaScript framework found there is added to the kind."""
     py: dict[str, App] = {}
     js: dict[str, App] = {}
+    python_folders = {p.rsplit("/", 1)[0] if "/" in p else "" for p in repo.python}
+    python_folders |= {f.path.rsplit("/", 1)[0] for f in repo.files if f.role == "deploy" and "/" in f.path}
     for f in repo.files:
         parts = f.path.split("/")
         if len(parts) > 3:
             continue
         folder, name = "/".join(parts[:-1]), parts[-1]
-        if name == "package.json" and folder not in js:
+        if name == "package.json" and folder not in js and not _BUILD_OUTPUT.search(folder + "/"):
             js[folder] = App(folder, _js_kind(repo, f.path), f.path)
-        elif name in _PY_MANIFESTS and folder not in py:
+        elif name in _PY_MANIFESTS and folder not in py and _has_python(folder, python_folders):
             py[folder] = App(folder, _py_kind(repo, folder), f.path)
     apps = {**js, **py}
     for folder, app in py.items():
@@ -91,8 +105,11 @@ def section(repo: Repo) -> Section:
     for f in repo.files:
         top = f.path.split("/", 1)[0] if "/" in f.path else "."
         per_dir[top][f.language] += 1
-    app_by_top = {a.folder.split("/", 1)[0]: a for a in apps if a.folder}
     root_app = next((a for a in apps if not a.folder), None)
+    app_by_top = {a.folder: a for a in apps if a.folder and "/" not in a.folder}
+    if root_app is None:  # `services/api`: the top folder holds a nested app (a root app's folders are its source)
+        for a in apps:
+            app_by_top.setdefault(a.folder.split("/", 1)[0], a)
     rows = []
     for top in sorted(per_dir):
         langs = ", ".join(f"{lang} {n}" for lang, n in per_dir[top].most_common(3) if lang != "other")
