@@ -66,6 +66,8 @@ def test_tooling_manifests_and_built_copies_are_not_apps(tmp_path: Path) -> None
         "bi/app.py": "x = 1\n",
         "bi/translations/requirements.txt": "babel\n",
         "bi/translations/fr/messages.po": "",
+        "bi/i18n/__init__.py": "",
+        "bi/i18n/requirements.txt": "babel\n",
         "bi/static/assets/package.json": '{"dependencies": {"react": "^17"}}',
         "web/package.json": '{"dependencies": {"react": "^17"}}',
     }))

@@ -89,7 +89,8 @@ def find_apps(repo: Repo) -> list[App]:
         folder, name = "/".join(parts[:-1]), parts[-1]
         if name == "package.json" and folder not in js and not _BUILD_OUTPUT.search(folder + "/"):
             js[folder] = App(folder, _js_kind(repo, f.path), f.path)
-        elif name in _PY_MANIFESTS and folder not in py and _has_python(folder, python_folders):
+        elif name in _PY_MANIFESTS and folder not in py and _has_python(folder, python_folders) \
+                and f"{folder}/__init__.py" not in repo.by_path:  # a package of another app, not an app
             py[folder] = App(folder, _py_kind(repo, folder), f.path)
     apps = {**js, **py}
     for folder, app in py.items():
