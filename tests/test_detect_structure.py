@@ -67,6 +67,7 @@ def test_tooling_manifests_and_built_copies_are_not_apps(tmp_path: Path) -> None
         "bi/translations/requirements.txt": "babel\n",
         "bi/translations/fr/messages.po": "",
         "bi/i18n/__init__.py": "",
+        "src/manage.py": "import django\n",
         "bi/i18n/requirements.txt": "babel\n",
         "bi/static/assets/package.json": '{"dependencies": {"react": "^17"}}',
         "web/package.json": '{"dependencies": {"react": "^17"}}',

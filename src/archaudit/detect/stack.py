@@ -123,7 +123,8 @@ def headline(repo: Repo) -> str:
     if not seen["database driver"]:
         seen["database driver"] = _databases_from_urls(repo)
     if not seen["database driver"] and optional_drivers:
-        seen["database driver"] = [f"{len(optional_drivers)} optional database drivers"]
+        n = len(optional_drivers)
+        seen["database driver"] = [f"{n} optional database driver{'s' if n > 1 else ''}"]
     parts = [t for c in ("framework", "ORM", "database driver") for t in seen[c][:2]]
     for queue in seen["task queue"][:1]:
         parts.append(queue.split(" ")[0] + ("/" + brokers[0] if brokers else ""))

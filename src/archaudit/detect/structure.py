@@ -92,6 +92,8 @@ def find_apps(repo: Repo) -> list[App]:
         elif name in _PY_MANIFESTS and folder not in py and _has_python(folder, python_folders) \
                 and f"{folder}/__init__.py" not in repo.by_path:  # a package of another app, not an app
             py[folder] = App(folder, _py_kind(repo, folder), f.path)
+    if "" in py:  # `src/manage.py` under a root pyproject.toml is the root project's own entry point
+        py = {k: a for k, a in py.items() if not k or not a.manifest.endswith("/manage.py")}
     apps = {**js, **py}
     for folder, app in py.items():
         other = js.get(folder)
