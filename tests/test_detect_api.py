@@ -224,17 +224,58 @@ def test_django_inline_include_lists_prefix_nested_paths_and_guards_are_inherite
     assert repo.derived(api_inventory).notes == []
 
 
-def test_flask_appbuilder_views_are_said_not_mapped(tmp_path: Path) -> None:
-    """Superset-like FAB APIs: the endpoints are not resolved, and the inventory says so instead of
-    presenting the few plain Flask routes as the whole API."""
+def test_flask_appbuilder_views_registered_classes_prefixes_builtins_and_guards() -> None:
+    """ModelRestApi built-ins kept by include_route_methods (resolved through a constants class),
+    custom @expose methods (one filtered out by include_route_methods), resource_name/version,
+    route_base, an inherited @expose and an unregistered view."""
+    repo = repo_of(FIXTURES / "repos" / "api_fab")
+    fab = [e for e in find_endpoints(repo) if e.framework == "flask-appbuilder"]
+    assert {(e.method, e.path, e.handler, e.auth, e.ref) for e in fab} == {
+        ("GET", "/api/v1/contact/", "ContactApi.get_list", True, "app/api.py:11"),
+        ("GET", "/api/v1/contact/<int:pk>", "ContactApi.get", True, "app/api.py:11"),
+        ("DELETE", "/api/v1/contact/<pk>", "ContactApi.delete", True, "app/api.py:11"),
+        ("GET", "/api/v1/contact/export/", "ContactApi.export", True, "app/api.py:13"),
+        ("GET", "/api/v2/greeting/hello", "GreetingApi.hello", True, "app/api.py:28"),
+        ("POST", "/api/v2/greeting/hello", "GreetingApi.hello", True, "app/api.py:28"),
+        ("POST", "/reports/delete/<int:pk>", "ReportView.delete", False, "app/views.py:18"),
+        ("GET", "/reports/list/", "ReportView.list", True, "app/views.py:13"),
+        ("GET", "/reports/ping", "BaseAppView.ping", False, "app/views.py:5"),
+    }
+    by_key = {(e.method, e.path): e for e in fab}
+    export = by_key[("GET", "/api/v1/contact/export/")]
+    assert (export.auth_evidence, export.handler_file, export.handler_line, export.router, export.version) == (
+        "@protect()", "app/api.py", 15, "ContactApi", "v1")
+    builtin = by_key[("GET", "/api/v1/contact/")]
+    assert (builtin.auth_evidence, builtin.handler_file, builtin.handler_line) == (
+        "@protect() (FAB ModelRestApi)", "", 0)
+    assert by_key[("GET", "/reports/list/")].auth_evidence == "@has_access"
+    assert by_key[("GET", "/api/v2/greeting/hello")].version == "v2"
+    assert repo.derived(api_inventory).notes == [
+        "app/views.py:24: 1 Flask-AppBuilder view method(s) of classes no add_view/add_view_no_menu/add_api call "
+        "registers (base classes, or views registered in a way the audit cannot follow) in 1 file(s) are not "
+        "mapped to endpoints"]
+
+
+def test_flask_appbuilder_unregistered_unresolved_and_other_frameworks_are_noted(tmp_path: Path) -> None:
+    """Nothing registered: no endpoint is invented; a computed include_route_methods, an unresolvable
+    registration and Flask-Admin's @expose are each said not mapped."""
     repo = repo_of(write_tree(tmp_path, {
         "requirements.txt": "flask-appbuilder==4.5\n",
         "app/__init__.py": "",
         "app/charts/api.py": "from flask_appbuilder.api import BaseApi, expose\n\n\nclass ChartRestApi(BaseApi):\n"
-                             "    @expose('/<pk>', methods=('GET',))\n    def get(self, pk):\n        return pk\n\n"
-                             "    @expose('/', methods=('POST',))\n    def post(self):\n        return 1\n",
+                             "    include_route_methods = load_methods()\n\n"
+                             "    @expose('/<pk>', methods=('GET',))\n    def get(self, pk):\n        return pk\n",
+        "app/init.py": "from app.charts.api import ChartRestApi\n\n\ndef init(appbuilder, apis):\n"
+                       "    appbuilder.add_api(ChartRestApi)\n    for api in apis:\n        appbuilder.add_api(api)\n",
+        "app/admin.py": "from flask_admin import BaseView, expose\n\n\nclass Stats(BaseView):\n"
+                        "    @expose('/')\n    def index(self):\n        return 'ok'\n",
     }))
     assert find_endpoints(repo) == []
     assert repo.derived(api_inventory).notes == [
-        "app/charts/api.py: 2 Flask-AppBuilder @expose view method(s) in 1 file(s) are not mapped to endpoints "
-        "(class-based views registered through appbuilder.add_view/add_api)"]
+        "app/admin.py:5: 1 @expose class-view method(s) of a framework other than Flask-AppBuilder (e.g. "
+        "Flask-Admin) in 1 file(s) are not mapped to endpoints",
+        "app/charts/api.py:4: Flask-AppBuilder view `ChartRestApi`: routes not listed "
+        "(include/exclude_route_methods is not a constant)",
+        "app/init.py:7: appbuilder.add_api(api) could not be resolved to a view class of the repository; its "
+        "routes are not listed",
+    ]

@@ -102,6 +102,10 @@ class Repo:
         lines = self.lines(path)
         return lines[lineno - 1].strip() if 0 < lineno <= len(lines) else ""
 
+    def line_of(self, path: str, needle: str) -> int:
+        """1-based line of the first line containing `needle` (a key in a manifest...), 0 when none."""
+        return next((i for i, text in enumerate(self.lines(path), 1) if needle in text), 0)
+
     def yaml(self, path: str) -> Any:
         """Parsed YAML (first document), or None; a malformed file, or one whose aliases expand it
         past MAX_YAML_NODES (an alias bomb would make every later traversal hang), is skipped."""

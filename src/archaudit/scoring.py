@@ -13,7 +13,6 @@ from archaudit.report.model import AxisScore
 
 WEIGHTS = {Severity.CRITICAL: 4.0, Severity.HIGH: 2.0, Severity.MEDIUM: 1.0, Severity.LOW: 0.5,
            Severity.INFO: 0.0}
-FORMULA = "10 - sum(weight x (1 + 0.25 x min(extra occurrences, 4))); weights critical 4, high 2, medium 1, low 0.5"
 
 
 def score_axes(findings: list[Finding]) -> list[AxisScore]:

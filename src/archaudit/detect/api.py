@@ -15,7 +15,8 @@ from operator import attrgetter
 from archaudit.detect.api_auth import fastapi_guard, flask_guard
 from archaudit.detect.api_model import Endpoint, join_path, new_endpoint, version_of
 from archaudit.detect.routes_django import django_endpoints
-from archaudit.detect.routes_objects import Chain, WebObject, chains, find_objects
+from archaudit.detect.routes_fab import fab_endpoints
+from archaudit.detect.routes_objects import Chain, WebObject, chains, find_objects, has_test_role
 from archaudit.detect.routes_web import RawRoute, decorated_routes, registered_routes
 from archaudit.findings import Evidence
 from archaudit.repo import Repo
@@ -27,7 +28,8 @@ _GUARD_MODULES = ("fastapi.security", "flask_login", "flask_jwt_extended", "flas
 _DYNAMIC = re.compile(r"\{[^}]*[.A-Z?(][^}]*\}|^/\{[^}]*\}$")
 _SORT_KEY = attrgetter("path", "method", "file", "line")  # Endpoint.sort_key, computed in C
 _AUTH_LABELS = {True: "yes", False: "no", None: "not determined"}
-_LABELS = {"fastapi": "FastAPI", "flask": "Flask", "django": "Django", "drf": "Django REST framework"}
+_LABELS = {"fastapi": "FastAPI", "flask": "Flask", "django": "Django", "drf": "Django REST framework",
+           "flask-appbuilder": "Flask-AppBuilder"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,20 @@ def find_endpoints(repo: Repo) -> list[Endpoint]:
     return repo.derived(api_inventory).endpoints
 
 
+def endpoints_by_handler(repo: Repo) -> dict[tuple[str, str], list[Endpoint]]:
+    """(handler file, handler qualname) -> the endpoints it serves, in `find_endpoints` order; the
+    handler-level rules look at each function once however many routes it serves (memoised)."""
+    return repo.derived(_endpoints_by_handler)
+
+
+def _endpoints_by_handler(repo: Repo) -> dict[tuple[str, str], list[Endpoint]]:
+    grouped: dict[tuple[str, str], list[Endpoint]] = {}
+    for e in find_endpoints(repo):
+        if e.handler_file:
+            grouped.setdefault((e.handler_file, e.handler), []).append(e)
+    return grouped
+
+
 def api_inventory(repo: Repo) -> ApiInventory:
     """Endpoints plus the notes about what could not be resolved statically."""
     objects = repo.derived(find_objects)
@@ -48,7 +64,7 @@ def api_inventory(repo: Repo) -> ApiInventory:
     routes: list[tuple[RawRoute, Chain, str]] = []  # (route, chain serving it, guard evidence)
     served: dict[tuple[str, str, str], list[Chain]] = {}
     for raw in decorated_routes(repo, objects) + registered_routes(repo, objects):
-        if _is_test(repo, raw.file):
+        if has_test_role(repo, raw.file):
             continue
         key = raw.obj.key
         if key not in served:
@@ -56,40 +72,20 @@ def api_inventory(repo: Repo) -> ApiInventory:
         for chain in served[key]:
             routes.append((raw, chain, _guard(repo, raw, chain)))
     notes.extend(_unmounted(repo, objects.by_key))
-    notes.extend(_unmapped_class_views(repo))
+    fab, fab_notes = fab_endpoints(repo)
+    notes.extend(fab_notes)
     django, django_notes = django_endpoints(repo)
     notes.extend(django_notes)
-    has_guards = any(g for _, _, g in routes) or any(ev for _, ev in django) or _imports_guard_module(repo)
+    has_guards = any(g for _, _, g in routes) or any(ev for _, ev in django) or _imports_guard_module(repo) \
+        or any(e.auth for e in fab)
     unguarded = False if has_guards else None
     out = [e for raw, chain, guard in routes for e in _expand(raw, chain, guard, unguarded)]
     out += [replace(e, auth=True, auth_evidence=ev) if ev else replace(e, auth=unguarded, auth_evidence="")
             for e, ev in django]
+    out += [e if e.auth else replace(e, auth=unguarded) for e in fab]
     dynamic = sorted({e.ref + ": path " + e.path + " is partly computed at run time (shown as {expression})"
                       for e in out if "{" in e.path and _DYNAMIC.search(e.path)})
     return ApiInventory(sorted(set(out), key=_SORT_KEY), sorted(set(notes)) + dynamic)
-
-
-def _unmapped_class_views(repo: Repo) -> list[str]:
-    """Flask-AppBuilder views (`@expose("/<pk>")` methods on BaseApi/ModelRestApi classes) are not
-    mapped to endpoints: say how many there are so the endpoint count is not read as complete."""
-    files, methods = set(), 0
-    for path, facts in repo.python_items():
-        if _is_test(repo, path):
-            continue
-        for fn in facts["functions"]:
-            if fn["cls"] and any(d["name"].rsplit(".", 1)[-1] == "expose" for d in fn["decorators"]):
-                files.add(path)
-                methods += 1
-    if not methods:
-        return []
-    first = min(files)
-    return [f"{first}: {methods} Flask-AppBuilder @expose view method(s) in {len(files)} file(s) are not mapped "
-            "to endpoints (class-based views registered through appbuilder.add_view/add_api)"]
-
-
-def _is_test(repo: Repo, path: str) -> bool:
-    f = repo.by_path.get(path)
-    return f is not None and f.role == "test"
 
 
 def _chains_of(objs: dict[tuple[str, str, str], WebObject], obj: WebObject) -> list[Chain]:
@@ -129,7 +125,7 @@ def _unmounted(repo: Repo, objs: dict[tuple[str, str, str], WebObject]) -> list[
     """Routers that no include_router/register_blueprint mounts: their paths lack any outer prefix."""
     out = []
     for o in objs.values():
-        if o.kind == "router" and not o.parents and o.line and not _is_test(repo, o.file):
+        if o.kind == "router" and not o.parents and o.line and not has_test_role(repo, o.file):
             out.append(f"{o.file}:{o.line}: router `{o.name}` is never mounted by a call the audit could "
                        "resolve; its endpoints are listed without an outer prefix")
     return out

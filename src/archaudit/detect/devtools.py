@@ -67,7 +67,7 @@ def find_task_runners(repo: Repo) -> list[DevTool]:
         elif base == "package.json":
             data = repo.json(f.path)
             if isinstance(data, dict) and isinstance(data.get("scripts"), dict) and data["scripts"]:
-                out.append(DevTool("npm scripts", f.path, _line_of(repo, f.path, '"scripts"')))
+                out.append(DevTool("npm scripts", f.path, repo.line_of(f.path, '"scripts"')))
         elif base in ("pyproject.toml", "setup.cfg"):
             for i, text in enumerate(repo.lines(f.path), 1):
                 m = _PYPROJECT_RUNNERS.match(text)
@@ -96,7 +96,7 @@ def find_git_hooks(repo: Repo) -> list[DevTool]:
                     deps.update(data[key])
             for name in _HOOK_PACKAGES:
                 if name in data or name in deps:
-                    out.append(DevTool(name, f.path, _line_of(repo, f.path, f'"{name}"')))
+                    out.append(DevTool(name, f.path, repo.line_of(f.path, f'"{name}"')))
     return sorted(out)
 
 
@@ -166,7 +166,3 @@ def _commands(code: str, path: str, line: int) -> list[Command]:
         if words and words[0] in ("poetry", "uv", "pdm", "make", "just", "tox", "nox"):
             out.append(Command(words[0], tuple(w.strip("`'\"") for w in words[1:]), path, line))
     return out
-
-
-def _line_of(repo: Repo, path: str, needle: str) -> int:
-    return next((i for i, t in enumerate(repo.lines(path), 1) if needle in t), 0)

@@ -4,6 +4,7 @@ Use these instead of re-looping over every module in each rule:
     aliases = repo.derived(import_aliases)[path]      # local name -> absolute dotted name
     qualified(aliases, "sa.text")                     # -> "sqlalchemy.text"
     repo.derived(calls_by_function)[(path, "get_user")]
+    first_import(repo, ("sentry_sdk",))              # first (path, line) importing it in app code
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from archaudit.languages.python.facts import CallFact, FunctionFact
 from archaudit.repo import Repo
 
 FunctionKey = tuple[str, str]  # (path, qualname)
+Place = tuple[str, int]  # (path, line)
 
 
 def import_aliases(repo: Repo) -> dict[str, dict[str, str]]:
@@ -122,14 +124,6 @@ def calls_named(repo: Repo, *names: str) -> list[CallRef]:
     return sorted(refs, key=lambda r: (r[0], r[1]["line"])) if len(names) > 1 else refs
 
 
-def calls_with_prefix(repo: Repo, *prefixes: str) -> list[CallRef]:
-    """Calls whose qualified callee is a prefix or lies under it ("boto3" matches "boto3.client")."""
-    index = repo.derived(calls_by_name)
-    refs = [ref for name, group in index.items()
-            if any(name == p or name.startswith(p + ".") for p in prefixes) for ref in group]
-    return sorted(refs, key=lambda r: (r[0], r[1]["line"]))
-
-
 def modules_importing(repo: Repo) -> dict[str, list[str]]:
     """Top-level imported package -> sorted paths of the modules importing it (absolute imports)."""
     out: dict[str, set[str]] = defaultdict(set)
@@ -198,3 +192,45 @@ def first_call(repo: Repo, refs: list[CallRef]) -> CallRef | None:
 def qualified_names_ending(repo: Repo, *suffixes: str) -> list[str]:
     """The distinct qualified callee names ending with one of `suffixes` (plain string suffix), sorted."""
     return sorted(name for name in repo.derived(calls_by_name) if name.endswith(suffixes))
+
+
+def is_app_code(repo: Repo, path: str) -> bool:
+    """Source files that ship with the application (not tests, docs, migrations, examples...)."""
+    f = repo.by_path.get(path)
+    if f is None or f.role not in ("source", "config", "other"):
+        return False
+    top = path.split("/", 1)[0]
+    return top not in ("examples", "example", "docs", "benchmarks", "samples")
+
+
+def import_places(repo: Repo) -> dict[str, list[Place]]:
+    """Module name -> sorted (path, line) of its imports in non-test Python files.
+
+    Every dotted prefix is a key (`opentelemetry.instrumentation.fastapi` also counts for
+    `opentelemetry`), and `from m import n` adds `m.n`, so callers can ask at any depth."""
+    out: dict[str, set[Place]] = defaultdict(set)
+    prefixes: dict[str, tuple[str, ...]] = {}
+    for path, facts in repo.python_items():
+        if not is_app_code(repo, path):
+            continue
+        for imp in facts["imports"]:
+            module = imp["module"]
+            if imp["level"] or not module:
+                continue
+            keys = prefixes.get(module)
+            if keys is None:
+                parts = module.split(".")
+                keys = prefixes[module] = tuple(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+            place = (path, imp["line"])
+            for key in keys:
+                out[key].add(place)
+            for n in imp["names"]:
+                out[f"{module}.{n.split(' as ')[0]}"].add(place)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def first_import(repo: Repo, modules: tuple[str, ...] | list[str]) -> Place | None:
+    """The first place (by path, line) importing any of `modules`, or None."""
+    index = repo.derived(import_places)
+    places = [p for m in modules for p in index.get(m, [])[:1]]
+    return min(places) if places else None

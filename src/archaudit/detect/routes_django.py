@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from archaudit.detect.api_model import HTTP_METHODS, Endpoint, is_auth_name, join_path, version_of
-from archaudit.detect.routes_objects import is_test_file, resolve_symbol
+from archaudit.detect.routes_objects import has_test_role, resolve_symbol
 from archaudit.languages.python.facts import CallFact, ClassFact, FunctionFact, Value, expr_text
 from archaudit.repo import Repo
 
@@ -86,7 +86,7 @@ def _nest(entries: list[_Entry], owners: list[tuple[int, int, int, str]]) -> lis
 
 
 def _url_modules(repo: Repo) -> list[str]:
-    return [p for p, facts in repo.python_items() if not is_test_file(repo, p)
+    return [p for p, facts in repo.python_items() if not has_test_role(repo, p)
             and any(a["target"] == "urlpatterns" and not a["func"] for a in facts["assigns"])]
 
 
@@ -192,7 +192,7 @@ def django_endpoints(repo: Repo) -> tuple[list[tuple[Endpoint, str]], list[str]]
             for prefix in prefixes[mod]:
                 base = join_path(prefix, e.route)
                 if e.include.startswith("router:"):
-                    out.extend(_router_endpoints(repo, mod, e.include[7:], base, e.line, drf_default))
+                    out.extend(_router_endpoints(repo, mod, e.include[7:], base, drf_default))
                 elif e.include.startswith("?"):
                     notes.append(f"{mod}:{e.line}: include({e.include[1:]}) could not be resolved")
                 elif e.include:
@@ -244,7 +244,7 @@ def _view_endpoints(repo: Repo, mod: str, e: _Entry, path: str,
                       f["is_async"], guard) for f in verbs]
 
 
-def _router_endpoints(repo: Repo, mod: str, var: str, base: str, line: int,
+def _router_endpoints(repo: Repo, mod: str, var: str, base: str,
                       drf_default: str) -> list[tuple[Endpoint, str]]:
     out = []
     for call in repo.python[mod]["calls"]:

@@ -142,8 +142,9 @@ def _deps(value: Value) -> list[str]:
     return []
 
 
-def is_test_file(repo: Repo, path: str) -> bool:
-    """Test apps mount production routers under test prefixes: they are not the served surface."""
+def has_test_role(repo: Repo, path: str) -> bool:
+    """A file classified as a test by its path. Test apps mount production routers under test
+    prefixes: they are not the served surface."""
     f = repo.by_path.get(path)
     return f is not None and f.role == "test"
 
@@ -154,7 +155,7 @@ def _collect(repo: Repo) -> dict[ObjKey, WebObject]:
     # constructor calls (FastAPI(...), APIRouter(...)...) by (file, line, scope, callee text)
     calls = {(p, c["line"], c["func"], c["name"]): c for k in _KINDS for p, c, _ in index.get(k, ())}
     for path, facts in repo.python_items():
-        if is_test_file(repo, path):
+        if has_test_role(repo, path):
             continue
         aliases = repo.derived(import_aliases)[path]
         for a in facts["assigns"]:
@@ -211,7 +212,7 @@ def find_objects(repo: Repo) -> Objects:
     notes: list[str] = []
     implicit: dict[ObjKey, WebObject] = {}
     for path in files_calling(repo, *_MOUNTS):
-        if is_test_file(repo, path):
+        if has_test_role(repo, path):
             continue
         for call in repo.python[path]["calls"]:
             owner, _, method = call["name"].rpartition(".")

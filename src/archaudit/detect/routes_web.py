@@ -31,7 +31,7 @@ class RawRoute(NamedTuple):
     route_deps: tuple[str, ...]
 
 
-def _methods(method: str, value: Value, framework: str) -> tuple[str, ...]:
+def _methods(method: str, value: Value) -> tuple[str, ...]:
     if method == "websocket":
         return ("WS",)
     if method in HTTP_METHODS:
@@ -146,7 +146,7 @@ def decorated_routes(repo: Repo, objects: Objects) -> list[RawRoute]:
                 if obj is None:
                     continue
                 route = route if isinstance(route, str) else dynamic_path(repo, route)
-                methods = _methods(method, kw.get("methods"), obj.framework)
+                methods = _methods(method, kw.get("methods"))
                 out.append(RawRoute(obj, methods, route, path, dec["line"], path, fn,
                                     _response_model(dec, fn["decorators"]), _deps(kw.get("dependencies"))))
     return out
@@ -188,7 +188,7 @@ def _view_routes(repo: Repo, obj: WebObject, path: str, line: int, route: str, v
         fn = funcs.get(tname)
         if fn is None:
             return []
-        methods = _methods("route", kw.get("methods"), obj.framework)
+        methods = _methods("route", kw.get("methods"))
         return [RawRoute(obj, methods, route, path, line, tpath, fn, model, deps)]
     out = []
     for verb in HTTP_METHODS:

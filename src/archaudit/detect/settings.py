@@ -123,7 +123,7 @@ def _nested(cls: ClassFact, classes: list[ClassFact]) -> bool:
     return any(o is not cls and o["line"] < cls["line"] <= o["end"] for o in classes)
 
 
-def _from_classes(repo: Repo, path: str, at: _CallsAt, pydantic: set[str]) -> list[Setting]:
+def _from_classes(path: str, at: _CallsAt, pydantic: set[str]) -> list[Setting]:
     facts = at.facts
     out = []
     config_classes = {c["name"] for c in facts["classes"] if c["name"].endswith(("Config", "Settings"))}
@@ -202,7 +202,7 @@ def _compute(repo: Repo) -> list[Setting]:
         if repo.by_path[path].role == "test":
             continue
         at = _CallsAt(facts)
-        found = _from_classes(repo, path, at, pydantic) + _from_module(repo, path, at, django, path in updates)
+        found = _from_classes(path, at, pydantic) + _from_module(repo, path, at, django, path in updates)
         if path in reads:
             found += _env_reads(repo, path, at, {s.line for s in found})
         out += [_with_or_fallback(repo, x) for x in found]

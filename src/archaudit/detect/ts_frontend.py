@@ -180,7 +180,7 @@ def _strictness(repo: Repo, pkg: JsPackage) -> tuple[str, Evidence]:
     if "strict" not in opts:
         return "strict not set (TypeScript default: off)", Evidence(tsconfig, 0)
     where = origin["strict"]
-    line = next((i for i, raw in enumerate(repo.lines(where), 1) if '"strict"' in raw), 0)
+    line = repo.line_of(where, '"strict"')
     return ("strict" if opts["strict"] is True else "strict: false"), Evidence(where, line)
 
 
@@ -233,7 +233,7 @@ def _app_rows(repo: Repo, pkg: JsPackage, label: str) -> tuple[list[dict[str, ob
             absent.append(category)
     for name, script in sorted(pkg.scripts.items()):
         if any(g in script for g in _GENERATORS):
-            line = next((i for i, raw in enumerate(repo.lines(pkg.manifest), 1) if f'"{name}"' in raw), 0)
+            line = repo.line_of(pkg.manifest, f'"{name}"')
             rows.append(
                 {
                     "app": app,

@@ -6,6 +6,7 @@ import os
 import posixpath
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import unquote
 
 from archaudit.detect.docs_text import doc_files, links
@@ -41,6 +42,15 @@ def resolve(doc: str, target: str) -> str | None:
     return norm
 
 
+def on_disk(root: Path, path: str) -> bool:
+    """True when `path` exists under `root` on disk (a file git ignores or the audit excludes).
+    Like the walk, it never reaches outside the root: a path whose real location, symlinks resolved,
+    lies outside it counts as missing, so the report says nothing about files beyond the repository."""
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(root / path)
+    return (real == real_root or real.startswith(real_root + os.sep)) and os.path.exists(real)
+
+
 def check(repo: Repo) -> Iterator[Hit]:
     """Reads the relative links and images of README files and docs (Markdown, outside code blocks;
     URLs, anchors and templates ignored) and reports each one whose target is neither a file nor a folder
@@ -58,7 +68,7 @@ def check(repo: Repo) -> Iterator[Hit]:
             if path is None or path == "." or path in seen:
                 continue
             seen.add(path)
-            if repo.has(path) or path in dirs or os.path.lexists(repo.root / path):
+            if repo.has(path) or path in dirs or on_disk(repo.root, path):
                 continue
             yield Hit(doc, line, f"{doc} links to `{target}`, which does not exist in the repository.", key=path)
 

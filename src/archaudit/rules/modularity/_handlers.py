@@ -4,10 +4,9 @@ work on. Built from `find_endpoints`, computed once per audit."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 
-from archaudit.detect.api import find_endpoints
+from archaudit.detect.api import endpoints_by_handler
 from archaudit.detect.api_model import Endpoint
 from archaudit.detect.pycode import function_index
 from archaudit.languages.python.facts import FunctionFact
@@ -36,10 +35,7 @@ class Handler:
 
 def route_handlers(repo: Repo) -> list[Handler]:
     """Every handler function once, sorted by file and line."""
-    grouped: dict[tuple[str, str], list[Endpoint]] = defaultdict(list)
-    for e in find_endpoints(repo):
-        if e.handler_file:
-            grouped[(e.handler_file, e.handler)].append(e)
+    grouped = endpoints_by_handler(repo)
     index = repo.derived(function_index)
     out: list[Handler] = []
     for (file, qualname), eps in grouped.items():
@@ -66,6 +62,6 @@ def service_layer(repo: Repo) -> str:
         if any(p in _LAYER_SEGMENTS for p in parts[:-1]) or parts[-1] in _LAYER_SEGMENTS \
                 or _LAYER_STEM.search(parts[-1]):
             f = repo.by_path.get(path)
-            if f is not None and f.role != "test":
+            if f is not None and f.role not in ("test", "migration"):  # `..._theme_crud.py` revisions are not a layer
                 return path
     return ""

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.layers import layers
+from archaudit.detect.pycode import is_app_code
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.languages.python.facts import expr_text
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
-from archaudit.rules.observability._signals import is_app_code
 
 _BUILTINS = frozenset({"ValueError", "Exception", "RuntimeError"})
 _DOMAIN_FOLDERS = frozenset({"domain", "entities", "core"})

@@ -1,64 +1,19 @@
 """Shared signals for the security and observability rules and strengths, computed once per audit.
 
-`import_places` answers "is library X used anywhere?" with the file:line that proves it; `web_backend`
-and `app_anchor` say whether the repository serves HTTP and where the application is built, which
-is where absence findings (no error tracking, no request id...) point.
+`web_backend` and `app_anchor` say whether the repository serves HTTP and where the application is
+built, which is where absence findings (no error tracking, no request id...) point. "Is library X
+used anywhere?" (`first_import`) and "is this application code?" (`is_app_code`) live in
+`archaudit.detect.pycode`.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from archaudit.detect.pycode import calls_by_name, import_aliases, qualified
+from archaudit.detect.pycode import Place, calls_by_name, first_import, import_aliases, is_app_code, qualified
 from archaudit.languages.python.facts import expr_text
 from archaudit.repo import Repo
 
-Place = tuple[str, int]
 WEB_FRAMEWORKS = ("fastapi", "flask", "django", "starlette")
 _APP_CLASSES = ("fastapi.FastAPI", "flask.Flask", "starlette.applications.Starlette", "quart.Quart")
-_NOT_APP_CODE = ("test", "doc")
-
-
-def is_app_code(repo: Repo, path: str) -> bool:
-    """Source files that ship with the application (not tests, docs, migrations, examples...)."""
-    f = repo.by_path.get(path)
-    if f is None or f.role not in ("source", "config", "other"):
-        return False
-    top = path.split("/", 1)[0]
-    return top not in ("examples", "example", "docs", "benchmarks", "samples")
-
-
-def import_places(repo: Repo) -> dict[str, list[Place]]:
-    """Module name -> sorted (path, line) of its imports in non-test Python files.
-
-    Every dotted prefix is a key (`opentelemetry.instrumentation.fastapi` also counts for
-    `opentelemetry`), and `from m import n` adds `m.n`, so callers can ask at any depth."""
-    out: dict[str, set[Place]] = defaultdict(set)
-    prefixes: dict[str, tuple[str, ...]] = {}
-    for path, facts in repo.python_items():
-        if not is_app_code(repo, path):
-            continue
-        for imp in facts["imports"]:
-            module = imp["module"]
-            if imp["level"] or not module:
-                continue
-            keys = prefixes.get(module)
-            if keys is None:
-                parts = module.split(".")
-                keys = prefixes[module] = tuple(".".join(parts[:i]) for i in range(1, len(parts) + 1))
-            place = (path, imp["line"])
-            for key in keys:
-                out[key].add(place)
-            for n in imp["names"]:
-                out[f"{module}.{n.split(' as ')[0]}"].add(place)
-    return {k: sorted(v) for k, v in out.items()}
-
-
-def first_import(repo: Repo, modules: tuple[str, ...] | list[str]) -> Place | None:
-    """The first place (by path, line) importing any of `modules`, or None."""
-    index = repo.derived(import_places)
-    places = [p for m in modules for p in index.get(m, [])[:1]]
-    return min(places) if places else None
 
 
 def web_backend(repo: Repo) -> Place | None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from archaudit.detect.api import find_endpoints
+from archaudit.detect.pycode import first_import
 from archaudit.findings import Evidence
 from archaudit.repo import Repo
 from archaudit.report.model import Fact
 from archaudit.rules.observability._logging import METRICS, sentry_init, structured_logging
-from archaudit.rules.observability._signals import first_import
 from archaudit.rules.observability.no_request_id import correlation
 
 

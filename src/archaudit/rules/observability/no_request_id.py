@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archaudit.detect.pycode import Place, first_import, is_app_code
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.observability._logging import auto_instrumented
-from archaudit.rules.observability._signals import (
-    Place,
-    app_anchor,
-    first_import,
-    is_app_code,
-    names_matching,
-    web_backend,
-)
+from archaudit.rules.observability._signals import app_anchor, names_matching, web_backend
 
 CORRELATION_MODULES = ("asgi_correlation_id", "opentelemetry", "starlette_context", "django_guid", "flask_request_id",
                        "request_id", "log_request_id", "correlation_id", "ddtrace", "elasticapm", "django_structlog",

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.pycode import calls_written
+from archaudit.detect.pycode import calls_written, is_app_code
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.languages.python.facts import ModuleFacts
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
-from archaudit.rules.observability._signals import WEB_FRAMEWORKS, is_app_code, web_backend
+from archaudit.rules.observability._signals import WEB_FRAMEWORKS, web_backend
 
 _SCRIPT_PATH = re.compile(r"(^|/)(scripts?|bin|tools|devtools|examples?|notebooks?|benchmarks?|management/commands|"
                           r"fixtures|seeds?)/|(^|/)(manage|setup|__main__|cli|conftest|noxfile|fabfile|"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archaudit.detect.api import find_endpoints
+from archaudit.detect.api import endpoints_by_handler
 from archaudit.repo import Repo
 
 
@@ -19,9 +19,9 @@ class Handler:
 
 def request_handlers(repo: Repo) -> list[Handler]:
     """One record per handler function (a handler serving several routes appears once), sorted."""
-    seen: dict[tuple[str, str], Handler] = {}
-    for e in find_endpoints(repo):  # already sorted by sort_key
-        key = (e.handler_file, e.handler)
-        if key not in seen and e.handler_file in repo.python and repo.by_path[e.handler_file].role != "test":
-            seen[key] = Handler(e.handler_file, e.handler, e.handler_line, e.is_async, f"{e.method} {e.path}")
-    return sorted(seen.values(), key=lambda h: (h.path, h.line))
+    out = []
+    for (file, handler), eps in endpoints_by_handler(repo).items():
+        if file in repo.python and repo.by_path[file].role != "test":
+            e = eps[0]  # the first route served, endpoints being sorted
+            out.append(Handler(file, handler, e.handler_line, e.is_async, f"{e.method} {e.path}"))
+    return sorted(out, key=lambda h: (h.path, h.line))

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-from archaudit.detect.pycode import calls_named, first_call, qualified_names_ending
+from archaudit.detect.pycode import calls_named, first_call, first_import, is_app_code, qualified_names_ending
 from archaudit.findings import Evidence
 from archaudit.repo import Repo
 from archaudit.report.model import Fact
-from archaudit.rules.observability._signals import first_import, is_app_code
 from archaudit.rules.security.no_rate_limit import LIMITER_MODULES
 
 _STRONG_LIBS = (("argon2", "argon2"), ("bcrypt", "bcrypt"), ("pwdlib", "pwdlib (argon2/bcrypt)"),

@@ -6,12 +6,11 @@ import re
 from collections.abc import Iterator
 
 from archaudit.detect.api import find_endpoints
-from archaudit.detect.pycode import calls_by_function
+from archaudit.detect.pycode import calls_by_function, is_app_code
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.languages.python.facts import CallFact, FunctionFact, ModuleFacts, Value, expr_text
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
-from archaudit.rules.observability._signals import is_app_code
 
 # Broad or database exceptions: their text carries internals (SQL, paths, hosts), unlike ValueError
 # raised on purpose with a user-facing message.
