@@ -72,3 +72,12 @@ def test_classify_language_and_role() -> None:
     assert classify(".env.example") == ("dotenv", "config")
     assert classify("web/src/App.test.tsx") == ("typescript", "test")
     assert classify("docs/architecture.md") == ("markdown", "doc")
+
+
+def test_fifos_are_recorded_and_never_opened(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/main.py": "x = 1\n"})
+    os.mkfifo(tmp_path / "app" / "pipe.py")
+    result = walk(tmp_path)
+    assert [f.path for f in result.files] == ["app/main.py"]
+    assert [(s.path, s.reason) for s in result.skipped] == [
+        ("app/pipe.py", "not a regular file (fifo, socket or device): never opened")]

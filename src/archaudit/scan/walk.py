@@ -133,6 +133,7 @@ def _visit(
         skipped.append(Skipped(rel, "unreadable file (broken link or permissions)"))
         return
     if not entry.is_file(follow_symlinks=True):
-        return  # sockets, fifos, devices: never opened
+        skipped.append(Skipped(rel, "not a regular file (fifo, socket or device): never opened"))
+        return
     language, role = classify(rel)
     files.append(RepoFile(rel, st.st_size, language, role))
