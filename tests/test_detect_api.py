@@ -279,3 +279,30 @@ def test_flask_appbuilder_unregistered_unresolved_and_other_frameworks_are_noted
         "app/init.py:7: appbuilder.add_api(api) could not be resolved to a view class of the repository; its "
         "routes are not listed",
     ]
+
+
+def test_django_apps_on_sys_path_and_named_pattern_lists(tmp_path: Path) -> None:
+    """`include('tasks.urls')` names `project/tasks/urls.py` (apps folder on sys.path), and
+    `include((_api_urlpatterns, app_name), namespace=...)` / `include(_urlpatterns)` prefix the
+    entries of those module-level lists instead of serving them at the root."""
+    repo = repo_of(write_tree(tmp_path, {
+        "project/__init__.py": "", "project/manage.py": "",
+        "project/core/__init__.py": "",
+        "project/core/urls.py": (
+            "from django.urls import include, re_path\n\n"
+            "urlpatterns = [\n    re_path(r'^', include('tasks.urls')),\n"
+            "    re_path(r'^', include('projects.urls')),\n]\n"),
+        "project/tasks/__init__.py": "", "project/projects/__init__.py": "",
+        "project/tasks/views.py": "class TaskAPI:\n    def get(self, request, pk):\n        return None\n",
+        "project/projects/views.py": "class ProjectAPI:\n    def get(self, request, pk):\n        return None\n",
+        "project/tasks/urls.py": (
+            "from django.urls import include, path\n\nfrom . import views\n\napp_name = 'tasks'\n\n"
+            "_api_urlpatterns = [\n    path('<int:pk>/', views.TaskAPI.as_view()),\n]\n\n"
+            "urlpatterns = [\n    path('api/tasks/', include((_api_urlpatterns, app_name), namespace='api')),\n]\n"),
+        "project/projects/urls.py": (
+            "from django.urls import include, path\n\nfrom . import views\n\n"
+            "_urlpatterns = [\n    path('<int:pk>/', views.ProjectAPI.as_view()),\n]\n\n"
+            "urlpatterns = [\n    path('api/projects/', include(_urlpatterns)),\n]\n"),
+    }))
+    got = sorted((e.method, e.path, e.handler) for e in find_endpoints(repo))
+    assert got == [("GET", "/api/projects/<int:pk>/", "ProjectAPI.get"), ("GET", "/api/tasks/<int:pk>/", "TaskAPI.get")]

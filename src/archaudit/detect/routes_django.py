@@ -39,6 +39,7 @@ def _clean(route: str) -> str:
 def _entries(repo: Repo, path: str) -> list[_Entry]:
     calls = repo.python[path]["calls"]
     spans = {s[0]: s[1] for s in repo.python[path].get("include_lists", [])}
+    named = {s[0]: (s[1], s[2]) for s in repo.python[path].get("list_spans", [])}  # include(_api_urlpatterns)
     out: list[_Entry] = []
     owners: list[tuple[int, int, int, str]] = []  # (first, last line of the inline list, index, route)
     for i, call in enumerate(calls):
@@ -53,12 +54,20 @@ def _entries(repo: Repo, path: str) -> list[_Entry]:
             if nxt is None or not nxt["name"].endswith("include") or not nxt["args"]:
                 continue
             target: Value = nxt["args"][0]
+            if isinstance(target, list) and len(target) == 2 and (
+                    isinstance(target[0], str) or expr_text(target[0]) in named
+                    or expr_text(target[0]).endswith(".urls")):
+                target = target[0]  # include((patterns, app_name), namespace=...)
             if isinstance(target, str):
                 include = target
             elif expr_text(target).endswith(".urls"):
                 include = "router:" + expr_text(target).removesuffix(".urls")
             elif isinstance(target, list) and nxt["line"] in spans:
                 owners.append((nxt["line"], spans[nxt["line"]], len(out), _clean(call["args"][0])))
+                include = "inline"
+            elif expr_text(target) in named:
+                first, last = named[expr_text(target)]
+                owners.append((first, last, len(out), _clean(call["args"][0])))
                 include = "inline"
             else:
                 include = "?" + (expr_text(target) or "?")
@@ -90,13 +99,24 @@ def _url_modules(repo: Repo) -> list[str]:
             and any(a["target"] == "urlpatterns" and not a["func"] for a in facts["assigns"])]
 
 
+def _urls_module(repo: Repo, name: str, entries: dict[str, list[_Entry]]) -> str | None:
+    """The urls module `include('app.urls')` names: exact, or the one urls module whose dotted name
+    ends with it (Django projects put their apps folder on sys.path: `projects.urls` is
+    `label_studio/projects/urls.py`). None when absent or ambiguous."""
+    exact = repo.modules.get(name)
+    if exact in entries:
+        return exact
+    matches = [p for p in entries if repo.module_of.get(p, "").endswith("." + name)]
+    return matches[0] if len(matches) == 1 else None
+
+
 def _prefixes(modules: list[str], entries: dict[str, list[_Entry]], repo: Repo) -> dict[str, list[str]]:
     """Prefixes each urls module is served under (roots: modules nobody includes -> [""])."""
     parents: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for mod in modules:
         for e in entries[mod]:
             plain = e.include and not e.include.startswith(("?", "router:"))
-            child = repo.modules.get(e.include) if plain else None
+            child = _urls_module(repo, e.include, entries) if plain else None
             if child is not None and child in entries:
                 parents[child].append((mod, e.route))
     memo: dict[str, list[str]] = {}
@@ -196,7 +216,7 @@ def django_endpoints(repo: Repo) -> tuple[list[tuple[Endpoint, str]], list[str]]
                 elif e.include.startswith("?"):
                     notes.append(f"{mod}:{e.line}: include({e.include[1:]}) could not be resolved")
                 elif e.include:
-                    if repo.modules.get(e.include) not in entries:
+                    if _urls_module(repo, e.include, entries) is None:
                         notes.append(f"{mod}:{e.line}: include('{e.include}') names no urls module in the "
                                      "repository")
                 else:

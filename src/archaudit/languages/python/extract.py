@@ -51,6 +51,7 @@ class _Extractor:
             "type_aliases": [],
             "returns": [],
             "include_lists": [],
+            "list_spans": [],
         }
         self.names: set[str] = set()
         self.materialised: dict[tuple[str, str], str] = {}  # (function, local) -> ".all()" / "list()"
@@ -223,6 +224,9 @@ class _Extractor:
     def assign(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         value = value_of(node.value) if node.value is not None else None
+        if not self.func and not self.cls and isinstance(node.value, ast.List | ast.Tuple) \
+                and isinstance(targets[0], ast.Name) and node.end_lineno and node.end_lineno > node.lineno:
+            self.facts["list_spans"].append([targets[0].id, node.lineno, node.end_lineno])
         if not self.func and isinstance(node.value, ast.Subscript) and isinstance(targets[0], ast.Name) \
                 and dotted(node.value.value).endswith("Annotated"):
             self.facts["type_aliases"].append({"name": targets[0].id, "line": node.lineno,

@@ -156,6 +156,7 @@ class ModuleFacts(TypedDict):
     type_aliases: list[TypeAliasFact]  # module-level `X = Annotated[...]` (FastAPI dependency aliases)
     returns: list[ReturnFact]  # literal dict returns, and `return <expr>, <int status>`
     include_lists: list[list[int]]  # [first, last] line of each `include([...])` with an inline list (Django urls)
+    list_spans: list[list[Any]]  # [name, first, last line] of multi-line module-level `NAME = [...]` lists
 
 
 def is_expr(value: Value) -> bool:
