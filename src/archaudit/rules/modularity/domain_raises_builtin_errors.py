@@ -16,8 +16,14 @@ _DOMAIN_FOLDERS = frozenset({"domain", "entities", "core"})
 _VALIDATORS = ("validator", "field_validator", "model_validator", "root_validator", "validates")
 
 
+# Utility code inside a domain folder validates arguments the Python way (ValueError is right there).
+_UTILITY_SEGMENTS = frozenset({"utils", "util", "helpers", "common", "lib", "tools", "management", "migrations",
+                               "feature_flags", "settings", "conf", "config", "scripts"})
+
+
 def _domain_paths(repo: Repo) -> list[str]:
-    return sorted(p for p, info in repo.derived(layers).items() if info.folder in _DOMAIN_FOLDERS)
+    return sorted(p for p, info in repo.derived(layers).items() if info.folder in _DOMAIN_FOLDERS
+                  and not _UTILITY_SEGMENTS.intersection(p.removesuffix(".py").split("/")))
 
 
 def _domain_errors(repo: Repo, paths: list[str]) -> list[tuple[str, int, str]]:
