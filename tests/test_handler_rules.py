@@ -20,3 +20,18 @@ def test_a_migration_named_like_a_crud_module_is_not_a_service_layer(tmp_path: P
     }))
     findings, failures = run_rules(repo, [handler_transaction.RULE])
     assert (findings, failures) == ([], [])
+
+
+def test_utility_modules_inside_the_domain_may_raise_value_error(tmp_path: Path) -> None:
+    from archaudit.rules.modularity import domain_raises_builtin_errors as rule
+
+    repo = repo_of(write_tree(tmp_path, {
+        "app/__init__.py": "", "app/domain/__init__.py": "", "app/domain/utils/__init__.py": "",
+        "app/domain/errors.py": ("class DomainError(Exception):\n    pass\n\n\n"
+                                 "class OutOfStock(DomainError):\n    pass\n"),
+        "app/domain/stock.py": "def reserve(qty: int) -> None:\n    if qty <= 0:\n        raise ValueError('qty')\n",
+        "app/domain/utils/iterators.py": ("def chunks(size: int) -> None:\n    if size <= 0:\n"
+                                          "        raise ValueError('size')\n"),
+    }))
+    findings, _ = run_rules(repo, [rule.RULE])
+    assert [(f.evidence[0].path, f.evidence[0].line) for f in findings] == [("app/domain/stock.py", 3)]
