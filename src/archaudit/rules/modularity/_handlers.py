@@ -13,7 +13,7 @@ from archaudit.languages.python.facts import FunctionFact
 from archaudit.repo import Repo
 
 _LAYER_SEGMENTS = frozenset({"services", "service", "use_cases", "usecases", "application", "repositories",
-                             "repository", "crud", "interactors"})
+                             "repository", "crud", "interactors", "daos", "dao"})
 _LAYER_STEM = re.compile(r"(_service|_services|_repository|_repo|_crud|_usecase|_use_case)$")
 
 
@@ -55,13 +55,15 @@ def handlers(repo: Repo) -> list[Handler]:
 
 
 def service_layer(repo: Repo) -> str:
-    """Path of the first module that belongs to a service/repository layer, "" when there is none."""
-    for path in sorted(repo.python, key=lambda p: (p.endswith("__init__.py"), p)):
-        module = repo.module_of.get(path, "")
-        parts = module.split(".")
-        if any(p in _LAYER_SEGMENTS for p in parts[:-1]) or parts[-1] in _LAYER_SEGMENTS \
-                or _LAYER_STEM.search(parts[-1]):
-            f = repo.by_path.get(path)
-            if f is not None and f.role not in ("test", "migration"):  # `..._theme_crud.py` revisions are not a layer
-                return path
+    """Path of the first module that belongs to a service/repository layer, "" when there is none:
+    a folder named for the layer (services/, repositories/, daos/...) first; failing that, a module
+    whose own file name says it (`user_service.py`), never a package merely named `*_service`."""
+    candidates = [p for p in sorted(repo.python, key=lambda p: (p.endswith("__init__.py"), p))
+                  if (f := repo.by_path.get(p)) is not None and f.role not in ("test", "migration")]
+    for path in candidates:
+        if any(part in _LAYER_SEGMENTS for part in repo.module_of.get(path, "").split(".")):
+            return path
+    for path in candidates:
+        if not path.endswith("__init__.py") and _LAYER_STEM.search(repo.module_of.get(path, "").rsplit(".", 1)[-1]):
+            return path
     return ""
