@@ -58,6 +58,14 @@ def _plan(findings: list[Finding]) -> list[tuple[str, list[tuple[str, list[Findi
     return [(PLAN_HEADINGS[p], sorted(by_prio[p].items())) for p in sorted(by_prio) if p != "P4"]
 
 
+def _by_rule(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
+    """Findings grouped by rule, groups in the order of their worst (first) finding."""
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(f.rule, []).append(f)
+    return list(groups.items())
+
+
 def _most_urgent(findings: list[Finding], limit: int = 5) -> list[Finding]:
     """The first critical/high finding of each rule (findings are sorted worst first), at most `limit`."""
     seen: set[str] = set()
@@ -86,6 +94,7 @@ def render(report: Report) -> str:
         top=_most_urgent(report.findings),
         weakest=", ".join(f"{s.axis.label.lower()} {s.score}/10" for s in weakest if s.score < 10),
         plan=_plan(report.findings),
+        groups=_by_rule(report.findings),
     )
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
