@@ -1,12 +1,14 @@
 """Per-file facts cached by content hash, in the user's cache directory (XDG), never in the repo.
 
-One marshal file per (audited root, tool version) maps a file's content hash to its marshalled
-`FileResult`. Facts are cached, not ASTs: unmarshalling an AST costs more than parsing again.
+One marshal file per (audited root, extractor code) maps a file's content hash to its marshalled
+`FileResult`; one pickle per root holds the last report with the digest of its whole input.
+Facts are cached, not ASTs: unmarshalling an AST costs more than parsing again.
 A cache that cannot be read or written is ignored: it only ever makes a run faster.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import os
@@ -17,37 +19,38 @@ from typing import Any
 
 from archaudit import __version__
 
+_PACKAGE = Path(__file__).parent
 
-def extractor_fingerprint() -> str:
-    """A hash of the code that produces per-file facts: a cache written by other extractor code
-    (an older release, or a development tree) is never read back."""
-    package = Path(__file__).parent
+
+@functools.cache
+def _code_hash(patterns: tuple[str, ...]) -> str:
+    """Hash of archaudit's own files matching the glob patterns (relative paths and contents),
+    computed once per process."""
     digest = hashlib.blake2b(__version__.encode(), digest_size=8)
-    sources = [package / "analyze.py", *sorted((package / "languages").rglob("*.py")),
-               *sorted((package / "scan").rglob("*.py"))]
+    sources = sorted({p for pattern in patterns for p in _PACKAGE.glob(pattern)})
     for source in sources:
         try:
-            digest.update(source.read_bytes())
+            digest.update(str(source.relative_to(_PACKAGE)).encode() + b"\0" + source.read_bytes())
         except OSError:
             continue
     return digest.hexdigest()
 
 
+def extractor_fingerprint() -> str:
+    """A hash of the code that produces per-file facts: a cache written by other extractor code
+    (an older release, or a development tree) is never read back."""
+    return _code_hash(("analyze.py", "languages/**/*.py", "scan/**/*.py"))
+
+
 def package_fingerprint() -> str:
-    """A hash of all of archaudit's own code and templates (memoised): any change to a rule,
-    detector or template makes previously cached reports unusable."""
-    global _PACKAGE_FINGERPRINT
-    if _PACKAGE_FINGERPRINT is None:
-        package = Path(__file__).parent
-        digest = hashlib.blake2b(__version__.encode(), digest_size=8)
-        for source in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".j2", ".json")):
-            digest.update(str(source.relative_to(package)).encode())
-            digest.update(source.read_bytes())
-        _PACKAGE_FINGERPRINT = digest.hexdigest()
-    return _PACKAGE_FINGERPRINT
+    """A hash of all of archaudit's own code and templates: any change to a rule, detector or
+    template makes previously cached reports unusable."""
+    return _code_hash(("**/*.py", "**/*.j2", "**/*.json"))
 
 
-_PACKAGE_FINGERPRINT: str | None = None
+def _root_id(root: Path) -> str:
+    """One cache entry per audited folder, whatever path spelling reached it."""
+    return hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
 
 
 def cache_dir() -> Path:
@@ -67,7 +70,7 @@ class FactCache:
 
     def __init__(self, root: Path, directory: Path | None = None, enabled: bool = True) -> None:
         self.enabled = enabled
-        self.root_id = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
+        self.root_id = _root_id(root)
         self.path = (directory or cache_dir()) / f"facts-{extractor_fingerprint()}-{self.root_id}.marshal"
         self.entries: dict[str, bytes] = {}
         self.used: dict[str, bytes] = {}
@@ -116,8 +119,7 @@ class ReportCache:
 
     def __init__(self, root: Path, directory: Path | None = None, enabled: bool = True) -> None:
         self.enabled = enabled
-        root_id = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
-        self.path = (directory or cache_dir()) / f"report-{root_id}.pickle"
+        self.path = (directory or cache_dir()) / f"report-{_root_id(root)}.pickle"
 
     def get(self, digest: str) -> Any:
         if not self.enabled:
