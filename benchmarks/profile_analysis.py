@@ -12,7 +12,8 @@ import argparse
 import time
 from pathlib import Path
 
-from archaudit.detect import SECTIONS, pycode
+from archaudit.detect import SECTIONS
+from archaudit.resolve import python_index as pycode
 from archaudit.rules import ALL_RULES
 from archaudit.run import build_repo
 from archaudit.strengths import CHECKS

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from archaudit.model import Report
 from archaudit.repo import Repo
-from archaudit.report.model import Report
 from archaudit.run import Options, audit, build_repo
 
 FIXTURES = Path(__file__).parent / "fixtures"

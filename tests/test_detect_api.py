@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archaudit.detect.api import api_inventory, find_endpoints, section
+from archaudit.detect.api.section import api_inventory, find_endpoints, section
 from tests.conftest import FIXTURES, repo_of, write_tree
 
 

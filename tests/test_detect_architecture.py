@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archaudit.detect import architecture, integrations
-from archaudit.detect.components import find_clients
-from archaudit.detect.layers import internal_imports, layer_of
-from archaudit.detect.patterns import find_di, find_domain_packages, find_ports
+from archaudit.detect import integrations
+from archaudit.detect.architecture import section as architecture
+from archaudit.detect.architecture.components import find_clients
+from archaudit.detect.architecture.layers import internal_imports, layer_of
+from archaudit.detect.architecture.patterns import find_di, find_domain_packages, find_ports
 from tests.conftest import FIXTURES, repo_of, write_tree
 
 CLEAN = FIXTURES / "repos" / "arch_clean"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archaudit.detect.background import background_inventory, find_queue_systems, find_tasks, section
+from archaudit.detect.background.section import background_inventory, find_queue_systems, find_tasks, section
 from tests.conftest import FIXTURES, repo_of, write_tree
 
 REPOS = FIXTURES / "repos"

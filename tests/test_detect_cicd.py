@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archaudit.detect import cicd, deploy
-from archaudit.detect.cicd import find_ci_jobs
-from archaudit.detect.commands import classify
-from archaudit.detect.deploy import find_start_commands
-from archaudit.detect.dockerfile import parse
-from archaudit.detect.pyversions import find_python_versions, in_range, major_minor
+from archaudit.detect.cicd import section as cicd
+from archaudit.detect.cicd.commands import classify
+from archaudit.detect.cicd.section import find_ci_jobs
+from archaudit.detect.deploy import section as deploy
+from archaudit.detect.deploy.pyversions import find_python_versions, in_range, major_minor
+from archaudit.detect.deploy.section import find_start_commands
+from archaudit.detect.formats.dockerfile import parse
 from archaudit.rules.cicd import no_healthcheck, python_mismatch, step_cannot_fail
 from archaudit.rules.engine import run_rules
 from tests.conftest import FIXTURES, repo_of, write_tree

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archaudit.detect import config
-from archaudit.detect.settings import find_settings, read_elsewhere, startup_guard, unused_flags
+from archaudit.detect.config import section as config
+from archaudit.detect.config.settings import find_settings, read_elsewhere, startup_guard, unused_flags
 from archaudit.findings import Evidence
 from tests.conftest import FIXTURES, repo_of, write_tree
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archaudit.detect.data import find_engines, find_migrations, find_models, section
-from archaudit.detect.migrations import branch_points, file_name_date, heads, migration_chains
+from archaudit.detect.data.migrations import branch_points, file_name_date, heads, migration_chains
+from archaudit.detect.data.section import find_engines, find_migrations, find_models, section
 from tests.conftest import FIXTURES, repo_of, write_tree
 
 REPOS = FIXTURES / "repos"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archaudit.detect.devtools import (
+from archaudit.detect.api.error_shapes import ErrorPayload, find_error_payloads
+from archaudit.detect.cicd.devtools import (
     Command,
     DevTool,
     find_commands,
@@ -14,8 +15,7 @@ from archaudit.detect.devtools import (
     just_recipes,
     make_targets,
 )
-from archaudit.detect.docs_text import code_lines, headings, links
-from archaudit.detect.error_shapes import ErrorPayload, find_error_payloads
+from archaudit.detect.formats.markdown import code_lines, headings, links
 from tests.conftest import FIXTURES, repo_of, write_tree
 
 

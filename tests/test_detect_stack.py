@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archaudit.detect import stack
-from archaudit.detect.dep_usage import import_names, usage_of
-from archaudit.detect.manifests import (
+from archaudit.detect.dependencies import stack
+from archaudit.detect.dependencies.manifests import (
     find_dependencies,
     find_lockfiles,
     locked_version,
     pinned_version,
     unparsed_requirements,
 )
+from archaudit.detect.dependencies.usage import import_names, usage_of
 from archaudit.rules.reproducibility._strengths import dependencies_pinned, lockfile_committed
 from tests.conftest import FIXTURES, repo_of, write_tree
 

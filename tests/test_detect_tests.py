@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archaudit.detect.tests import find_tests, section
-from archaudit.detect.tests_coverage import CoverageSetting
-from archaudit.detect.tests_scan import Factory, Fixture, TestFile
-from archaudit.detect.tests_tools import TestTool
+from archaudit.detect.testing.coverage import CoverageSetting
+from archaudit.detect.testing.scan import Factory, Fixture, TestFile
+from archaudit.detect.testing.section import find_tests, section
+from archaudit.detect.testing.tools import TestTool
 from tests.conftest import FIXTURES, repo_of, write_tree
 
 APP = FIXTURES / "repos" / "tests_pytest_app"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archaudit.detect.pycode import calls_written, first_call, qualified_names_ending, written_methods_ending
+from archaudit.resolve.python_index import calls_written, first_call, qualified_names_ending, written_methods_ending
 from tests.conftest import repo_of, write_tree
 
 _FILES: dict[str, str | bytes] = {

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from archaudit.detect.api_model import Endpoint
-from archaudit.detect.pycode import import_places
+from archaudit.detect.api.endpoint import Endpoint
 from archaudit.languages.python.extract import extract
 from archaudit.languages.python.values import is_formatted_sql
+from archaudit.resolve.python_index import import_places
 from archaudit.rules.observability._signals import app_anchor, web_backend
 from archaudit.rules.security.unguarded_sensitive_route import sensitive_reason
 from tests.conftest import repo_of, write_tree

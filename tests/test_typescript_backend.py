@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archaudit.detect import ts_backend
-from archaudit.detect.ts_arch import ts_architecture
-from archaudit.detect.ts_backend import find_ts_endpoints
-from archaudit.detect.ts_data import find_ts_data, prisma_models
-from archaudit.detect.ts_jobs import find_ts_jobs, is_cron
-from archaudit.detect.ts_nest import find_nest_modules
+from archaudit.detect import typescript_backends as ts_backend
+from archaudit.detect.api.nest import find_nest_modules
+from archaudit.detect.architecture.typescript import ts_architecture
+from archaudit.detect.background.typescript import find_ts_jobs, is_cron
+from archaudit.detect.data.typescript import find_ts_data, prisma_models
+from archaudit.detect.typescript_backends import find_ts_endpoints
 from tests.conftest import FIXTURES, repo_of, write_tree
 
 NEST = FIXTURES / "repos" / "ts_nest"

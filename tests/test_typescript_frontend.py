@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from archaudit.detect import ts_frontend
-from archaudit.detect.contract import find_client_calls, normalize
-from archaudit.detect.ts_common import strip_jsonc, tsconfig_options
+from archaudit.detect.frontend import section as ts_frontend
+from archaudit.detect.frontend.contract import find_client_calls, normalize
 from archaudit.report import render_json, render_markdown
+from archaudit.resolve.typescript_index import strip_jsonc, tsconfig_options
 from tests.conftest import FIXTURES, repo_of, report_of, write_tree
 
 MONO = FIXTURES / "repos" / "mixed_monorepo"

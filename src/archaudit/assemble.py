@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 from archaudit.detect import SECTIONS
 from archaudit.findings import Undetermined
+from archaudit.model import Report, Section
 from archaudit.repo import Repo
-from archaudit.report.model import Report, Section
 from archaudit.rules import ALL_RULES
 from archaudit.rules.engine import run_rules
 from archaudit.scoring import score_axes

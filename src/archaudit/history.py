@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from archaudit.findings import Finding
-from archaudit.report.model import Comparison
+from archaudit.model import Comparison
 
 
 def compare_with(findings: list[Finding], previous: dict[str, Any], label: str) -> Comparison:

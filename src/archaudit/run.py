@@ -20,6 +20,7 @@ from archaudit.cache import FactCache, ReportCache, content_key, package_fingerp
 from archaudit.config import Config, load_config
 from archaudit.findings import Skipped
 from archaudit.repo import Repo
+from archaudit.rules import RULES_BY_ID
 from archaudit.scan.walk import RepoFile, WalkResult, walk
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -121,7 +122,7 @@ class Tree:
 
 
 def read_tree(root: Path, progress: Progress | None = None) -> Tree:
-    config = load_config(root)
+    config = load_config(root, known_rules=RULES_BY_ID)
     walked = walk(root, config.exclude)
     if progress:
         progress("walking", len(walked.files), len(walked.files))

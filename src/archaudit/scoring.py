@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from archaudit.findings import Axis, Finding, Severity
-from archaudit.report.model import AxisScore
+from archaudit.model import AxisScore
 
 WEIGHTS = {Severity.CRITICAL: 4.0, Severity.HIGH: 2.0, Severity.MEDIUM: 1.0, Severity.LOW: 0.5,
            Severity.INFO: 0.0}

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from archaudit.model import Fact
 from archaudit.repo import Repo
-from archaudit.report.model import Fact
 from archaudit.rules.config_security.secret_default import guarded_secrets
 from archaudit.rules.observability._strengths import observability_strengths
 from archaudit.rules.performance.engine_without_pool import pool_strengths

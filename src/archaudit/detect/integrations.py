@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from archaudit.detect.layers import is_test_path, layer_of
+from archaudit.detect.architecture.layers import is_test_path, layer_of
 from archaudit.findings import Evidence
+from archaudit.model import Fact, Section, Table
 from archaudit.repo import Repo
-from archaudit.report.model import Fact, Section, Table
 
 # import prefix -> (service, category); the longest matching prefix wins
 SERVICES: dict[str, tuple[str, str]] = {

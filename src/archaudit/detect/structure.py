@@ -12,8 +12,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from archaudit.findings import Evidence
+from archaudit.model import Fact, Section, Table
 from archaudit.repo import Repo
-from archaudit.report.model import Fact, Section, Table
 
 _PY_MANIFESTS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "manage.py")
 _NAMED_ROLES = {

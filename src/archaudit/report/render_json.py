@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from archaudit.findings import Evidence, Finding
-from archaudit.report.model import Fact, Report, Section
+from archaudit.model import Fact, Report, Section
 
 SCHEMA_VERSION = "1.0"
 

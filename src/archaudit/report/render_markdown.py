@@ -8,7 +8,7 @@ from typing import Any
 import jinja2
 
 from archaudit.findings import Evidence, Finding, Severity
-from archaudit.report.model import Report, Table
+from archaudit.model import Report, Table
 
 PRIORITIES = {Severity.CRITICAL: "P0", Severity.HIGH: "P1", Severity.MEDIUM: "P2", Severity.LOW: "P3",
               Severity.INFO: "P4"}

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from archaudit.findings import Evidence, Finding, Severity
-from archaudit.report.model import Report
+from archaudit.model import Report
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note",

@@ -5,16 +5,26 @@ record) the node is walked in; bodies are pushed back on the walker's stack in t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from tree_sitter import Node
 
-from archaudit.languages.typescript.facts import ClassFact, MethodFact
+from archaudit.languages.typescript.facts import ClassFact, MethodFact, TsFacts
 from archaudit.languages.typescript.kinds import CLASSES, FIELDS, FUNCTIONS, METHODS, TOP
 from archaudit.languages.typescript.nodes import decorator, dotted, line, param, string_value, text, type_text, value_of
 
-if TYPE_CHECKING:
-    from archaudit.languages.typescript.walker import Walker
+
+class Walker(Protocol):
+    """What these handlers use of `walker.Walker` (a protocol, so this module never imports it)."""
+
+    facts: TsFacts
+    required: set[int]
+    stack: list[Any]
+
+    def push_in(self, nodes: Iterable[Node | None], outer: tuple[str, Any], func: str, rec: Any) -> None: ...
+
+    def add_import(self, module: str, names: list[str], node: Node, kind: str, type_only: bool) -> None: ...
 
 __all__ = ["CLASSES", "class_", "declarator", "function_", "function_declaration"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archaudit.detect.cicd import ci_files
+from archaudit.detect.cicd.section import ci_files
 from archaudit.repo import Repo
 
 GATES = frozenset({"tests", "lint", "type-check", "migrations", "build"})

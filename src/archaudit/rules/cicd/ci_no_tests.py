@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.detect.cicd import find_ci_jobs, unsupported_ci_files
+from archaudit.detect.cicd.section import find_ci_jobs, unsupported_ci_files
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.detect.commands import classify
-from archaudit.detect.deploy_manifests import find_render_services
-from archaudit.detect.dockerfile import find_dockerfiles
+from archaudit.detect.cicd.commands import classify
+from archaudit.detect.deploy.manifests import find_render_services
+from archaudit.detect.formats.dockerfile import find_dockerfiles
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule

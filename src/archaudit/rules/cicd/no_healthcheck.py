@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.deploy_manifests import find_compose_services, find_fly, find_render_services
-from archaudit.detect.dockerfile import Dockerfile, command_text, find_dockerfiles
+from archaudit.detect.deploy.manifests import find_compose_services, find_fly, find_render_services
+from archaudit.detect.formats.dockerfile import Dockerfile, command_text, find_dockerfiles
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule

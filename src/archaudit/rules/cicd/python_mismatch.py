@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
-from archaudit.detect.pyversions import PythonVersion, find_python_versions, in_range
+from archaudit.detect.deploy.pyversions import PythonVersion, find_python_versions, in_range
 from archaudit.detect.structure import find_apps
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo

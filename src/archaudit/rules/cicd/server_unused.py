@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.deploy import find_start_commands
-from archaudit.detect.manifests import find_dependencies
+from archaudit.detect.dependencies.manifests import find_dependencies
+from archaudit.detect.deploy.section import find_start_commands
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule

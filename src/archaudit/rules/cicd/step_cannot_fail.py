@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.cicd import find_ci_jobs
-from archaudit.detect.commands import classify
+from archaudit.detect.cicd.commands import classify
+from archaudit.detect.cicd.section import find_ci_jobs
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule

@@ -9,14 +9,14 @@ from archaudit.rules.config_security import (
     env_example_missing,
     secret_default,
     sql_echo,
-    ts_cors_wildcard,
-    ts_debug_on,
-    ts_tls_unverified,
-    ts_typeorm_synchronize,
     unused_flag,
     wildcard_cors,
     wildcard_cors_credentials,
 )
+from archaudit.rules.config_security.typescript import cors_wildcard as ts_cors_wildcard
+from archaudit.rules.config_security.typescript import debug_on as ts_debug_on
+from archaudit.rules.config_security.typescript import tls_unverified as ts_tls_unverified
+from archaudit.rules.config_security.typescript import typeorm_synchronize as ts_typeorm_synchronize
 
 RULES: list[Rule] = [
     debug_default.RULE, secret_default.RULE, wildcard_cors.RULE, default_database.RULE, sql_echo.RULE,

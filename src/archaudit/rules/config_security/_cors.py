@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from archaudit.detect.pycode import calls_by_method, calls_named, qualified_names_ending
-from archaudit.detect.settings import find_settings, truthy
+from archaudit.detect.config.settings import find_settings, truthy
 from archaudit.findings import Evidence
 from archaudit.languages.python.facts import CallFact, expr_text
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import calls_by_method, calls_named, qualified_names_ending
 from archaudit.rules.config_security._helpers import is_dev, referenced_setting
 
 _CORS_SETTING = re.compile(r"cors|origins", re.IGNORECASE)

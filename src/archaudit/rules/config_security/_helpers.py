@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from archaudit.detect.settings import Setting, find_settings
+from archaudit.detect.config.settings import Setting, find_settings
 from archaudit.languages.python.facts import expr_text, is_expr
 from archaudit.repo import Repo
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.ts_common import is_ts_test, ts_facts
 from archaudit.languages.typescript.facts import SettingFact, TsFacts, expr_text, is_expr
 from archaudit.repo import Repo
+from archaudit.resolve.typescript_index import is_ts_test, ts_facts
 
 # test/dev-only by name: typeorm.test.config.ts, ormconfig-e2e.ts, config/testing.ts, seed-dev.ts
 _TEST_NAME = re.compile(r"(^|[./_-])(test|tests|testing|e2e|spec|fixtures?|mocks?)([./_-])", re.I)

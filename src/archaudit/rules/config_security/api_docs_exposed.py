@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.detect.pycode import calls_named
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import calls_named
 from archaudit.rules.base import Rule
 from archaudit.rules.config_security._helpers import call_text, enclosing_header, is_dev_path
 

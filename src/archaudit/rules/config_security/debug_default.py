@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.config import find_env_files
-from archaudit.detect.pycode import calls_written, written_methods_ending
-from archaudit.detect.settings import Setting, find_settings, truthy
+from archaudit.detect.config.section import find_env_files
+from archaudit.detect.config.settings import Setting, find_settings, truthy
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import calls_written, written_methods_ending
 from archaudit.rules.base import Rule
 from archaudit.rules.config_security._helpers import enclosing_header, is_dev, is_dev_path, pieces
 

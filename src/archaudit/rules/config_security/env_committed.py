@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.config import find_env_files
+from archaudit.detect.config.section import find_env_files
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.redact import is_secret_name
 from archaudit.repo import Repo

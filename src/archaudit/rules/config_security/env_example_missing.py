@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.detect.config import find_env_files
-from archaudit.detect.pycode import calls_written
+from archaudit.detect.config.section import find_env_files
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import calls_written
 from archaudit.rules.base import Rule
 
 _LOADERS = ("load_dotenv", "read_env", "dotenv_values")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.detect.settings import Setting, find_settings, startup_guard
+from archaudit.detect.config.settings import Setting, find_settings, startup_guard
 from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.model import Fact
 from archaudit.repo import Repo
-from archaudit.report.model import Fact
 from archaudit.rules.base import Rule
 from archaudit.rules.config_security._helpers import is_dev, is_secret_setting
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.detect.pycode import calls_written
-from archaudit.detect.settings import truthy
+from archaudit.detect.config.settings import truthy
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import calls_written
 from archaudit.rules.base import Rule
 from archaudit.rules.config_security._helpers import is_dev, is_dev_path, referenced_setting, settings_named
 

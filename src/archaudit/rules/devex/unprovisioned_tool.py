@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.detect.devtools import JUSTFILES, MAKEFILES, Command, find_commands, just_recipes, make_targets
+from archaudit.detect.cicd.devtools import (
+    JUSTFILES,
+    MAKEFILES,
+    Command,
+    find_commands,
+    just_recipes,
+    make_targets,
+)
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.docs_text import doc_files, fold, headings
-from archaudit.detect.tests_scan import is_test_file
+from archaudit.detect.formats.markdown import doc_files, fold, headings
+from archaudit.detect.testing.scan import is_test_file
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.docs_text import code_lines, fold, headings, root_readme
+from archaudit.detect.formats.markdown import code_lines, fold, headings, root_readme
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.detect.migrations import find_migrations
-from archaudit.detect.pycode import calls_by_function, function_index
+from archaudit.detect.data.migrations import find_migrations
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.languages.python.facts import CallFact, FunctionFact, expr_text
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import calls_by_function, function_index
 from archaudit.rules.base import Rule
 
 _STARTUP_NAMES = frozenset({"lifespan", "startup", "on_startup", "startup_event", "create_app", "main",

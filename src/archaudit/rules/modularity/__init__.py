@@ -17,11 +17,11 @@ from archaudit.rules.modularity import (
     package_import_cycle,
     sdk_in_handler,
     services_import_orm_models,
-    ts_controller_sql,
-    ts_domain_infra,
-    ts_fat_controller,
     unused_scaffolding,
 )
+from archaudit.rules.modularity.typescript import controller_sql as ts_controller_sql
+from archaudit.rules.modularity.typescript import domain_infra as ts_domain_infra
+from archaudit.rules.modularity.typescript import fat_controller as ts_fat_controller
 
 RULES: list[Rule] = [
     handler_raw_sql.RULE, handler_transaction.RULE, handler_business_logic.RULE, monolithic_route_module.RULE,

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from archaudit.detect.api import endpoints_by_handler
-from archaudit.detect.api_model import Endpoint
-from archaudit.detect.pycode import function_index
+from archaudit.detect.api.endpoint import Endpoint
+from archaudit.detect.api.section import endpoints_by_handler
 from archaudit.languages.python.facts import FunctionFact
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import function_index
 
 _LAYER_SEGMENTS = frozenset({"services", "service", "use_cases", "usecases", "application", "repositories",
                              "repository", "crud", "interactors", "daos", "dao"})

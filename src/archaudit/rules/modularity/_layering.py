@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.detect.layers import InternalImport, imports_by_file, is_strict_domain, is_test_path, layer_of
+from archaudit.detect.architecture.layers import (
+    InternalImport,
+    imports_by_file,
+    is_strict_domain,
+    is_test_path,
+    layer_of,
+)
 from archaudit.languages.python.facts import Import
 from archaudit.repo import Repo
 

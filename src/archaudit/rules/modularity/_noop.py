@@ -6,8 +6,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from archaudit.detect.layers import is_test_path
-from archaudit.detect.patterns import base_name, is_abstract
+from archaudit.detect.architecture.layers import is_test_path
+from archaudit.detect.architecture.patterns import base_name, is_abstract
 from archaudit.findings import Evidence
 from archaudit.languages.python.facts import ClassFact, FunctionFact, expr_text
 from archaudit.repo import Repo

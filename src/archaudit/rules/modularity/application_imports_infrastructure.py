@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.detect.layers import layer_of
-from archaudit.detect.patterns import find_ports
+from archaudit.detect.architecture.layers import layer_of
+from archaudit.detect.architecture.patterns import find_ports
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule

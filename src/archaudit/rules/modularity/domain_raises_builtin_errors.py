@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.detect.layers import layers
-from archaudit.detect.pycode import is_app_code
+from archaudit.detect.architecture.layers import layers
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.languages.python.facts import expr_text
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import is_app_code
 from archaudit.rules.base import Rule
 
 _BUILTINS = frozenset({"ValueError", "Exception", "RuntimeError"})

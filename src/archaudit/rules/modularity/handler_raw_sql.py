@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from archaudit.detect.pycode import calls_by_method, calls_named, calls_within, import_aliases, qualified
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.languages.python.facts import CallFact, Value, expr_text
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import calls_by_method, calls_named, calls_within, import_aliases, qualified
 from archaudit.rules.base import Rule
 from archaudit.rules.modularity._handlers import handlers
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from archaudit.detect.layers import InternalImport, internal_imports
+from archaudit.detect.architecture.layers import InternalImport, internal_imports
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.detect.pycode import calls_within, import_aliases, qualified
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import calls_within, import_aliases, qualified
 from archaudit.rules.base import Rule
 from archaudit.rules.modularity._handlers import handlers
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from archaudit.detect.layers import imports_by_file, is_test_path, layer_of
-from archaudit.detect.orm import find_models
-from archaudit.detect.patterns import find_ports
+from archaudit.detect.architecture.layers import imports_by_file, is_test_path, layer_of
+from archaudit.detect.architecture.patterns import find_ports
+from archaudit.detect.data.orm import find_models
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule

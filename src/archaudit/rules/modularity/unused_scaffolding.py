@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.layers import is_test_path, layer_of
-from archaudit.detect.patterns import find_ports, is_abstract
+from archaudit.detect.architecture.layers import is_test_path, layer_of
+from archaudit.detect.architecture.patterns import find_ports, is_abstract
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule

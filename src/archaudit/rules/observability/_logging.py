@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from archaudit.detect.pycode import Place, calls_written, first_import, import_places, is_app_code
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import Place, calls_written, first_import, import_places, is_app_code
 
 STRUCTURED_LOGGING = ("structlog", "pythonjsonlogger", "json_log_formatter", "ecs_logging", "json_logging",
                       "logstash", "logstash_formatter", "jsonlogger")

@@ -3,14 +3,14 @@
 `web_backend` and `app_anchor` say whether the repository serves HTTP and where the application is
 built, which is where absence findings (no error tracking, no request id...) point. "Is library X
 used anywhere?" (`first_import`) and "is this application code?" (`is_app_code`) live in
-`archaudit.detect.pycode`.
+`archaudit.resolve.python_index`.
 """
 
 from __future__ import annotations
 
-from archaudit.detect.pycode import Place, calls_by_name, first_import, import_aliases, is_app_code, qualified
 from archaudit.languages.python.facts import expr_text
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import Place, calls_by_name, first_import, import_aliases, is_app_code, qualified
 
 WEB_FRAMEWORKS = ("fastapi", "flask", "django", "starlette")
 _APP_CLASSES = ("fastapi.FastAPI", "flask.Flask", "starlette.applications.Starlette", "quart.Quart")

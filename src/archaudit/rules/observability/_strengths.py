@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from archaudit.detect.api import find_endpoints
-from archaudit.detect.pycode import first_import
+from archaudit.detect.api.section import find_endpoints
 from archaudit.findings import Evidence
+from archaudit.model import Fact
 from archaudit.repo import Repo
-from archaudit.report.model import Fact
+from archaudit.resolve.python_index import first_import
 from archaudit.rules.observability._logging import METRICS, sentry_init, structured_logging
 from archaudit.rules.observability.no_request_id import correlation
 

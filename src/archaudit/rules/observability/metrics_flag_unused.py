@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.detect.api import find_endpoints
-from archaudit.detect.pycode import first_import
+from archaudit.detect.api.section import find_endpoints
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import first_import
 from archaudit.rules.base import Rule
 from archaudit.rules.observability._flags import METRICS_FLAG, flag_hit, flags
 from archaudit.rules.observability._logging import METRICS, auto_instrumented

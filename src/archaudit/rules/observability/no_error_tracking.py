@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.detect.pycode import first_import
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import first_import
 from archaudit.rules.base import Rule
 from archaudit.rules.observability._logging import ERROR_TRACKERS, auto_instrumented
 from archaudit.rules.observability._signals import app_anchor, web_backend

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.detect.pycode import Place, calls_written, is_app_code
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import Place, calls_written, is_app_code
 from archaudit.rules.base import Rule
 from archaudit.rules.observability._logging import declared_json_logging, structured_logging
 from archaudit.rules.observability._signals import app_anchor, web_backend

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.pycode import calls_written, is_app_code
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.languages.python.facts import ModuleFacts
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import calls_written, is_app_code
 from archaudit.rules.base import Rule
 from archaudit.rules.observability._signals import WEB_FRAMEWORKS, web_backend
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archaudit.detect.api import endpoints_by_handler
+from archaudit.detect.api.section import endpoints_by_handler
 from archaudit.repo import Repo
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.detect.pycode import calls_by_function, function_index, import_aliases, qualified
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.languages.python.facts import CallFact, expr_text
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import calls_by_function, function_index, import_aliases, qualified
 from archaudit.rules.base import Rule
 from archaudit.rules.performance._handlers import request_handlers
 

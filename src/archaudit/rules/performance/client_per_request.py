@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from archaudit.detect.api import find_endpoints
-from archaudit.detect.components import PER_CALL, PER_INSTANCE, ClientInstantiation, find_clients
-from archaudit.detect.pycode import function_index, import_aliases, name_readers, qualified
+from archaudit.detect.api.section import find_endpoints
+from archaudit.detect.architecture.components import PER_CALL, PER_INSTANCE, ClientInstantiation, find_clients
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.languages.python.facts import CallFact
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import function_index, import_aliases, name_readers, qualified
 from archaudit.rules.base import Rule
 
 FunctionKey = tuple[str, str]

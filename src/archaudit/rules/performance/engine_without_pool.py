@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.detect.engines import find_engines
+from archaudit.detect.data.engines import find_engines
 from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.model import Fact
 from archaudit.repo import Repo
-from archaudit.report.model import Fact
 from archaudit.rules.base import Rule
 
 

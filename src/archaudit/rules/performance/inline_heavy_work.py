@@ -6,10 +6,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from archaudit.detect.background import find_queue_systems
-from archaudit.detect.pycode import calls_by_function, calls_named, function_index, import_aliases, qualified
+from archaudit.detect.background.section import find_queue_systems
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import calls_by_function, calls_named, function_index, import_aliases, qualified
 from archaudit.rules.base import Rule
 from archaudit.rules.performance._handlers import request_handlers
 

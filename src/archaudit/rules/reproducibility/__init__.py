@@ -5,12 +5,12 @@ from archaudit.rules.reproducibility import (
     conflicting_sources,
     manager_without_lock,
     stale_version_comment,
-    ts_undeclared_dependency,
-    ts_unused_dependency,
     undeclared_import,
     unpinned_without_lock,
     unused_dependency,
 )
+from archaudit.rules.reproducibility.typescript import undeclared_dependency as ts_undeclared_dependency
+from archaudit.rules.reproducibility.typescript import unused_dependency as ts_unused_dependency
 
 RULES: list[Rule] = [
     unused_dependency.RULE,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import posixpath
 
 from archaudit.data.stack_catalog import PROVIDES
-from archaudit.detect.dep_usage import import_names
-from archaudit.detect.manifests import Dependency, find_dependencies, find_lockfiles
+from archaudit.detect.dependencies.manifests import Dependency, find_dependencies, find_lockfiles
+from archaudit.detect.dependencies.usage import import_names
 from archaudit.repo import Repo
 
 

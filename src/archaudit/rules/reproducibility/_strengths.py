@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from archaudit.detect.manifests import Dependency, find_dependencies, find_lockfiles, pinned_version
+from archaudit.detect.dependencies.manifests import Dependency, find_dependencies, find_lockfiles, pinned_version
 from archaudit.findings import Evidence
+from archaudit.model import Fact
 from archaudit.repo import Repo
-from archaudit.report.model import Fact
 
 _NAMES = {"poetry": "Poetry", "uv": "uv", "pdm": "PDM", "pipenv": "Pipenv", "pip-compile": "pip-compile",
           "pip-hashes": "pip with hashes", "npm": "npm", "yarn": "Yarn", "pnpm": "pnpm"}

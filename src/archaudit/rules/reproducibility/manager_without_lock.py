@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.dep_usage import command_texts
-from archaudit.detect.manifests import find_lockfiles
+from archaudit.detect.dependencies.manifests import find_lockfiles
+from archaudit.detect.dependencies.usage import command_texts
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from archaudit.detect.manifests import Dependency, find_dependencies, normalize, pinned_version
+from archaudit.detect.dependencies.manifests import Dependency, find_dependencies, normalize, pinned_version
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule

@@ -6,8 +6,8 @@ import re
 import sys
 from collections.abc import Iterator
 
-from archaudit.detect.dep_usage import command_texts
-from archaudit.detect.manifests import normalize
+from archaudit.detect.dependencies.manifests import normalize
+from archaudit.detect.dependencies.usage import command_texts
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.languages.python.facts import ModuleFacts, expr_text
 from archaudit.repo import Repo

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from archaudit.detect.manifests import Dependency, find_dependencies, find_lockfiles, pinned_version
+from archaudit.detect.dependencies.manifests import Dependency, find_dependencies, find_lockfiles, pinned_version
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.data.stack_catalog import DB_DRIVERS, ENABLERS
-from archaudit.detect.dep_usage import command_mentions, driver_used_by_dsn, is_tool, usage_of
-from archaudit.detect.manifests import Dependency, find_dependencies
+from archaudit.detect.dependencies.manifests import Dependency, find_dependencies
+from archaudit.detect.dependencies.usage import command_mentions, driver_used_by_dsn, is_tool, usage_of
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from archaudit.detect.pycode import calls_named, is_app_code
 from archaudit.languages.python.facts import CallFact, Value
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import calls_named, is_app_code
 
 ENCODERS = {"jwt.encode": 0, "jose.jwt.encode": 0, "authlib.jose.jwt.encode": 1, "jwt.JWT.encode": 0}
 DECODERS = frozenset({"jwt.decode", "jose.jwt.decode", "authlib.jose.jwt.decode"})

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from archaudit.detect.pycode import calls_named, first_call, first_import, is_app_code, qualified_names_ending
 from archaudit.findings import Evidence
+from archaudit.model import Fact
 from archaudit.repo import Repo
-from archaudit.report.model import Fact
+from archaudit.resolve.python_index import calls_named, first_call, first_import, is_app_code, qualified_names_ending
 from archaudit.rules.security.no_rate_limit import LIMITER_MODULES
 
 _STRONG_LIBS = (("argon2", "argon2"), ("bcrypt", "bcrypt"), ("pwdlib", "pwdlib (argon2/bcrypt)"),

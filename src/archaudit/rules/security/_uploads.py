@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from archaudit.detect.api import find_endpoints
-from archaudit.detect.api_model import Endpoint
-from archaudit.detect.pycode import function_index, name_readers
+from archaudit.detect.api.endpoint import Endpoint
+from archaudit.detect.api.section import find_endpoints
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import function_index, name_readers
 
 _LOGIN = re.compile(r"^(login|signin|sign-in|token|authenticate|auth|otp|2fa|mfa|password[-_]?reset|"
                     r"reset[-_]?password|forgot[-_]?password|signup|sign-up|register)$", re.IGNORECASE)

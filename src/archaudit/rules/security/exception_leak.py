@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.api import find_endpoints
-from archaudit.detect.pycode import calls_by_function, is_app_code
+from archaudit.detect.api.section import find_endpoints
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.languages.python.facts import CallFact, FunctionFact, ModuleFacts, Value, expr_text
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import calls_by_function, is_app_code
 from archaudit.rules.base import Rule
 
 # Broad or database exceptions: their text carries internals (SQL, paths, hosts), unlike ValueError

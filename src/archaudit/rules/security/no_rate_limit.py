@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.detect.pycode import first_import
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import first_import
 from archaudit.rules.base import Rule
 from archaudit.rules.observability._signals import names_matching
 from archaudit.rules.security._uploads import login_and_upload_endpoints

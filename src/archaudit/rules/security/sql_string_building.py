@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.pycode import calls_named, calls_written, is_app_code
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.languages.python.facts import CallFact, ModuleFacts, Value, expr_text
 from archaudit.languages.python.values import is_formatted_sql
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import calls_named, calls_written, is_app_code
 from archaudit.rules.base import Rule
 
 _RUNNERS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "raw", "fetch", "fetchrow",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.api import find_endpoints
-from archaudit.detect.api_model import Endpoint
+from archaudit.detect.api.endpoint import Endpoint
+from archaudit.detect.api.section import find_endpoints
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule

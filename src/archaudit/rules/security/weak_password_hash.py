@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.pycode import calls_named, calls_written, is_app_code, qualified_names_ending
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.languages.python.facts import CallFact, ClassFact, ModuleFacts, Value, expr_text
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import calls_named, calls_written, is_app_code, qualified_names_ending
 from archaudit.rules.base import Rule
 
 _FAST_HASHES = frozenset({"hashlib.md5", "hashlib.sha1", "hashlib.sha224", "hashlib.sha256", "hashlib.sha384",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from archaudit.detect.error_shapes import find_error_payloads, shape_counts
-from archaudit.detect.tests import find_tests
-from archaudit.detect.tests_scan import is_test_file
+from archaudit.detect.api.error_shapes import find_error_payloads, shape_counts
+from archaudit.detect.testing.scan import is_test_file
+from archaudit.detect.testing.section import find_tests
 from archaudit.findings import Evidence
+from archaudit.model import Fact
 from archaudit.repo import Repo
-from archaudit.report.model import Fact
 
 MIN_TESTS = 10
 _HANDLER_CALLS = ("add_exception_handler", "register_error_handler")

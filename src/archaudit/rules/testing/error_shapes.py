@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.detect.error_shapes import ErrorPayload, find_error_payloads, shape_counts
+from archaudit.detect.api.error_shapes import ErrorPayload, find_error_payloads, shape_counts
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule

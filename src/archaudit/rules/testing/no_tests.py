@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.detect.tests import find_tests
-from archaudit.detect.tests_packages import NOT_APPLICATION
-from archaudit.detect.tests_scan import is_test_file
+from archaudit.detect.testing.packages import NOT_APPLICATION
+from archaudit.detect.testing.scan import is_test_file
+from archaudit.detect.testing.section import find_tests
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule

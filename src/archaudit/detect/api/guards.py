@@ -1,0 +1,115 @@
+"""Which guard protects a FastAPI/Flask handler, with the text that shows it.
+
+FastAPI: `Depends(...)`/`Security(...)` on a parameter (directly, inside `Annotated[...]`, or through
+a module-level alias such as `CurrentUser = Annotated[User, Depends(get_current_user)]`), or in a
+`dependencies=[...]` list of the route, its router, an include_router call or the app; a dependency
+that itself depends on a guard counts too (two levels). Flask: a guard decorator on the view, or a
+guard `before_request` hook on its blueprint/app.
+"""
+
+from __future__ import annotations
+
+import re
+
+from archaudit.detect.api.endpoint import is_auth_name
+from archaudit.detect.api.routers import resolve_symbol
+from archaudit.languages.python.facts import FunctionFact, expr_text
+from archaudit.repo import Repo
+from archaudit.resolve.python_index import function_index
+
+_DEP = re.compile(r"\b(Depends|Security)\(\s*([\w.]*)")
+_ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route", "websocket",
+                               "head", "options", "validate", "doc", "arguments", "response"})
+
+
+def type_aliases(repo: Repo) -> dict[str, dict[str, str]]:
+    """Per file: `Annotated` aliases defined at module level -> their source text."""
+    return {path: {a["name"]: a["text"] for a in facts.get("type_aliases", [])}
+            for path, facts in repo.python_items()}
+
+
+def _memo(repo: Repo) -> dict[tuple[str, str, int], str]:
+    """Per audit: (path, dependency text, depth) -> guard evidence ("" when none); handlers repeat
+    the same few dependency texts (Depends(get_db), Depends(get_current_user)...)."""
+    return {}
+
+
+def _alias_files(repo: Repo) -> frozenset[str]:
+    """Files defining at least one `Annotated` alias that carries a dependency."""
+    return frozenset(path for path, names in repo.derived(type_aliases).items()
+                     if any("Depends(" in t or "Security(" in t for t in names.values()))
+
+
+def _alias_memo(repo: Repo) -> dict[tuple[str, str], str]:
+    """Per audit: (path, annotation name) -> the `Annotated` alias text it names, "" for none."""
+    return {}
+
+
+def _param_texts(repo: Repo, path: str, fn: FunctionFact) -> list[str]:
+    """Dependency texts found on the parameters of `fn` (defaults and annotations, aliases expanded)."""
+    out = []
+    for value in fn["defaults"].values():
+        text = expr_text(value)
+        if "Depends(" in text or "Security(" in text:
+            out.append(text)
+    memo = repo.derived(_alias_memo)
+    any_alias = bool(repo.derived(_alias_files))
+    for name, ann in fn["annotations"].items():
+        if name == "return":
+            continue
+        if "Depends(" in ann or "Security(" in ann:
+            out.append(ann)
+            continue
+        if not any_alias or not ann.isidentifier():
+            continue  # no module defines an alias: a bare name cannot stand for a dependency
+        alias = memo.get((path, ann))
+        if alias is None:
+            target = resolve_symbol(repo, path, ann)
+            aliases = repo.derived(type_aliases)
+            alias = memo[(path, ann)] = aliases.get(target[0], {}).get(target[1], "") if target else ""
+        if "Depends(" in alias or "Security(" in alias:
+            out.append(alias)
+    return out
+
+
+def guard_in(repo: Repo, path: str, texts: list[str] | tuple[str, ...], depth: int = 0) -> str:
+    """The first dependency text (in `path`) that is a guard, "" when none is."""
+    if not texts:
+        return ""
+    memo = repo.derived(_memo)
+    for text in texts:
+        key = (path, text, depth)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = _text_guard(repo, path, text, depth)
+        if found:
+            return found
+    return ""
+
+
+def _text_guard(repo: Repo, path: str, text: str, depth: int) -> str:
+    """Guard evidence of one dependency text, following non-guard dependencies two levels deep."""
+    for kind, name in _DEP.findall(text):
+        if kind == "Security" or (name and is_auth_name(name)):
+            return f"{kind}({name})"
+        if name and depth < 2:
+            target = resolve_symbol(repo, path, name)
+            fn = repo.derived(function_index).get(target) if target else None
+            if fn is not None and target is not None \
+                    and guard_in(repo, target[0], _param_texts(repo, target[0], fn), depth + 1):
+                return f"{kind}({name})"
+    return ""
+
+
+def fastapi_guard(repo: Repo, path: str, fn: FunctionFact, outer: tuple[str, ...]) -> str:
+    """Guard evidence for a FastAPI handler: route/router/app dependencies, then its parameters."""
+    return guard_in(repo, path, outer) or guard_in(repo, path, _param_texts(repo, path, fn))
+
+
+def flask_guard(fn: FunctionFact, outer: tuple[str, ...]) -> str:
+    """Guard evidence for a Flask view: a guard decorator, or a guard before_request hook."""
+    for dec in fn["decorators"]:
+        method = dec["name"].rsplit(".", 1)[-1]
+        if method not in _ROUTE_DECORATORS and is_auth_name(dec["name"]):
+            return "@" + dec["name"]
+    return next((t for t in outer if t.startswith("before_request(")), "")

@@ -1,0 +1,109 @@
+"""The data layer section: ORM models, Alembic revisions and database engines.
+
+Facts come from `find_models` (detect/orm.py), `find_migrations` (detect/migrations.py) and
+`find_engines` (detect/engines.py); this module only lays them out. The public finders are
+re-exported here so other areas can `from archaudit.detect.data.section import find_models`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from archaudit.detect.data.engines import Engine, find_engines
+from archaudit.detect.data.migrations import Migration, branch_points, find_migrations, heads, migration_chains
+from archaudit.detect.data.orm import Model, find_models
+from archaudit.findings import Evidence
+from archaudit.model import Fact, Section, Table
+from archaudit.repo import Repo
+
+__all__ = ["Engine", "Migration", "Model", "find_engines", "find_migrations", "find_models", "section"]
+
+
+def _model_rows(models: list[Model]) -> tuple[dict[str, object], ...]:
+    return tuple({
+        "model": m.name, "orm": m.label, "table": m.table or "not determined",
+        "mixins": ", ".join(m.mixins) or "-", "fields": "-" if m.columns is None else m.columns,
+        "file": m.path, "line": m.line,
+    } for m in models)
+
+
+def _migration_rows(migrations: list[Migration]) -> tuple[dict[str, object], ...]:
+    return tuple({
+        "revision": m.revision, "down_revision": ", ".join(m.down_revisions) or "(base)",
+        "date": m.date or "not determined", "downgrade": m.downgrade, "file": m.path, "line": m.line,
+    } for m in migrations)
+
+
+def _model_facts(models: list[Model]) -> list[Fact]:
+    if not models:
+        return []
+    kinds = Counter(m.label for m in models)
+    text = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+    return [Fact(f"{len(models)} ORM models ({text})", tuple(Evidence(m.path, m.line) for m in models[:5]))]
+
+
+def _migration_facts(repo: Repo) -> list[Fact]:
+    facts = []
+    for chain, items in repo.derived(migration_chains).items():
+        tops = heads(items)
+        facts.append(Fact(
+            f"Alembic chain {chain}: {len(items)} revisions, {len(tops)} head(s): "
+            + ", ".join(h.revision for h in tops),
+            tuple(Evidence(h.path, h.line) for h in tops),
+        ))
+        for rev, kids in branch_points(items).items():
+            facts.append(Fact(f"Revision {rev} branches into {len(kids)} revisions: "
+                              + ", ".join(k.revision for k in kids),
+                              tuple(Evidence(k.path, k.down_line) for k in kids)))
+        weak = [m for m in items if m.downgrade != "code"]
+        if weak:
+            kinds = Counter(m.downgrade for m in weak)
+            facts.append(Fact(
+                f"{len(weak)} of {len(items)} revisions in {chain} have no working downgrade ("
+                + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")",
+                tuple(Evidence(m.path, m.downgrade_line or m.line) for m in weak[:5]),
+            ))
+    return facts
+
+
+def _engine_facts(engines: list[Engine]) -> list[Fact]:
+    facts = []
+    for e in engines:
+        pool = ", ".join(f"{k}={v}" for k, v in e.settings) or "no pool settings"
+        kind = "async engine" if e.is_async else "sync engine"
+        url = f" on {e.url}" if e.url else ""
+        facts.append(Fact(f"SQLAlchemy {kind}{url} ({pool})", (Evidence(e.path, e.line),)))
+    modes = {e.is_async for e in engines}
+    if modes:
+        mode = "both sync and async" if len(modes) == 2 else ("async" if True in modes else "sync")
+        facts.append(Fact(f"SQLAlchemy is used in {mode} mode", tuple(Evidence(e.path, e.line) for e in engines[:5])))
+    return facts
+
+
+def section(repo: Repo) -> Section:
+    models = repo.derived(find_models)
+    migrations = repo.derived(find_migrations)
+    engines = repo.derived(find_engines)
+    tables = []
+    if models:
+        tables.append(Table("models", "ORM models", ("model", "orm", "table", "mixins", "fields"),
+                            _model_rows(models)))
+    if migrations:
+        tables.append(Table("migrations", "Alembic revisions", ("revision", "down_revision", "date", "downgrade"),
+                            _migration_rows(migrations)))
+    facts = _model_facts(models) + _migration_facts(repo) + _engine_facts(engines)
+    undetermined = []
+    if not models:
+        undetermined.append("no ORM model (SQLAlchemy, SQLModel, Django) was found")
+    if not migrations and any(m.kind != "django" for m in models):
+        undetermined.append("how the SQLAlchemy schema is migrated: no Alembic revision script was found")
+    unknown = [m.name for m in models if not m.table]
+    if unknown:
+        undetermined.append("table name of " + ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else ""))
+    parts = []
+    if models:
+        parts.append(f"{len(models)} ORM models")
+    if migrations:
+        parts.append(f"{len(migrations)} Alembic revisions")
+    return Section(key="data", title="Data layer", facts=tuple(facts), tables=tuple(tables),
+                   undetermined=tuple(undetermined), headline="; ".join(parts))
