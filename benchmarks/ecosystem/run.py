@@ -1,0 +1,201 @@
+"""The ecosystem check: audit every corpus repository, show what changed since the last run, and
+measure each rule's precision against the judged findings in `labels.yaml`.
+
+Snapshots live outside this repository, in the folder named by `ARCHAUDIT_ECOSYSTEM_DIR`
+(one `<owner>+<name>/` tree per corpus entry, exported at its pinned commit). Results of the last
+two runs are kept there too (`_results/`, `_results.prev/`).
+
+    python benchmarks/ecosystem/run.py export     # needs ARCHAUDIT_MIRROR_DIR: <owner>+<name>/repo bare git dirs
+    python benchmarks/ecosystem/run.py audit [--only NAME] [--preview]   # audit all, print the diff
+    python benchmarks/ecosystem/run.py precision [--write]   # per-rule table; --write updates the rules' figures
+    python benchmarks/ecosystem/run.py unjudged [--rule ID]  # findings with no label yet (to judge)
+
+Labels: one entry per judged finding occurrence, keyed by (repo, rule, path, line):
+    - {repo: owner/name, rule: SEC001, path: app/x.py, line: 12, verdict: TP, why: "..."}
+verdict is TP (true, worth keeping), FP-fact (a premise is false), FP-context (true code fact, wrong
+execution context: test, script, template...) or noise (true but not worth a finding). Precision is
+TP / judged. The corpus is not run in CI (CI cannot fetch).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+PRECISION_FILE = HERE.parents[1] / "src" / "archaudit" / "data" / "precision.json"
+DEFAULT_THRESHOLD = 0.85
+Key = tuple[str, str, str, int]  # (repo, rule, path, line)
+
+
+def corpus() -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = yaml.safe_load((HERE / "repos.yaml").read_text(encoding="utf-8"))
+    return entries
+
+
+def folder(entry: dict[str, Any]) -> str:
+    return str(entry["repo"]).replace("/", "+")
+
+
+def workdir() -> Path:
+    value = os.environ.get("ARCHAUDIT_ECOSYSTEM_DIR")
+    if not value:
+        sys.exit("set ARCHAUDIT_ECOSYSTEM_DIR to the folder holding the corpus snapshots")
+    return Path(value)
+
+
+def export() -> None:
+    """Export each pinned commit from the bare mirrors in ARCHAUDIT_MIRROR_DIR (never runs their code)."""
+    mirrors = Path(os.environ.get("ARCHAUDIT_MIRROR_DIR", "") or sys.exit("set ARCHAUDIT_MIRROR_DIR"))
+    for entry in corpus():
+        dest = workdir() / folder(entry)
+        if dest.exists():
+            continue
+        git_dir = mirrors / folder(entry) / "repo"
+        dest.mkdir(parents=True)
+        paths = ["--", "."] + [f":(exclude){p}" for p in entry.get("exclude", [])]
+        archive = subprocess.run(["git", f"--git-dir={git_dir}", "archive", entry["commit"], *paths],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+        print(f"exported {entry['repo']}")
+
+
+def _finding_keys(repo: str, report: dict[str, Any]) -> list[tuple[Key, dict[str, Any]]]:
+    """One key per occurrence (a finding lists every occurrence as evidence)."""
+    out = []
+    for f in report["findings"]:
+        for ev in f["evidence"] or [{"path": "", "line": 0}]:
+            out.append(((repo, f["rule"], ev["path"], int(ev["line"])), f))
+    return out
+
+
+def audit(only: str | None, preview: bool) -> None:
+    results = workdir() / "_results"
+    prev = workdir() / "_results.prev"
+    if results.exists() and not only:
+        shutil.rmtree(prev, ignore_errors=True)
+        results.rename(prev)
+    results.mkdir(exist_ok=True)
+    total = 0.0
+    for entry in corpus():
+        if only and only not in entry["repo"]:
+            continue
+        out = results / f"{folder(entry)}.json"
+        cmd = [sys.executable, "-m", "archaudit", "audit", str(workdir() / folder(entry)), "--format", "json",
+               "-o", str(out), "--quiet", "--no-cache", "--force"] + (["--preview"] if preview else [])
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        took = time.perf_counter() - start
+        total += took
+        if proc.returncode not in (0, 1):
+            print(f"FAILED {entry['repo']}: {proc.stderr.strip()[-400:]}")
+            continue
+        report = json.loads(out.read_text(encoding="utf-8"))
+        keys = {k for k, _ in _finding_keys(entry["repo"], report)}
+        old = prev / out.name
+        diff = ""
+        if old.exists():
+            before = {k for k, _ in _finding_keys(entry["repo"], json.loads(old.read_text(encoding="utf-8")))}
+            gone, new = sorted(before - keys), sorted(keys - before)
+            diff = f"  +{len(new)} -{len(gone)}"
+            for k in new[:15]:
+                print(f"    + {k[1]} {k[2]}:{k[3]}")
+            for k in gone[:15]:
+                print(f"    - {k[1]} {k[2]}:{k[3]}")
+        print(f"{entry['repo']:<48} {len(report['findings']):>4} findings {len(keys):>4} occurrences"
+              f" {took:6.1f}s{diff}")
+    print(f"total {total:.1f}s")
+
+
+def labels() -> dict[Key, dict[str, Any]]:
+    path = HERE / "labels.yaml"
+    items = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else []
+    return {(i["repo"], i["rule"], i["path"], int(i["line"])): i for i in items or []}
+
+
+def current() -> list[tuple[Key, dict[str, Any]]]:
+    out = []
+    for entry in corpus():
+        res = workdir() / "_results" / f"{folder(entry)}.json"
+        if res.exists():
+            out += _finding_keys(entry["repo"], json.loads(res.read_text(encoding="utf-8")))
+    return out
+
+
+def precision(write: bool) -> None:
+    """Per rule: occurrences in the last run, judged, TP, false by class, precision."""
+    judged = labels()
+    table: dict[str, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
+    for key, finding in current():
+        row = table[key[1]]
+        row["severity"] = finding["severity"]
+        row["seen"] += 1
+        label = judged.get(key)
+        if label:
+            row["judged"] += 1
+            row[label["verdict"]] += 1
+    print(f"{'rule':<8} {'sev':<8} {'seen':>5} {'judged':>6} {'TP':>4} {'FP-fact':>7} {'FP-ctx':>6} {'noise':>5} precision")
+    figures = {}
+    for rule in sorted(table):
+        row = table[rule]
+        prec = row["TP"] / row["judged"] if row["judged"] else None
+        figures[rule] = {"judged": row["judged"], "true": row["TP"], "precision": None if prec is None else round(prec, 3)}
+        shown = "-" if prec is None else f"{prec:.0%}"
+        print(f"{rule:<8} {row['severity']:<8} {row['seen']:>5} {row['judged']:>6} {row['TP']:>4} "
+              f"{row['FP-fact']:>7} {row['FP-context']:>6} {row['noise']:>5} {shown}")
+    seen = sum(r["judged"] for r in table.values())
+    tp = sum(r["TP"] for r in table.values())
+    hi = [r for r in table.values() if r["severity"] in ("high", "critical")]
+    hi_j, hi_tp = sum(r["judged"] for r in hi), sum(r["TP"] for r in hi)
+    if seen:
+        print(f"all judged: {tp}/{seen} = {tp / seen:.1%}")
+    if hi_j:
+        print(f"high/critical judged: {hi_tp}/{hi_j} = {hi_tp / hi_j:.1%}")
+    if write:
+        old = json.loads(PRECISION_FILE.read_text(encoding="utf-8")) if PRECISION_FILE.exists() else {}
+        old.update({r: f for r, f in figures.items() if f["judged"]})
+        PRECISION_FILE.write_text(json.dumps(dict(sorted(old.items())), indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {PRECISION_FILE}")
+
+
+def unjudged(rule: str | None) -> None:
+    judged = labels()
+    for key, finding in current():
+        if key not in judged and (rule is None or key[1] == rule):
+            print(f"{key[0]}\t{key[1]}\t{finding['severity']}\t{key[2]}:{key[3]}\t{finding['message'][:160]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("export")
+    a = sub.add_parser("audit")
+    a.add_argument("--only")
+    a.add_argument("--preview", action="store_true")
+    p = sub.add_parser("precision")
+    p.add_argument("--write", action="store_true")
+    u = sub.add_parser("unjudged")
+    u.add_argument("--rule")
+    args = parser.parse_args()
+    if args.cmd == "export":
+        export()
+    elif args.cmd == "audit":
+        audit(args.only, args.preview)
+    elif args.cmd == "precision":
+        precision(args.write)
+    else:
+        unjudged(args.rule)
+
+
+if __name__ == "__main__":
+    main()
