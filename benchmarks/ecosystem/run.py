@@ -144,12 +144,14 @@ def precision(write: bool) -> None:
         if label:
             row["judged"] += 1
             row[label["verdict"]] += 1
-    print(f"{'rule':<8} {'sev':<8} {'seen':>5} {'judged':>6} {'TP':>4} {'FP-fact':>7} {'FP-ctx':>6} {'noise':>5} precision")
+    print(f"{'rule':<8} {'sev':<8} {'seen':>5} {'judged':>6} {'TP':>4} {'FP-fact':>7} {'FP-ctx':>6} {'noise':>5}"
+          " precision")
     figures = {}
     for rule in sorted(table):
         row = table[rule]
         prec = row["TP"] / row["judged"] if row["judged"] else None
-        figures[rule] = {"judged": row["judged"], "true": row["TP"], "precision": None if prec is None else round(prec, 3)}
+        figures[rule] = {"judged": row["judged"], "true": row["TP"],
+                         "precision": None if prec is None else round(prec, 3)}
         shown = "-" if prec is None else f"{prec:.0%}"
         print(f"{rule:<8} {row['severity']:<8} {row['seen']:>5} {row['judged']:>6} {row['TP']:>4} "
               f"{row['FP-fact']:>7} {row['FP-context']:>6} {row['noise']:>5} {shown}")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.context import SERVING, Context
 
 Check = Callable[[Repo], Iterable[Hit]]
 
@@ -29,6 +30,8 @@ class Rule:
     check: Check
     example_bad: str = ""  # a short illustration for `archaudit explain`
     example_good: str = ""
+    # the execution contexts whose code this rule judges; a hit elsewhere is dropped by the engine
+    contexts: frozenset[Context] = SERVING
 
     @property
     def rationale(self) -> str:

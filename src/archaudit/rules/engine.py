@@ -8,6 +8,7 @@ from collections.abc import Callable
 from archaudit.findings import Evidence, Finding, Hit, Undetermined, fingerprint
 from archaudit.redact import redact_text
 from archaudit.repo import Repo
+from archaudit.resolve.context import context_of
 from archaudit.rules.base import Rule
 
 
@@ -52,6 +53,9 @@ def run_rules(repo: Repo, rules: list[Rule],
             failures.append(Undetermined(f"rule {rule.id}", f"the check failed ({type(exc).__name__}: {exc})"))
             continue
         for hit in hits:
+            if context_of(repo, hit.path) not in rule.contexts:
+                repo.stats["out_of_context"] = repo.stats.get("out_of_context", 0) + 1
+                continue
             if suppressed(repo, rule.id, hit.path, hit.line):
                 repo.stats["suppressed"] = repo.stats.get("suppressed", 0) + 1
                 continue

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.context import ALL
 from archaudit.rules.base import Rule
 
 _REF = re.compile(r"(?:\.github/workflows/|actions/workflows/)([\w.-]+\.ya?ml)\b|(\.gitlab-ci\.yml|"
@@ -42,6 +43,7 @@ RULE = Rule(
     impact="Readers look for a pipeline that was renamed or removed and may believe checks run that no "
            "longer do; badges show a broken or stale status.",
     action="Update the documentation (and badges) to the current workflow files, or restore the missing one.",
+    contexts=ALL,
     check=check,
     example_bad="README.md: see .github/workflows/ci.yml   # the workflow is now tests.yml",
     example_good="README.md: see .github/workflows/tests.yml",

@@ -14,6 +14,7 @@ from archaudit.detect.cicd.devtools import (
 )
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.context import ALL
 from archaudit.rules.base import Rule
 
 _NEEDS_PROJECT = {"uv": ("sync", "lock", "add", "remove"), "pdm": ("install", "sync", "lock", "add", "run")}
@@ -112,6 +113,7 @@ RULE = Rule(
            "workflow has drifted from the repository and nobody notices.",
     action="Either provision the tool (add its configuration, lockfile or the missing Makefile target) or "
            "update the README and scripts to the commands the project really uses.",
+    contexts=ALL,
     check=check,
     example_bad="README.md: `poetry install` / `make test`\n(no [tool.poetry], no Makefile)",
     example_good="README.md: `make test`\nMakefile:\n  test:\n  \tpytest",

@@ -12,6 +12,7 @@ from urllib.parse import unquote
 from archaudit.detect.formats.markdown import doc_files, links
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.context import ALL
 from archaudit.rules.base import Rule
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -82,6 +83,7 @@ RULE = Rule(
     impact="Readers following the docs hit dead ends; it usually means the docs describe a structure that "
            "has since moved or been deleted.",
     action="Fix the link to the file's current path, or remove the reference if the file is gone.",
+    contexts=ALL,
     check=check,
     example_bad="README.md: see [the setup guide](docs/setup.md)   # docs/setup.md does not exist",
     example_good="README.md: see [the setup guide](docs/getting-started.md)   # the file exists",

@@ -9,6 +9,7 @@ from archaudit.detect.formats.markdown import doc_files, fold, headings
 from archaudit.detect.testing.scan import is_test_file
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.context import ALL
 from archaudit.rules.base import Rule
 
 MIN_MODULES = 30
@@ -57,6 +58,7 @@ RULE = Rule(
            "misplace code and past decisions get re-argued or silently broken.",
     action="Add docs/architecture.md (components, data flow, a context/container diagram) and record key "
            "decisions as short ADRs in docs/adr/.",
+    contexts=ALL,
     check=check,
     example_bad="app/ (45 modules)\nREADME.md  # install and run only",
     example_good="docs/architecture.md\ndocs/adr/0001-use-postgres.md",

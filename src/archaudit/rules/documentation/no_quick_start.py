@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from archaudit.detect.formats.markdown import code_lines, fold, headings, root_readme
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.context import ALL
 from archaudit.rules.base import Rule
 
 _HEADING = re.compile(
@@ -66,6 +67,7 @@ RULE = Rule(
            "is slow and each developer sets it up differently.",
     action="Add a 'Quick start' section: prerequisites, install command, configuration (.env.example), "
            "how to run the app and the tests.",
+    contexts=ALL,
     check=check,
     example_bad="# Billing service\nInternal service handling invoices.",
     example_good="# Billing service\n## Quick start\n```\nuv sync\nuv run uvicorn app.main:app\n```",

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.context import ALL
 from archaudit.rules.base import Rule
 
 _NAMES = ("README.md", "README.rst", "README.txt", "README", "readme.md", "Readme.md")
@@ -27,6 +28,7 @@ RULE = Rule(
     impact="Newcomers and reviewers have no entry point: what the project is, how to run and test it.",
     action="Add a root README with the project's purpose, a quick start (install, run, test) and links "
            "to deeper docs.",
+    contexts=ALL,
     check=check,
     example_bad="repo/\n  app/main.py\n  requirements.txt",
     example_good="repo/\n  README.md   # purpose, quick start, how to test\n  app/main.py",

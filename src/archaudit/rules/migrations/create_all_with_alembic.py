@@ -8,6 +8,7 @@ from archaudit.detect.data.migrations import find_migrations
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.languages.python.facts import CallFact, FunctionFact, expr_text
 from archaudit.repo import Repo
+from archaudit.resolve.context import WITH_MIGRATIONS
 from archaudit.resolve.python_index import calls_by_function, function_index
 from archaudit.rules.base import Rule
 
@@ -87,6 +88,7 @@ RULE = Rule(
            "drift between models and migrations goes unnoticed.",
     action="Remove create_all from the application start-up and run `alembic upgrade head` in the "
            "deployment (release step or entrypoint); keep create_all only in test fixtures.",
+    contexts=WITH_MIGRATIONS,
     check=check,
     example_bad="@asynccontextmanager\nasync def lifespan(app):\n    async with engine.begin() as conn:\n"
                 "        await conn.run_sync(Base.metadata.create_all)\n    yield",

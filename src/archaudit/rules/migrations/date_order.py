@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from archaudit.detect.data.migrations import by_revision, find_migrations
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.context import WITH_MIGRATIONS
 from archaudit.rules.base import Rule
 
 
@@ -39,6 +40,7 @@ RULE = Rule(
            "misjudge which change runs first, and a hand-picked rollback target can be wrong.",
     action="Rename the file so its date prefix follows its parent's (or drop dates from the file "
            "template and rely on `alembic history`), and check the chain order in CI.",
+    contexts=WITH_MIGRATIONS,
     check=check,
     example_bad='# versions/20260206_add_index.py\ndown_revision = "20260222_legacy_tables"',
     example_good='# versions/20260223_add_index.py\ndown_revision = "20260222_legacy_tables"',

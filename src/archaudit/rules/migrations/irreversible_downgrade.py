@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from archaudit.detect.data.migrations import find_migrations
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.context import WITH_MIGRATIONS
 from archaudit.rules.base import Rule
 
 
@@ -30,6 +31,7 @@ RULE = Rule(
            "recovery needs a backup restore or a manual fix.",
     action="Keep it only when the change truly loses information (data backfill, dropped column), and "
            "document the rollback procedure (backup, forward fix) next to the revision.",
+    contexts=WITH_MIGRATIONS,
     check=check,
     example_bad='def downgrade():\n    raise NotImplementedError()',
     example_good='def downgrade():\n    op.drop_index("ix_orders_user_id", table_name="orders")',

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from archaudit.detect.data.migrations import find_migrations
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.context import WITH_MIGRATIONS
 from archaudit.rules.base import Rule
 
 
@@ -33,6 +34,7 @@ RULE = Rule(
            "including in deployments and fresh environments.",
     action="Restore the missing revision file or point `down_revision` at the real parent (see "
            "`alembic history`), then check `alembic heads` in CI.",
+    contexts=WITH_MIGRATIONS,
     check=check,
     example_bad='revision = "0005"\ndown_revision = "0004_deleted"',
     example_good='revision = "0005"\ndown_revision = "0004"  # defined in versions/0004_add_orders.py',

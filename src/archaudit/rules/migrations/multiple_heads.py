@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from archaudit.detect.data.migrations import find_migrations, migration_chains
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.context import WITH_MIGRATIONS
 from archaudit.rules.base import Rule
 
 
@@ -38,6 +39,7 @@ RULE = Rule(
            "fresh environments cannot migrate until someone merges the branches by hand.",
     action="Create a merge revision (`alembic merge heads -m merge`) and add `alembic heads` to CI so a "
            "second head fails the build.",
+    contexts=WITH_MIGRATIONS,
     check=check,
     example_bad='# a.py\nrevision = "b1"\ndown_revision = "a0"\n# b.py\nrevision = "c1"\ndown_revision = "a0"',
     example_good='# merge.py\nrevision = "d1"\ndown_revision = ("b1", "c1")',

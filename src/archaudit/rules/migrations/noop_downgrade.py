@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from archaudit.detect.data.migrations import find_migrations
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.context import WITH_MIGRATIONS
 from archaudit.rules.base import Rule
 
 NOOP_BODIES = ("pass", "ellipsis", "docstring-only", "empty-return")
@@ -60,6 +61,7 @@ RULE = Rule(
            "recorded version and the real schema disagree and later migrations fail or corrupt data.",
     action="Write the inverse operations (drop the added column/table, restore the old one), or raise "
            "NotImplementedError with a reason so a rollback stops loudly instead of lying.",
+    contexts=WITH_MIGRATIONS,
     check=check,
     example_bad='def upgrade():\n    op.add_column("users", sa.Column("level", sa.Integer))\n\n'
                 "def downgrade():\n    pass",

@@ -9,6 +9,7 @@ from archaudit.detect.dependencies.manifests import find_lockfiles
 from archaudit.detect.dependencies.usage import command_texts
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.context import ALL
 from archaudit.rules.base import Rule
 
 # manager -> (lockfile kind, command pattern that reads or writes its lockfile)
@@ -50,6 +51,7 @@ RULE = Rule(
            "around is missing, so builds are not reproducible and reviews never see version changes.",
     action="Run the manager's lock command (poetry lock, uv lock, pdm lock, pipenv lock), commit the lockfile "
            "and install with the frozen/locked option in CI and Docker.",
+    contexts=ALL,
     check=check,
     example_bad="README.md\n  poetry install\n(no poetry.lock in the repository)",
     example_good="README.md\n  poetry install\npoetry.lock (committed)",

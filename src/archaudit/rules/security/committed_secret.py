@@ -6,7 +6,12 @@ from collections.abc import Iterator
 
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.context import Context
 from archaudit.rules.base import Rule
+
+# a key in tests, docs, sample data or a template is a fixture or a placeholder far more often than a
+# live credential; dev settings, scripts and migrations run against real systems
+SECRET_CONTEXTS = frozenset({Context.PRODUCTION, Context.DEV, Context.SCRIPT, Context.MIGRATION})
 
 
 def check(repo: Repo) -> Iterator[Hit]:
@@ -32,6 +37,7 @@ RULE = Rule(
            "credential; removing the file later does not remove it from git history.",
     action="Revoke and rotate the credential now, then load it from the environment or a secret "
            "manager; purge it from history (git filter-repo) and add a secret scanner to CI.",
+    contexts=SECRET_CONTEXTS,
     check=check,
     example_bad='GITHUB_TOKEN = "ghp_...36 characters..."   # a live token in settings.py',
     example_good='GITHUB_TOKEN = os.environ["GITHUB_TOKEN"]   # injected at deploy time',

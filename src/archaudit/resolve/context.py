@@ -1,0 +1,107 @@
+"""The execution context of every file: does this code serve production, or is it a test, a
+one-shot script, a migration, dev tooling, documentation, a template or sample data?
+
+Decided here once, from the path, the file's role and a few content facts, so that no rule judges
+test code or a starter template as production serving code. Each rule declares the contexts it
+applies to (`Rule.contexts`); the engine drops a hit whose evidence sits in another context.
+
+Contexts are conservative in one direction only: a file is taken out of production when its path
+or content says so plainly; anything else is production.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from archaudit.repo import Repo
+
+
+class Context(StrEnum):
+    PRODUCTION = "production"  # serving code and its configuration, manifests, CI, deployment
+    TEST = "test"  # tests, test settings, fixtures and factories
+    SCRIPT = "script"  # one-shot scripts, management commands, task files, build helpers
+    MIGRATION = "migration"  # schema/data migrations, Alembic env.py
+    DEV = "dev"  # development-only settings, compose overrides, dev containers, local tooling
+    DOCS = "docs"  # documentation, examples, demos, tutorials
+    TEMPLATE = "template"  # scaffolding templates (cookiecutter, *.example, *.template)
+    SAMPLE = "sample"  # sample, seed and fixture data
+    GENERATED = "generated"  # generated or vendored code, built assets
+
+
+SERVING = frozenset({Context.PRODUCTION})
+ALL = frozenset(Context)
+WITH_MIGRATIONS = frozenset({Context.PRODUCTION, Context.MIGRATION})
+
+_TEST_SETTINGS = re.compile(r"(^|/)(settings|config|conf)[_/.-]?(test|tests|testing|ci)\.py$|"
+                            r"(^|/)(test|testing)_?settings\.py$|(^|/)settings/(test|tests|testing|ci)\.py$")
+_TEST_DIRS = re.compile(r"(^|/)(tests?|testing|__tests__|__mocks__|e2e|cypress|spec|specs|test_utils|"
+                        r"testutils|factories|test-data|test_data|testdata)/|(^|/)factories\.py$|"
+                        r"(^|/)(test_[^/]*|[^/]*_tests?)\.py$|\.(test|spec|e2e-spec)\.[cm]?[jt]sx?$|"
+                        r"(^|/)conftest\.py$|(^|/)jest[^/]*\.config\.[cm]?[jt]s$|(^|/)tox\.ini$|(^|/)noxfile\.py$")
+_SCRIPT = re.compile(r"(^|/)(scripts?|bin|tools|utils/scripts|management/commands)/|"
+                     r"(^|/)(manage|fabfile|noxfile)\.py$")
+_MIGRATION = re.compile(r"(^|/)(migrations|alembic|versions|migration|seeders?)/|(^|/)migrations?\.py$|"
+                        r"(^|/)alembic/env\.py$")
+_DEV = re.compile(r"(^|/)(settings|config|conf)[_/.-]?(local|dev|develop|development)\.py$|"
+                  r"(^|/)(local|dev|development)_?settings\.py$|(^|/)settings/(local|dev|develop|development)\.py$|"
+                  r"(^|/)docker-compose[^/]*\.(override|dev|development|local|test|ci)\.ya?ml$|"
+                  r"(^|/)docker-compose[._-](dev|development|local|test|ci)[^/]*\.ya?ml$|"
+                  r"(^|/)compose[._-](dev|development|local|override)[^/]*\.ya?ml$|"
+                  r"(^|/)\.devcontainer/|(^|/)\.vscode/|(^|/)\.idea/|(^|/)Dockerfile[._-]?(dev|development|local)$|"
+                  r"(^|/)\.env\.(dev|development|local|test|testing)$|(^|/)(dev|local)\.env$|"
+                  r"(^|/)(gulpfile|gruntfile|webpack[^/]*|rollup\.config|vite\.config|babel\.config|"
+                  r"eslint\.config|prettier\.config|vitest\.config)\.[cm]?[jt]s$")
+_DOCS = re.compile(r"(^|/)(docs?|documentation|examples?|demos?|tutorials?|samples?|sandbox|playground|"
+                   r"mkdocs|sphinx)/|\.(md|rst|mdx|adoc|ipynb)$")
+_TEMPLATE = re.compile(r"\{\{|\{%|(^|/)(project_template|app_template|templates/project|"
+                       r"boilerplate|skeleton|scaffold)/|\.(example|sample|template|tpl|dist|j2|jinja2?)$|"
+                       r"(^|/)[^/]*\.(example|sample|template)\.[^/]+$|(^|/)example\.env$")
+_SAMPLE = re.compile(r"(^|/)(fixtures|seeds?|seed_data|sample_data|sample-data|mock_data|"
+                     r"dummy|fake_data|initial_data)/|(^|/)(seed|seeds|initial_data|sample_data)\.[a-z]+$")
+_GENERATED = re.compile(r"(^|/)(vendor|vendored|third_party|thirdparty|node_modules|bower_components|"
+                        r"generated|__generated__|gen|dist|build|static/dist|public/build|\.next|out)/|"
+                        r"_pb2(_grpc)?\.py$|\.generated\.[jt]s$|\.min\.[jc]ss?$|\.d\.ts$")
+
+
+def context_of(repo: Repo, path: str) -> Context:
+    """The context of one file (memoised per audit)."""
+    table = repo.derived(file_contexts)
+    return table.get(path) or _classify(path, "")
+
+
+def file_contexts(repo: Repo) -> dict[str, Context]:
+    """Every file's context, computed once per audit."""
+    template_repo = repo.has("cookiecutter.json") or repo.has("copier.yml") or repo.has("copier.yaml")
+    out: dict[str, Context] = {}
+    for f in repo.files:
+        ctx = _classify(f.path, f.role)
+        if ctx is Context.PRODUCTION and template_repo and "{{" in f.path:
+            ctx = Context.TEMPLATE
+        out[f.path] = ctx
+    return out
+
+
+def _classify(path: str, role: str) -> Context:
+    """Order matters: the most specific signal wins (a test settings module is a test, a template
+    inside docs is docs)."""
+    low = path.lower()
+    if role in ("ci", "manifest"):
+        return Context.PRODUCTION  # what CI runs and what the project declares, whatever the folder
+    if _GENERATED.search(low):
+        return Context.GENERATED
+    if role == "test" or _TEST_SETTINGS.search(low) or _TEST_DIRS.search(low):
+        return Context.TEST
+    if _TEMPLATE.search(low):
+        return Context.TEMPLATE
+    if _DOCS.search(low):
+        return Context.DOCS
+    if role == "migration" or _MIGRATION.search(low):
+        return Context.MIGRATION
+    if _DEV.search(low):
+        return Context.DEV
+    if _SAMPLE.search(low):
+        return Context.SAMPLE
+    if _SCRIPT.search(low):
+        return Context.SCRIPT
+    return Context.PRODUCTION

@@ -1,0 +1,58 @@
+"""Execution contexts: which files serve production and which are tests, scripts, templates..."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archaudit.resolve.context import Context, context_of
+from tests.conftest import repo_of, write_tree
+
+CASES = {
+    "app/main.py": Context.PRODUCTION,
+    "app/tasks.py": Context.PRODUCTION,  # Celery tasks serve production
+    "src/config/typeorm.config.ts": Context.PRODUCTION,
+    "pyproject.toml": Context.PRODUCTION,
+    ".github/workflows/ci.yml": Context.PRODUCTION,
+    "docker-compose.yml": Context.PRODUCTION,
+    "tests/test_api.py": Context.TEST,
+    "app/settings/test.py": Context.TEST,
+    "src/users/users.service.spec.ts": Context.TEST,
+    "conftest.py": Context.TEST,
+    "scripts/seed_admin.py": Context.SCRIPT,
+    "shop/management/commands/import_prices.py": Context.SCRIPT,
+    "manage.py": Context.SCRIPT,
+    "alembic/env.py": Context.MIGRATION,
+    "shop/migrations/0001_initial.py": Context.MIGRATION,
+    "app/settings/local.py": Context.DEV,
+    "docker-compose.override.yml": Context.DEV,
+    "webpack.config.js": Context.DEV,
+    "docs/deploy.md": Context.DOCS,
+    "examples/minimal/app.py": Context.DOCS,
+    "README.md": Context.DOCS,
+    ".env.example": Context.TEMPLATE,
+    "shop/fixtures/products.json": Context.SAMPLE,
+    "vendor/lib/x.js": Context.GENERATED,
+    "api/gen_pb2.py": Context.GENERATED,
+}
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> object:
+    root = tmp_path_factory.mktemp("ctx")
+    write_tree(root, {path: "x = 1\n" if path.endswith(".py") else "{}\n" for path in CASES})
+    return repo_of(root)
+
+
+@pytest.mark.parametrize("path", sorted(CASES))
+def test_context_of_each_kind_of_file(repo: object, path: str) -> None:
+    assert context_of(repo, path) is CASES[path]  # type: ignore[arg-type]
+
+
+def test_a_cookiecutter_repository_marks_its_templated_tree(tmp_path: Path) -> None:
+    repo = repo_of(write_tree(tmp_path, {
+        "cookiecutter.json": "{}\n",
+        "{{cookiecutter.project_slug}}/app/settings.py": "SECRET_KEY = 'x'\n",
+    }))
+    assert context_of(repo, "{{cookiecutter.project_slug}}/app/settings.py") is Context.TEMPLATE
