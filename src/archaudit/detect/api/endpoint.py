@@ -43,6 +43,9 @@ class Endpoint:
     response_model: str = ""
     is_async: bool = False
     version: str = ""
+    # the application serving it ("file:variable" for FastAPI/Flask, the framework's one URL tree
+    # otherwise); "" when the route's router is mounted on no application the audit could resolve
+    app: str = "main"
 
     @property
     def sort_key(self) -> tuple[str, str, str, int]:
@@ -58,14 +61,14 @@ _new = object.__new__
 
 def new_endpoint(method: str, path: str, handler: str, file: str, line: int, handler_file: str,
                  handler_line: int, framework: str, router: str, auth: bool | None, auth_evidence: str,
-                 response_model: str, is_async: bool, version: str) -> Endpoint:
+                 response_model: str, is_async: bool, version: str, app: str = "main") -> Endpoint:
     """The same object as `Endpoint(...)`, built without the frozen-dataclass `__init__` (one
     `object.__setattr__` call per field, 4x slower): large services declare tens of thousands of routes."""
     e = _new(Endpoint)
     e.__dict__.update(method=method, path=path, handler=handler, file=file, line=line, handler_file=handler_file,
                       handler_line=handler_line, framework=framework, router=router, auth=auth,
                       auth_evidence=auth_evidence, response_model=response_model, is_async=is_async,
-                      version=version)
+                      version=version, app=app)
     return e
 
 
@@ -74,6 +77,14 @@ def is_auth_name(name: str) -> bool:
     get_current_user, verify_token, require_admin...), not as a data provider (get_user_service)."""
     base = name.rsplit(".", 1)[-1]
     return bool(_AUTH_WORDS.search(base)) and not _NOT_AUTH.search(base)
+
+
+_COMPUTED = re.compile(r"\{[^}]*[.A-Z?(][^}]*\}|^/\{[^}]*\}$")
+
+
+def is_computed_path(path: str) -> bool:
+    """A path with a part computed at run time (`{settings.API_PREFIX}`), not a route parameter."""
+    return "{" in path and bool(_COMPUTED.search(path))
 
 
 def version_of(path: str) -> str:

@@ -258,21 +258,27 @@ class Chain:
     prefix: str
     deps: tuple[str, ...]
     mounted: bool
+    root: ObjKey = ("", "", "")  # the outermost object reached: the application when `mounted`
+
+    @property
+    def app(self) -> str:
+        """Which application serves the chain ("file:name"), "" when no application was reached."""
+        return f"{self.root[0]}:{self.root[2]}" if self.mounted else ""
 
 
 def chains(objs: dict[ObjKey, WebObject], key: ObjKey, seen: frozenset[ObjKey] = frozenset()) -> list[Chain]:
     """All (prefix, deps) under which the object `key` is served, outermost prefix first."""
     obj = objs[key]
     if not obj.parents or key in seen or len(seen) > 12:
-        return [Chain(obj.prefix, tuple(obj.deps), obj.kind == "app")]
-    out: dict[tuple[str, tuple[str, ...]], Chain] = {}
+        return [Chain(obj.prefix, tuple(obj.deps), obj.kind == "app", key)]
+    out: dict[tuple[str, tuple[str, ...], ObjKey], Chain] = {}
     for m in obj.parents:
         own = obj.prefix if m.prefix is None else m.prefix
         if obj.framework == "fastapi" and m.prefix is not None:
             own = m.prefix + obj.prefix
         for up in chains(objs, m.parent, seen | {key}):
-            c = Chain(_concat(up.prefix, own), up.deps + m.deps + tuple(obj.deps), up.mounted)
-            out.setdefault((c.prefix, c.deps), c)
+            c = Chain(_concat(up.prefix, own), up.deps + m.deps + tuple(obj.deps), up.mounted, up.root)
+            out.setdefault((c.prefix, c.deps, c.root), c)
     return [out[k] for k in sorted(out)]
 
 

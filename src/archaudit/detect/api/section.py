@@ -7,13 +7,12 @@ modularity rules read handlers); it is computed once per audit.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from operator import attrgetter
 
 from archaudit.detect.api.django import django_endpoints
-from archaudit.detect.api.endpoint import Endpoint, join_path, new_endpoint, version_of
+from archaudit.detect.api.endpoint import Endpoint, is_computed_path, join_path, new_endpoint, version_of
 from archaudit.detect.api.fab import fab_endpoints
 from archaudit.detect.api.fastapi_flask import RawRoute, decorated_routes, registered_routes
 from archaudit.detect.api.guards import fastapi_guard, flask_guard
@@ -25,7 +24,6 @@ from archaudit.repo import Repo
 _GUARD_MODULES = ("fastapi.security", "flask_login", "flask_jwt_extended", "flask_httpauth", "flask_security",
                   "rest_framework.permissions", "rest_framework_simplejwt", "django.contrib.auth.decorators",
                   "django.contrib.auth.mixins", "authlib", "fastapi_users", "jose", "jwt")
-_DYNAMIC = re.compile(r"\{[^}]*[.A-Z?(][^}]*\}|^/\{[^}]*\}$")
 _SORT_KEY = attrgetter("path", "method", "file", "line")  # Endpoint.sort_key, computed in C
 _AUTH_LABELS = {True: "yes", False: "no", None: "not determined"}
 _LABELS = {"fastapi": "FastAPI", "flask": "Flask", "django": "Django", "drf": "Django REST framework",
@@ -84,14 +82,14 @@ def api_inventory(repo: Repo) -> ApiInventory:
             for e, ev in django]
     out += [e if e.auth else replace(e, auth=unguarded) for e in fab]
     dynamic = sorted({e.ref + ": path " + e.path + " is partly computed at run time (shown as {expression})"
-                      for e in out if "{" in e.path and _DYNAMIC.search(e.path)})
+                      for e in out if is_computed_path(e.path)})
     return ApiInventory(sorted(set(out), key=_SORT_KEY), sorted(set(notes)) + dynamic)
 
 
 def _chains_of(objs: dict[tuple[str, str, str], WebObject], obj: WebObject) -> list[Chain]:
     if obj.key in objs:
         return chains(objs, obj.key)
-    return [Chain(obj.prefix, tuple(obj.deps), obj.kind == "app")]
+    return [Chain(obj.prefix, tuple(obj.deps), obj.kind == "app", obj.key)]
 
 
 def _guard(repo: Repo, raw: RawRoute, chain: Chain) -> str:
@@ -109,7 +107,8 @@ def _expand(raw: RawRoute, chain: Chain, guard: str, unguarded: bool | None) -> 
     version = version_of(path)
     auth = True if guard else unguarded
     return [new_endpoint(m, path, fn["qualname"], raw.file, raw.line, raw.handler_file, fn["line"],
-                         raw.obj.framework, router, auth, guard, raw.response_model, fn["is_async"], version)
+                         raw.obj.framework, router, auth, guard, raw.response_model, fn["is_async"], version,
+                         chain.app)
             for m in raw.methods]
 
 

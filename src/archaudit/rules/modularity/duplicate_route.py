@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.api.endpoint import Endpoint
+from archaudit.detect.api.endpoint import Endpoint, is_computed_path
 from archaudit.detect.api.section import find_endpoints
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
@@ -14,26 +14,30 @@ from archaudit.rules.base import Rule
 _PARAM = re.compile(r"\{[^}/]*\}|<[^>/]*>")
 
 
-def route_key(e: Endpoint) -> tuple[str, str]:
-    """(method, path) with parameter names erased: /items/{id} and /items/{item_id} collide."""
+def route_key(e: Endpoint) -> tuple[str, str, str]:
+    """(app, method, path) with parameter names erased: /items/{id} and /items/{item_id} collide;
+    routes of two applications never do (each serves its own URL space)."""
     path = e.path
-    return (e.method, _PARAM.sub("{}", path) if "{" in path or "<" in path else path)
+    return (e.app, e.method, _PARAM.sub("{}", path) if "{" in path or "<" in path else path)
 
 
 def check(repo: Repo) -> Iterator[Hit]:
     """Groups endpoints by method and path (parameter names ignored, "ANY" excluded) and reports every
-    registration after the first of a pair registered at different places: only one of them is served."""
-    first_of: dict[tuple[str, str], Endpoint] = {}  # route -> first endpoint (no per-route dict: few collide)
-    groups: dict[tuple[str, str], dict[tuple[str, int], Endpoint]] = {}
+    registration after the first of a pair registered at different places: only one of them is served.
+    Premise: both are served by the same application. A route whose router reaches no resolved
+    application is left out (its full path is not determined), and so are paths partly computed at
+    run time."""
+    first_of: dict[tuple[str, str, str], Endpoint] = {}  # route -> first endpoint (few collide)
+    groups: dict[tuple[str, str, str], dict[tuple[str, int], Endpoint]] = {}
     for e in find_endpoints(repo):
-        if e.method == "ANY":
+        if e.method == "ANY" or not e.app or is_computed_path(e.path):
             continue
         key = route_key(e)
         seen = first_of.setdefault(key, e)
         if seen is e or (key not in groups and seen.file == e.file and seen.line == e.line):
             continue
         groups.setdefault(key, {(seen.file, seen.line): seen}).setdefault((e.file, e.line), e)
-    for (method, _), places in sorted((k, v) for k, v in groups.items() if len(v) > 1):
+    for (_, method, _), places in sorted((k, v) for k, v in groups.items() if len(v) > 1):
         ordered = [places[k] for k in sorted(places)]
         first = ordered[0]
         for dup in ordered[1:]:
