@@ -13,6 +13,7 @@ from archaudit.findings import Undetermined
 from archaudit.model import Report, Section
 from archaudit.repo import Repo
 from archaudit.rules import ALL_RULES
+from archaudit.rules.base import DEFAULT_PRECISION
 from archaudit.rules.engine import run_rules
 from archaudit.scoring import score_axes
 from archaudit.strengths import find_strengths
@@ -35,9 +36,15 @@ def _sections(repo: Repo, progress: Progress | None) -> tuple[list[Section], lis
 def build_report(repo: Repo, version: str, timestamp: str | None = None,
                  progress: Progress | None = None) -> Report:
     sections, failures = _sections(repo, progress)
-    rules = [r for r in ALL_RULES if r.id not in repo.config.disable]
+    enabled = [r for r in ALL_RULES if r.id not in repo.config.disable]
+    rules = [r for r in enabled if repo.config.preview or not r.preview]
     findings, rule_failures = run_rules(repo, rules, progress)
     undetermined = failures + rule_failures
+    held = sorted(r.id for r in enabled if r not in rules)
+    if held:
+        why = (f"{len(held)} rule(s) not run, their measured precision being below {DEFAULT_PRECISION:.0%} "
+               f"({', '.join(held)}); --preview runs them")
+        undetermined.append(Undetermined("rules in preview", why))
     for s in sections:
         undetermined += [Undetermined(s.title, text) for text in s.undetermined]
     scores = score_axes(findings)

@@ -98,8 +98,10 @@ def main() -> None:
 @click.option("--fail-on", type=click.Choice(["critical", "high", "medium", "low"]), default=None,
               help="Exit 1 when a finding has this severity or worse (with --compare: a new finding).")
 @click.option("--jobs", type=click.IntRange(0, 64), default=0, help="Worker processes (0: one per core).")
+@click.option("--preview", is_flag=True,
+              help="Also run rules in preview (measured precision below 85 % on the ecosystem corpus).")
 def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cache: bool, force: bool,
-                  compare: Path | None, timestamp: bool, fail_on: str | None, jobs: int) -> None:
+                  compare: Path | None, timestamp: bool, fail_on: str | None, jobs: int, preview: bool) -> None:
     """Audit the repository at PATH (default: the current directory)."""
     from archaudit.history import compare_with
     from archaudit.report import render_json, render_markdown, render_sarif
@@ -111,7 +113,7 @@ def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cac
     formats = _parse_formats(fmt)
     targets = _targets(output, formats, force)
     previous = _load_previous(compare) if compare else None
-    options = Options(use_cache=not no_cache, jobs=jobs, timestamp=_timestamp(timestamp))
+    options = Options(use_cache=not no_cache, jobs=jobs, timestamp=_timestamp(timestamp), preview=preview)
     try:
         with _progress(quiet) as progress:
             report = audit(path, options, progress)

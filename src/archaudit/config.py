@@ -4,6 +4,7 @@ Read from `archaudit.toml` at the root, else `[tool.archaudit]` in the root `pyp
 
     exclude = ["tests/fixtures/", "legacy/**"]   # gitignore-style patterns, on top of .gitignore
     disable = ["OBS002"]                          # rule ids that never run
+    preview = true                                # also run rules in preview (precision < 85 %)
 
 Every problem is reported at once, as a `ConfigError` the CLI turns into exit code 2.
 """
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-_KNOWN = {"exclude", "disable"}
+_KNOWN = {"exclude", "disable", "preview"}
 
 
 class ConfigError(ValueError):
@@ -27,7 +28,8 @@ class ConfigError(ValueError):
 class Config:
     exclude: tuple[str, ...] = ()
     disable: frozenset[str] = field(default_factory=frozenset)
-    source: str = ""  # the file it came from, "" for defaults
+    source: str = ""
+    preview: bool = False  # also run rules whose measured precision is below the default bar
 
 
 def _table(root: Path) -> tuple[dict[str, Any], str]:
@@ -65,8 +67,12 @@ def load_config(root: Path, known_rules: Collection[str] | None = None) -> Confi
         errors.append("disable must be a list of rule ids")
         disable = []
     disable = [r.upper() for r in disable]
+    preview = table.get("preview", False)
+    if not isinstance(preview, bool):
+        errors.append("preview must be true or false")
+        preview = False
     if known_rules is not None:
         errors += [f"unknown rule {r!r} in disable" for r in disable if r not in known_rules]
     if errors:
         raise ConfigError(f"{source}: " + "; ".join(errors))
-    return Config(tuple(exclude), frozenset(disable), source)
+    return Config(tuple(exclude), frozenset(disable), source, preview)

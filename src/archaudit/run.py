@@ -10,7 +10,7 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ class Options:
     cache_dir: Path | None = None
     jobs: int = 0  # 0: one worker per core
     timestamp: str | None = None
+    preview: bool = False  # also run the rules in preview
 
 
 def _wanted(f: RepoFile) -> bool:
@@ -121,8 +122,10 @@ class Tree:
         return h.hexdigest()
 
 
-def read_tree(root: Path, progress: Progress | None = None) -> Tree:
+def read_tree(root: Path, progress: Progress | None = None, preview: bool = False) -> Tree:
     config = load_config(root, known_rules=RULES_BY_ID)
+    if preview:
+        config = replace(config, preview=True)
     walked = walk(root, config.exclude)
     if progress:
         progress("walking", len(walked.files), len(walked.files))
@@ -164,7 +167,7 @@ def audit(root: Path, options: Options = Options(), progress: Progress | None = 
     the report computed last time, from the cache, without re-analysing anything."""
     from archaudit.assemble import build_report
 
-    tree = read_tree(root, progress)
+    tree = read_tree(root, progress, options.preview)
     reports = ReportCache(root, options.cache_dir, options.use_cache)
     digest = tree.digest()
     report = reports.get(digest)

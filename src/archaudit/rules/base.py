@@ -6,14 +6,27 @@ engine (`rules.engine`) turns hits into `Finding`s with snippets and fingerprint
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.context import SERVING, Context
 
 Check = Callable[[Repo], Iterable[Hit]]
+DEFAULT_PRECISION = 0.85  # a rule measured below this on the ecosystem corpus runs only with --preview
+
+
+@cache
+def measured_precision() -> dict[str, dict[str, float | int | None]]:
+    """Per rule: occurrences judged on the ecosystem corpus, how many were true, the precision.
+    Written by `benchmarks/ecosystem/run.py precision --write` from `labels.yaml`."""
+    text = resources.files("archaudit.data").joinpath("precision.json").read_text(encoding="utf-8")
+    data: dict[str, dict[str, float | int | None]] = json.loads(text)
+    return data
 
 
 @dataclass(frozen=True)
@@ -32,6 +45,21 @@ class Rule:
     example_good: str = ""
     # the execution contexts whose code this rule judges; a hit elsewhere is dropped by the engine
     contexts: frozenset[Context] = SERVING
+
+    @property
+    def precision(self) -> float | None:
+        """Precision measured on the ecosystem corpus; None when it never fired there."""
+        value = measured_precision().get(self.id, {}).get("precision")
+        return None if value is None else float(value)
+
+    @property
+    def judged(self) -> int:
+        return int(measured_precision().get(self.id, {}).get("judged") or 0)
+
+    @property
+    def preview(self) -> bool:
+        """Measured, and below the default bar: not run unless asked (`--preview`)."""
+        return self.precision is not None and self.precision < DEFAULT_PRECISION
 
     @property
     def rationale(self) -> str:

@@ -11,6 +11,9 @@ from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
+# ANY dispatches every method; OPTIONS and HEAD are answered by the framework or CORS middleware
+# for every route of a path (Flask's automatic options), so listing them twice loses no handler
+_NOT_HANDLERS = frozenset({"ANY", "OPTIONS", "HEAD"})
 _PARAM = re.compile(r"\{[^}/]*\}|<[^>/]*>")
 
 
@@ -24,13 +27,14 @@ def route_key(e: Endpoint) -> tuple[str, str, str]:
 def check(repo: Repo) -> Iterator[Hit]:
     """Groups endpoints by method and path (parameter names ignored, "ANY" excluded) and reports every
     registration after the first of a pair registered at different places: only one of them is served.
-    Premise: both are served by the same application. A route whose router reaches no resolved
+    OPTIONS and HEAD are left out (answered for every route of a path). Premise: both are served by
+    the same application. A route whose router reaches no resolved
     application is left out (its full path is not determined), and so are paths partly computed at
     run time."""
     first_of: dict[tuple[str, str, str], Endpoint] = {}  # route -> first endpoint (few collide)
     groups: dict[tuple[str, str, str], dict[tuple[str, int], Endpoint]] = {}
     for e in find_endpoints(repo):
-        if e.method == "ANY" or not e.app or is_computed_path(e.path):
+        if e.method in _NOT_HANDLERS or not e.app or is_computed_path(e.path):
             continue
         key = route_key(e)
         seen = first_of.setdefault(key, e)
