@@ -46,6 +46,11 @@ class Repo:
         }
         self.modules = {module_name(p, self.by_path): p for p in sorted(self.python)}
         self.module_of = {p: m for m, p in self.modules.items()}
+        self.module_aliases: dict[str, str] = {}  # implicit namespace packages: app/ without __init__.py
+        for p in sorted(self.python):
+            for alias in outer_names(p, self.module_of.get(p, "")):
+                if alias not in self.modules:
+                    self.module_aliases.setdefault(alias, p)
         self._memo: dict[Any, Any] = {}
         self._text: dict[str, str | None] = {}
         self._problems: list[Skipped] = []
@@ -154,11 +159,17 @@ class Repo:
 
     def internal_path(self, dotted: str) -> str | None:
         """Path of the repository module a dotted name refers to (longest known prefix), if any."""
+        found = self.internal_module(dotted)
+        return found[0] if found else None
+
+    def internal_module(self, dotted: str) -> tuple[str, str] | None:
+        """(path, the module name matched) for the longest known prefix of a dotted name."""
         parts = dotted.split(".")
         while parts:
-            found = self.modules.get(".".join(parts))
+            module = ".".join(parts)
+            found = self.modules.get(module) or self.module_aliases.get(module)
             if found:
-                return found
+                return found, module
             parts.pop()
         return None
 
@@ -216,6 +227,22 @@ def module_name(path: str, by_path: dict[str, RepoFile]) -> str:
     if names and names[-1] == "__init__":
         names = names[:-1]
     return ".".join(names) or parts[-1]
+
+
+def outer_names(path: str, name: str) -> list[str]:
+    """Longer dotted names a module can also be imported by, when folders above its topmost
+    `__init__.py` package are implicit namespace packages (PEP 420): `app/core/security.py` under an
+    `app/` without `__init__.py` is `core.security` and also `app.core.security`."""
+    parts = path[:-3].split("/") if path.endswith(".py") else path.split("/")
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    known = len(name.split(".")) if name else len(parts)
+    out: list[str] = []
+    for i in range(len(parts) - known - 1, -1, -1):
+        if parts[i] == "src" or len(out) == 3:  # a src/ layout root is never part of a module name
+            break
+        out.append(".".join(parts[i:]))
+    return out
 
 
 _ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "manage.py")

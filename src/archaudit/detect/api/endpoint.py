@@ -12,7 +12,7 @@ HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "tra
 # Names of decorators / dependencies that guard a handler. `_NOT_AUTH` removes look-alikes that only
 # fetch data (get_user_service, get_user_repository, get_db...): a wrong "protected" is worse than none.
 _AUTH_WORDS = re.compile(r"auth|login|jwt|token|permission|admin|role|current|verify|protect|secur|"
-                         r"superuser|api_?key|user", re.IGNORECASE)
+                         r"superuser|api_?key|user|bearer|oauth2|signed_in|logged_in", re.IGNORECASE)
 _NOT_AUTH = re.compile(r"service|repo|repository|session|_db\b|database|settings|config|cache|client|"
                        r"require_http_methods|require_(get|post|safe)", re.IGNORECASE)
 _VERSION = re.compile(r"/(v\d+(?:\.\d+)?)(?=/|$)", re.IGNORECASE)

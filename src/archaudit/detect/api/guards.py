@@ -13,7 +13,7 @@ import re
 
 from archaudit.detect.api.endpoint import is_auth_name
 from archaudit.detect.api.routers import resolve_symbol
-from archaudit.languages.python.facts import FunctionFact, expr_text
+from archaudit.languages.python.facts import FunctionFact, expr_text, is_expr
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import function_index
 
@@ -87,8 +87,40 @@ def guard_in(repo: Repo, path: str, texts: list[str] | tuple[str, ...], depth: i
     return ""
 
 
+def dependency_aliases(repo: Repo) -> dict[str, dict[str, str]]:
+    """Per file: module-level names bound to a dependency (`DependsJwtAuth = Depends(HTTPBearer())`)
+    -> the text of that value, so `dependencies=[DependsJwtAuth]` reads as what it stands for."""
+    out: dict[str, dict[str, str]] = {}
+    for path, facts in repo.python_items():
+        for a in facts["assigns"]:
+            if a["func"] or a["cls"] or not a["target"].isidentifier():
+                continue
+            text = expr_text(a["value"]) if is_expr(a["value"]) else ""
+            if "Depends(" in text or "Security(" in text:
+                out.setdefault(path, {})[a["target"]] = text
+    return out
+
+
+def _alias_text(repo: Repo, path: str, text: str) -> tuple[str, str] | None:
+    """(file, value text) of the module-level dependency alias a bare name refers to, if any."""
+    aliases = repo.derived(dependency_aliases)
+    if not aliases or not text.replace(".", "").isidentifier():
+        return None
+    target = resolve_symbol(repo, path, text)
+    if target is None:
+        return None
+    value = aliases.get(target[0], {}).get(target[1])
+    return (target[0], value) if value else None
+
+
 def _text_guard(repo: Repo, path: str, text: str, depth: int) -> str:
-    """Guard evidence of one dependency text, following non-guard dependencies two levels deep."""
+    """Guard evidence of one dependency text, following non-guard dependencies two levels deep
+    and module-level aliases of a dependency (`DependsJwtAuth`)."""
+    if "(" not in text and depth < 2:
+        alias = _alias_text(repo, path, text)
+        if alias is not None:
+            found = guard_in(repo, alias[0], [alias[1]], depth + 1)
+            return f"{text} = {found}" if found else ""
     for kind, name in _DEP.findall(text):
         if kind == "Security" or (name and is_auth_name(name)):
             return f"{kind}({name})"

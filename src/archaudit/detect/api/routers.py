@@ -98,10 +98,10 @@ def _resolve_symbol(repo: Repo, path: str, name: str, depth: int) -> tuple[str, 
     if head not in aliases or depth > 5:
         return None
     target = qualified(aliases, name)
-    mpath = repo.internal_path(target)
-    if mpath is None:
+    found = repo.internal_module(target)
+    if found is None:
         return None
-    module = repo.module_of[mpath]
+    mpath, module = found
     rest = target[len(module) + 1:] if target != module else ""
     if not rest:
         return None
