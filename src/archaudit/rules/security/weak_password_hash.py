@@ -50,9 +50,14 @@ def _weak_call(call: CallFact, name: str) -> str:
 
 
 def _plain_password_models(facts: ModuleFacts) -> dict[str, str]:
-    """ORM classes (SQLAlchemy/SQLModel/Django/Mongo) with a column literally named password."""
+    """ORM classes (SQLAlchemy/SQLModel/Django/Mongo) with a column literally named password and no
+    hook that hashes it on assignment (`@validates("password")`, a `password` property setter, a
+    hashing `__init__`/`save`/`set_password`): there the class itself hashes, one call away."""
+    hooks = _hashing_classes(facts)
     out = {}
     for cls in facts["classes"]:
+        if cls["name"] in hooks:
+            continue
         for field in cls["fields"]:
             if field["name"] in ("password", "passwd", "pwd") and \
                     _is_orm_field(cls, field["value"], field["annotation"]):
@@ -60,11 +65,28 @@ def _plain_password_models(facts: ModuleFacts) -> dict[str, str]:
     return out
 
 
+def _hashing_classes(facts: ModuleFacts) -> set[str]:
+    out = set()
+    for fn in facts["functions"]:
+        if not fn["cls"]:
+            continue
+        decorators = " ".join(d["name"] + " " + str(d.get("args", "")) for d in fn["decorators"])
+        if ("validates" in decorators and "password" in decorators.lower()) or \
+                (fn["name"] in ("password", "_password") and "setter" in decorators) or \
+                (fn["name"] in ("__init__", "save", "set_password", "before_save") and \
+                any(_HASHED.search(c["name"]) for c in facts["calls"] if c["func"] == fn["qualname"])):
+            out.add(fn["cls"])
+    return out
+
+
 def _is_orm_field(cls: ClassFact, value: Value, annotation: str) -> bool:
     if any(b.endswith("BaseModel") or b.endswith("Schema") or b.endswith("Form") for b in cls["bases"]):
         return False
-    return bool(_ORM_FIELD.search(expr_text(value))) or annotation.startswith("Mapped") or \
-        (cls["keywords"].get("table") is True)
+    text = expr_text(value)
+    if cls["keywords"].get("table") is True or annotation.startswith("Mapped"):
+        return True
+    # pydantic/SQLModel `Field(...)` outside a table=True class is a schema field, not a column
+    return bool(_ORM_FIELD.search(text)) and not text.startswith("Field(")
 
 
 def check(repo: Repo) -> Iterator[Hit]:
@@ -83,9 +105,20 @@ def check(repo: Repo) -> Iterator[Hit]:
         if id(call) in seen or not is_app_code(repo, path):
             continue
         seen.add(id(call))
-        why = _weak_call(call, name) or _plain_storage(call, models)
+        why = _weak_call(call, name) or (_plain_storage(call, models) if _persists(repo, path, call) else "")
         if why:
             yield Hit(path, call["line"], why + ".", key=why)
+
+
+_PERSIST = re.compile(r"(^|\.)(add|add_all|save|commit|create|insert|bulk_create|merge|flush)$")
+
+
+def _persists(repo: Repo, path: str, call: CallFact) -> bool:
+    """Premise of plain storage: the function building the object also saves something (session.add,
+    .save(), objects.create...). A User built only to check a password is never stored."""
+    if call["name"].endswith((".create", ".objects.create")):
+        return True
+    return any(c["func"] == call["func"] and _PERSIST.search(c["name"]) for c in repo.python[path]["calls"])
 
 
 def _plain_storage(call: CallFact, models: dict[str, str]) -> str:
