@@ -56,3 +56,15 @@ def test_a_cookiecutter_repository_marks_its_templated_tree(tmp_path: Path) -> N
         "{{cookiecutter.project_slug}}/app/settings.py": "SECRET_KEY = 'x'\n",
     }))
     assert context_of(repo, "{{cookiecutter.project_slug}}/app/settings.py") is Context.TEMPLATE
+
+
+def test_a_command_line_module_nobody_imports_is_a_script(tmp_path: Path) -> None:
+    repo = repo_of(write_tree(tmp_path, {
+        "ping.py": "import argparse\n\nif __name__ == '__main__':\n    argparse.ArgumentParser().parse_args()\n",
+        "app/cli_tools.py": "import argparse\n\nif __name__ == '__main__':\n    pass\n",
+        "app/main.py": "from app.cli_tools import x\n",
+        "backend/cli.py": "import click\n",
+    }))
+    assert context_of(repo, "ping.py") is Context.SCRIPT
+    assert context_of(repo, "app/cli_tools.py") is Context.PRODUCTION  # imported by the app
+    assert context_of(repo, "backend/cli.py") is Context.SCRIPT

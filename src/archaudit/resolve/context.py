@@ -39,8 +39,8 @@ _TEST_DIRS = re.compile(r"(^|/)(tests?|testing|__tests__|__mocks__|e2e|cypress|s
                         r"testutils|factories|test-data|test_data|testdata)/|(^|/)factories\.py$|"
                         r"(^|/)(test_[^/]*|[^/]*_tests?)\.py$|\.(test|spec|e2e-spec)\.[cm]?[jt]sx?$|"
                         r"(^|/)conftest\.py$|(^|/)jest[^/]*\.config\.[cm]?[jt]s$|(^|/)tox\.ini$|(^|/)noxfile\.py$")
-_SCRIPT = re.compile(r"(^|/)(scripts?|bin|tools|utils/scripts|management/commands)/|"
-                     r"(^|/)(manage|fabfile|noxfile)\.py$")
+_SCRIPT = re.compile(r"(^|/)(scripts?|bin|tools|utils/scripts|management/commands|cli)/|"
+                     r"(^|/)(manage|fabfile|noxfile|cli)\.py$")
 _MIGRATION = re.compile(r"(^|/)(migrations|alembic|versions|migration|seeders?)/|(^|/)migrations?\.py$|"
                         r"(^|/)alembic/env\.py$")
 _DEV = re.compile(r"(^|/)(settings|config|conf)[_/.-]?(local|dev|develop|development)\.py$|"
@@ -79,7 +79,33 @@ def file_contexts(repo: Repo) -> dict[str, Context]:
         if ctx is Context.PRODUCTION and template_repo and "{{" in f.path:
             ctx = Context.TEMPLATE
         out[f.path] = ctx
+    for path in _command_line_scripts(repo, [p for p, c in out.items() if c is Context.PRODUCTION]):
+        out[path] = Context.SCRIPT
     return out
+
+
+_CLI_MODULES = ("argparse", "optparse", "getopt", "click", "typer")
+
+
+def _command_line_scripts(repo: Repo, candidates: list[str]) -> list[str]:
+    """Python modules run from the command line (`if __name__ == "__main__":` with an argument
+    parser) that no other module imports: `import.py`, `ping.py`, `serve.py` at a project root."""
+    scripts = []
+    for path in candidates:
+        facts = repo.python.get(path)
+        if facts and facts["main_block"] and any(i["module"].split(".")[0] in _CLI_MODULES for i in facts["imports"]):
+            scripts.append(path)
+    if not scripts:
+        return []
+    imported: set[str] = set()
+    for path, facts in repo.python_items():
+        for imp in facts["imports"]:
+            module = repo.resolve_import(path, imp["module"], imp["level"])
+            for name in [module, *(f"{module}.{n.split(' as ')[0]}" for n in imp["names"])]:
+                target = repo.internal_path(name)
+                if target and target != path:
+                    imported.add(target)
+    return [p for p in scripts if p not in imported]
 
 
 def _classify(path: str, role: str) -> Context:

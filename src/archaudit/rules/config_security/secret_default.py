@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from archaudit.detect.config.settings import Setting, find_settings, startup_guard
@@ -11,13 +12,25 @@ from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.config_security._helpers import is_dev, is_secret_setting
 
+_DOTTED_PATH = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*){2,}$")
+_COOKIE_NAME = re.compile(r"COOKIE|HEADER|PARAM|FIELD", re.IGNORECASE)
+
+
+def holds_credential(name: str, value: str) -> bool:
+    """Premise: the default is a credential, not a name that points at one. A dotted import path
+    (`PUSH_CREDENTIALS = "aggregator.utils.push_credentials"`, a token *strategy* class) or the name
+    of a cookie/header carrying a token (`COOKIE_REFRESH_TOKEN_KEY = "refresh_token"`) is not."""
+    if _DOTTED_PATH.match(value):
+        return False
+    return not (_COOKIE_NAME.search(name) and len(value) <= 64 and value.replace("-", "_").isidentifier())
+
 
 def secret_defaults(repo: Repo) -> list[tuple[Setting, Evidence | None]]:
     """Credential-like settings with a literal non-empty default, each with the guard refusing it."""
     out = []
     for s in find_settings(repo):
         if s.has_default and isinstance(s.value, str) and s.value.strip() and is_secret_setting(s.name) \
-                and not is_dev(s):
+                and not is_dev(s) and holds_credential(s.name, s.value):
             out.append((s, startup_guard(repo, s)))
     return out
 
