@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,10 @@ def repo_of(path: Path) -> Repo:
     return build_repo(path, NO_CACHE)
 
 
-def report_of(path: Path) -> Report:
-    return audit(path, NO_CACHE)  # type: ignore[no-any-return]
+def report_of(path: Path, preview: bool = True) -> Report:
+    """The report of a fixture repository. Rules in preview run too (as with `--preview`) unless
+    asked otherwise: fixtures test what every rule and renderer does, not the default selection."""
+    return audit(path, replace(NO_CACHE, preview=preview))  # type: ignore[no-any-return]
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:

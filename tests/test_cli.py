@@ -127,5 +127,5 @@ def test_fail_on_with_compare_counts_only_new_findings(tmp_path: Path) -> None:
     run("audit", str(repo), "--format", "json", "-o", str(old), "--quiet", "--no-cache")
     assert run("audit", str(repo), "--compare", str(old), "--fail-on", "medium", "--no-cache")[0] == 0
     (repo / "app" / "settings.py").write_text('DEBUG = True\nSECRET_KEY = "dev"\n')
-    code, _, _ = run("audit", str(repo), "--compare", str(old), "--fail-on", "high", "--no-cache")
+    code, _, _ = run("audit", str(repo), "--compare", str(old), "--fail-on", "high", "--no-cache", "--preview")
     assert code == 1

@@ -21,6 +21,7 @@ def _rules_fired(root: Path, preview: bool) -> tuple[set[str], list[str]]:
 
 def test_a_rule_below_the_bar_runs_only_in_preview(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = write_tree(tmp_path, FILES)
+    monkeypatch.setattr(base, "measured_precision", dict)  # nothing measured: every rule runs
     fired, held = _rules_fired(root, preview=False)
     assert "CFG002" in fired and not held
     monkeypatch.setattr(base, "measured_precision", lambda: {"CFG002": {"judged": 20, "true": 10, "precision": 0.5}})

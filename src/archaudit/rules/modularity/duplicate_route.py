@@ -14,14 +14,26 @@ from archaudit.rules.base import Rule
 # ANY dispatches every method; OPTIONS and HEAD are answered by the framework or CORS middleware
 # for every route of a path (Flask's automatic options), so listing them twice loses no handler
 _NOT_HANDLERS = frozenset({"ANY", "OPTIONS", "HEAD"})
-_PARAM = re.compile(r"\{[^}/]*\}|<[^>/]*>")
+_PARAM = re.compile(r"\{[^}/]*\}")
+_CONVERTER = re.compile(r"<(?:(\w+)(?:\([^)>]*\))?:)?\w+>")  # Werkzeug <int:id>, <path:p>, <name>
+
+
+def _converter(m: re.Match[str]) -> str:
+    """A Werkzeug rule parameter keeps its converter: <int:id> and <string:name> are two rules."""
+    return f"<{m.group(1) or 'string'}>"
+
 
 
 def route_key(e: Endpoint) -> tuple[str, str, str]:
     """(app, method, path) with parameter names erased: /items/{id} and /items/{item_id} collide;
-    routes of two applications never do (each serves its own URL space)."""
+    Flask's <int:id> and <string:slug> do not (the converter picks the rule), nor do the routes of
+    two applications (each serves its own URL space)."""
     path = e.path
-    return (e.app, e.method, _PARAM.sub("{}", path) if "{" in path or "<" in path else path)
+    if "{" in path:
+        path = _PARAM.sub("{}", path)
+    if "<" in path:
+        path = _CONVERTER.sub(_converter, path)
+    return (e.app, e.method, path)
 
 
 def check(repo: Repo) -> Iterator[Hit]:
