@@ -42,19 +42,18 @@ def _imports(path: Path) -> list[tuple[int, str]]:
     return out
 
 
-def _layer(path: Path) -> str:
-    rel = path.relative_to(SRC)
-    return rel.parts[0].removesuffix(".py")
+def _layer(path: Path, root: Path = SRC) -> str:
+    return path.relative_to(root).parts[0].removesuffix(".py")
 
 
-def _violations(path: Path) -> list[str]:
-    layer = _layer(path)
+def _violations(path: Path, root: Path = SRC) -> list[str]:
+    layer = _layer(path, root)
     bad = []
     for line, target in _imports(path):
         if target == layer:
             continue
         if (layer == "report" and target not in REPORT_MAY_IMPORT) or target in FORBIDDEN.get(layer, ()):
-            bad.append(f"{path.relative_to(SRC)}:{line} imports archaudit.{target}")
+            bad.append(f"{path.relative_to(root)}:{line} imports archaudit.{target}")
     return bad
 
 
@@ -66,8 +65,13 @@ def test_imports_follow_the_layers() -> None:
 
 
 def test_the_contract_catches_a_violation(tmp_path: Path) -> None:
-    """The checker itself can fail: an upward import is seen."""
-    bad = tmp_path / "x.py"
+    """The checker itself can fail: an upward import inside a function, and a renderer reaching
+    past the model, are both reported."""
+    (tmp_path / "detect").mkdir()
+    (tmp_path / "report").mkdir()
+    bad = tmp_path / "detect" / "x.py"
     bad.write_text("def f():\n    from archaudit.rules import RULES_BY_ID\n")
-    assert _imports(bad) == [(2, "rules")]
-    assert "rules" in FORBIDDEN["detect"] and "rules" in FORBIDDEN["config"]
+    assert _violations(bad, tmp_path) == ["detect/x.py:2 imports archaudit.rules"]
+    renderer = tmp_path / "report" / "y.py"
+    renderer.write_text("from archaudit.model import Report\nfrom archaudit.repo import Repo\n")
+    assert _violations(renderer, tmp_path) == ["report/y.py:2 imports archaudit.repo"]

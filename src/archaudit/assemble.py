@@ -37,10 +37,10 @@ def build_report(repo: Repo, version: str, timestamp: str | None = None,
                  progress: Progress | None = None) -> Report:
     sections, failures = _sections(repo, progress)
     enabled = [r for r in ALL_RULES if r.id not in repo.config.disable]
-    rules = [r for r in enabled if repo.config.preview or not r.preview]
+    held = [] if repo.config.preview else sorted(r.id for r in enabled if r.preview)
+    rules = [r for r in enabled if r.id not in held]
     findings, rule_failures = run_rules(repo, rules, progress)
     undetermined = failures + rule_failures
-    held = sorted(r.id for r in enabled if r not in rules)
     if held:
         why = (f"{len(held)} rule(s) not run, their measured precision being below {DEFAULT_PRECISION:.0%} "
                f"({', '.join(held)}); --preview runs them")

@@ -15,6 +15,7 @@ import re
 from enum import StrEnum
 
 from archaudit.repo import Repo
+from archaudit.scan.classify import classify
 
 
 class Context(StrEnum):
@@ -35,10 +36,10 @@ WITH_MIGRATIONS = frozenset({Context.PRODUCTION, Context.MIGRATION})
 
 _TEST_SETTINGS = re.compile(r"(^|/)(settings|config|conf)[_/.-]?(test|tests|testing|ci)\.py$|"
                             r"(^|/)(test|testing)_?settings\.py$|(^|/)settings/(test|tests|testing|ci)\.py$")
-_TEST_DIRS = re.compile(r"(^|/)(tests?|testing|__tests__|__mocks__|e2e|cypress|spec|specs|test_utils|"
-                        r"testutils|factories|test-data|test_data|testdata)/|(^|/)factories\.py$|"
-                        r"(^|/)(test_[^/]*|[^/]*_tests?)\.py$|\.(test|spec|e2e-spec)\.[cm]?[jt]sx?$|"
-                        r"(^|/)conftest\.py$|(^|/)jest[^/]*\.config\.[cm]?[jt]s$|(^|/)tox\.ini$|(^|/)noxfile\.py$")
+# beyond what scan.classify already names a test (tests/, test_*.py, *.spec.ts, conftest.py...)
+_TEST_DIRS = re.compile(r"(^|/)(__mocks__|specs|test_utils|testutils|factories|test-data|test_data|testdata)/|"
+                        r"(^|/)factories\.py$|(^|/)[^/]*_tests\.py$|\.e2e-spec\.[cm]?[jt]sx?$|"
+                        r"(^|/)jest[^/]*\.config\.[cm]?[jt]s$|(^|/)tox\.ini$|(^|/)noxfile\.py$")
 _SCRIPT = re.compile(r"(^|/)(scripts?|bin|tools|utils/scripts|management/commands|cli)/|"
                      r"(^|/)(manage|fabfile|noxfile|cli)\.py$")
 _MIGRATION = re.compile(r"(^|/)(migrations|alembic|versions|migration|seeders?)/|(^|/)migrations?\.py$|"
@@ -67,7 +68,7 @@ _GENERATED = re.compile(r"(^|/)(vendor|vendored|third_party|thirdparty|node_modu
 def context_of(repo: Repo, path: str) -> Context:
     """The context of one file (memoised per audit)."""
     table = repo.derived(file_contexts)
-    return table.get(path) or _classify(path, "")
+    return table.get(path) or _classify(path, classify(path)[1])
 
 
 def file_contexts(repo: Repo) -> dict[str, Context]:
