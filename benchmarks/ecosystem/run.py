@@ -3,7 +3,8 @@ measure each rule's precision against the judged findings in `labels.yaml`.
 
 Snapshots live outside this repository, in the folder named by `ARCHAUDIT_ECOSYSTEM_DIR`
 (one `<owner>+<name>/` tree per corpus entry, exported at its pinned commit). Results of the last
-two runs are kept there too (`_results/`, `_results.prev/`).
+two runs are kept there too (`_results/`, `_results.prev/`; `ARCHAUDIT_ECOSYSTEM_RESULTS` names another
+folder, so that two checkouts can run side by side).
 
     python benchmarks/ecosystem/run.py export     # needs ARCHAUDIT_MIRROR_DIR: <owner>+<name>/repo bare git dirs
     python benchmarks/ecosystem/run.py audit [--only NAME] [--preview]   # audit all, print the diff
@@ -54,6 +55,12 @@ def workdir() -> Path:
     return Path(value)
 
 
+def results_dir(previous: bool = False) -> Path:
+    """Where runs are kept: `_results/` (or `$ARCHAUDIT_ECOSYSTEM_RESULTS`), and `<that>.prev/` for the run before."""
+    name = os.environ.get("ARCHAUDIT_ECOSYSTEM_RESULTS", "_results")
+    return workdir() / (name + ".prev" if previous else name)
+
+
 def export() -> None:
     """Export each pinned commit from the bare mirrors in ARCHAUDIT_MIRROR_DIR (never runs their code)."""
     mirrors = Path(os.environ.get("ARCHAUDIT_MIRROR_DIR", "") or sys.exit("set ARCHAUDIT_MIRROR_DIR"))
@@ -80,8 +87,7 @@ def _finding_keys(repo: str, report: dict[str, Any]) -> list[tuple[Key, dict[str
 
 
 def audit(only: str | None, preview: bool) -> None:
-    results = workdir() / "_results"
-    prev = workdir() / "_results.prev"
+    results, prev = results_dir(), results_dir(previous=True)
     if results.exists() and not only:
         shutil.rmtree(prev, ignore_errors=True)
         results.rename(prev)
@@ -126,7 +132,7 @@ def labels() -> dict[Key, dict[str, Any]]:
 def current() -> list[tuple[Key, dict[str, Any]]]:
     out = []
     for entry in corpus():
-        res = workdir() / "_results" / f"{folder(entry)}.json"
+        res = results_dir() / f"{folder(entry)}.json"
         if res.exists():
             out += _finding_keys(entry["repo"], json.loads(res.read_text(encoding="utf-8")))
     return out
