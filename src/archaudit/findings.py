@@ -58,6 +58,24 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Premise:
+    """A fact a claim rests on: established (with the places that show it) or not (with the reason).
+
+    A hit whose premise is not established is not a finding: the engine reports the claim as "not
+    determined" with the reason, next to the rule that would have made it. Established premises are
+    the finding's chain of evidence."""
+
+    fact: str
+    established: bool = True
+    why: str = ""  # when not established: what stopped it
+    evidence: tuple[Evidence, ...] = ()
+
+    @classmethod
+    def unknown(cls, fact: str, why: str) -> Premise:
+        return cls(fact, established=False, why=why)
+
+
+@dataclass(frozen=True)
 class Hit:
     """What a rule's check yields: where, and what it saw there. The engine turns it into a Finding."""
 
@@ -66,6 +84,7 @@ class Hit:
     message: str
     also: tuple[Evidence, ...] = ()
     key: str = ""  # stable detail for the fingerprint (e.g. the setting name), defaults to message
+    premises: tuple[Premise, ...] = ()  # what the claim rests on; one unknown premise makes it not determined
 
 
 @dataclass(frozen=True)
@@ -82,6 +101,8 @@ class Finding:
     action: str
     evidence: tuple[Evidence, ...]
     fingerprint: str = ""
+    premises: tuple[Premise, ...] = ()  # the chain of evidence: every fact the claim rests on, established
+    occurrences: int = 1  # places of the same root cause merged into this finding
 
     @property
     def sort_key(self) -> tuple[int, str, str, int, str]:
@@ -99,10 +120,13 @@ class Skipped:
 
 @dataclass(frozen=True)
 class Undetermined:
-    """Something the report cannot establish; said plainly instead of guessed."""
+    """Something the report cannot establish; said plainly instead of guessed. `rule` and `evidence`
+    are set when it is a claim a rule would have made had its premises been established."""
 
     topic: str
     why: str
+    rule: str = ""
+    evidence: tuple[Evidence, ...] = ()
 
 
 _LINE_REFS = re.compile(r"(?<=\w):\d+\b|\blines? \d+(-\d+)?\b", re.IGNORECASE)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from archaudit.findings import Evidence, Finding
+from archaudit.findings import Evidence, Finding, Undetermined
 from archaudit.model import Fact, Report, Section
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def _evidence(e: Evidence) -> dict[str, Any]:
@@ -20,7 +20,17 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "rule": f.rule, "name": f.name, "severity": f.severity.value, "axis": f.axis.value, "title": f.title,
         "message": f.message, "impact": f.impact, "action": f.action,
         "evidence": [_evidence(e) for e in f.evidence], "fingerprint": f.fingerprint,
+        "occurrences": f.occurrences,
+        "premises": [{"fact": p.fact, "evidence": [_evidence(e) for e in p.evidence]} for p in f.premises],
     }
+
+
+def _undetermined(u: Undetermined) -> dict[str, Any]:
+    out: dict[str, Any] = {"topic": u.topic, "why": u.why}
+    if u.rule:
+        out["rule"] = u.rule
+        out["evidence"] = [_evidence(e) for e in u.evidence]
+    return out
 
 
 def _fact(f: Fact) -> dict[str, Any]:
@@ -47,7 +57,7 @@ def to_dict(report: Report) -> dict[str, Any]:
                    for s in report.scores],
         "strengths": [_fact(f) for f in report.strengths],
         "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
-        "not_determined": [{"topic": u.topic, "why": u.why} for u in report.undetermined],
+        "not_determined": [_undetermined(u) for u in report.undetermined],
     }
     if report.generated_at:
         out["generated_at"] = report.generated_at

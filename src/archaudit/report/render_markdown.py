@@ -7,7 +7,7 @@ from typing import Any
 
 import jinja2
 
-from archaudit.findings import Evidence, Finding, Severity
+from archaudit.findings import Evidence, Finding, Severity, Undetermined
 from archaudit.model import Report, Table
 
 PRIORITIES = {Severity.CRITICAL: "P0", Severity.HIGH: "P1", Severity.MEDIUM: "P2", Severity.LOW: "P3",
@@ -66,6 +66,15 @@ def _by_rule(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
     return list(groups.items())
 
 
+def _claims(report: Report) -> dict[str, list[Undetermined]]:
+    """Claims a rule could not establish, by rule, to show next to that rule's findings."""
+    out: dict[str, list[Undetermined]] = defaultdict(list)
+    for u in report.undetermined:
+        if u.rule:
+            out[u.rule].append(u)
+    return dict(out)
+
+
 def _most_urgent(findings: list[Finding], limit: int = 5) -> list[Finding]:
     """The first critical/high finding of each rule (findings are sorted worst first), at most `limit`."""
     seen: set[str] = set()
@@ -95,6 +104,7 @@ def render(report: Report) -> str:
         weakest=", ".join(f"{s.axis.label.lower()} {s.score}/10" for s in weakest if s.score < 10),
         plan=_plan(report.findings),
         groups=_by_rule(report.findings),
+        claims=_claims(report),
     )
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")

@@ -45,6 +45,13 @@ class Rule:
     example_good: str = ""
     # the execution contexts whose code this rule judges; a hit elsewhere is dropped by the engine
     contexts: frozenset[Context] = SERVING
+    # the rule claims something is absent from all code of these languages ("no file imports X"): the
+    # claim needs every such file read, so an unparsed file makes it "not determined" (engine)
+    absence_in: frozenset[str] = frozenset()
+    # rules that state the same fact less precisely: their hits on a line this rule reports are dropped
+    supersedes: tuple[str, ...] = ()
+    # "file": one finding per root cause and file; "repository": one per root cause, every file listed
+    aggregate: str = "file"
 
     @property
     def precision(self) -> float | None:

@@ -1,27 +1,60 @@
-"""Run rules over the Repo and turn their hits into findings with evidence and fingerprints."""
+"""Run rules over the Repo and turn their hits into findings with evidence and fingerprints.
+
+Between a rule's hits and the report's findings the engine applies, in this order, the policies no
+rule should re-implement:
+1. execution context: a hit in a context the rule does not judge is dropped;
+2. suppression: `# archaudit: ignore[RULE]` on the line or the line above;
+3. premises: a hit resting on a fact not established (its own premises, or for a claim of absence,
+   a file of that language that could not be parsed) becomes a "not determined" line, not a finding;
+4. one fact, one rule: a hit restated on the same line by a rule that supersedes it is dropped;
+5. aggregation: hits of one rule with the same root cause (in one file, or anywhere for
+   repository-wide rules) become one finding listing every occurrence.
+"""
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable
 
-from archaudit.findings import Evidence, Finding, Hit, Undetermined, fingerprint
+from archaudit.findings import Evidence, Finding, Hit, Premise, Undetermined, fingerprint
 from archaudit.redact import redact_text
 from archaudit.repo import Repo
 from archaudit.resolve.context import context_of
 from archaudit.rules.base import Rule
 
+Progress = Callable[[str, int, int], None]
+_MAX_LISTED = 8  # unparsed files named in a "not determined" line
 
-def _finding(rule: Rule, hit: Hit, repo: Repo) -> Finding:
-    def snippet(path: str, line: int, given: str = "") -> str:
-        return redact_text((given or (repo.line(path, line) if line else ""))[:160])
 
-    evidence = (Evidence(hit.path, hit.line, snippet(hit.path, hit.line)),
-                *(Evidence(e.path, e.line, snippet(e.path, e.line, e.snippet)) for e in hit.also))
+def _snippet(repo: Repo, path: str, line: int, given: str = "") -> str:
+    return redact_text((given or (repo.line(path, line) if line else ""))[:160])
+
+
+def _cause(hit: Hit) -> str:
+    """The root cause a hit states: its key, or its message with line references removed."""
+    return hit.key or hit.message
+
+
+def _finding(rule: Rule, hits: list[Hit], repo: Repo) -> Finding:
+    """One finding for hits of the same root cause: the first hit's message, every place as evidence."""
+    hits = sorted(hits, key=lambda h: (h.path, h.line))
+    first = hits[0]
+    places = [Evidence(h.path, h.line, _snippet(repo, h.path, h.line)) for h in hits]
+    seen = {(e.path, e.line) for e in places}
+    also = []
+    for h in hits:
+        for e in h.also:
+            if (e.path, e.line) not in seen:
+                seen.add((e.path, e.line))
+                also.append(Evidence(e.path, e.line, _snippet(repo, e.path, e.line, e.snippet)))
+    message = first.message if len(hits) == 1 else f"{first.message} ({len(hits)} places)"
+    premises = tuple(dict.fromkeys(p for h in hits for p in h.premises))
+    scope = "" if rule.aggregate == "repository" else first.path
     return Finding(
         rule=rule.id, name=rule.name, severity=rule.severity, axis=rule.axis, title=rule.title,
-        message=redact_text(hit.message), impact=rule.impact, action=rule.action, evidence=evidence,
-        fingerprint=fingerprint(rule.id, hit.path, hit.key or hit.message),
+        message=redact_text(message), impact=rule.impact, action=rule.action, evidence=(*places, *also),
+        fingerprint=fingerprint(rule.id, scope, _cause(first)), premises=premises, occurrences=len(hits),
     )
 
 
@@ -39,26 +72,84 @@ def suppressed(repo: Repo, rule_id: str, path: str, line: int) -> bool:
     return False
 
 
+def unread_premise(repo: Repo, rule: Rule) -> Premise | None:
+    """For a claim of absence: unknown when a file of those languages, in a context the rule judges,
+    could not be parsed (what it holds was not seen)."""
+    if not rule.absence_in:
+        return None
+    unread = [p for p, r in sorted(repo.results.items())
+              if "skip" in r and repo.by_path.get(p) is not None and repo.by_path[p].language in rule.absence_in
+              and context_of(repo, p) in rule.contexts]
+    if not unread:
+        return None
+    listed = ", ".join(unread[:_MAX_LISTED])
+    if len(unread) > _MAX_LISTED:
+        listed += f" and {len(unread) - _MAX_LISTED} more"
+    return Premise.unknown(f"every {'/'.join(sorted(rule.absence_in))} file was read",
+                           f"{len(unread)} file(s) could not be parsed ({listed}); what they contain was not seen")
+
+
+def _not_determined(rule: Rule, hit: Hit, premise: Premise) -> Undetermined:
+    """The claim the rule would have made, with the premise that is missing and why."""
+    where = (Evidence(hit.path, hit.line),) if hit.path else ()
+    return Undetermined(f"{rule.id} {rule.title}",
+                        f"{redact_text(hit.message)} Not determined: {premise.fact}: {premise.why}.",
+                        rule=rule.id, evidence=where)
+
+
+def _kept_hits(repo: Repo, rule: Rule, hits: list[Hit], unknown: list[Undetermined]) -> list[Hit]:
+    """The hits that become findings (context, suppression and premises applied)."""
+    unread = unread_premise(repo, rule)
+    kept = []
+    for hit in hits:
+        if context_of(repo, hit.path) not in rule.contexts:
+            repo.stats["out_of_context"] = repo.stats.get("out_of_context", 0) + 1
+            continue
+        if suppressed(repo, rule.id, hit.path, hit.line):
+            repo.stats["suppressed"] = repo.stats.get("suppressed", 0) + 1
+            continue
+        missing = next((p for p in hit.premises if not p.established), unread)
+        if missing is not None:
+            unknown.append(_not_determined(rule, hit, missing))
+            continue
+        kept.append(hit)
+    return kept
+
+
+def _drop_superseded(by_rule: dict[str, tuple[Rule, list[Hit]]]) -> None:
+    """One fact, one rule: a rule's hits on a line that a more precise rule reports are dropped."""
+    for rule, hits in list(by_rule.values()):
+        places = {(h.path, h.line) for h in hits if h.line}
+        for other in rule.supersedes:
+            if other in by_rule:
+                other_rule, other_hits = by_rule[other]
+                by_rule[other] = (other_rule, [h for h in other_hits if (h.path, h.line) not in places])
+
+
+def _group(rule: Rule, hits: list[Hit]) -> list[list[Hit]]:
+    """Hits of the same root cause, per file (or across files for repository-wide rules)."""
+    groups: dict[tuple[str, str], list[Hit]] = defaultdict(list)
+    for hit in hits:
+        scope = "" if rule.aggregate == "repository" else hit.path
+        groups[(scope, fingerprint(rule.id, scope, _cause(hit)))].append(hit)
+    return list(groups.values())
+
+
 def run_rules(repo: Repo, rules: list[Rule],
-              progress: Callable[[str, int, int], None] | None = None) -> tuple[list[Finding], list[Undetermined]]:
-    """All findings, sorted worst-first; a rule that fails is reported, never fatal."""
-    findings: dict[str, Finding] = {}
-    failures: list[Undetermined] = []
+              progress: Progress | None = None) -> tuple[list[Finding], list[Undetermined]]:
+    """All findings, sorted worst-first, and what could not be determined (a rule that fails
+    is reported there, never fatal; so is a claim whose premises are not established)."""
+    by_rule: dict[str, tuple[Rule, list[Hit]]] = {}
+    undetermined: list[Undetermined] = []
     for done, rule in enumerate(rules, start=1):
         if progress:
             progress("rules", done, len(rules))
         try:
             hits = list(rule.check(repo))
         except Exception as exc:  # a rule bug must not take the audit down with it
-            failures.append(Undetermined(f"rule {rule.id}", f"the check failed ({type(exc).__name__}: {exc})"))
+            undetermined.append(Undetermined(f"rule {rule.id}", f"the check failed ({type(exc).__name__}: {exc})"))
             continue
-        for hit in hits:
-            if context_of(repo, hit.path) not in rule.contexts:
-                repo.stats["out_of_context"] = repo.stats.get("out_of_context", 0) + 1
-                continue
-            if suppressed(repo, rule.id, hit.path, hit.line):
-                repo.stats["suppressed"] = repo.stats.get("suppressed", 0) + 1
-                continue
-            f = _finding(rule, hit, repo)
-            findings.setdefault(f.fingerprint + str(hit.line), f)
-    return sorted(findings.values(), key=lambda f: f.sort_key), failures
+        by_rule[rule.id] = (rule, _kept_hits(repo, rule, hits, undetermined))
+    _drop_superseded(by_rule)
+    findings = [_finding(rule, group, repo) for rule, hits in by_rule.values() for group in _group(rule, hits)]
+    return sorted(findings, key=lambda f: f.sort_key), sorted(set(undetermined), key=lambda u: (u.topic, u.why))
