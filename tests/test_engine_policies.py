@@ -99,5 +99,6 @@ def test_a_repository_wide_rule_lists_every_file_of_one_cause_in_one_finding(tmp
 
 def test_different_causes_on_one_line_stay_separate_findings(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
-    findings, _ = run_rules(repo, [_rule("SEC905", [Hit("app/a.py", 2, "SQL from x"), Hit("app/a.py", 2, "SQL from y")])])
+    hits = [Hit("app/a.py", 2, "SQL from x"), Hit("app/a.py", 2, "SQL from y")]
+    findings, _ = run_rules(repo, [_rule("SEC905", hits)])
     assert len(findings) == 2 and len({f.fingerprint for f in findings}) == 2
