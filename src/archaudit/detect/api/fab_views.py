@@ -11,6 +11,7 @@ import ast
 from dataclasses import dataclass
 
 from archaudit.detect.api.routers import has_test_role, resolve_symbol
+from archaudit.languages.python.extract import parse
 from archaudit.languages.python.facts import ClassFact, FunctionFact
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import import_aliases, imported_top_levels, qualified
@@ -140,7 +141,7 @@ def _parsed(repo: Repo, path: str) -> dict[tuple[str, str], ast.expr]:
         return memo[path]
     out: dict[tuple[str, str], ast.expr] = {}
     try:
-        tree = ast.parse(repo.text(path) or "")
+        tree = parse(repo.text(path) or "")
     except (SyntaxError, ValueError, RecursionError):
         tree = ast.Module(body=[], type_ignores=[])
     for node in ast.walk(tree):

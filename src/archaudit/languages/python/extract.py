@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from archaudit.languages.python.downlevel import downlevel
 from archaudit.languages.python.facts import FunctionFact, ModuleFacts
 from archaudit.languages.python.signals import (
     IDENTIFIER,
@@ -324,9 +325,26 @@ class _Extractor:
         self.children(node)
 
 
+def parse(source: str) -> ast.Module:
+    """The module's tree; syntax newer than the running Python is read through `downlevel` (a
+    3.12+ file is valid code whose facts must not be lost). Raises the original SyntaxError when
+    the file is not valid Python of any version we know."""
+    try:
+        return ast.parse(source)
+    except SyntaxError:
+        older = downlevel(source)
+        if older is None:
+            raise
+        try:
+            return ast.parse(older)
+        except SyntaxError:
+            pass
+        raise
+
+
 def extract(source: str) -> ModuleFacts:
     """Parse `source` (raises SyntaxError/ValueError/RecursionError on bad input) and extract facts."""
-    tree = ast.parse(source)
+    tree = parse(source)
     ex = _Extractor()
     ex.facts["lines"] = source.count("\n") + (0 if source.endswith("\n") or not source else 1)
     ex.facts["docstring"] = ast.get_docstring(tree) is not None
