@@ -49,6 +49,21 @@ def test_newer_constructs_are_rewritten_line_for_line() -> None:
     assert "except (KeyError, ValueError):" in older and 'f"value {value}"' in older and "ItemId = int" in older
 
 
+def test_pep_701_f_strings_become_blank_strings_on_the_same_lines() -> None:
+    source = ('names = f"{user["name"]}"\n'
+              'html = f"<p>{re.sub(r\'a\', r\'<b>\\1</b>\', line)}</p>"\n'
+              'page = f"""\n{"\\n".join(rows)}\n"""\n'
+              'kept = f"{a!r:>{width}}" + "#not a comment"\n'
+              'after = 1\n')
+    older = downlevel(source)
+    assert older is not None
+    tree = ast.parse(older)
+    assert len(older.splitlines()) == len(source.splitlines())
+    assert 'kept = f"{a!r:>{width}}" + "#not a comment"' in older  # 3.11 reads it: left as it was
+    assert [n.targets[0].id for n in tree.body if isinstance(n, ast.Assign)][-1] == "after"  # type: ignore[attr-defined]
+    assert tree.body[-1].lineno == 7
+
+
 def test_a_name_called_type_is_left_alone() -> None:
     assert downlevel("type = 3\nprint(type)\nx = type(3)\n") is None
 
@@ -68,3 +83,16 @@ def test_a_file_with_newer_syntax_gives_its_endpoints(tmp_path: Path) -> None:
 def test_code_that_is_not_python_of_any_version_is_still_refused(source: str) -> None:
     with pytest.raises(SyntaxError):
         extract(source)
+
+
+def test_a_served_file_that_cannot_be_parsed_is_named_with_what_it_appears_to_define(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
+        "app/__init__.py": "",
+        "app/users.py": "from fastapi import APIRouter, Depends\nrouter = APIRouter()\n\n"
+                        "@router.get('/users')\ndef users(user=Depends(current_user)):\n    print 'py2'\n",
+        "tests/test_users.py": "def test_x(:\n",
+    })
+    lines = [u for u in report_of(root).undetermined if u.topic == "source file not parsed"]
+    [served] = [u for u in lines if u.evidence]
+    assert served.evidence[0].path == "app/users.py" and "appears to define routes, guards" in served.why
+    assert any("1 file(s) outside the served code" in u.why for u in lines)

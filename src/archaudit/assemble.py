@@ -12,6 +12,7 @@ from archaudit.detect import SECTIONS
 from archaudit.findings import Undetermined
 from archaudit.model import Report, Section
 from archaudit.repo import Repo
+from archaudit.resolve.coverage import unread_sources
 from archaudit.rules import ALL_RULES
 from archaudit.rules.base import DEFAULT_PRECISION
 from archaudit.rules.engine import run_rules
@@ -47,6 +48,7 @@ def build_report(repo: Repo, version: str, timestamp: str | None = None,
         undetermined.append(Undetermined("rules in preview", why))
     for s in sections:
         undetermined += [Undetermined(s.title, text) for text in s.undetermined]
+    undetermined += unread_sources(repo)
     scores = score_axes(findings)
     severities = Counter(f.severity.value for f in findings)
     summary = {

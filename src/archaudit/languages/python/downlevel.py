@@ -2,11 +2,13 @@
 
 `ast` only accepts the grammar of the running Python, so a 3.11 audit refuses a file that uses PEP 695
 type parameters (`def f[T]()`, `class C[T]`, `type X = ...`), PEP 758 unparenthesised exception lists
-(`except A, B:`) or PEP 750 template strings (`t"..."`). Such a file is valid code whose routers,
+(`except A, B:`), PEP 701 f-strings (quotes reused, backslashes or comments inside `{}`) or PEP 750
+template strings (`t"..."`). Such a file is valid code whose routers,
 settings and models the audit must not lose. This module rewrites only those constructs, from the
 token stream, into the older equivalent that `ast` reads with the same meaning for our facts: type
 parameters are dropped, `type X = v` becomes `X = v`, exception lists get parentheses, `t"` becomes
-`f"`. Every line keeps its number (only columns move), so evidence stays exact.
+`f"`, and an f-string only 3.12+ reads becomes an empty string of the same lines (the names it
+uses are lost, nothing else). Every line keeps its number (only columns move), so evidence stays exact.
 """
 
 from __future__ import annotations
@@ -120,14 +122,117 @@ def _apply(lines: list[str], edits: list[Edit]) -> str:
     return "".join(lines)
 
 
+_QUOTES = ("\"\"\"", "'''", "\"", "'")
+_PREFIX_CHARS = set("rRbBuUfFtT")
+
+
+class _FStrings:
+    """A scanner of string literals that knows PEP 701 f-strings: it finds each f-string whose
+    replacement fields hold what only Python 3.12+ accepts (its own quote, a backslash, a comment)."""
+
+    def __init__(self, text: str) -> None:
+        self.s, self.n = text, len(text)
+        self.modern: list[tuple[int, int]] = []  # (start of prefix, end) of each 3.12-only f-string
+
+    def prefix_start(self, i: int) -> int:
+        j = i
+        while j > 0 and self.s[j - 1] in _PREFIX_CHARS and i - j < 3:
+            j -= 1
+        return j if j == 0 or not (self.s[j - 1].isalnum() or self.s[j - 1] == "_") else i
+
+    def string(self, i: int) -> tuple[int, str]:
+        """End of the literal whose quote starts at i, and its quote."""
+        start = self.prefix_start(i)
+        prefix = self.s[start:i].lower()
+        q = next(q for q in _QUOTES if self.s.startswith(q, i))
+        j, fmt, raw, modern = i + len(q), "f" in prefix or "t" in prefix, "r" in prefix, False
+        while j < self.n:
+            c = self.s[j]
+            if c == "\\" and not raw:
+                j += 2
+            elif self.s.startswith(q, j):
+                if modern:
+                    self.modern.append((start, j + len(q)))
+                return j + len(q), q
+            elif c == "\n" and len(q) == 1:
+                return j, q
+            elif fmt and c == "{" and self.s.startswith("{{", j):
+                j += 2
+            elif fmt and c == "{":
+                j, found = self.field(j + 1, q)
+                modern = modern or found
+            else:
+                j += 1
+        return j, q
+
+    def field(self, j: int, q: str) -> tuple[int, bool]:
+        """End of a replacement field (after its `}`), and whether it needs Python 3.12+."""
+        depth, modern = 0, False
+        while j < self.n:
+            c = self.s[j]
+            if c in "\"'":
+                end, _ = self.string(j)
+                modern = modern or c == q[0] or "\\" in self.s[j:end]  # before 3.12: no backslash at all
+                j = end
+                continue
+            if c in "\\#" or (c == "\n" and len(q) == 1):
+                modern = True
+            elif c in "([{":
+                depth += 1
+            elif c in ")]":
+                depth -= 1
+            elif c == "}" and depth == 0:
+                return j + 1, modern
+            elif c == "}":
+                depth -= 1
+            elif c == ":" and depth == 0:
+                return self.spec(j + 1, q, modern)
+            j += 1
+        return j, modern
+
+    def spec(self, j: int, q: str, modern: bool) -> tuple[int, bool]:
+        while j < self.n and not self.s.startswith(q, j):
+            if self.s[j] == "{":
+                j, found = self.field(j + 1, q)
+                modern = modern or found
+            elif self.s[j] == "}":
+                return j + 1, modern
+            else:
+                j += 1
+        return j, modern
+
+    def scan(self) -> list[tuple[int, int]]:
+        i = 0
+        while i < self.n:
+            c = self.s[i]
+            if c == "#":
+                end = self.s.find("\n", i)
+                i = self.n if end < 0 else end
+            elif c in "\"'":
+                i, _ = self.string(i)
+            else:
+                i += 1
+        return self.modern
+
+
+def _blank_modern_fstrings(source: str) -> str:
+    """Each 3.12-only f-string replaced by an empty string spanning the same lines."""
+    for start, end in reversed(_FStrings(source).scan()):
+        breaks = source.count("\n", start, end)
+        blank = '"""' + "\n" * breaks + '"""' if breaks else '""'
+        source = source[:start] + blank + source[end:]
+    return source
+
+
 def downlevel(source: str) -> str | None:
     """`source` with newer-than-running syntax rewritten for `ast`, or None when nothing applies
     (or the text does not even tokenize)."""
+    text = _blank_modern_fstrings(source)
     try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, SyntaxError, ValueError):
         return None
     edits = _edits(tokens)
-    if not edits:
+    if not edits and text == source:
         return None
-    return _apply(source.splitlines(keepends=True), edits)
+    return _apply(text.splitlines(keepends=True), edits)

@@ -1,0 +1,60 @@
+"""What the audit could not read, and what that hides: the coverage statement's source files.
+
+A source file that does not parse contributes no routes, guards, settings or models, so every claim
+about those is weaker. Saying which file and what it appears to define (from a plain line scan, never
+a guess presented as fact) lets a reader judge how much that matters.
+"""
+
+from __future__ import annotations
+
+import re
+
+from archaudit.findings import Evidence, Undetermined
+from archaudit.repo import Repo
+from archaudit.resolve.context import Context, context_of
+
+_SOURCE_LANGUAGES = ("python", "typescript", "javascript")
+_MAX_LINE = 400  # the scan looks at the start of each line only: linear on any input
+# what a line suggests the file defines -> pattern (anchored, bounded: no backtracking on long lines)
+_DEFINES = {
+    "routes": re.compile(r"\s{0,40}@\w{1,40}\.(get|post|put|patch|delete|route|api_route)\(|"
+                         r"\s{0,40}@(Get|Post|Put|Patch|Delete|Controller)\(|.{0,80}\b(APIRouter|Blueprint|Router)\(|"
+                         r"\s{0,40}(path|re_path|url)\("),
+    "guards": re.compile(r".{0,120}\b(Depends|Security|login_required|permission_classes|UseGuards|"
+                         r"authenticate|jwt_required)\b"),
+    "settings": re.compile(r"\s{0,8}class \w{1,60}\((\w{1,40}\.)?BaseSettings\)|\s{0,8}[A-Z][A-Z0-9_]{2,60}\s?=\s?"
+                           r"(os\.environ|os\.getenv|env\(|config\()"),
+    "models": re.compile(r"\s{0,8}class \w{1,60}\(.{0,80}\b(Base|Model|db\.Model|models\.Model|SQLModel|Document)\b"
+                         r"|\s{0,8}@Entity\("),
+}
+
+
+def _defines(repo: Repo, path: str) -> list[str]:
+    found: set[str] = set()
+    for line in repo.lines(path):
+        head = line[:_MAX_LINE]
+        found.update(kind for kind, pattern in _DEFINES.items() if kind not in found and pattern.match(head))
+        if len(found) == len(_DEFINES):
+            break
+    return [kind for kind in _DEFINES if kind in found]
+
+
+def unread_sources(repo: Repo) -> list[Undetermined]:
+    """One line per source file of the served code that could not be parsed, saying what it appears
+    to define; files of other contexts (templates, tests, docs) are counted in one line."""
+    unread = [p for p, r in sorted(repo.results.items())
+              if "skip" in r and p in repo.by_path and repo.by_path[p].language in _SOURCE_LANGUAGES]
+    out, elsewhere = [], 0
+    for path in unread:
+        if context_of(repo, path) not in (Context.PRODUCTION, Context.DEV):
+            elsewhere += 1
+            continue
+        kinds = _defines(repo, path)
+        hides = (f"it appears to define {', '.join(kinds)}, which the inventory and the findings do not include"
+                 if kinds else "what it defines is missing from the inventory and the findings")
+        out.append(Undetermined("source file not parsed", f"{path} ({repo.results[path]['skip']}): {hides}",
+                                evidence=(Evidence(path, 0),)))
+    if elsewhere:
+        out.append(Undetermined("source file not parsed", f"{elsewhere} file(s) outside the served code (tests, "
+                                "templates, docs, scripts) could not be parsed; listed under skipped files"))
+    return out
