@@ -63,7 +63,7 @@ def build_report(repo: Repo, version: str, timestamp: str | None = None,
     }
     return Report(
         tool_version=version, root_name=repo.name, generated_at=timestamp, summary=summary,
-        sections=sections, findings=findings, scores=scores, strengths=find_strengths(repo),
+        sections=sections, findings=findings, scores=scores, strengths=find_strengths(repo, findings),
         skipped=sorted(set(repo.skipped) | set(repo.problems)),
         undetermined=sorted(undetermined, key=lambda u: (u.topic, u.why)),
         stats=dict(repo.stats),

@@ -11,23 +11,30 @@ from archaudit.rules.observability._logging import METRICS, sentry_init, structu
 from archaudit.rules.observability.no_request_id import correlation
 
 
-def observability_strengths(repo: Repo) -> list[Fact]:
-    """Sentry initialised, metrics exposed (exporter import or /metrics route), structured logging
-    set up, request-id / trace-id correlation handled; each with the line that shows it."""
-    out = []
+def error_tracking(repo: Repo) -> list[Fact]:
+    """Sentry initialised, with the line that does it."""
     place = sentry_init(repo)
-    if place:
-        out.append(Fact("Errors are reported to Sentry (sentry_sdk.init)", (Evidence(*place),)))
+    return [Fact("Errors are reported to Sentry (sentry_sdk.init)", (Evidence(*place),))] if place else []
+
+
+def metrics_exported(repo: Repo) -> list[Fact]:
+    """A metrics exporter imported, or a /metrics route served."""
     place = first_import(repo, METRICS)
     if place is None:
         route = next((e for e in find_endpoints(repo) if e.path.rstrip("/").endswith("/metrics")), None)
         place = (route.file, route.line) if route else None
-    if place:
-        out.append(Fact("Metrics are exported for monitoring (Prometheus/StatsD/OpenTelemetry)", (Evidence(*place),)))
+    if not place:
+        return []
+    return [Fact("Metrics are exported for monitoring (Prometheus/StatsD/OpenTelemetry)", (Evidence(*place),))]
+
+
+def structured_logs(repo: Repo) -> list[Fact]:
+    """JSON or structlog logging set up."""
     place = structured_logging(repo)
-    if place:
-        out.append(Fact("Logs are structured (JSON/structlog)", (Evidence(*place),)))
+    return [Fact("Logs are structured (JSON/structlog)", (Evidence(*place),))] if place else []
+
+
+def request_correlation(repo: Repo) -> list[Fact]:
+    """Request-id / trace-id correlation handled."""
     place = correlation(repo)
-    if place:
-        out.append(Fact("Requests are correlated by a request id or trace id", (Evidence(*place),)))
-    return out
+    return [Fact("Requests are correlated by a request id or trace id", (Evidence(*place),))] if place else []
