@@ -29,6 +29,7 @@ RULE = Rule(
            "active is not, and the configuration misleads its readers.",
     action="Wire the flag to the feature it announces, or remove it until the feature exists.",
     check=check,
+    absence_in=frozenset({"python"}),
     example_bad="class Settings(BaseSettings):\n    ENABLE_TRACING: bool = False  # read nowhere",
     example_good="if settings.ENABLE_TRACING:\n    setup_tracing(app)",
 )

@@ -115,6 +115,7 @@ RULE = Rule(
            "update the README and scripts to the commands the project really uses.",
     contexts=ALL,
     check=check,
+    supersedes=("DEP006",),
     example_bad="README.md: `poetry install` / `make test`\n(no [tool.poetry], no Makefile)",
     example_good="README.md: `make test`\nMakefile:\n  test:\n  \tpytest",
 )

@@ -76,6 +76,7 @@ RULE = Rule(
            "the dead abstraction misleads reviews and rots as the code around it changes.",
     action="Wire the abstraction where it was meant to be used, or delete it until it is needed.",
     check=check,
+    absence_in=frozenset({"python"}),
     example_bad="class EventRecorderMixin:\n    def record_event(self, event): ...\n# no class inherits it",
     example_good="class Order(EventRecorderMixin, Base):\n    ...",
 )

@@ -37,6 +37,8 @@ RULE = Rule(
     action="Expose metrics (prometheus-fastapi-instrumentator, prometheus_client, django-prometheus, or "
            "OpenTelemetry metrics) behind the existing setting, or remove the dead setting.",
     check=check,
+    absence_in=frozenset({"python"}),
+    supersedes=("CFG007",),
     example_bad="class Settings(BaseSettings):\n    metrics_enabled: bool = True\n    metrics_port: int = 9090",
     example_good="if settings.metrics_enabled:\n    Instrumentator().instrument(app).expose(app)",
 )

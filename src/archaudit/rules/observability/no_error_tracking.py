@@ -37,6 +37,7 @@ RULE = Rule(
     action="Initialise an error tracker at start-up (sentry_sdk.init with the framework integration, or an "
            "APM/OpenTelemetry exporter) with environment and release tags.",
     check=check,
+    absence_in=frozenset({"python"}),
     example_bad="app = FastAPI()",
     example_good='sentry_sdk.init(dsn=settings.SENTRY_DSN, environment=settings.ENV)\napp = FastAPI()',
 )

@@ -68,6 +68,7 @@ RULE = Rule(
     action="Add a request-id middleware (asgi-correlation-id, django-guid, or a small middleware honouring "
            "X-Request-ID), put the id in every log record and in the response headers; or adopt OpenTelemetry.",
     check=check,
+    absence_in=frozenset({"python"}),
     example_bad="app = FastAPI()\napp.add_middleware(CORSMiddleware, ...)",
     example_good="app = FastAPI()\napp.add_middleware(CorrelationIdMiddleware)  # asgi-correlation-id",
 )

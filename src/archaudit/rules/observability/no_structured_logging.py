@@ -52,6 +52,7 @@ RULE = Rule(
     action="Emit JSON logs (structlog, python-json-logger or loguru serialize=True) with stable fields and "
            "per-request context.",
     check=check,
+    absence_in=frozenset({"python"}),
     example_bad='logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")',
     example_good="structlog.configure(processors=[..., structlog.processors.JSONRenderer()])",
 )

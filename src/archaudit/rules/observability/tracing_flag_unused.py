@@ -33,6 +33,8 @@ RULE = Rule(
     action="Instrument with OpenTelemetry (opentelemetry-instrumentation-fastapi/flask/django plus an OTLP "
            "exporter) behind the flag, or delete the unused setting.",
     check=check,
+    absence_in=frozenset({"python"}),
+    supersedes=("CFG007",),
     example_bad="class Settings(BaseSettings):\n    ENABLE_TRACING: bool = False",
     example_good="if settings.ENABLE_TRACING:\n    FastAPIInstrumentor.instrument_app(app)",
 )

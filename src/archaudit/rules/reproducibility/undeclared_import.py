@@ -136,6 +136,7 @@ RULE = Rule(
     action="Declare the package in the app's manifest (requirements.txt / pyproject.toml) with a version "
            "constraint, and regenerate the lockfile.",
     check=check,
+    aggregate="repository",
     example_bad="requirements.txt\n  fastapi==0.110.0\napp/auth.py\n  import jwt   # PyJWT not declared",
     example_good="requirements.txt\n  fastapi==0.110.0\n  PyJWT==2.8.0\napp/auth.py\n  import jwt",
 )

@@ -54,6 +54,8 @@ RULE = Rule(
     action="Remove the package from the manifest, or, if it is loaded indirectly (plugin, driver, CLI), "
            "say so in a comment next to it.",
     check=check,
+    absence_in=frozenset({"python"}),
+    aggregate="repository",
     example_bad="requirements.txt\n  stripe==8.1.0   # no `import stripe` anywhere",
     example_good="requirements.txt\n  stripe==8.1.0\napp/billing.py\n  import stripe",
 )

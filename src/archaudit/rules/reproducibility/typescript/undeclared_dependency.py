@@ -79,6 +79,7 @@ RULE = Rule(
     action="Add the package to the dependencies (or devDependencies for tooling) of the package.json "
            "that owns the importing file.",
     check=check,
+    aggregate="repository",
     example_bad='// package.json: {"dependencies": {"express": "^4"}}\nimport dayjs from "dayjs"',
     example_good='// package.json: {"dependencies": {"express": "^4", "dayjs": "^1.11"}}\nimport dayjs from "dayjs"',
 )

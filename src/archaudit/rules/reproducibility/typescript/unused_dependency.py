@@ -63,6 +63,8 @@ RULE = Rule(
            "slower builds, and confusion about what the app really relies on.",
     action="Remove the dependency (npm uninstall), or move it to devDependencies if only tooling uses it.",
     check=check,
+    absence_in=frozenset({"typescript", "javascript"}),
+    aggregate="repository",
     example_bad='{"dependencies": {"express": "^4", "moment": "^2"}}   // moment is imported nowhere',
     example_good='{"dependencies": {"express": "^4"}}',
 )
