@@ -30,12 +30,31 @@ def test_endpoints_are_objects_with_method_path_handler_file_line() -> None:
         e for e in endpoints if e["handler"] == "delete_user").items()
 
 
-def test_markdown_report_has_every_part() -> None:
+def test_markdown_report_puts_the_verdict_first_then_findings_scores_and_the_inventory() -> None:
     md = render_markdown.render(report_of(EXAMPLE))
-    for heading in ("## Executive summary", "Repository structure", "## Scores", "## Risks", "## Action plan",
-                    "## Strengths", "## Findings in detail", "### Skipped files", "### Not determined"):
-        assert heading in md, heading
-    assert "| Priority | Area | Finding | Impact | Suggested action | Evidence |" in md
+    order = ["## Verdict", "**Main risks**", "**Coverage and confidence**", "## Findings", "### Action plan",
+             "### Details", "## Scores", "## Strengths", "## Inventory", "Repository structure", "## Appendix",
+             "### Skipped files", "### Not determined"]
+    positions = [md.index(heading) for heading in order]
+    assert positions == sorted(positions)
+    assert "| Priority | Area | Finding | Places | Evidence |" in md
+    assert "```mermaid\nflowchart LR" in md
+
+
+def test_each_rules_advice_is_written_once() -> None:
+    report = report_of(EXAMPLE)
+    md = render_markdown.render(report)
+    for f in report.findings:
+        assert md.count(f.action) == 1, f.rule
+
+
+def test_inventory_tables_are_bounded_in_markdown(tmp_path: Path) -> None:
+    routes = "".join(f"@app.get('/r{i}')\ndef r{i}():\n    return {{}}\n\n" for i in range(40))
+    root = write_tree(tmp_path, {"main.py": "from fastapi import FastAPI\napp = FastAPI()\n\n" + routes,
+                                 "requirements.txt": "fastapi==0.110.0\n"})
+    md = render_markdown.render(report_of(root))
+    assert "/r14" in md and "/r39" not in md.split("## Inventory", 1)[1].split("## Appendix", 1)[0]
+    assert f"… and {40 - render_markdown.MAX_ROWS} more rows." in md
 
 
 def test_same_input_same_output() -> None:

@@ -100,6 +100,6 @@ def test_every_finding_points_at_a_file_of_the_repository(report: Report) -> Non
 
 def test_the_markdown_report_says_each_finding_once_in_detail() -> None:
     text = render(_report(EXAMPLE))
-    detail = text.split("## Findings in detail", 1)[1].split("## Appendix", 1)[0]
+    detail = text.split("### Details", 1)[1].split("## Scores", 1)[0]
     for f in _report(EXAMPLE).findings:
         assert detail.count(f"(fingerprint `{f.fingerprint}`)") == 1, f.rule

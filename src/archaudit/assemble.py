@@ -9,15 +9,18 @@ from collections import Counter
 from collections.abc import Callable
 
 from archaudit.detect import SECTIONS
-from archaudit.findings import Undetermined
-from archaudit.model import Report, Section
+from archaudit.detect.overview import system_overview
+from archaudit.findings import Finding, Undetermined
+from archaudit.model import AxisScore, Fact, Report, Section, Verdict
 from archaudit.repo import Repo
+from archaudit.resolve.context import Context, context_of
 from archaudit.resolve.coverage import unread_sources
 from archaudit.rules import ALL_RULES
 from archaudit.rules.base import DEFAULT_PRECISION
 from archaudit.rules.engine import run_rules
 from archaudit.scoring import score_axes
 from archaudit.strengths import find_strengths
+from archaudit.verdict import build_verdict
 
 Progress = Callable[[str, int, int], None]
 
@@ -49,8 +52,10 @@ def build_report(repo: Repo, version: str, timestamp: str | None = None,
     for s in sections:
         undetermined += [Undetermined(s.title, text) for text in s.undetermined]
     undetermined += unread_sources(repo)
-    scores = score_axes(findings)
+    scores = score_axes(findings, rules, served_languages(repo))
+    strengths = find_strengths(repo, findings)
     severities = Counter(f.severity.value for f in findings)
+    rated = [s for s in scores if s.is_evaluated]
     summary = {
         "files": len(repo.files),
         "python_files": len(repo.python),
@@ -58,13 +63,31 @@ def build_report(repo: Repo, version: str, timestamp: str | None = None,
         "findings": len(findings),
         "suppressed": repo.stats.get("suppressed", 0),
         "by_severity": {k: severities[k] for k in sorted(severities)},
-        "average_score": round(sum(s.score for s in scores) / len(scores), 1) if scores else None,
+        "average_score": round(sum(s.score for s in rated) / len(rated), 1) if rated else None,
+        "axes_evaluated": len(rated),
         "headlines": [f"{s.title}: {s.headline}" for s in sections if s.headline],
     }
     return Report(
         tool_version=version, root_name=repo.name, generated_at=timestamp, summary=summary,
-        sections=sections, findings=findings, scores=scores, strengths=find_strengths(repo, findings),
+        sections=sections, findings=findings, scores=scores, strengths=strengths,
         skipped=sorted(set(repo.skipped) | set(repo.problems)),
         undetermined=sorted(undetermined, key=lambda u: (u.topic, u.why)),
         stats=dict(repo.stats),
+        verdict=_verdict(repo, sections, findings, strengths, undetermined, scores),
     )
+
+
+def _verdict(repo: Repo, sections: list[Section], findings: list[Finding], strengths: list[Fact],
+             undetermined: list[Undetermined], scores: list[AxisScore]) -> Verdict | None:
+    """The first screen; a failure here costs the verdict only, never the report."""
+    try:
+        return build_verdict(repo, sections, findings, strengths, undetermined, scores, system_overview(repo))
+    except Exception as exc:
+        undetermined.append(Undetermined("verdict", f"failed ({type(exc).__name__}: {exc})"))
+        return None
+
+
+def served_languages(repo: Repo) -> set[str]:
+    """Source languages of the served code (production context)."""
+    return {f.language for f in repo.files if f.language in ("python", "typescript", "javascript")
+            and context_of(repo, f.path) == Context.PRODUCTION}

@@ -45,6 +45,43 @@ class AxisScore:
     score: float
     formula: str
     rules: tuple[str, ...]  # rule ids of the findings that moved it
+    evaluated: tuple[str, ...] = ()  # rule ids that ran on this axis
+    not_examined: tuple[str, ...] = ()  # languages present whose code no rule of this axis examined
+
+    @property
+    def is_evaluated(self) -> bool:
+        """False when no rule ran on this axis for any code present: the score would say nothing."""
+        return bool(self.evaluated)
+
+
+@dataclass(frozen=True)
+class Component:
+    """One box of the system diagram: a process, a data store, a broker or an external service."""
+
+    name: str
+    kind: str  # process | store | broker | external
+    evidence: tuple[Evidence, ...]
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The system as components and the edges the code shows between them (from, to, label)."""
+
+    components: tuple[Component, ...] = ()
+    edges: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The first screen: what the system is, the risks and strengths that matter, and how much of the
+    repository the audit could establish."""
+
+    summary: str
+    overview: Overview
+    risks: tuple[Finding, ...]
+    strengths: tuple[Fact, ...]
+    coverage: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -71,3 +108,4 @@ class Report:
     undetermined: list[Undetermined]
     comparison: Comparison | None = None
     stats: dict[str, Any] = field(default_factory=dict)
+    verdict: Verdict | None = None

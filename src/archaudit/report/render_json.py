@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from archaudit.findings import Evidence, Finding, Undetermined
-from archaudit.model import Fact, Report, Section
+from archaudit.model import Fact, Report, Section, Verdict
 
 SCHEMA_VERSION = "1.1"
 
@@ -33,6 +33,18 @@ def _undetermined(u: Undetermined) -> dict[str, Any]:
     return out
 
 
+def _verdict(v: Verdict) -> dict[str, Any]:
+    return {
+        "summary": v.summary,
+        "components": [{"name": c.name, "kind": c.kind, "detail": c.detail,
+                        "evidence": [_evidence(e) for e in c.evidence]} for c in v.overview.components],
+        "edges": [{"from": a, "to": b, "label": label} for a, b, label in v.overview.edges],
+        "risks": [f.fingerprint for f in v.risks],
+        "strengths": [_fact(f) for f in v.strengths],
+        "coverage": list(v.coverage),
+    }
+
+
 def _fact(f: Fact) -> dict[str, Any]:
     return {"text": f.text, "evidence": [_evidence(e) for e in f.evidence]}
 
@@ -53,12 +65,15 @@ def to_dict(report: Report) -> dict[str, Any]:
         "summary": report.summary,
         "inventory": {s.key: _section(s) for s in report.sections},
         "findings": [finding_dict(f) for f in report.findings],
-        "scores": [{"axis": s.axis.value, "score": s.score, "formula": s.formula, "rules": list(s.rules)}
+        "scores": [{"axis": s.axis.value, "score": s.score if s.is_evaluated else None, "formula": s.formula,
+                    "rules": list(s.rules), "evaluated_by": list(s.evaluated), "not_examined": list(s.not_examined)}
                    for s in report.scores],
         "strengths": [_fact(f) for f in report.strengths],
         "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
         "not_determined": [_undetermined(u) for u in report.undetermined],
     }
+    if report.verdict:
+        out["verdict"] = _verdict(report.verdict)
     if report.generated_at:
         out["generated_at"] = report.generated_at
     if report.comparison:

@@ -8,7 +8,7 @@ from typing import Any
 import jinja2
 
 from archaudit.findings import Evidence, Finding, Severity, Undetermined
-from archaudit.model import Report, Table
+from archaudit.model import Overview, Report, Table
 
 PRIORITIES = {Severity.CRITICAL: "P0", Severity.HIGH: "P1", Severity.MEDIUM: "P2", Severity.LOW: "P3",
               Severity.INFO: "P4"}
@@ -75,15 +75,38 @@ def _claims(report: Report) -> dict[str, list[Undetermined]]:
     return dict(out)
 
 
-def _most_urgent(findings: list[Finding], limit: int = 5) -> list[Finding]:
-    """The first critical/high finding of each rule (findings are sorted worst first), at most `limit`."""
-    seen: set[str] = set()
-    out = []
-    for f in findings:
-        if f.severity in (Severity.CRITICAL, Severity.HIGH) and f.rule not in seen:
-            seen.add(f.rule)
-            out.append(f)
-    return out[:limit]
+def anchor(rule: str) -> str:
+    """The Markdown anchor of a rule's details heading (`#### SEC001: Title` -> `sec001-...`)."""
+    return rule.lower()
+
+
+def places(findings: list[Finding]) -> str:
+    n = sum(f.occurrences for f in findings)
+    return f"{n} place{'s' if n > 1 else ''}"
+
+
+_SHAPES = {"process": ('["', '"]'), "store": ('[("', '")]'), "broker": ('[["', '"]]'), "external": ('{{"', '"}}')}
+
+
+def mermaid(overview: Overview) -> str:
+    """The components diagram as a Mermaid flowchart (empty when there is nothing to draw)."""
+    if not overview.components:
+        return ""
+    ids = {c.name: f"n{i}" for i, c in enumerate(overview.components)}
+    lines = ["flowchart LR"]
+    for c in overview.components:
+        left, right = _SHAPES.get(c.kind, ('["', '"]'))
+        lines.append(f"  {ids[c.name]}{left}{c.name.replace(chr(34), chr(39))}{right}")
+    for src, dst, label in overview.edges:
+        if src in ids and dst in ids:
+            lines.append(f"  {ids[src]} -->|{label}| {ids[dst]}")
+    return "\n".join(lines)
+
+
+def _unclaimed(report: Report) -> list[tuple[str, list[Undetermined]]]:
+    """Claims not determined for rules with no finding (shown in the details all the same)."""
+    fired = {f.rule for f in report.findings}
+    return sorted((rule, items) for rule, items in _claims(report).items() if rule not in fired)
 
 
 def _environment() -> jinja2.Environment:
@@ -91,20 +114,27 @@ def _environment() -> jinja2.Environment:
                              autoescape=False, keep_trailing_newline=True, trim_blocks=False,
                              undefined=jinja2.StrictUndefined)
     env.globals.update(cell=cell, code=code, refs=refs, row_cells=row_cells, has_evidence=has_evidence,
+                       anchor=anchor, places=places,
                        priority=lambda f: PRIORITIES[f.severity],
-                       evidence_of=lambda fs: [f.evidence[0] for f in fs][:5])
+                       evidence_of=lambda fs: list(dict.fromkeys(f.evidence[0] for f in fs))[:5])
     return env
 
 
+MAX_ROWS = 15  # inventory rows shown per table; JSON and HTML hold them all
+MAX_EVIDENCE = 10  # places listed per finding
+
+
 def render(report: Report) -> str:
-    weakest = sorted(report.scores, key=lambda s: (s.score, s.axis.value))[:2]
+    rated = [s for s in report.scores if s.is_evaluated]
+    weakest = sorted(rated, key=lambda s: (s.score, s.axis.value))[:2]
     text = _environment().get_template("report.md.j2").render(
         r=report, severities=[s.value for s in Severity],
-        top=_most_urgent(report.findings),
         weakest=", ".join(f"{s.axis.label.lower()} {s.score}/10" for s in weakest if s.score < 10),
         plan=_plan(report.findings),
         groups=_by_rule(report.findings),
-        claims=_claims(report),
+        claims=_claims(report), unclaimed=_unclaimed(report),
+        diagram=mermaid(report.verdict.overview) if report.verdict else "",
+        max_rows=MAX_ROWS, max_evidence=MAX_EVIDENCE,
     )
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")

@@ -17,6 +17,8 @@ from archaudit.repo import Repo
 from archaudit.resolve.context import SERVING, Context
 
 Check = Callable[[Repo], Iterable[Hit]]
+PYTHON = frozenset({"python"})
+TYPESCRIPT = frozenset({"typescript", "javascript"})
 DEFAULT_PRECISION = 0.85  # a rule measured below this on the ecosystem corpus runs only with --preview
 
 
@@ -52,6 +54,22 @@ class Rule:
     supersedes: tuple[str, ...] = ()
     # "file": one finding per root cause and file; "repository": one per root cause, every file listed
     aggregate: str = "file"
+    # the source languages whose code the rule examines; an empty set means repository files (CI,
+    # manifests, docs, env files); None: decided by where the rule lives (see `code_languages`)
+    languages: frozenset[str] | None = None
+
+    @property
+    def code_languages(self) -> frozenset[str]:
+        """Rules under `rules/<axis>/typescript/` read TypeScript/JavaScript, those of the CI,
+        developer-experience and documentation axes read repository files, the rest read Python."""
+        if self.languages is not None:
+            return self.languages
+        module = self.check.__module__
+        if ".typescript." in module:
+            return TYPESCRIPT
+        if module.split(".")[2:3] in (["cicd"], ["devex"], ["documentation"]):
+            return frozenset()
+        return PYTHON
 
     @property
     def precision(self) -> float | None:

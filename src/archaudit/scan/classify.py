@@ -12,6 +12,12 @@ LANGUAGES = {
     ".bash": "shell", ".sql": "sql", ".html": "html", ".css": "css", ".scss": "css", ".conf": "conf",
     ".prisma": "prisma", ".env": "dotenv",
 }
+# source code of languages archaudit does not analyse: named in the coverage statement, never guessed about
+UNANALYSED_CODE = {
+    ".go": "Go", ".java": "Java", ".kt": "Kotlin", ".rb": "Ruby", ".php": "PHP", ".rs": "Rust", ".cs": "C#",
+    ".ex": "Elixir", ".exs": "Elixir", ".scala": "Scala", ".swift": "Swift", ".vue": "Vue single-file component",
+    ".svelte": "Svelte component", ".c": "C", ".cpp": "C++", ".dart": "Dart",
+}
 MANIFESTS = frozenset(
     {
         "pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "Pipfile.lock", "poetry.lock", "uv.lock",

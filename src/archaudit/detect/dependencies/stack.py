@@ -121,7 +121,7 @@ def headline(repo: Repo) -> str:
     if any(t.startswith("FastAPI") for t in seen["framework"]):
         seen["framework"] = [t for t in seen["framework"] if not t.startswith("Starlette")]
     if not seen["database driver"]:
-        seen["database driver"] = _databases_from_urls(repo)
+        seen["database driver"] = databases_from_urls(repo)
     if not seen["database driver"] and optional_drivers:
         n = len(optional_drivers)
         seen["database driver"] = [f"{n} optional database driver{'s' if n > 1 else ''}"]
@@ -133,19 +133,19 @@ def headline(repo: Repo) -> str:
     return " + ".join(parts)
 
 
-_URL_DATABASES = {"postgresql": "PostgreSQL", "postgres": "PostgreSQL", "asyncpg": "PostgreSQL",
+URL_DATABASES = {"postgresql": "PostgreSQL", "postgres": "PostgreSQL", "asyncpg": "PostgreSQL",
                   "psycopg": "PostgreSQL", "psycopg2": "PostgreSQL", "mysql": "MySQL", "pymysql": "MySQL",
                   "mysqldb": "MySQL", "aiomysql": "MySQL", "sqlite": "SQLite", "sqlite3": "SQLite",
                   "aiosqlite": "SQLite"}
 
 
-def _databases_from_urls(repo: Repo) -> list[str]:
+def databases_from_urls(repo: Repo) -> list[str]:
     """Databases named by visible database URLs / Django engines when no driver is declared."""
     tokens = repo.derived(usage_index).dsn_tokens
     def outside_tests(places: list[tuple[str, int]]) -> bool:
         return any(repo.by_path[p].role != "test" for p, _ in places if p in repo.by_path)
 
-    return sorted({_URL_DATABASES[t] for t, places in tokens.items() if t in _URL_DATABASES and outside_tests(places)})
+    return sorted({URL_DATABASES[t] for t, places in tokens.items() if t in URL_DATABASES and outside_tests(places)})
 
 
 def section(repo: Repo) -> Section:

@@ -45,6 +45,7 @@ RULE = Rule(
     action="Add `.env` (and `.env.*` except the template) to .gitignore, remove the file from the repository, "
            "rotate the credentials it held, and commit a `.env.example` with placeholders instead.",
     check=check,
+    languages=frozenset(),  # repository files, whatever the language
     example_bad="repo/\n  .env          # JWT_SECRET_KEY=..., not in .gitignore\n  .gitignore    # __pycache__/",
     example_good="repo/\n  .env.example  # JWT_SECRET_KEY=\n  .gitignore    # .env",
 )

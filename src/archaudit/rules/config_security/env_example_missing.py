@@ -57,6 +57,7 @@ RULE = Rule(
     action="Commit a `.env.example` listing every variable with a placeholder and a comment, and keep it in "
            "sync with the settings class.",
     check=check,
+    languages=frozenset(),  # repository files, whatever the language
     example_bad='repo/  (no .env.example)\n  model_config = SettingsConfigDict(env_file=".env")',
     example_good="repo/\n  .env.example  # DATABASE_URL=postgresql://user:pass@localhost/app",
 )

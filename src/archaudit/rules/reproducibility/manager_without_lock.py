@@ -53,6 +53,7 @@ RULE = Rule(
            "and install with the frozen/locked option in CI and Docker.",
     contexts=ALL,
     check=check,
+    languages=frozenset(),  # repository files, whatever the language
     example_bad="README.md\n  poetry install\n(no poetry.lock in the repository)",
     example_good="README.md\n  poetry install\npoetry.lock (committed)",
 )

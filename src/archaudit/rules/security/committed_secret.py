@@ -39,6 +39,7 @@ RULE = Rule(
            "manager; purge it from history (git filter-repo) and add a secret scanner to CI.",
     contexts=SECRET_CONTEXTS,
     check=check,
+    languages=frozenset(),  # repository files, whatever the language
     supersedes=("CFG002",),
     example_bad='GITHUB_TOKEN = "ghp_...36 characters..."   # a live token in settings.py',
     example_good='GITHUB_TOKEN = os.environ["GITHUB_TOKEN"]   # injected at deploy time',

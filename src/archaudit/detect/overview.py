@@ -1,0 +1,89 @@
+"""What the system is, as components and the edges between them: the verdict's diagram.
+
+Components are the serving processes (the web application, workers, schedulers), the data stores and
+brokers the code connects to, and the external services it imports; each carries the evidence that
+shows it. Edges are only those the code shows: the web application uses a store whose driver it
+declares, enqueues work when tasks exist, and calls the services it imports; a worker consumes its
+queue. Nothing is inferred from names alone.
+"""
+
+from __future__ import annotations
+
+from archaudit.data.stack_catalog import PYTHON
+from archaudit.detect.api.section import find_endpoints
+from archaudit.detect.background.section import background_inventory, find_queue_systems
+from archaudit.detect.dependencies.stack import URL_DATABASES, categorised, databases_from_urls
+from archaudit.detect.dependencies.usage import driver_used_by_dsn, usage_index, usage_of
+from archaudit.detect.integrations import find_integrations
+from archaudit.findings import Evidence
+from archaudit.model import Component, Overview
+from archaudit.repo import Repo
+
+WEB = "web application"
+_QUEUE_LABELS = {"celery": "Celery", "rq": "RQ", "arq": "arq", "dramatiq": "Dramatiq", "huey": "Huey",
+                 "taskiq": "taskiq", "saq": "SAQ"}
+
+
+def _web(repo: Repo) -> Component | None:
+    endpoints = find_endpoints(repo)
+    if not endpoints:
+        return None
+    frameworks = sorted({e.framework for e in endpoints if e.framework})
+    name = f"{WEB} ({', '.join(frameworks)})" if frameworks else WEB
+    first = min(endpoints, key=lambda e: (e.file, e.line))
+    return Component(name, "process", (Evidence(first.file, first.line),), f"{len(endpoints)} endpoints")
+
+
+def _stores(repo: Repo) -> list[Component]:
+    """Databases and caches/brokers whose driver the code imports (or a database URL loads), and
+    databases named by a database URL; a driver only declared is not an edge the code shows."""
+    found: dict[str, Component] = {}
+    for category, _label, dep in categorised(repo):
+        tech = PYTHON[dep.name][2]
+        if dep.kind != "runtime" or not tech or category not in ("database driver", "cache/broker"):
+            continue
+        if usage_of(repo, dep) != "yes" and not driver_used_by_dsn(repo, dep.name):
+            continue
+        kind = "store" if category == "database driver" else "broker"
+        found.setdefault(tech, Component(tech, kind, (Evidence(dep.source, dep.line),), f"driver {dep.name}"))
+    places = repo.derived(usage_index).dsn_tokens
+    for token, name in sorted(URL_DATABASES.items()):
+        if name in databases_from_urls(repo) and name not in found and places.get(token):
+            path, line = places[token][0]
+            found[name] = Component(name, "store", (Evidence(path, line),), "named by a database URL")
+    return sorted(found.values(), key=lambda c: (c.kind, c.name))
+
+
+def _workers(repo: Repo) -> list[Component]:
+    bg = repo.derived(background_inventory)
+    out = []
+    for lib, where in find_queue_systems(repo):
+        tasks = [t for t in bg.tasks if t.kind == lib]
+        if tasks:
+            out.append(Component(f"{_QUEUE_LABELS.get(lib, lib)} worker", "process", (where,), f"{len(tasks)} tasks"))
+    if bg.schedules:
+        s = bg.schedules[0]
+        out.append(Component("scheduler", "process", (Evidence(s.path, s.line),), f"{len(bg.schedules)} schedules"))
+    return out
+
+
+def _externals(repo: Repo) -> list[Component]:
+    return [Component(i.service, "external", (Evidence(i.uses[0][0], i.uses[0][1]),), i.category)
+            for i in find_integrations(repo) if i.uses]
+
+
+def system_overview(repo: Repo) -> Overview:
+    """The components and the edges the code shows between them."""
+    web = _web(repo)
+    stores, workers, externals = _stores(repo), _workers(repo), _externals(repo)
+    components = ([web] if web else []) + workers + stores + externals
+    edges: list[tuple[str, str, str]] = []
+    brokers = [s for s in stores if s.kind == "broker"]
+    for worker in (w for w in workers if w.name.endswith("worker")):
+        if web:
+            edges.append((web.name, worker.name, "enqueues tasks"))
+        edges += [(b.name, worker.name, "delivers") for b in brokers[:1]]
+    if web:
+        edges += [(web.name, s.name, "reads and writes" if s.kind == "store" else "uses") for s in stores]
+        edges += [(web.name, e.name, "calls") for e in externals]
+    return Overview(tuple(components), tuple(edges))
