@@ -67,15 +67,28 @@ def _workers(repo: Repo) -> list[Component]:
     return out
 
 
+_INFRASTRUCTURE = {"cache/broker": "broker", "queue": "broker", "database": "store"}
+
+
+def _imported_infrastructure(repo: Repo, known: set[str]) -> list[Component]:
+    """Brokers and databases the code imports a client of (Redis, MongoDB...), not already known."""
+    return [Component(i.service, _INFRASTRUCTURE[i.category], (Evidence(i.uses[0][0], i.uses[0][1]),),
+                      f"imported ({i.uses[0][2]})")
+            for i in find_integrations(repo)
+            if i.uses and i.category in ("cache/broker", "database") and i.service not in known]
+
+
 def _externals(repo: Repo) -> list[Component]:
+    """Services outside the system (payment, email, cloud...): task queues and stores are not."""
     return [Component(i.service, "external", (Evidence(i.uses[0][0], i.uses[0][1]),), i.category)
-            for i in find_integrations(repo) if i.uses]
+            for i in find_integrations(repo) if i.uses and i.category not in _INFRASTRUCTURE]
 
 
 def system_overview(repo: Repo) -> Overview:
     """The components and the edges the code shows between them."""
     web = _web(repo)
     stores, workers, externals = _stores(repo), _workers(repo), _externals(repo)
+    stores += _imported_infrastructure(repo, {c.name for c in stores})
     components = ([web] if web else []) + workers + stores + externals
     edges: list[tuple[str, str, str]] = []
     brokers = [s for s in stores if s.kind == "broker"]
