@@ -8,6 +8,7 @@ how far the verdict reaches.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from archaudit.findings import Finding, Undetermined
@@ -58,12 +59,37 @@ def _unanalysed(repo: Repo) -> list[str]:
             for language, n in sorted(counts.items())]
 
 
+_PLACE = re.compile(r"^(?P<place>[^\s:]{1,300}:\d{1,7}): ")
+_NAME = re.compile(r"`[^`]{0,200}`")
+_LISTED = 3
+
+
+def _condensed(lines: list[str]) -> list[str]:
+    """Lines that say the same thing about different places, said once with the places counted:
+    "18 x router `...` is never mounted... (a.py:3, b.py:9, c.py:1 and 15 more)"."""
+    groups: dict[str, list[str]] = {}
+    for line in lines:
+        m = _PLACE.match(line)
+        if not m:
+            groups.setdefault(line, [])
+            continue
+        groups.setdefault(_NAME.sub("`…`", line[m.end():]), []).append(m.group("place"))
+    out = []
+    for text, places in groups.items():
+        if len(places) <= 1:
+            out.append(f"{places[0]}: {text}" if places else text)
+            continue
+        more = f" and {len(places) - _LISTED} more" if len(places) > _LISTED else ""
+        out.append(f"{len(places)} times: {text} ({', '.join(places[:_LISTED])}{more})")
+    return out
+
+
 def coverage(repo: Repo, sections: list[Section], undetermined: list[Undetermined],
              scores: list[AxisScore]) -> tuple[str, ...]:
     """What limits the verdict, most consequential first."""
-    out = [u.why for u in undetermined if u.topic == "source file not parsed"]
+    out = _condensed([u.why for u in undetermined if u.topic == "source file not parsed"])
     api = next((s for s in sections if s.key == "api"), None)
-    out += [f"API: {text}" for text in (api.undetermined if api else ())]
+    out += [f"API: {text}" for text in _condensed(list(api.undetermined if api else ()))]
     out += _unanalysed(repo)
     claims = sum(1 for u in undetermined if u.rule)
     if claims:
@@ -72,8 +98,11 @@ def coverage(repo: Repo, sections: list[Section], undetermined: list[Undetermine
     out += [f"Rules in preview: {u.why}" for u in undetermined if u.topic == "rules in preview"]
     out += [f"{s.axis.label}: not evaluated (no rule examined this axis for the code present)"
             for s in scores if not s.is_evaluated]
-    out += [f"{s.axis.label}: the {', '.join(s.not_examined)} code was not examined on this axis"
-            for s in scores if s.is_evaluated and s.not_examined]
+    missing: dict[str, list[str]] = {}
+    for s in scores:
+        for language in s.not_examined if s.is_evaluated else ():
+            missing.setdefault(language, []).append(s.axis.label.lower())
+    out += [f"The {language} code was not examined on: {', '.join(axes)}" for language, axes in missing.items()]
     skipped = len(repo.skipped) + len(repo.problems)
     if skipped:
         out.append(f"{skipped} file(s) could not be read (binary, too large, malformed...): listed in the appendix")

@@ -120,8 +120,9 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-MAX_ROWS = 15  # inventory rows shown per table; JSON and HTML hold them all
-MAX_EVIDENCE = 10  # places listed per finding
+MAX_ROWS = 5  # inventory rows (and not-determined lines) shown per section table; JSON and HTML hold them all
+MAX_EVIDENCE = 5  # places listed per finding
+MAX_FINDINGS = 5  # findings detailed per rule
 
 
 def render(report: Report) -> str:
@@ -134,7 +135,7 @@ def render(report: Report) -> str:
         groups=_by_rule(report.findings),
         claims=_claims(report), unclaimed=_unclaimed(report),
         diagram=mermaid(report.verdict.overview) if report.verdict else "",
-        max_rows=MAX_ROWS, max_evidence=MAX_EVIDENCE,
+        max_rows=MAX_ROWS, max_evidence=MAX_EVIDENCE, max_findings=MAX_FINDINGS,
     )
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
