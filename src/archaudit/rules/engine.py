@@ -8,7 +8,8 @@ from collections.abc import Callable
 from archaudit.findings import Evidence, Finding, Hit, Undetermined, fingerprint
 from archaudit.redact import redact_text
 from archaudit.repo import Repo
-from archaudit.resolve.context import context_of
+from archaudit.resolve.blocks import context_at
+from archaudit.resolve.context import Context, context_of
 from archaudit.rules.base import Rule
 
 
@@ -39,6 +40,20 @@ def suppressed(repo: Repo, rule_id: str, path: str, line: int) -> bool:
     return False
 
 
+_OUTSIDE_PRODUCTION = frozenset({Context.DOCS, Context.DEV, Context.TEST})
+
+
+def _in_context(repo: Repo, rule: Rule, hit: Hit) -> bool:
+    """Whether the hit's line runs in a context the rule judges: its file's context, then the block
+    holding the line (a docstring, an `if settings.DEBUG:` branch) when the rule judges production only."""
+    ctx = context_of(repo, hit.path)
+    if ctx not in rule.contexts:
+        return False
+    if ctx is not Context.PRODUCTION or rule.contexts >= _OUTSIDE_PRODUCTION:
+        return True  # no block can take the line into a context this rule does not judge
+    return context_at(repo, hit.path, hit.line) in rule.contexts
+
+
 def run_rules(repo: Repo, rules: list[Rule],
               progress: Callable[[str, int, int], None] | None = None) -> tuple[list[Finding], list[Undetermined]]:
     """All findings, sorted worst-first; a rule that fails is reported, never fatal."""
@@ -53,7 +68,7 @@ def run_rules(repo: Repo, rules: list[Rule],
             failures.append(Undetermined(f"rule {rule.id}", f"the check failed ({type(exc).__name__}: {exc})"))
             continue
         for hit in hits:
-            if context_of(repo, hit.path) not in rule.contexts:
+            if not _in_context(repo, rule, hit):
                 repo.stats["out_of_context"] = repo.stats.get("out_of_context", 0) + 1
                 continue
             if suppressed(repo, rule.id, hit.path, hit.line):
