@@ -290,3 +290,38 @@ def flow_at(repo: Repo, path: str, line: int) -> tuple[ast.Module, Function | No
         return None
     func = function_at(tree, line)
     return tree, func, _Flow(tree, func, line)
+
+
+_REDIRECTS = frozenset({"redirect", "RedirectResponse", "HttpResponseRedirect", "HttpResponsePermanentRedirect",
+                        "redirect_to", "RedirectView"})
+
+
+def only_redirects(repo: Repo, path: str, line: int) -> bool:
+    """True when the function defined at `line` does nothing but redirect: every statement is a
+    docstring, an `if`/`else` on a check, or `return redirect(...)` (`RedirectResponse`,
+    `HttpResponseRedirect`); such a handler exposes no data and changes nothing by itself."""
+    tree = tree_of(repo, path)
+    func = next((n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+                 and n.lineno <= line <= (n.end_lineno or n.lineno)
+                 and (n.lineno == line or any(d.lineno == line for d in n.decorator_list))), None) if tree else None
+    return func is not None and _redirect_body(func.body)
+
+
+def _redirect_body(body: list[ast.stmt]) -> bool:
+    returns = 0
+    for stmt in body:
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue
+        if isinstance(stmt, ast.If):
+            if not _redirect_body(stmt.body) or (stmt.orelse and not _redirect_body(stmt.orelse)):
+                return False
+            returns += 1
+            continue
+        if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Call):
+            func = stmt.value.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in _REDIRECTS:
+                returns += 1
+                continue
+        return False
+    return returns > 0
