@@ -135,3 +135,19 @@ def test_debug_default_inside_an_environment_guard_is_not_reported(tmp_path: Pat
     })
     found = {(f.evidence[0].path, f.evidence[0].line) for f in report_of(tmp_path).findings if f.rule == "CFG001"}
     assert found == {("other/config.py", 3)}
+
+
+def test_prints_in_debug_branches_are_left_out_of_the_print_count(tmp_path: Path) -> None:
+    """One OBS002 hit per file, at its first print: a print under `if DEBUG:` is dev output, so the
+    file is reported at its first unguarded print, and a file whose prints are all guarded is not."""
+    write_tree(tmp_path, {
+        "app/__init__.py": "from flask import Flask\napp = Flask(__name__)\n",
+        "app/importer.py": ("from app.settings import DEBUG\n\n\ndef load(x):\n    if DEBUG:\n"
+                            "        print('testing', x)\n    try:\n        return int(x)\n"
+                            "    except ValueError:\n        print('failed', x)\n"),
+        "app/plugins.py": "from django.conf import settings\n\n\ndef load(p):\n    if settings.DEBUG:\n"
+                          "        print('plugin', p)\n",
+        "app/settings.py": "DEBUG = False\n",
+    })
+    found = {(f.evidence[0].path, f.evidence[0].line) for f in report_of(tmp_path).findings if f.rule == "OBS002"}
+    assert found == {("app/importer.py", 10)}
