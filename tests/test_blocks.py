@@ -151,3 +151,13 @@ def test_prints_in_debug_branches_are_left_out_of_the_print_count(tmp_path: Path
     })
     found = {(f.evidence[0].path, f.evidence[0].line) for f in report_of(tmp_path).findings if f.rule == "OBS002"}
     assert found == {("app/importer.py", 10)}
+
+
+def test_a_browser_google_key_is_public_by_design(tmp_path: Path) -> None:
+    key = "AIz" "aFAKEfake0123456789FAKEfake012345678"
+    write_tree(tmp_path, {
+        "app/settings.py": f'# replace with your own key\nGOOGLE_MAP_API_KEY = "{key}"\n\n\n\n\n\n'
+                           f'TRANSLATE_KEY = "{key}"\n',
+    })
+    found = {(f.evidence[0].path, f.evidence[0].line) for f in report_of(tmp_path).findings if f.rule == "SEC008"}
+    assert found == {("app/settings.py", 8)}  # a server-side Google key stays a committed secret
