@@ -37,11 +37,13 @@ def test_committed_env_of_placeholders_is_not_reported(tmp_path: Path) -> None:
 def test_sample_app_folders_are_examples(tmp_path: Path) -> None:
     repo = repo_of(write_tree(tmp_path, {
         "apps/typeorm-sample/src/app.module.ts": "export class AppModule {}\n",
-        "apps/graphql_example/src/app.module.ts": "export class AppModule {}\n",
+        "apps/graphql-example/src/app.module.ts": "export class AppModule {}\n",
+        "styleguide_example/users/apis.py": "x = 1\n",  # a Python package named *_example is the project
         "apps/api/src/app.module.ts": "export class AppModule {}\n",
         "apps/resample/src/x.ts": "export const x = 1;\n",
     }))
     assert context_of(repo, "apps/typeorm-sample/src/app.module.ts") is Context.DOCS
-    assert context_of(repo, "apps/graphql_example/src/app.module.ts") is Context.DOCS
+    assert context_of(repo, "apps/graphql-example/src/app.module.ts") is Context.DOCS
+    assert context_of(repo, "styleguide_example/users/apis.py") is Context.PRODUCTION
     assert context_of(repo, "apps/api/src/app.module.ts") is Context.PRODUCTION
     assert context_of(repo, "apps/resample/src/x.ts") is Context.PRODUCTION

@@ -53,7 +53,8 @@ _DEV = re.compile(r"(^|/)(settings|config|conf)[_/.-]?(local|dev|develop|develop
                   r"(^|/)\.env\.(dev|development|local|test|testing)$|(^|/)(dev|local)\.env$|"
                   r"(^|/)(gulpfile|gruntfile|webpack[^/]*|rollup\.config|vite\.config|babel\.config|"
                   r"eslint\.config|prettier\.config|vitest\.config)\.[cm]?[jt]s$")
-_DOCS = re.compile(r"(^|/)[\w.]+[-_](samples?|examples?|demos?)/|"
+# `apps/typeorm-sample/`: a hyphenated folder cannot be a Python package, so `styleguide_example/` stays the project
+_DOCS = re.compile(r"(^|/)[\w.-]+-(samples?|examples?|demos?)/|"
                    r"(^|/)(docs?|documentation|examples?|demos?|tutorials?|samples?|sandbox|playground|"
                    r"mkdocs|sphinx)/|\.(md|rst|mdx|adoc|ipynb)$")
 _TEMPLATE = re.compile(r"\{\{|\{%|(^|/)(project_template|app_template|templates/project|"
