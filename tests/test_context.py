@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from archaudit.resolve.context import Context, context_of
-from tests.conftest import repo_of, write_tree
+from tests.conftest import repo_of, report_of, write_tree
 
 CASES = {
     "app/main.py": Context.PRODUCTION,
@@ -68,3 +68,19 @@ def test_a_command_line_module_nobody_imports_is_a_script(tmp_path: Path) -> Non
     assert context_of(repo, "ping.py") is Context.SCRIPT
     assert context_of(repo, "app/cli_tools.py") is Context.PRODUCTION  # imported by the app
     assert context_of(repo, "backend/cli.py") is Context.SCRIPT
+
+
+def test_a_module_that_parses_arguments_at_import_time_is_a_script(tmp_path: Path) -> None:
+    """CTFd's serve.py: `args = parser.parse_args()` then `app.run(debug=True)`, no __main__ block."""
+    serve = ("import argparse\nparser = argparse.ArgumentParser()\nargs = parser.parse_args()\n"
+             "from app import create_app\napp = create_app()\napp.run(debug=True, port=args.port)\n")
+    repo = repo_of(write_tree(tmp_path, {
+        "serve.py": serve,
+        "app/__init__.py": "from flask import Flask\n\ndef create_app():\n    return Flask(__name__)\n",
+        "app/runner.py": serve,  # same text, but imported by the application: it runs in production
+        "app/main.py": "from app import runner\n",
+    }))
+    assert context_of(repo, "serve.py") is Context.SCRIPT
+    assert context_of(repo, "app/runner.py") is Context.PRODUCTION
+    assert {(f.rule, f.evidence[0].path, f.evidence[0].line) for f in report_of(tmp_path).findings
+            if f.rule == "CFG001"} == {("CFG001", "app/runner.py", 6)}

@@ -46,6 +46,19 @@ def is_secret_name(name: str) -> bool:
     return bool(_SECRET_NAME.search(name))
 
 
+_PLACEHOLDER_VALUE = re.compile(
+    r"^(change[-_ ]?(this|me|it)\w*|x{3,}|\*{3,}|-{3,}|\.{3}|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|your[-_ ]\S*|"
+    r"replace[-_ ]?(me|this)?\S*|todo|tbd|fixme|placeholder|dummy\S*|example\S*|not[-_ ]?set|none|null)$",
+    re.IGNORECASE)
+
+
+def is_placeholder_value(value: str) -> bool:
+    """True for a value that only marks where a real one goes: empty, `changethis`, `xxx`, `---`,
+    `<your-key>`, `${VAR}`, `your-secret`, `replace-me`, `example...`."""
+    text = value.strip().strip("'\"")
+    return not text or bool(_PLACEHOLDER_VALUE.match(text))
+
+
 def redact_value(name: str, value: object) -> object:
     """The value to show for setting `name`: masked when the name looks secret and it is a string."""
     if isinstance(value, str) and value and is_secret_name(name):

@@ -53,7 +53,9 @@ _DEV = re.compile(r"(^|/)(settings|config|conf)[_/.-]?(local|dev|develop|develop
                   r"(^|/)\.env\.(dev|development|local|test|testing)$|(^|/)(dev|local)\.env$|"
                   r"(^|/)(gulpfile|gruntfile|webpack[^/]*|rollup\.config|vite\.config|babel\.config|"
                   r"eslint\.config|prettier\.config|vitest\.config)\.[cm]?[jt]s$")
-_DOCS = re.compile(r"(^|/)(docs?|documentation|examples?|demos?|tutorials?|samples?|sandbox|playground|"
+# `apps/typeorm-sample/`: a hyphenated folder cannot be a Python package, so `styleguide_example/` stays the project
+_DOCS = re.compile(r"(^|/)[\w.-]+-(samples?|examples?|demos?)/|"
+                   r"(^|/)(docs?|documentation|examples?|demos?|tutorials?|samples?|sandbox|playground|"
                    r"mkdocs|sphinx)/|\.(md|rst|mdx|adoc|ipynb)$")
 _TEMPLATE = re.compile(r"\{\{|\{%|(^|/)(project_template|app_template|templates/project|"
                        r"boilerplate|skeleton|scaffold)/|\.(example|sample|template|tpl|dist|j2|jinja2?)$|"
@@ -89,12 +91,16 @@ _CLI_MODULES = ("argparse", "optparse", "getopt", "click", "typer")
 
 
 def _command_line_scripts(repo: Repo, candidates: list[str]) -> list[str]:
-    """Python modules run from the command line (`if __name__ == "__main__":` with an argument
-    parser) that no other module imports: `import.py`, `ping.py`, `serve.py` at a project root."""
+    """Python modules run from the command line that no other module imports: `import.py`,
+    `ping.py`, `serve.py` at a project root. Run from the command line means an argument parser and
+    either an `if __name__ == "__main__":` block or the arguments parsed at import time
+    (`args = parser.parse_args()` at module level: importing such a module would read sys.argv)."""
     scripts = []
     for path in candidates:
         facts = repo.python.get(path)
-        if facts and facts["main_block"] and any(i["module"].split(".")[0] in _CLI_MODULES for i in facts["imports"]):
+        if not facts or not any(i["module"].split(".")[0] in _CLI_MODULES for i in facts["imports"]):
+            continue
+        if facts["main_block"] or any(not c["func"] and c["name"].endswith(".parse_args") for c in facts["calls"]):
             scripts.append(path)
     if not scripts:
         return []

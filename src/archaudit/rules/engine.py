@@ -20,7 +20,8 @@ from collections.abc import Callable
 from archaudit.findings import Evidence, Finding, Hit, Premise, Undetermined, fingerprint
 from archaudit.redact import redact_text
 from archaudit.repo import Repo
-from archaudit.resolve.context import context_of
+from archaudit.resolve.blocks import context_at
+from archaudit.resolve.context import Context, context_of
 from archaudit.rules.base import Rule
 
 Progress = Callable[[str, int, int], None]
@@ -102,7 +103,7 @@ def _kept_hits(repo: Repo, rule: Rule, hits: list[Hit], unknown: list[Undetermin
     unread = unread_premise(repo, rule)
     kept = []
     for hit in hits:
-        if context_of(repo, hit.path) not in rule.contexts:
+        if not _in_context(repo, rule, hit):
             repo.stats["out_of_context"] = repo.stats.get("out_of_context", 0) + 1
             continue
         if suppressed(repo, rule.id, hit.path, hit.line):
@@ -133,6 +134,18 @@ def _group(rule: Rule, hits: list[Hit]) -> list[list[Hit]]:
         scope = "" if rule.aggregate == "repository" else hit.path
         groups[(scope, fingerprint(rule.id, scope, _cause(hit)))].append(hit)
     return list(groups.values())
+_OUTSIDE_PRODUCTION = frozenset({Context.DOCS, Context.DEV, Context.TEST})
+
+
+def _in_context(repo: Repo, rule: Rule, hit: Hit) -> bool:
+    """Whether the hit's line runs in a context the rule judges: its file's context, then the block
+    holding the line (a docstring, an `if settings.DEBUG:` branch) when the rule judges production only."""
+    ctx = context_of(repo, hit.path)
+    if ctx not in rule.contexts:
+        return False
+    if ctx is not Context.PRODUCTION or rule.contexts >= _OUTSIDE_PRODUCTION:
+        return True  # no block can take the line into a context this rule does not judge
+    return context_at(repo, hit.path, hit.line) in rule.contexts
 
 
 def run_rules(repo: Repo, rules: list[Rule],

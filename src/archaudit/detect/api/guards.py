@@ -138,10 +138,30 @@ def fastapi_guard(repo: Repo, path: str, fn: FunctionFact, outer: tuple[str, ...
     return guard_in(repo, path, outer) or guard_in(repo, path, _param_texts(repo, path, fn))
 
 
-def flask_guard(fn: FunctionFact, outer: tuple[str, ...]) -> str:
-    """Guard evidence for a Flask view: a guard decorator, or a guard before_request hook."""
+def flask_guard(fn: FunctionFact, outer: tuple[str, ...], repo: Repo | None = None, path: str = "") -> str:
+    """Guard evidence for a Flask view: a guard decorator (by its name, or a decorator of the project
+    whose wrapper calls an authentication check), or a guard before_request hook."""
     for dec in fn["decorators"]:
         method = dec["name"].rsplit(".", 1)[-1]
-        if method not in _ROUTE_DECORATORS and is_auth_name(dec["name"]):
+        if method in _ROUTE_DECORATORS:
+            continue
+        if is_auth_name(dec["name"]):
             return "@" + dec["name"]
+        check = _checking_decorator(repo, path, dec["name"]) if repo is not None else ""
+        if check:
+            return f"@{dec['name']} (calls {check}())"
     return next((t for t in outer if t.startswith("before_request(")), "")
+
+
+def _checking_decorator(repo: Repo, path: str, name: str) -> str:
+    """The authentication check a project decorator calls in its wrapper (`authed`, `is_admin`,
+    `current_user`...), "" when it calls none or is not defined in the repository; e.g.
+    `@check_account_visibility` whose wrapper lets the view run only if authed() or is_admin()."""
+    target = resolve_symbol(repo, path, name) if name else None
+    if target is None or target[0] not in repo.python:
+        return ""
+    inner = target[1] + "."
+    for call in repo.python[target[0]]["calls"]:
+        if call["func"].startswith(inner) and is_auth_name(call["name"]):
+            return call["name"]
+    return ""

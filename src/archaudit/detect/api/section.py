@@ -96,7 +96,7 @@ def _guard(repo: Repo, raw: RawRoute, chain: Chain) -> str:
     outer = chain.deps + raw.route_deps
     if raw.obj.framework == "fastapi":
         return fastapi_guard(repo, raw.handler_file, raw.fn, outer)
-    return flask_guard(raw.fn, outer)
+    return flask_guard(raw.fn, outer, repo, raw.handler_file)
 
 
 def _expand(raw: RawRoute, chain: Chain, guard: str, unguarded: bool | None) -> list[Endpoint]:

@@ -7,18 +7,26 @@ from collections.abc import Iterator
 
 from archaudit.detect.config.section import find_env_files
 from archaudit.findings import Axis, Hit, Severity
-from archaudit.redact import is_secret_name
+from archaudit.redact import is_placeholder_value, is_secret_name
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
 _REAL = re.compile(r"(^|/)\.env(\.local|\.prod|\.production|\.[\w-]+\.local)?$")
 
 
+def _value(repo: Repo, path: str, line: int) -> str:
+    """The value of the `KEY=value` assignment on a line (inline comment dropped)."""
+    text = repo.line(path, line)
+    return text.split("=", 1)[1].split(" #")[0] if "=" in text else ""
+
+
 def check(repo: Repo) -> Iterator[Hit]:
     """Looks for `.env`, `.env.local`, `.env.production` files present in the audited tree: the walk
     honours .gitignore, so such a file is not ignored and ends up committed. Templates (.env.example,
     .env.sample...) and files holding only public front-end variables (VITE_, NEXT_PUBLIC_...) are
-    skipped, and so are files with no value set. Points at the first secret-looking variable with a value."""
+    skipped, and so are files with no value set, and files whose secret-looking variables hold only
+    placeholders (`SECRET_KEY=changethis`, `<your-key>`). Points at the first secret-looking variable
+    with a value."""
     for env in find_env_files(repo):
         if env.example or not _REAL.search(env.path) or env.public_only:
             continue
@@ -26,6 +34,10 @@ def check(repo: Repo) -> Iterator[Hit]:
         if not valued:
             continue
         secret = [(k, line) for k, line in valued if is_secret_name(k)]
+        real = [(k, line) for k, line in secret if not is_placeholder_value(_value(repo, env.path, line))]
+        if secret and not real:
+            continue  # a starter's .env of `SECRET_KEY=changethis`: nothing to rotate, nothing leaked
+        secret = real + [s for s in secret if s not in real]
         line = secret[0][1] if secret else 0
         names = ", ".join(k for k, _ in (secret or valued)[:5])
         label = "secret-looking: " if secret else ""

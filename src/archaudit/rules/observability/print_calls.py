@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.languages.python.facts import ModuleFacts
 from archaudit.repo import Repo
+from archaudit.resolve.blocks import env_guard_at
 from archaudit.resolve.python_index import calls_written, is_app_code
 from archaudit.rules.base import Rule
 from archaudit.rules.observability._signals import WEB_FRAMEWORKS, web_backend
@@ -30,7 +31,8 @@ def _is_script(facts: ModuleFacts, path: str) -> bool:
 def check(repo: Repo) -> Iterator[Hit]:
     """In a web backend, counts print() calls in application code per file. Skips tests, scripts and
     CLI code (scripts/, bin/, manage.py, __main__.py, click/typer/argparse modules), prints inside an
-    `if __name__ == "__main__":` block, and standalone scripts (a main block, no web framework)."""
+    `if __name__ == "__main__":` block or an environment-guarded branch (`if settings.DEBUG:`), and
+    standalone scripts (a main block, no web framework)."""
     if web_backend(repo) is None:
         return
     by_path: dict[str, list[int]] = {}
@@ -42,7 +44,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         if not is_app_code(repo, path) or _is_script(facts, path):
             continue
         block = facts.get("main_block") or [0, -1]
-        lines = sorted(line for line in by_path[path] if not block[0] <= line <= block[1])
+        lines = sorted(line for line in by_path[path] if not block[0] <= line <= block[1]
+                       and env_guard_at(repo, path, line) is None)
         if lines:
             yield Hit(path, lines[0], f"{len(lines)} print() call(s) in {path} (first at line {lines[0]}) bypass "
                                       "logging: no level, no context, lost or interleaved in production.",

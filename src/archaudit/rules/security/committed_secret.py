@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from archaudit.findings import Axis, Hit, Severity
@@ -12,17 +13,34 @@ from archaudit.rules.base import Rule
 # a key in tests, docs, sample data or a template is a fixture or a placeholder far more often than a
 # live credential; dev settings, scripts and migrations run against real systems
 SECRET_CONTEXTS = frozenset({Context.PRODUCTION, Context.DEV, Context.SCRIPT, Context.MIGRATION})
+# Google API keys of browser services (Maps JavaScript, Places, Firebase web config) are sent to every
+# visitor's browser and restricted by HTTP referrer: public by design, not a committed credential
+_BROWSER_GOOGLE_KEY = re.compile(r"maps?\b|maps?_|_maps?|firebase|places|geocod|browser|public|recaptcha_site|"
+                                 r"NEXT_PUBLIC_|VITE_|REACT_APP_|EXPO_PUBLIC_", re.IGNORECASE)
+
+
+def _public_by_design(repo: Repo, path: str, line: int, kind: str) -> bool:
+    """A Google API key named for a browser service, on its line or in the few lines above
+    (`GOOGLE_MAP_API_KEY = "AIza..."`, `apiKey:` inside a `firebaseConfig = {...}`)."""
+    if kind != "Google API key":
+        return False
+    return any(_BROWSER_GOOGLE_KEY.search(repo.line(path, n)) for n in range(max(1, line - 5), line + 1))
 
 
 def check(repo: Repo) -> Iterator[Hit]:
     """Reads the records of the secrets scanner (archaudit.scan.secrets): token-shaped strings
     (private keys, cloud/API tokens, JWTs) found in any committed text file, tests included.
-    Obvious placeholders (xxxx, ...EXAMPLE) are not recorded. The value itself is never kept."""
+    Obvious placeholders (xxxx, ...EXAMPLE) are not recorded. The value itself is never kept.
+    Google API keys named for a browser service (Maps, Places, Firebase web config, NEXT_PUBLIC_*)
+    are public by design and not reported; documentation blocks (docstrings, @swagger/@example
+    JSDoc) are docs context."""
     for path, records in repo.extra("secrets"):
         for rec in records:
             if not isinstance(rec, dict) or not isinstance(rec.get("line"), int):
                 continue
             kind = str(rec.get("kind", "secret"))
+            if _public_by_design(repo, path, rec["line"], kind):
+                continue
             label = kind[:1].upper() + kind[1:]
             yield Hit(path, rec["line"], f"{label} committed in {path}:{rec['line']} (value not shown).", key=kind)
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.languages.python.facts import CallFact
 from archaudit.repo import Repo
+from archaudit.resolve.origins import Origin, Source, calls_at, flow_at
 from archaudit.rules.base import Rule
 from archaudit.rules.security._jwt import DECODERS, jwt_calls
 
@@ -30,13 +31,37 @@ def _disabled(call: CallFact) -> str:
 def check(repo: Repo) -> Iterator[Hit]:
     """Looks at jwt.decode calls outside tests that turn signature verification off
     (options={"verify_signature": False}, verify=False, or the "none" algorithm). A function that
-    peeks at unverified claims and then decodes again with verification is not reported."""
+    peeks at unverified claims and then decodes again with verification is not reported. The token
+    must come from outside (a parameter of the function or request data, followed through local
+    variables): a token the server fetched itself and keeps on an object is not established as
+    attacker-supplied."""
     decodes = [(p, c) for p, name, c in repo.derived(jwt_calls) if name in DECODERS]
     verified = {(p, c["func"]) for p, c in decodes if not _disabled(c)}
     for path, call in decodes:
         how = _disabled(call)
-        if how and (path, call["func"]) not in verified:
-            yield Hit(path, call["line"], f"A JWT is decoded without verifying its signature ({how}).", key=how)
+        if not how or (path, call["func"]) in verified:
+            continue
+        source = _token_source(repo, path, call["line"])
+        if source is not None:
+            yield Hit(path, call["line"], f"A JWT is decoded without verifying its signature ({how}); "
+                      f"the token is {source.what}.", key=how)
+
+
+def _token_source(repo: Repo, path: str, line: int) -> Source | None:
+    """Where the decoded token comes from, when that is outside (a parameter, request data); None
+    when it is chosen by the code or not determined (e.g. an id_token this server just received
+    from the identity provider's token endpoint and stored on an object)."""
+    found = flow_at(repo, path, line)
+    if found is None:
+        return None
+    tree, func, flow = found
+    for node in calls_at(func or tree, line, "decode"):
+        token = node.args[0] if node.args else next(
+            (k.value for k in node.keywords if k.arg in ("jwt", "token", "s")), None)
+        source = flow.origin(token) if token is not None else None
+        if source is not None and source.origin is Origin.OUTSIDE:
+            return source
+    return None
 
 
 RULE = Rule(

@@ -9,10 +9,12 @@ from archaudit.detect.api.endpoint import Endpoint
 from archaudit.detect.api.section import find_endpoints
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.origins import only_redirects
 from archaudit.rules.base import Rule
 
 _ADMIN = re.compile(r"^(admin\w*|roles?|permissions?|superusers?|staff)$", re.IGNORECASE)
 _USERS = re.compile(r"^(users?|accounts?|members?)$", re.IGNORECASE)
+_CREATE = re.compile(r"^(create|new|add)$", re.IGNORECASE)  # POST /users/create: the collection's create action
 # Paths that are public by design: sign-in/up flows, token exchange, password reset, OAuth callbacks.
 _PUBLIC = re.compile(r"^(login|logout|signin|sign-in|signup|sign-up|register|registration|token|refresh|"
                      r"password[-_]?reset|reset[-_]?password|forgot[-_]?password|verify|verify[-_]email|"
@@ -34,7 +36,9 @@ def sensitive_reason(e: Endpoint) -> str:
     if e.method == "DELETE":
         return "deletes data"
     if any(_USERS.match(s) for s in segments):
-        collection = _USERS.match(segments[-1]) is not None and not e.path.rstrip("/").endswith(("}", ">"))
+        last = segments[-2] if len(segments) > 1 and _CREATE.match(segments[-1]) and e.method == "POST" \
+            else segments[-1]
+        collection = _USERS.match(last) is not None and not e.path.rstrip("/").endswith(("}", ">"))
         if e.method in ("PUT", "PATCH") or (e.method == "POST" and not collection):
             return "modifies user accounts"  # POST /users itself may be the public sign-up
         if e.method == "GET" and collection:
@@ -46,7 +50,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     """Reads the endpoint inventory (archaudit.detect.api.find_endpoints). In a project where some
     endpoints visibly require authentication, reports sensitive ones with no guard (auth False):
     admin/roles/permissions paths, DELETE routes, user-account writes and the user listing. Public
-    flows (login, register, token, password reset) are never reported; unknown auth (None) is skipped."""
+    flows (login, register, token, password reset, POST users/create) are never reported; unknown auth
+    (None) is skipped, and so is a handler that only redirects (to the guarded page or the login)."""
     endpoints = find_endpoints(repo)
     guarded = sum(1 for e in endpoints if e.auth is True)
     if not guarded:
@@ -55,6 +60,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         if e.auth is not False or e.method in ("WS", "OPTIONS", "HEAD"):
             continue
         reason = sensitive_reason(e)
+        if reason and e.handler_file.endswith(".py") and only_redirects(repo, e.handler_file, e.handler_line):
+            continue  # `return redirect(...)` on every path: nothing is exposed or changed here
         if reason:
             yield Hit(e.file, e.line, f"{e.method} {e.path} ({reason}, handler {e.handler}) has no authentication "
                                       f"guard, while {guarded} other endpoint(s) have one.",

@@ -52,7 +52,8 @@ def _weak_call(call: CallFact, name: str) -> str:
 def _plain_password_models(facts: ModuleFacts) -> dict[str, str]:
     """ORM classes (SQLAlchemy/SQLModel/Django/Mongo) with a column literally named password and no
     hook that hashes it on assignment (`@validates("password")`, a `password` property setter, a
-    hashing `__init__`/`save`/`set_password`): there the class itself hashes, one call away."""
+    hashing `__init__`/`save`/`set_password`/`create_*`/`update_*` method): there the class itself
+    hashes, one call away."""
     hooks = _hashing_classes(facts)
     out = {}
     for cls in facts["classes"]:
@@ -65,6 +66,11 @@ def _plain_password_models(facts: ModuleFacts) -> dict[str, str]:
     return out
 
 
+# methods through which a model stores itself: a hash call inside one means the class hashes on the way in
+# (PowerDNS-Admin's User.create_local_user() sets self.password = self.get_hashed_password(...))
+_STORING_METHOD = re.compile(r"^(__init__|save|before_save|set_password|(create|register|add|update|save)_?\w*)$")
+
+
 def _hashing_classes(facts: ModuleFacts) -> set[str]:
     out = set()
     for fn in facts["functions"]:
@@ -73,7 +79,7 @@ def _hashing_classes(facts: ModuleFacts) -> set[str]:
         decorators = " ".join(d["name"] + " " + str(d.get("args", "")) for d in fn["decorators"])
         if ("validates" in decorators and "password" in decorators.lower()) or \
                 (fn["name"] in ("password", "_password") and "setter" in decorators) or \
-                (fn["name"] in ("__init__", "save", "set_password", "before_save") and \
+                (_STORING_METHOD.match(fn["name"]) and \
                 any(_HASHED.search(c["name"]) for c in facts["calls"] if c["func"] == fn["qualname"])):
             out.add(fn["cls"])
     return out
