@@ -140,3 +140,10 @@ def test_a_real_wrapper_makes_the_direct_sdk_call_a_finding(tmp_path: Path) -> N
     findings, _ = run_rules(repo_of(tmp_path), [RULES_BY_ID["MOD007"]])
     assert [(e.path, e.line) for e in findings[0].evidence] == [("fundraising/views.py", 6),
                                                                  ("fundraising/payments.py", 5)]
+
+
+def test_a_form_that_calls_the_sdk_is_not_a_wrapper(tmp_path: Path) -> None:
+    """djangoproject.com: DonorForm.save() updates the Stripe customer; it is no client wrapper."""
+    write_tree(tmp_path, _django_stripe({"fundraising/forms.py": "import stripe\n\n\nclass DonorForm:\n"
+                                         "    def save(self):\n        stripe.Customer.retrieve('c').save()\n"}))
+    assert places("MOD007", tmp_path) == []
