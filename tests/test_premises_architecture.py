@@ -118,7 +118,8 @@ def _django_stripe(extra: dict[str, str]) -> dict[str, str]:
         "site/urls.py": "from django.urls import path\n\nfrom fundraising import views\n\n"
                         "urlpatterns = [path('donate/', views.donate)]\n",
         "fundraising/__init__.py": "",
-        "fundraising/apps.py": "import stripe\nfrom django.apps import AppConfig\nfrom django.conf import settings\n\n\n"
+        "fundraising/apps.py": "import stripe\nfrom django.apps import AppConfig\n"
+                               "from django.conf import settings\n\n\n"
                                "class FundraisingConfig(AppConfig):\n    name = 'fundraising'\n\n"
                                "    def ready(self):\n        stripe.api_key = settings.STRIPE_SECRET_KEY\n",
         "fundraising/views.py": "import stripe\nfrom django.http import JsonResponse\n\n\ndef donate(request):\n"

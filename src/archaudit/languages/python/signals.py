@@ -92,3 +92,76 @@ def exposes_exception(node: ast.Return | ast.Call, exc_name: str) -> bool:
         if isinstance(sub, ast.FormattedValue) and isinstance(sub.value, ast.Name) and sub.value.id == exc_name:
             return True
     return False
+
+
+_DEBUG_NAME = re.compile(r"^([A-Z][A-Z0-9_]*_)?DEBUG(_MODE)?$|^debug$")
+_TEST_NAME = re.compile(r"^TESTING$|^testing$|^TEST_MODE$|^IS_TEST(ING)?$")
+_ENV_NAME = re.compile(r"^([A-Z][A-Z0-9_]*_)?ENV(IRONMENT)?$|^env(ironment)?$")
+_DEV_ENVS = frozenset({"dev", "development", "local", "debug"})
+_TEST_ENVS = frozenset({"test", "testing", "ci"})
+_PROD_ENVS = frozenset({"prod", "production", "live"})
+_ENV_READERS = ("getenv", "environ.get", "config.get", "settings.get")
+
+
+def _last_name(node: ast.expr) -> str:
+    """`DEBUG`, `settings.DEBUG`, `app.config["DEBUG"]`, `os.environ.get("ENV")` -> the name tested."""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value
+    if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
+            and isinstance(node.args[0].value, str) and dotted(node.func).endswith(_ENV_READERS):
+        return node.args[0].value
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _compare_context(test: ast.Compare) -> tuple[str, str]:
+    if len(test.ops) != 1:
+        return "", ""
+    left, op, right = test.left, test.ops[0], test.comparators[0]
+    if isinstance(op, ast.In | ast.NotIn) and isinstance(left, ast.Constant) and left.value == "test" \
+            and dotted(right).endswith("argv"):  # `if "test" in sys.argv:` (Django's test runner)
+        return ("test", "") if isinstance(op, ast.In) else ("", "test")
+    if isinstance(left, ast.Constant):
+        left, right = right, left
+    if not (isinstance(right, ast.Constant) and isinstance(right.value, str) and _ENV_NAME.match(_last_name(left))):
+        return "", ""
+    value = right.value.lower()
+    kind = "dev" if value in _DEV_ENVS else "test" if value in _TEST_ENVS else ""
+    if isinstance(op, ast.Eq) and kind:
+        return kind, ""
+    if isinstance(op, ast.NotEq) and kind:
+        return "", kind
+    if isinstance(op, ast.NotEq) and value in _PROD_ENVS:
+        return "dev", ""
+    return "", ""
+
+
+def guard_contexts(test: ast.expr) -> tuple[str, str]:
+    """The execution context an `if` test confines its body and its else branch to: "dev" under
+    `if DEBUG:`/`if settings.DEBUG:`/`if ENV == "local":`, "test" under `if TESTING:` or
+    `if "test" in sys.argv:`, "" for anything else. `not` swaps the branches; in `a and b` the body
+    runs only where any operand's body does; in `a or b` the else branch only where any operand's
+    else branch does (`if not DEBUG or x: return` leaves the rest of the function to DEBUG)."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        body, orelse = guard_contexts(test.operand)
+        return orelse, body
+    if isinstance(test, ast.BoolOp):
+        parts = [guard_contexts(v) for v in test.values]
+        if isinstance(test.op, ast.And):
+            return next((b for b, _ in parts if b), ""), ""
+        return "", next((e for _, e in parts if e), "")
+    if isinstance(test, ast.Compare):
+        return _compare_context(test)
+    name = _last_name(test)
+    if _DEBUG_NAME.match(name):
+        return "dev", ""
+    if _TEST_NAME.match(name):
+        return "test", ""
+    return "", ""
+
+
+def exits(body: list[ast.stmt]) -> bool:
+    """A branch that only leaves the function (`return ...`, `raise ...`)."""
+    return bool(body) and isinstance(body[-1], ast.Return | ast.Raise) and all(
+        isinstance(s, ast.Return | ast.Raise | ast.Expr) for s in body)

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
-from archaudit.resolve.python_index import calls_within, import_aliases, qualified
 from archaudit.resolve.context import SERVING, context_of
+from archaudit.resolve.python_index import calls_within, import_aliases, qualified
 from archaudit.rules.base import Rule
 from archaudit.rules.modularity._handlers import handlers, layer_modules
 

@@ -12,7 +12,6 @@ from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
-
 _DATA_PORTS = ("Repository", "Repo", "Dao", "DAO")
 
 
