@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from archaudit.resolve.blocks import block_at, context_at, env_guard_at
+from archaudit.resolve.blocks import block_at, context_at
 from archaudit.resolve.context import Context
 from tests.conftest import repo_of, report_of, write_tree
 
@@ -82,12 +82,6 @@ def test_python_environment_guards(repo: object, line: int, expected: Context) -
 ])
 def test_typescript_environment_guards(repo: object, line: int, expected: Context) -> None:
     assert context_at(repo, "src/main.ts", line) is expected  # type: ignore[arg-type]
-
-
-def test_env_guard_says_which_condition(repo: object) -> None:
-    guard = env_guard_at(repo, "app/settings.py", 5)  # type: ignore[arg-type]
-    assert guard is not None and guard.why == "if settings.DEBUG"
-    assert env_guard_at(repo, "app/settings.py", 21) is None  # type: ignore[arg-type]
 
 
 def test_docstrings_and_api_doc_comments_are_docs(tmp_path: Path) -> None:

@@ -21,3 +21,23 @@ def test_links_through_symlinks_leaving_the_root_are_missing(tmp_path: Path) -> 
     hits = [(h.path, h.line, h.key) for h in check(repo_of(root))]
     assert hits == [("README.md", 3, "shared/secret.txt"), ("README.md", 3, "notes.md"),
                     ("README.md", 3, "docs/x.md")]
+
+
+def test_links_of_a_rendered_site_resolve_to_its_pages(tmp_path: Path) -> None:
+    """Issue 8, class 6: an mkdocs site's root-relative page links, page links without `.md`,
+    parentheses inside a file name and footnotes are not missing files; a truly missing file (a
+    case mismatch, a page that exists nowhere) still is, at its line."""
+    root = write_tree(tmp_path, {
+        "mkdocs.yml": "site_name: x\n",
+        "docs/install/docker.md": "# d\n",
+        "docs/contribute/guidelines.md": "# g\n",
+        "docs/contribute/Integration.md": "# i\n",
+        "docs/install/Run-as-a-service-(Systemd).md": "# s\n",
+        "docs/system/updating.md": ("See [installation](/install/docker) and [rules](/contribute/guidelines/).\n"
+                                    "[service](../install/Run-as-a-service-(Systemd).md)\n"
+                                    "[^1]: For details see the docs.\n"
+                                    "[guide](/contribute/integration.md) and [proxy](traefik)\n"),
+    })
+    hits = [(h.path, h.line, h.key) for h in check(repo_of(root))]
+    assert hits == [("docs/system/updating.md", 4, "contribute/integration.md"),
+                    ("docs/system/updating.md", 4, "docs/system/traefik")]

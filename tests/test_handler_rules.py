@@ -38,10 +38,11 @@ def test_utility_modules_inside_the_domain_may_raise_value_error(tmp_path: Path)
 
 
 def test_the_service_layer_is_a_layer_folder_not_a_package_named_like_one(tmp_path: Path) -> None:
-    from archaudit.rules.modularity._handlers import service_layer
+    from archaudit.rules.modularity._handlers import layer_modules
 
     files = {"app/__init__.py": "", "app/mcp_service/__init__.py": "", "app/mcp_service/server.py": "x = 1\n"}
-    assert service_layer(repo_of(write_tree(tmp_path / "a", files))) == ""
+    assert layer_modules(repo_of(write_tree(tmp_path / "a", files))) == []
     files["app/daos/__init__.py"] = ""
     files["app/daos/dashboard.py"] = "class DashboardDAO:\n    pass\n"
-    assert service_layer(repo_of(write_tree(tmp_path / "b", files))) == "app/daos/dashboard.py"
+    assert layer_modules(repo_of(write_tree(tmp_path / "b", files))) == ["app/daos/dashboard.py",
+                                                                          "app/daos/__init__.py"]

@@ -26,7 +26,7 @@ from tree_sitter import Node
 from archaudit.languages.typescript.kinds import GRAMMARS
 from archaudit.languages.typescript.nodes import grammar_for
 from archaudit.repo import Repo
-from archaudit.resolve.context import Context, context_of
+from archaudit.resolve.context import Context, context_of, fact_block_context
 
 
 @dataclass(frozen=True)
@@ -71,12 +71,6 @@ def block_at(repo: Repo, path: str, line: int) -> Block | None:
     return inner
 
 
-def env_guard_at(repo: Repo, path: str, line: int) -> Block | None:
-    """The environment-guarded branch holding `line` (`if settings.DEBUG:`...), or None."""
-    found = [b for b in blocks_of(repo, path) if b.first <= line <= b.last and b.context is not Context.DOCS]
-    return found[-1] if found else None
-
-
 # -- environment guards: what a condition says about the environment --------------------------------
 # A name (last dotted part, case-insensitive) whose truth means "not production"
 _NONPROD_FLAGS = re.compile(r"^(is_?)?(debug|dev|develop|development|local|testing|test|staging|"
@@ -110,17 +104,6 @@ def _kind_of_value(value: str) -> str:
     return ""
 
 
-def _combine_values(kinds: list[str]) -> str:
-    """One polarity for `x in ("dev", "local")`: every value must agree."""
-    if not kinds or "" in kinds:
-        return ""
-    if all(k == "prod" for k in kinds):
-        return "prod"
-    if "prod" in kinds:
-        return ""
-    return "test" if all(k == "test" for k in kinds) else "dev"
-
-
 def _and(kinds: list[str]) -> str:
     """`a and b` is true only where each part is: one non-production part makes it non-production."""
     nonprod = [k for k in kinds if k in ("dev", "test")]
@@ -136,63 +119,7 @@ def _or(kinds: list[str]) -> str:
     return "prod" if kinds and all(k == "prod" for k in kinds) else ""
 
 
-# -- Python ------------------------------------------------------------------------------------------
-def _py_name(node: ast.AST) -> str:
-    """The last part of the name a condition reads: `settings.DEBUG` -> DEBUG,
-    `os.getenv("ENVIRONMENT")` -> ENVIRONMENT, `app.config["DEBUG"]` -> DEBUG, "" otherwise."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
-        return node.slice.value
-    if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
-            and isinstance(node.args[0].value, str):
-        func = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-        if func in ("getenv", "get", "env", "config", "bool", "str", "environ"):
-            return node.args[0].value
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "lower":
-        return _py_name(node.func.value)  # os.getenv("ENV", "").lower() == "dev"
-    return ""
-
-
-def _py_strings(node: ast.AST) -> list[str] | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return [node.value]
-    if isinstance(node, ast.Tuple | ast.List | ast.Set) and node.elts:
-        values = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
-        return values if len(values) == len(node.elts) else None
-    return None
-
-
-def py_polarity(test: ast.AST) -> str:
-    """What a Python `if` test says: "dev"/"test" (true only outside production), "prod", or ""."""
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return _FLIP[py_polarity(test.operand)]
-    if isinstance(test, ast.BoolOp):
-        kinds = [py_polarity(v) for v in test.values]
-        return _and(kinds) if isinstance(test.op, ast.And) else _or(kinds)
-    if isinstance(test, ast.Compare) and len(test.ops) == 1:
-        left, op, right = test.left, test.ops[0], test.comparators[0]
-        values = _py_strings(right)
-        name = _py_name(left)
-        if values is None:
-            values, name = _py_strings(left), _py_name(right)
-        if values is None or not _ENV_NAMES.match(name or ""):
-            if isinstance(op, ast.Is | ast.Eq) and isinstance(right, ast.Constant) and right.value is True:
-                return py_polarity(left)  # `if DEBUG is True:`
-            return ""
-        kind = _combine_values([_kind_of_value(v) for v in values])
-        return _FLIP[kind] if isinstance(op, ast.NotEq | ast.NotIn | ast.IsNot) else \
-            kind if isinstance(op, ast.Eq | ast.In | ast.Is) else ""
-    name = _py_name(test)
-    return _kind_of_name(name) if name else ""
-
-
-def _span(stmts: list[ast.stmt]) -> tuple[int, int]:
-    return stmts[0].lineno, max(getattr(s, "end_lineno", None) or s.lineno for s in stmts)
-
-
+# -- Python: documentation blocks (environment guards are in the Python facts, read once) ---------
 def _python_blocks(text: str) -> list[Block]:
     try:
         tree = ast.parse(text)
@@ -202,17 +129,6 @@ def _python_blocks(text: str) -> list[Block]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
             out.append(Block(node.lineno, node.end_lineno or node.lineno, Context.DOCS, "docstring"))
-        elif isinstance(node, ast.If):
-            kind = py_polarity(node.test)
-            if not kind:
-                continue
-            cond = "if " + ast.unparse(node.test)[:80]
-            if kind in ("dev", "test") and node.body:
-                first, last = _span(node.body)
-                out.append(Block(first, last, _CONTEXT[kind], cond))
-            elif kind == "prod" and node.orelse:
-                first, last = _span(node.orelse)
-                out.append(Block(first, last, Context.DEV, f"else of {cond}"))
     return out
 
 
@@ -232,7 +148,7 @@ def _ts_name(text: str) -> str:
 
 
 def ts_polarity(node: Node | None) -> str:
-    """What a TS/JS condition says (same values as `py_polarity`): `process.env.NODE_ENV !== "production"`,
+    """What a TS/JS condition says (the polarities above): `process.env.NODE_ENV !== "production"`,
     `isDev`, `config.isProduction`, `!isProd && x`."""
     if node is None:
         return ""
@@ -321,9 +237,14 @@ def _ts_branches(node: Node) -> list[Block]:
 
 
 def context_at(repo: Repo, path: str, line: int) -> Context:
-    """The execution context of one line: its file's, unless a block takes it out of production."""
+    """The execution context of one line: its file's, unless a block takes it out of production;
+    the blocks the Python facts already mark first (parsed once), then documentation blocks and
+    environment-guarded branches found here."""
     ctx = context_of(repo, path)
     if ctx is not Context.PRODUCTION or not line:
         return ctx
+    marked = fact_block_context(repo, path, line)
+    if marked is not None:
+        return marked
     block = block_at(repo, path, line)
     return block.context if block else ctx

@@ -41,7 +41,8 @@ _TEST_DIRS = re.compile(r"(^|/)(__mocks__|specs|test_utils|testutils|factories|t
                         r"(^|/)factories\.py$|(^|/)[^/]*_tests\.py$|\.e2e-spec\.[cm]?[jt]sx?$|"
                         r"(^|/)jest[^/]*\.config\.[cm]?[jt]s$|(^|/)tox\.ini$|(^|/)noxfile\.py$")
 _SCRIPT = re.compile(r"(^|/)(scripts?|bin|tools|utils/scripts|management/commands|cli)/|"
-                     r"(^|/)(manage|fabfile|noxfile|cli)\.py$")
+                     r"(^|/)(manage|fabfile|noxfile|cli)\.py$|"
+                     r"(^|/)hooks/(pre|post)_(gen_project|prompt)\.py$")  # cookiecutter hooks, run once at generation
 _MIGRATION = re.compile(r"(^|/)(migrations|alembic|versions|migration|seeders?)/|(^|/)migrations?\.py$|"
                         r"(^|/)alembic/env\.py$")
 _DEV = re.compile(r"(^|/)(settings|config|conf)[_/.-]?(local|dev|develop|development)\.py$|"
@@ -87,23 +88,84 @@ def file_contexts(repo: Repo) -> dict[str, Context]:
     return out
 
 
+def fact_block_context(repo: Repo, path: str, line: int) -> Context | None:
+    """The context of the innermost block the Python facts mark around `line` (`if __name__ ==
+    "__main__":`, `if DEBUG:`, the rest of a function after `if not DEBUG: return`, `if "test" in
+    sys.argv:`, a function that asks `input()`; see `context_blocks`), None when there is none.
+    `resolve.blocks.context_at` is the one entry point rules and the engine use."""
+    facts = repo.python.get(path)
+    inner = [b for b in facts.get("context_blocks", []) if b[1] <= line <= b[2]] if facts else []
+    if not inner:
+        return None
+    return Context(min(inner, key=lambda b: b[2] - b[1])[0])
+
+
 _CLI_MODULES = ("argparse", "optparse", "getopt", "click", "typer")
+_TASK_RUNNERS = ("invoke", "fabric", "doit")  # a tasks.py of `@task` functions is a task runner, run by hand
+_RUN_LINE = re.compile(r"\bpython[0-9.]*\s+(?:-[a-zA-Z]+\s+)*\.?/?([\w./-]+\.py)\b")
+_SERVES = re.compile(r"(^|\.)(run|run_app|serve|serve_forever|listen)$")
+_NOT_SERVING = ("subprocess.", "asyncio.", "anyio.", "trio.")
+
+
+def _is_task_file(repo: Repo, path: str) -> bool:
+    """A task-runner module (invoke/fabric/doit `@task` functions): operator commands by design."""
+    facts = repo.python.get(path)
+    if facts is None:
+        return False
+    return any(i["module"].split(".")[0] in _TASK_RUNNERS and not i["level"]
+               for i in facts["imports"]) and "task" in facts["names"]
+
+
+def _is_command_line(repo: Repo, path: str) -> bool:
+    """An argument parser under `if __name__ == "__main__":` or run at import time (`args =
+    parser.parse_args()` at module level: importing such a module would read sys.argv), or `sys.argv`
+    read by a module that defines nothing (a root `export.py`)."""
+    facts = repo.python.get(path)
+    if not facts:
+        return False
+    tops = {i["module"].split(".")[0] for i in facts["imports"] if not i["level"]}
+    parses_at_import = any(not c["func"] and c["name"].endswith(".parse_args") for c in facts["calls"])
+    if (facts["main_block"] or parses_at_import) and tops & set(_CLI_MODULES):
+        return True
+    return "argv" in facts["names"] and "sys" in tops and not facts["functions"] and not facts["classes"]
+
+
+def _run_by_commands(repo: Repo) -> set[str]:
+    """Python files a shell script, Dockerfile, Procfile or Makefile runs as `python x.py`
+    (`python ping.py` in docker-entrypoint.sh, `RUN python version.py`), resolved from the
+    repository root or the running file's folder."""
+    out: set[str] = set()
+    for f in repo.files:
+        name = f.path.rsplit("/", 1)[-1]
+        if not (name.endswith((".sh", ".bash")) or name.startswith(("Dockerfile", "Procfile", "Makefile"))
+                or name.endswith(".dockerfile")):
+            continue
+        folder = f.path.rsplit("/", 1)[0] + "/" if "/" in f.path else ""
+        for target in _RUN_LINE.findall(repo.text(f.path) or ""):
+            target = target.lstrip("./")
+            for candidate in (target, folder + target):
+                if candidate in repo.python:
+                    out.add(candidate)
+    return out
+
+
+def _serves(repo: Repo, path: str) -> bool:
+    """Starts a server itself (`app.run()`, `uvicorn.run(...)`, `web.run_app(app)`): an entry
+    point of the service, not a one-shot script, however it is launched."""
+    return any(_SERVES.search(c["name"]) and not c["name"].startswith(_NOT_SERVING)
+               for c in repo.python[path]["calls"])
 
 
 def _command_line_scripts(repo: Repo, candidates: list[str]) -> list[str]:
     """Python modules run from the command line that no other module imports: `import.py`,
-    `ping.py`, `serve.py` at a project root. Run from the command line means an argument parser and
-    either an `if __name__ == "__main__":` block or the arguments parsed at import time
-    (`args = parser.parse_args()` at module level: importing such a module would read sys.argv)."""
-    scripts = []
-    for path in candidates:
-        facts = repo.python.get(path)
-        if not facts or not any(i["module"].split(".")[0] in _CLI_MODULES for i in facts["imports"]):
-            continue
-        if facts["main_block"] or any(not c["func"] and c["name"].endswith(".parse_args") for c in facts["calls"]):
-            scripts.append(path)
+    `ping.py`, `serve.py` at a project root (see `_is_command_line`), and files a shell script or
+    Dockerfile runs with `python x.py` without starting a server."""
+    run = _run_by_commands(repo)
+    tasks = [p for p in candidates if _is_task_file(repo, p)]  # run by their runner, imported or not
+    scripts = [p for p in candidates if p in repo.python and p not in tasks
+               and (_is_command_line(repo, p) or (p in run and not _serves(repo, p)))]
     if not scripts:
-        return []
+        return tasks
     imported: set[str] = set()
     for path, facts in repo.python_items():
         for imp in facts["imports"]:
@@ -112,7 +174,7 @@ def _command_line_scripts(repo: Repo, candidates: list[str]) -> list[str]:
                 target = repo.internal_path(name)
                 if target and target != path:
                     imported.add(target)
-    return [p for p in scripts if p not in imported]
+    return tasks + [p for p in scripts if p not in imported]
 
 
 def _classify(path: str, role: str) -> Context:

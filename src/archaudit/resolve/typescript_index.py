@@ -180,7 +180,48 @@ def resolve_module(repo: Repo, path: str, spec: str) -> str | None:
     """The repository file a relative import specifier (`./users.service`) resolves to, if any."""
     if not spec.startswith("."):
         return None
-    base = posixpath.normpath(posixpath.join(posixpath.dirname(path), spec))
+    return _file_for(repo, posixpath.normpath(posixpath.join(posixpath.dirname(path), spec)))
+
+
+def _nearest_tsconfig(repo: Repo, path: str) -> str | None:
+    folder = posixpath.dirname(path)
+    while True:
+        if repo.has((folder + "/" if folder else "") + "tsconfig.json"):
+            return folder
+        if not folder:
+            return None
+        folder = posixpath.dirname(folder)
+
+
+def resolve_import(repo: Repo, path: str, spec: str) -> str | None:
+    """`resolve_module`, and also an alias of the nearest tsconfig's "paths" (`@modules/user/x` with
+    `"@modules/*": ["src/modules/*"]`, relative to its baseUrl): the file the compiler would load."""
+    found = resolve_module(repo, path, spec)
+    if found or spec.startswith("."):
+        return found
+    folder = _nearest_tsconfig(repo, path)
+    if folder is None:
+        return None
+    opts, _ = tsconfig_options(repo, folder)
+    paths = opts.get("paths")
+    if not isinstance(paths, dict):
+        return None
+    root = posixpath.normpath(posixpath.join(folder, str(opts.get("baseUrl") or ".")))
+    for pattern, targets in paths.items():
+        prefix, star, suffix = str(pattern).partition("*")
+        if not (spec.startswith(prefix) and spec.endswith(suffix) and (star or spec == prefix)):
+            continue
+        rest = spec[len(prefix):len(spec) - len(suffix)] if star else ""
+        for target in targets if isinstance(targets, list) else []:
+            base = posixpath.normpath(posixpath.join(root, str(target).replace("*", rest, 1)))
+            hit = _file_for(repo, base.removeprefix("./"))
+            if hit:
+                return hit
+    return None
+
+
+def _file_for(repo: Repo, base: str) -> str | None:
+    """The file a module path names, with the extensions and index files the resolver tries."""
     if repo.has(base):
         return base
     for ext in _EXTS:

@@ -17,8 +17,7 @@ _ATX = re.compile(r"^\s{0,3}#{1,6}(?:\s(.*))?$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _RST_UNDERLINE = re.compile(r"^([=\-~^*+#\"'`])\1{2,}\s*$")
 _INLINE = re.compile(r"`([^`\n]+)`")
-_TARGET = re.compile(r"[^\s)]{1,500}")
-_REF_DEF = re.compile(r"^\s{0,3}\[[^\]\n]{1,200}\]:\s*(\S+)")
+_REF_DEF = re.compile(r"^\s{0,3}\[(?!\^)[^\]\n]{1,200}\]:\s*(\S+)")  # `[^1]: ...` is a footnote
 MAX_LINE = 4000  # longer lines (minified HTML, data) are not prose: skipped, keeping the regexes linear
 README_NAMES = ("README.md", "README.rst", "README.txt", "README", "readme.md", "Readme.md", "README.markdown")
 
@@ -97,6 +96,21 @@ def links(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def _balanced_target(line: str, i: int) -> str:
+    """A link destination up to whitespace or the `)` that closes it: balanced parentheses belong
+    to it, as CommonMark says (`install/Running-as-a-service-(Systemd).md`)."""
+    depth, j, stop = 0, i, min(len(line), i + 500)
+    while j < stop and line[j] not in " \t":
+        if line[j] == "(":
+            depth += 1
+        elif line[j] == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        j += 1
+    return line[i:j]
+
+
 def _inline_links(line: str) -> list[str]:
     """Targets of `[text](target "title")` and `![alt](target)`, scanned in linear time."""
     out = []
@@ -112,8 +126,7 @@ def _inline_links(line: str) -> list[str]:
                 end = line.find(">", i + 1, i + 502)
                 target = line[i + 1:end] if end != -1 else ""
             else:
-                m = _TARGET.match(line, i)
-                target = m.group(0) if m else ""
+                target = _balanced_target(line, i)
             if target:
                 out.append(target)
         start = line.find("](", start + 2)

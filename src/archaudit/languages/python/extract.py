@@ -16,7 +16,9 @@ from archaudit.languages.python.signals import (
     MUTATORS,
     WEB_OBJECTS,
     body_kind,
+    exits,
     exposes_exception,
+    guard_contexts,
     is_main_guard,
     is_shared,
     materialises,
@@ -53,11 +55,13 @@ class _Extractor:
             "returns": [],
             "include_lists": [],
             "list_spans": [],
+            "context_blocks": [],
         }
         self.names: set[str] = set()
         self.materialised: dict[tuple[str, str], str] = {}  # (function, local) -> ".all()" / "list()"
         self.counts: list[list[int]] = [[0, 0]]  # [statements, branches] per enclosing function
         self.func: list[str] = []  # qualname stack of enclosing functions
+        self.func_end: list[int] = []  # last line of each enclosing function
         self.cls: list[str] = []  # enclosing class names
         self.locks = 0  # depth of enclosing lock contexts
         self.type_checking = 0
@@ -127,6 +131,8 @@ class _Extractor:
         guard = dotted(node.test)
         if not self.func and is_main_guard(node.test):
             self.facts["main_block"] = [node.lineno, node.end_lineno or node.lineno]
+            self.facts["context_blocks"].append(["script", node.lineno, node.end_lineno or node.lineno])
+        self._guarded(node)
         if guard.endswith("TYPE_CHECKING"):
             self.type_checking += 1
             for stmt in node.body:
@@ -136,6 +142,19 @@ class _Extractor:
                 self.visit(stmt)
             return
         self.children(node)
+
+    def _guarded(self, node: ast.If) -> None:
+        """Blocks an environment guard confines: the body of `if DEBUG:`, the else of
+        `if not TESTING:`, and the rest of a function after `if not settings.DEBUG: return`."""
+        body, orelse = guard_contexts(node.test)
+        blocks = self.facts["context_blocks"]
+        if body and node.body:
+            blocks.append([body, node.body[0].lineno, node.body[-1].end_lineno or node.lineno])
+        if orelse and node.orelse:
+            blocks.append([orelse, node.orelse[0].lineno, node.orelse[-1].end_lineno or node.lineno])
+        if orelse and not node.orelse and self.func_end and exits(node.body) \
+                and (node.end_lineno or node.lineno) < self.func_end[-1]:
+            blocks.append([orelse, (node.end_lineno or node.lineno) + 1, self.func_end[-1]])
 
     def class_(self, node: ast.ClassDef) -> None:
         fields = []
@@ -194,16 +213,29 @@ class _Extractor:
         for d in node.decorator_list:
             self.visit(d)
         self.func.append(qualname)
+        self.func_end.append(fact["end"])
         saved_locks, self.locks = self.locks, 0
         self.counts.append([0, 0])
+        first_call = len(self.facts["calls"])
         for stmt in node.body:
             self.visit(stmt)
+        self.func_end.pop()
+        self._console_function(node, qualname, first_call)
         statements, branches = self.counts.pop()
         fact["statements"], fact["branches"] = statements, branches
         self.counts[-1][0] += statements  # nested bodies count for the enclosing function too
         self.counts[-1][1] += branches
         self.locks = saved_locks
         self.func.pop()
+
+    def _console_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, first_call: int) -> None:
+        """A function that asks the operator (`input()`) talks to a console: script context. One
+        named `debug_*` is a debugging aid (Celery's `debug_task`): dev context."""
+        end = node.end_lineno or node.lineno
+        if any(c["name"] == "input" and c["func"] == qualname for c in self.facts["calls"][first_call:]):
+            self.facts["context_blocks"].append(["script", node.lineno, end])
+        elif node.name == "debug" or node.name.startswith("debug_"):
+            self.facts["context_blocks"].append(["dev", node.lineno, end])
 
     def call(self, node: ast.Call) -> None:
         name = dotted(node.func)

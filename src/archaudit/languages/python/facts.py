@@ -157,6 +157,10 @@ class ModuleFacts(TypedDict):
     returns: list[ReturnFact]  # literal dict returns, and `return <expr>, <int status>`
     include_lists: list[list[int]]  # [first, last] line of each `include([...])` with an inline list (Django urls)
     list_spans: list[list[Any]]  # [name, first, last line] of multi-line module-level `NAME = [...]` lists
+    # [context, first, last line] of blocks whose execution context the code itself confines: "script"
+    # (`if __name__ == "__main__":`, a function asking `input()`), "dev" (`if DEBUG:`, the rest of a function
+    # after `if not DEBUG: return`, `debug_*` functions), "test" (`if TESTING:`, `if "test" in sys.argv:`)
+    context_blocks: list[list[Any]]
 
 
 def is_expr(value: Value) -> bool:

@@ -92,3 +92,103 @@ def exposes_exception(node: ast.Return | ast.Call, exc_name: str) -> bool:
         if isinstance(sub, ast.FormattedValue) and isinstance(sub.value, ast.Name) and sub.value.id == exc_name:
             return True
     return False
+
+
+_DEBUG_NAME = re.compile(r"^([A-Z][A-Z0-9_]*_)?DEBUG(_MODE)?$|^debug$|"
+                         r"^(is_?)?(dev|develop|development|local|staging|debug)(_mode)?$", re.IGNORECASE)
+_PROD_NAME = re.compile(r"^(is_?)?(prod|production)$", re.IGNORECASE)
+_TEST_NAME = re.compile(r"^TESTING$|^testing$|^TEST_MODE$|^IS_TEST(ING)?$|^is_testing$")
+_ENV_NAME = re.compile(r"^([A-Z][A-Z0-9_]*_)?ENV(IRONMENT)?(_NAME)?$|^env(ironment)?(_name)?$|"
+                       r"^(stage|STAGE|mode|MODE)$")
+_DEV_ENVS = frozenset({"dev", "develop", "development", "local", "debug", "staging", "stage", "qa", "sandbox"})
+_TEST_ENVS = frozenset({"test", "testing", "ci"})
+_PROD_ENVS = frozenset({"prod", "production", "live"})
+_ENV_READERS = ("getenv", "environ.get", "config.get", "settings.get")
+
+
+def _last_name(node: ast.expr) -> str:
+    """`DEBUG`, `settings.DEBUG`, `app.config["DEBUG"]`, `os.environ.get("ENV")` -> the name tested."""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value
+    if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
+            and isinstance(node.args[0].value, str) and dotted(node.func).endswith(_ENV_READERS):
+        return node.args[0].value
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("lower", "upper"):
+        return _last_name(node.func.value)  # os.getenv("ENV", "").lower() == "dev"
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _env_values(node: ast.expr) -> list[str] | None:
+    """The environment names a comparison tests against: "dev", or ("dev", "local")."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value.lower()]
+    if isinstance(node, ast.Tuple | ast.List | ast.Set) and node.elts and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+        return [e.value.lower() for e in node.elts]  # type: ignore[attr-defined]
+    return None
+
+
+def _values_kind(values: list[str]) -> str:
+    """One kind for every value: "dev"/"test" when none is production, "prod" when all are, else ""."""
+    kinds = {"dev" if v in _DEV_ENVS else "test" if v in _TEST_ENVS else "prod" if v in _PROD_ENVS else ""
+             for v in values}
+    if len(kinds) == 1:
+        return kinds.pop()
+    return "dev" if kinds <= {"dev", "test"} else ""
+
+
+def _compare_context(test: ast.Compare) -> tuple[str, str]:
+    if len(test.ops) != 1:
+        return "", ""
+    left, op, right = test.left, test.ops[0], test.comparators[0]
+    if isinstance(op, ast.In | ast.NotIn) and isinstance(left, ast.Constant) and left.value == "test" \
+            and dotted(right).endswith("argv"):  # `if "test" in sys.argv:` (Django's test runner)
+        return ("test", "") if isinstance(op, ast.In) else ("", "test")
+    if isinstance(left, ast.Constant):
+        left, right = right, left
+    values = _env_values(right)
+    if values is None or not _ENV_NAME.match(_last_name(left)):
+        if isinstance(op, ast.Is | ast.Eq) and isinstance(right, ast.Constant) and right.value is True:
+            return guard_contexts(left)  # `if DEBUG is True:`
+        return "", ""
+    kind = _values_kind(values)
+    positive = isinstance(op, ast.Eq | ast.In | ast.Is)
+    if kind in ("dev", "test"):
+        return (kind, "") if positive else ("", kind)
+    if kind == "prod":
+        return ("", "dev") if positive else ("dev", "")
+    return "", ""
+
+
+def guard_contexts(test: ast.expr) -> tuple[str, str]:
+    """The execution context an `if` test confines its body and its else branch to: "dev" under
+    `if DEBUG:`/`if settings.DEBUG:`/`if ENV == "local":`, "test" under `if TESTING:` or
+    `if "test" in sys.argv:`, "" for anything else. `not` swaps the branches; in `a and b` the body
+    runs only where any operand's body does; in `a or b` the else branch only where any operand's
+    else branch does (`if not DEBUG or x: return` leaves the rest of the function to DEBUG)."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        body, orelse = guard_contexts(test.operand)
+        return orelse, body
+    if isinstance(test, ast.BoolOp):
+        parts = [guard_contexts(v) for v in test.values]
+        if isinstance(test.op, ast.And):
+            return next((b for b, _ in parts if b), ""), ""
+        return "", next((e for _, e in parts if e), "")
+    if isinstance(test, ast.Compare):
+        return _compare_context(test)
+    name = _last_name(test)
+    if _DEBUG_NAME.match(name):
+        return "dev", ""
+    if _TEST_NAME.match(name):
+        return "test", ""
+    if _PROD_NAME.match(name):
+        return "", "dev"
+    return "", ""
+
+
+def exits(body: list[ast.stmt]) -> bool:
+    """A branch that only leaves the function (`return ...`, `raise ...`)."""
+    return bool(body) and isinstance(body[-1], ast.Return | ast.Raise) and all(
+        isinstance(s, ast.Return | ast.Raise | ast.Expr) for s in body)

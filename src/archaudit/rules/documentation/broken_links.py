@@ -52,10 +52,41 @@ def on_disk(root: Path, path: str) -> bool:
     return (real == real_root or real.startswith(real_root + os.sep)) and os.path.exists(real)
 
 
+def site_roots(repo: Repo) -> list[str]:
+    """Folders a documentation site is built from (`docs_dir` of each mkdocs.yml, "docs" by
+    default): there `/install/docker` is the page docs/install/docker.md, not a repository path."""
+    out = []
+    for f in repo.files:
+        name = f.path.rsplit("/", 1)[-1]
+        if name in ("mkdocs.yml", "mkdocs.yaml"):
+            conf = repo.yaml(f.path)
+            docs_dir = conf.get("docs_dir", "docs") if isinstance(conf, dict) else "docs"
+            folder = f.path.rsplit("/", 1)[0] if "/" in f.path else ""
+            out.append(posixpath.normpath(posixpath.join(folder, str(docs_dir))))
+    return sorted(set(out))
+
+
+def _page_candidates(repo: Repo, target: str, path: str) -> list[str]:
+    """Where a link may point once the docs are rendered: the path itself; a page link without an
+    extension (`guidelines/`, `web-server/WSGI-Apache-example`) as `.md`, `index.md` or `README.md`;
+    a root-relative link (`/contribute/vscode`) under each site root."""
+    bases = [path]
+    if target.strip().startswith("/"):
+        bases += [posixpath.join(root, path) for root in repo.derived(site_roots)]
+    out = []
+    for base in bases:
+        out.append(base)
+        if "." not in base.rsplit("/", 1)[-1]:
+            out += [base + ".md", base + "/index.md", base + "/README.md"]
+    return out
+
+
 def check(repo: Repo) -> Iterator[Hit]:
     """Reads the relative links and images of README files and docs (Markdown, outside code blocks;
-    URLs, anchors and templates ignored) and reports each one whose target is neither a file nor a folder
-    of the repository (files ignored by git or excluded from the audit but present on disk count as present)."""
+    URLs, anchors, footnotes and templates ignored) and reports each one whose target is neither a file
+    nor a folder of the repository (files ignored by git or excluded from the audit but present on disk
+    count as present), nor the page a rendered site would serve for it (`page` -> page.md, a
+    root-relative link under an mkdocs docs_dir)."""
     dirs = repo.derived(folders)
     for doc in doc_files(repo):
         if not doc.lower().endswith((".md", ".markdown")) and "." in doc.rsplit("/", 1)[-1]:
@@ -69,7 +100,7 @@ def check(repo: Repo) -> Iterator[Hit]:
             if path is None or path == "." or path in seen:
                 continue
             seen.add(path)
-            if repo.has(path) or path in dirs or on_disk(repo.root, path):
+            if any(repo.has(p) or p in dirs or on_disk(repo.root, p) for p in _page_candidates(repo, target, path)):
                 continue
             yield Hit(doc, line, f"{doc} links to `{target}`, which does not exist in the repository.", key=path)
 

@@ -54,16 +54,41 @@ def handlers(repo: Repo) -> list[Handler]:
     return repo.derived(route_handlers)
 
 
-def service_layer(repo: Repo) -> str:
-    """Path of the first module that belongs to a service/repository layer, "" when there is none:
-    a folder named for the layer (services/, repositories/, daos/...) first; failing that, a module
-    whose own file name says it (`user_service.py`), never a package merely named `*_service`."""
+_TX_METHODS = frozenset({"commit", "rollback"})
+_TX_OWNERS = ("session", "db", "conn", "connection", "transaction", "tx")
+
+
+def is_transaction_call(name: str) -> bool:
+    """`db.session.commit`, `conn.rollback`, `user_session.commit`: a commit/rollback on a
+    session, db or connection object as written."""
+    owner, _, method = name.rpartition(".")
+    last = owner.rsplit(".", 1)[-1].lower()
+    return method in _TX_METHODS and any(last == w or last.endswith("_" + w) or last.startswith(w + "_")
+                                         for w in _TX_OWNERS)
+
+
+def layer_modules(repo: Repo) -> list[str]:
+    """Modules of a service/repository layer: under a folder named for the layer (services/,
+    repositories/, crud/, daos/...), or whose own file name says it (`user_service.py`), never a
+    package merely named `*_service`. Folders first, then by path."""
     candidates = [p for p in sorted(repo.python, key=lambda p: (p.endswith("__init__.py"), p))
                   if (f := repo.by_path.get(p)) is not None and f.role not in ("test", "migration")]
-    for path in candidates:
-        if any(part in _LAYER_SEGMENTS for part in repo.module_of.get(path, "").split(".")):
-            return path
-    for path in candidates:
-        if not path.endswith("__init__.py") and _LAYER_STEM.search(repo.module_of.get(path, "").rsplit(".", 1)[-1]):
-            return path
-    return ""
+    by_folder = [p for p in candidates
+                 if any(part in _LAYER_SEGMENTS for part in repo.module_of.get(p, "").split("."))]
+    by_name = [p for p in candidates if p not in by_folder and not p.endswith("__init__.py")
+               and _LAYER_STEM.search(repo.module_of.get(p, "").rsplit(".", 1)[-1])]
+    return by_folder + by_name
+
+
+def transaction_owner(repo: Repo) -> tuple[str, int] | None:
+    """Where the project's service/repository layer manages transactions itself: the first
+    commit/rollback call in a layer module, or None. A folder named services/ holding OAuth client
+    factories is not a layer that owns the unit of work: the name alone establishes nothing."""
+    handler_files = {h.file for h in handlers(repo)}
+    for path in layer_modules(repo):
+        if path in handler_files:
+            continue
+        calls = sorted(c["line"] for c in repo.python[path]["calls"] if is_transaction_call(c["name"]))
+        if calls:
+            return path, calls[0]
+    return None

@@ -5,29 +5,47 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.architecture.layers import layer_of
-from archaudit.detect.architecture.patterns import find_ports
+from archaudit.detect.architecture.patterns import Port, find_ports
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.modularity._layering import crossing, is_composition_root
 
 
+def adapters(repo: Repo) -> dict[str, Port]:
+    """Class name -> the port it implements, for implementations in the infrastructure layer: the
+    evidence that the project is built with ports and adapters (a port nobody implements, or one
+    implemented outside infrastructure, says nothing about how the use cases should import)."""
+    of = repo.derived(layer_of)
+    out: dict[str, Port] = {}
+    for port in repo.derived(find_ports):
+        for path, _, name in port.implementations:
+            if of.get(path) == "infrastructure":
+                out.setdefault(name, port)
+    return out
+
+
 def check(repo: Repo) -> Iterator[Hit]:
-    """When the project declares ports (Protocol/ABC classes named *Repository/*Port/*Gateway... in
-    the application or domain layer), looks for application-layer modules (application/, use_cases/,
-    services/) that import an infrastructure module at module level anyway. Composition-root files
+    """Looks for application-layer modules (application/, use_cases/, services/) that import, at
+    module level, an infrastructure class which implements one of the project's ports
+    (Protocol/ABC classes named *Repository/*Port/*Gateway... in the application or domain layer):
+    the use case names the adapter although the port it could depend on exists. Importing any other
+    infrastructure name is not reported: that a port exists for something else (an email provider)
+    does not establish that the project routes data access through ports. Composition-root files
     (container.py, dependencies.py, bootstrap.py, main.py...) are skipped: wiring is their job."""
-    ports = repo.derived(find_ports)
-    if not ports:
+    implemented = repo.derived(adapters)
+    if not implemented:
         return
-    port = Evidence(ports[0].path, ports[0].line)
     for path, layer in sorted(repo.derived(layer_of).items()):
         if layer != "application" or is_composition_root(path):
             continue
         for imp in crossing(repo, path, "infrastructure"):
-            yield Hit(path, imp.line, f"Application module imports {imp.dotted} from the infrastructure "
-                      f"layer although the project declares ports (e.g. {ports[0].name}).", also=(port,),
-                      key=imp.dotted)
+            port = implemented.get(imp.dotted.rsplit(".", 1)[-1])
+            if port is None:
+                continue
+            yield Hit(path, imp.line, f"Application module imports the adapter {imp.dotted} from the "
+                      f"infrastructure layer instead of the port it implements ({port.name}).",
+                      also=(Evidence(port.path, port.line),), key=imp.dotted)
 
 
 RULE = Rule(

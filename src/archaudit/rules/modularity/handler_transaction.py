@@ -8,34 +8,28 @@ from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_within
 from archaudit.rules.base import Rule
-from archaudit.rules.modularity._handlers import handlers, service_layer
-
-_TX_METHODS = frozenset({"commit", "rollback"})
-_TX_OWNERS = ("session", "db", "conn", "connection", "transaction", "tx")
-
-
-def _is_tx(name: str) -> bool:
-    owner, _, method = name.rpartition(".")
-    last = owner.rsplit(".", 1)[-1].lower()
-    return method in _TX_METHODS and any(last == w or last.endswith("_" + w) or last.startswith(w + "_")
-                                         for w in _TX_OWNERS)
+from archaudit.rules.modularity._handlers import handlers, is_transaction_call, transaction_owner
 
 
 def check(repo: Repo) -> Iterator[Hit]:
-    """When the project has a service/repository layer (a services/, repositories/, crud/,
-    use_cases/ package or a *_service.py module), reports route handlers that call
-    `commit()`/`rollback()` on a session/db/connection themselves (first call per handler)."""
-    layer = service_layer(repo)
-    if not layer:
+    """When the project's service/repository layer (a services/, repositories/, crud/, use_cases/
+    package or a *_service.py module) itself commits or rolls back - the evidence that the layer
+    owns the unit of work - reports route handlers that call `commit()`/`rollback()` on a
+    session/db/connection themselves (first call per handler). A layer folder that never touches a
+    transaction (active-record models committing themselves, services/ of OAuth clients) is no
+    premise: the handler commits as the project's pattern is."""
+    owner = transaction_owner(repo)
+    if owner is None:
         return
+    layer, line = owner
     for h in handlers(repo):
-        calls = [c for c in calls_within(repo, h.file, h.fn["qualname"]) if _is_tx(c["name"])]
+        calls = [c for c in calls_within(repo, h.file, h.fn["qualname"]) if is_transaction_call(c["name"])]
         if calls:
             first = calls[0]
             yield Hit(h.file, first["line"],
                       f"Handler {h.label} manages the transaction itself (`{first['name']}()`) although the "
-                      f"project has a service/repository layer ({layer}).",
-                      also=(Evidence(layer, 0),), key=h.fn["qualname"])
+                      f"project's service/repository layer owns transactions ({layer}:{line}).",
+                      also=(Evidence(layer, line),), key=h.fn["qualname"])
 
 
 RULE = Rule(

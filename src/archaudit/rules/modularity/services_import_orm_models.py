@@ -12,18 +12,22 @@ from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
+_DATA_PORTS = ("Repository", "Repo", "Dao", "DAO")
+
 
 def _repositories(repo: Repo) -> list[Evidence]:
-    """Where the project shows a data-access abstraction: ports, or classes named *Repository."""
-    found = [Evidence(p.path, p.line) for p in repo.derived(find_ports)]
+    """Where the project shows a data-access abstraction: classes (or ports) named *Repository,
+    *Repo, *DAO. Any other port (an authentication-provider ABC, an email sender) is an
+    extension point, not evidence that data access goes through repositories."""
+    found = [Evidence(p.path, p.line) for p in repo.derived(find_ports) if p.name.endswith(_DATA_PORTS)]
     for path, facts in repo.python_items():
         if not is_test_path(repo, path):
-            found.extend(Evidence(path, c["line"]) for c in facts["classes"] if c["name"].endswith("Repository"))
-    return sorted(found)
+            found.extend(Evidence(path, c["line"]) for c in facts["classes"] if c["name"].endswith(_DATA_PORTS))
+    return sorted(set(found))
 
 
 def check(repo: Repo) -> Iterator[Hit]:
-    """When the project has repositories or ports (a class named *Repository, or a port Protocol/ABC),
+    """When the project has repositories (a class or port named *Repository, *Repo, *DAO),
     looks for application-layer modules (services/, use_cases/, application/) that are not themselves
     repositories and import ORM model classes (SQLAlchemy, SQLModel, Django models found by the ORM
     detector) at module level: `from app.models import User` or `from app import models`."""

@@ -6,9 +6,10 @@ import re
 from collections.abc import Iterator
 
 from archaudit.findings import Axis, Hit, Severity
-from archaudit.languages.python.facts import ModuleFacts
+from archaudit.languages.python.facts import CallFact, ModuleFacts
 from archaudit.repo import Repo
-from archaudit.resolve.blocks import env_guard_at
+from archaudit.resolve.blocks import context_at
+from archaudit.resolve.context import SERVING
 from archaudit.resolve.python_index import calls_written, is_app_code
 from archaudit.rules.base import Rule
 from archaudit.rules.observability._signals import WEB_FRAMEWORKS, web_backend
@@ -28,28 +29,59 @@ def _is_script(facts: ModuleFacts, path: str) -> bool:
     return bool(facts.get("main_block")) and not tops & set(WEB_FRAMEWORKS)
 
 
+_DEPRECATION = re.compile(r"deprecat|will be removed|be removed in|no longer (supported|used)|"
+                          r"will raise an exception in a future", re.IGNORECASE)
+_NOQA_PRINT = re.compile(r"#\s*noqa\b(?!:)|#\s*noqa:[^#]*\bT(201|001|203|002)\b")
+
+
+def _kept(repo: Repo, path: str, call: CallFact) -> bool:
+    """A print that is what the code means: in a block confined to scripts, debug or tests
+    (`context_at`), inside a `print_*` function (printing is its job), or one the project marked
+    as deliberate (`# noqa: T201`, flake8-print/ruff's print rule)."""
+    if context_at(repo, path, call["line"]) not in SERVING:
+        return True
+    if call["func"].rsplit(".", 1)[-1].startswith(("print", "pprint")):
+        return True
+    return bool(_NOQA_PRINT.search(repo.line(path, call["line"])))
+
+
+def _is_deprecation(call: CallFact) -> bool:
+    text = " ".join(a for a in call["args"] if isinstance(a, str))
+    return bool(_DEPRECATION.search(text))
+
+
 def check(repo: Repo) -> Iterator[Hit]:
     """In a web backend, counts print() calls in application code per file. Skips tests, scripts and
-    CLI code (scripts/, bin/, manage.py, __main__.py, click/typer/argparse modules), prints inside an
-    `if __name__ == "__main__":` block or an environment-guarded branch (`if settings.DEBUG:`), and
-    standalone scripts (a main block, no web framework)."""
+    CLI code (scripts/, bin/, manage.py, __main__.py, click/typer/argparse modules), prints in a block
+    the code confines to scripts, debug or tests (`if __name__ == "__main__":`, `if DEBUG:`, a function
+    asking `input()`...), `print_*` functions, prints marked `# noqa: T201`, and standalone scripts (a
+    main block, no web framework). Deprecation notices (`print("X is deprecated...")`) are one cause
+    however many files repeat them: one finding for all, listing the files."""
     if web_backend(repo) is None:
         return
     by_path: dict[str, list[int]] = {}
-    for path, call, _ in calls_written(repo, "print"):
-        if call["name"] == "print":
-            by_path.setdefault(path, []).append(call["line"])
+    notices: dict[str, list[int]] = {}
+    calls = [(path, call) for path, call, _ in calls_written(repo, "print") if call["name"] == "print"
+             and is_app_code(repo, path) and not _is_script(repo.python[path], path) and not _kept(repo, path, call)]
+    # the lines around a deprecation notice ("Please switch to ...") belong to it: same function
+    noticing = {(path, call["func"]) for path, call in calls if call["func"] and _is_deprecation(call)}
+    for path, call in calls:
+        notice = _is_deprecation(call) or (path, call["func"]) in noticing
+        (notices if notice else by_path).setdefault(path, []).append(call["line"])
     for path in sorted(by_path):
-        facts = repo.python[path]
-        if not is_app_code(repo, path) or _is_script(facts, path):
-            continue
-        block = facts.get("main_block") or [0, -1]
-        lines = sorted(line for line in by_path[path] if not block[0] <= line <= block[1]
-                       and env_guard_at(repo, path, line) is None)
-        if lines:
-            yield Hit(path, lines[0], f"{len(lines)} print() call(s) in {path} (first at line {lines[0]}) bypass "
-                                      "logging: no level, no context, lost or interleaved in production.",
-                      key="print")
+        lines = sorted(by_path[path])
+        yield Hit(path, lines[0], f"{len(lines)} print() call(s) in {path} (first at line {lines[0]}) bypass "
+                                  "logging: no level, no context, lost or interleaved in production.",
+                  key="print")
+    if notices:
+        first = min(notices)
+        others = sorted(notices)
+        others.remove(first)
+        more = f"; also in {len(others)} other file(s): {', '.join(others[:5])}{', ...' if len(others) > 5 else ''}"
+        yield Hit(first, min(notices[first]),
+                  f"{sum(map(len, notices.values()))} deprecation notice(s) are printed instead of warned "
+                  f"(first in {first}:{min(notices[first])}{more if others else ''}): no DeprecationWarning, "
+                  "no level, nothing callers or tests can filter.", key="deprecation")
 
 
 RULE = Rule(
