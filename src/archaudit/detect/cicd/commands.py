@@ -159,8 +159,10 @@ def composite_action(repo: Repo, uses: str) -> str:
     for name in ("action.yml", "action.yaml"):
         data = repo.yaml(f"{folder}/{name}") if repo.has(f"{folder}/{name}") else None
         if isinstance(data, dict):
-            runs = data.get("runs") if isinstance(data.get("runs"), dict) else {}
-            steps = runs.get("steps") if isinstance(runs.get("steps"), list) else []
+            runs = data.get("runs")
+            steps = runs.get("steps") if isinstance(runs, dict) else None
+            if not isinstance(steps, list):
+                return ""
             commands = [str(st.get("run")) for st in steps if isinstance(st, dict) and st.get("run")]
             return "\n".join(expand(repo, c) for c in commands)
     return ""
