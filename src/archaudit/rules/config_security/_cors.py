@@ -12,7 +12,7 @@ from archaudit.findings import Evidence
 from archaudit.languages.python.facts import CallFact, expr_text
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_by_method, calls_named, qualified_names_ending
-from archaudit.rules.config_security._helpers import is_dev, referenced_setting
+from archaudit.rules.config_security._helpers import not_in_production, referenced_setting
 
 _CORS_SETTING = re.compile(r"cors|origins", re.IGNORECASE)
 _DJANGO_ALL = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
@@ -78,7 +78,7 @@ def _usages(repo: Repo) -> list[WildcardCors]:
                                     f"{path}:{call['line']}" +
                                     (" with credentials allowed" if creds else "") + ".", (here,)))
     for s in find_settings(repo):
-        if id(s) in used or is_dev(s) or not s.has_default:
+        if id(s) in used or not_in_production(s) or not s.has_default:
             continue
         if _CORS_SETTING.search(s.name) and s.name not in _DJANGO_ALL and _wild(s.value):
             out.append(WildcardCors(Evidence(s.file, s.line), False, f"{s.name} defaults to \"*\"."))

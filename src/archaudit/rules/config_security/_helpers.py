@@ -59,6 +59,12 @@ def is_dev(setting: Setting) -> bool:
     return setting.kind in ("config-class", "pydantic") and setting.source.lower().startswith(_DEV_CLASS)
 
 
+def not_in_production(setting: Setting) -> bool:
+    """Not the value production runs with: declared for development only, or re-assigned by a
+    production settings module that star-imports this one (`Setting.overridden`)."""
+    return is_dev(setting) or setting.overridden is not None
+
+
 def _by_name(repo: Repo) -> dict[str, list[Setting]]:
     out: dict[str, list[Setting]] = defaultdict(list)
     for s in find_settings(repo):
@@ -75,7 +81,8 @@ def referenced_setting(repo: Repo, value: Any) -> Setting | None:
     text = expr_text(value) if is_expr(value) else ""
     if not re.fullmatch(r"[A-Za-z_][\w.]*", text):
         return None
-    candidates = [s for s in settings_named(repo, text.rsplit(".", 1)[-1]) if s.kind != "env" and not is_dev(s)]
+    candidates = [s for s in settings_named(repo, text.rsplit(".", 1)[-1])
+                  if s.kind != "env" and not not_in_production(s)]
     return candidates[0] if candidates else None
 
 

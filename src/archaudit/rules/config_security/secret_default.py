@@ -10,7 +10,7 @@ from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.model import Fact
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
-from archaudit.rules.config_security._helpers import is_dev, is_secret_setting
+from archaudit.rules.config_security._helpers import is_secret_setting, not_in_production
 
 _DOTTED_PATH = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*){2,}$")
 _COOKIE_NAME = re.compile(r"COOKIE|HEADER|PARAM|FIELD", re.IGNORECASE)
@@ -30,7 +30,7 @@ def secret_defaults(repo: Repo) -> list[tuple[Setting, Evidence | None]]:
     out = []
     for s in find_settings(repo):
         if s.has_default and isinstance(s.value, str) and s.value.strip() and is_secret_setting(s.name) \
-                and not is_dev(s) and holds_credential(s.name, s.value):
+                and not not_in_production(s) and holds_credential(s.name, s.value):
             out.append((s, startup_guard(repo, s)))
     return out
 
