@@ -54,6 +54,7 @@ class Setting:
     is_secret_name: bool
     env: str = ""  # the environment variable it reads, "" when none is visible
     overridden: Evidence | None = None  # a production settings module assigning it again (module docstring)
+    unused: bool = False  # a settings class nothing instantiates, subclasses or names: its fields are never read
 
 
 class _CallsAt:
@@ -131,7 +132,7 @@ def _nested(cls: ClassFact, classes: list[ClassFact]) -> bool:
     return any(o is not cls and o["line"] < cls["line"] <= o["end"] for o in classes)
 
 
-def _from_classes(path: str, at: _CallsAt, pydantic: set[str]) -> list[Setting]:
+def _from_classes(path: str, at: _CallsAt, pydantic: set[str], read: dict[str, list[str]]) -> list[Setting]:
     facts = at.facts
     out = []
     config_classes = {c["name"] for c in facts["classes"] if c["name"].endswith(("Config", "Settings"))}
@@ -139,8 +140,9 @@ def _from_classes(path: str, at: _CallsAt, pydantic: set[str]) -> list[Setting]:
         if cls["name"] in pydantic:
             for f in cls["fields"]:
                 if f["name"] != "model_config" and not f["annotation"].startswith(("ClassVar", "typing.ClassVar")):
-                    out.append(_make(at, f["name"], f["value"], f["has_value"], f["annotation"],
-                                     cls["name"], "pydantic", path, f["line"]))
+                    made = _make(at, f["name"], f["value"], f["has_value"], f["annotation"],
+                                 cls["name"], "pydantic", path, f["line"])
+                    out.append(made if cls["name"] in read else replace(made, unused=True))
         elif cls["name"] in config_classes and not _nested(cls, facts["classes"]) and all(
                 b in ("object", *config_classes) for b in cls["bases"]):
             for f in cls["fields"]:
@@ -289,7 +291,7 @@ def _compute(repo: Repo) -> list[Setting]:
         if repo.by_path[path].role == "test":
             continue
         at = _CallsAt(facts)
-        found = _from_classes(path, at, pydantic) + _from_module(repo, path, at, django, path in updates)
+        found = _from_classes(path, at, pydantic, readers) + _from_module(repo, path, at, django, path in updates)
         if path in reads:
             found += _env_reads(repo, path, at, {s.line for s in found})
         out += [_with_or_fallback(repo, x) for x in found]
