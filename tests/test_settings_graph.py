@@ -49,6 +49,7 @@ def test_transitive_star_import_makes_a_settings_module(tmp_path: Path) -> None:
         "config/settings/cors.py": "CORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_CREDENTIALS = True\n",
         "config/django/base.py": "from config.settings.cors import *  # noqa\nINSTALLED_APPS = []\n",
         "config/django/production.py": "from config.django.base import *  # noqa\nCORS_ALLOW_ALL_ORIGINS = False\n",
+        "users/views.py": "def login(request, response):\n    response.set_cookie('sessionid', 'x')\n",
     }
     repo = repo_of(write_tree(tmp_path / "a", {**DJANGO, **files}))
     assert "config/django/production.py" in settings_modules(repo)
