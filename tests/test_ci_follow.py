@@ -8,6 +8,7 @@ from pathlib import Path
 
 from archaudit.detect.cicd.commands import classify, expand
 from archaudit.rules.cicd import ci_no_tests
+from archaudit.rules.devex import unprovisioned_tool
 from tests.conftest import repo_of, write_tree
 
 TESTS = {"tests/test_app.py": "def test_ok():\n    assert True\n"}
@@ -65,3 +66,13 @@ def test_a_path_argument_is_not_a_script_run(tmp_path: Path) -> None:
     """`ruff check src/app/main.py` does not run that file: its text must not classify the step."""
     repo = repo_of(write_tree(tmp_path, {"src/app/main.py": "import pytest\n"}))
     assert classify(expand(repo, "ruff check src/app/main.py")) == ("lint",)
+
+
+def test_shell_comment_words_are_not_make_targets(tmp_path: Path) -> None:
+    """DX003: `make compile-scss # must come before collectstatic` documents one target, not three."""
+    makefile = "compile-scss:\n\tpysassc in.scss out.css\n"
+    readme = "# Dev\n\n```sh\nmake compile-scss # must come before collectstatic\nmake deploy\n```\n"
+    repo = repo_of(write_tree(tmp_path, {"Makefile": makefile, "README.md": readme}))
+    hits = [(h.path, h.line, h.message) for h in unprovisioned_tool.check(repo)]
+    assert [(p, n) for p, n, _ in hits] == [("README.md", 5)]
+    assert "deploy" in hits[0][2]
