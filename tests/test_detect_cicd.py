@@ -124,8 +124,8 @@ def test_dockerfile_parser_joins_continuations() -> None:
 def test_rules_on_the_full_fixture() -> None:
     findings, failures = run_rules(repo_of(FULL), [python_mismatch.RULE, step_cannot_fail.RULE])
     assert not failures
-    assert [(f.rule, f.evidence[0].ref) for f in findings] == [
-        ("CI004", ".gitlab-ci.yml:9"), ("CI009", ".circleci/config.yml:5")]
+    # CircleCI on 3.11 is not a mismatch: the GitHub matrix also checks 3.12, the runtime's version
+    assert [(f.rule, f.evidence[0].ref) for f in findings] == [("CI004", ".gitlab-ci.yml:9")]
 
 
 def test_standalone_dockerfile_needs_healthcheck(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from typing import Any
 
 from archaudit.repo import Repo
 from archaudit.scan.classify import classify
@@ -85,6 +86,9 @@ def file_contexts(repo: Repo) -> dict[str, Context]:
         out[f.path] = ctx
     for path in _command_line_scripts(repo, [p for p, c in out.items() if c is Context.PRODUCTION]):
         out[path] = Context.SCRIPT
+    for path in [p for p, c in out.items() if c is Context.PRODUCTION and _COMPOSE.search(p)]:
+        if development_compose(repo, path):
+            out[path] = Context.DEV
     return out
 
 
@@ -98,6 +102,68 @@ def fact_block_context(repo: Repo, path: str, line: int) -> Context | None:
     if not inner:
         return None
     return Context(min(inner, key=lambda b: b[2] - b[1])[0])
+
+
+_COMPOSE = re.compile(r"(^|/)(docker-)?compose[^/]*\.ya?ml$")
+_DEV_COMMAND = re.compile(r"--reload\b|\brunserver\b|\bnodemon\b|\b(npm|yarn|pnpm)\s+(run\s+)?(dev|start:dev)\b|"
+                          r"\bflask\s+run\b.*--debug|\bwatchmedo\b|(^|[/\s])[\w.-]*[.-]dev\.sh\b")
+_DEV_VALUE = re.compile(r"^(dev|develop|development|local)$", re.IGNORECASE)
+_ENV_NAMES = frozenset({"ENV", "ENVIRONMENT", "APP_ENV", "NODE_ENV", "FLASK_ENV", "DJANGO_ENV", "STAGE",
+                        "APP_ENVIRONMENT"})
+_DEV_SETTINGS = re.compile(r"\.(dev|local|development|develop)$")
+_DEV_DOCKERFILE = re.compile(r"(^|[/.-])(dev|local|development)([/.-]|$)", re.IGNORECASE)
+# local mail catchers swallow every e-mail: a compose file running one is a developer's stack, not a
+# deployment (database admin UIs are not a signal: some production stacks deploy adminer)
+_DEV_TOOLS = re.compile(r"(^|[/:])(maildev|mailhog|mailpit|mailcatcher|smtp4dev)([:.]|$)", re.IGNORECASE)
+
+
+def _environment(svc: dict[str, Any]) -> dict[str, str]:
+    env = svc.get("environment")
+    if isinstance(env, dict):
+        return {str(k): str(v) for k, v in env.items()}
+    if isinstance(env, list):
+        return dict(str(e).partition("=")[::2] for e in env if isinstance(e, str))
+    return {}
+
+
+def _dev_service(name: str, svc: dict[str, Any]) -> str:
+    """Why one compose service is a development set-up ("" when nothing says so)."""
+    raw_build = svc.get("build")
+    build: dict[str, Any] = raw_build if isinstance(raw_build, dict) else {}
+    command = " ".join(str(svc.get(k) or "") for k in ("command", "entrypoint"))
+    if _DEV_COMMAND.search(command):
+        return f"service {name} runs a development server or script ({command.strip()[:60]})"
+    env = _environment(svc)
+    args = build.get("args")
+    env.update(_environment({"environment": args}))
+    for key, value in env.items():
+        if (key in _ENV_NAMES and _DEV_VALUE.match(value.strip())) or \
+                (key == "DJANGO_SETTINGS_MODULE" and _DEV_SETTINGS.search(value.strip())):
+            return f"service {name} sets {key}={value.strip()}"
+    dockerfile = str(build.get("dockerfile") or "")
+    if _DEV_DOCKERFILE.search(dockerfile.rsplit("/", 1)[-1]):
+        return f"service {name} builds {dockerfile}"
+    if _DEV_TOOLS.search(str(svc.get("image") or "")) or _DEV_TOOLS.search(dockerfile.rsplit("/", 1)[-1]) \
+            or _DEV_TOOLS.search(name):
+        return f"service {name} is a local mail catcher"
+    return ""
+
+
+def development_compose(repo: Repo, path: str) -> str:
+    """Why a compose file whose name does not say so is a developer's local stack, "" when nothing
+    does: a service running a reloading server (`--reload`, `runserver`, nodemon, `npm run dev`),
+    setting a development environment (`ENVIRONMENT=dev`, `DJANGO_SETTINGS_MODULE=...settings.dev`),
+    building a dev/local Dockerfile, or a local mail catcher (maildev, mailhog, mailpit...)."""
+    data = repo.yaml(path)
+    services = data.get("services") if isinstance(data, dict) else None
+    if not isinstance(services, dict):
+        return ""
+    for name, svc in services.items():
+        if isinstance(svc, dict):
+            why = _dev_service(str(name), svc)
+            if why:
+                return why
+    return ""
 
 
 _CLI_MODULES = ("argparse", "optparse", "getopt", "click", "typer")

@@ -1,8 +1,12 @@
 """What a shell command does: run tests, lint, type-check, measure coverage, build, deploy, migrate.
 
-Shared by the CI/CD and deployment inventories and their rules. A command that calls a repository
-script (`bash scripts/test.sh`) or a Makefile target (`make test`) is classified with that script's
-or recipe's text too, so `make test` counts as running the tests when the recipe runs pytest.
+Shared by the CI/CD and deployment inventories and their rules. A command is classified with the
+text of what it calls in the repository too, followed two steps deep: a repository script
+(`bash scripts/test.sh`, `poetry run ./scripts/test`), a Makefile target and its prerequisites
+(`make ci` -> `ci: test` -> `coverage run -m manage test`), a task-runner script (`hatch run test-cov`,
+`pdm run test`, `poe test`, `npm run ci` -> package.json `scripts`), and a local composite action
+(`uses: ./.github/actions/test` -> its `runs.steps[].run`). So `make test` counts as running the
+tests when the recipe runs pytest.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from archaudit.repo import Repo
 
 KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("tests", re.compile(
-        r"\bpytest\b|\bpy\.test\b|-m\s+unittest\b|\bmanage\.py\s+test\b|\btox\b|\bnox\b|"
+        r"\bpytest\b|\bpy\.test\b|-m\s+unittest\b|\bmanage(\.py)?\s+test\b|\bdjango-admin\s+test\b|\btox\b|\bnox\b|"
         r"\b(npm|yarn|pnpm|bun)\s+(run\s+)?test|\bvitest\b|\bjest\b|\bgo\s+test\b|\bcargo\s+test\b|"
         r"\bbehave\b|\bplaywright\s+test\b|\bcypress\s+run\b|\bhatch\s+(run\s+)?test|\bpoe\s+test\b")),
     ("lint", re.compile(
@@ -37,7 +41,17 @@ _SEGMENTS = re.compile(r"&&|\|\||;|\n")
 _INSTALL = re.compile(r"\b(pip3?|pipx|uv|poetry|pdm|conda|apt-get|apt|apk|brew|npm|yarn|pnpm)\b\s+"
                       r"(\S+\s+)*?(install|add|sync|ci)\b")
 _SCRIPT = re.compile(r"(?:^|[\s;&|(])(?:bash\s+|sh\s+|\./)?((?:[\w.-]+/)*[\w.-]+\.(?:sh|bash))\b")
+# a repository file run by path at the start of a command: `./scripts/test`, `poetry run scripts/lint`
+_PATH_RUN = re.compile(r"(?:^|&&|\|\||;|\n)\s*(?:bash\s+|sh\s+|(?:poetry|uv|pdm|pipenv|rye|hatch)\s+run\s+)?"
+                       r"(\./(?:[\w.-]+/)*[\w.-]+|(?:[\w.-]+/)+[\w.-]+)(?=\s|$|;|&|\|)")
 _MAKE = re.compile(r"\bmake\s+((?:-\S+\s+)*)([\w.-]+(?:\s+[\w.-]+)*)")
+_HATCH = re.compile(r"\bhatch\s+run\s+(?:([\w.-]+):)?([\w.-]+)")
+_PDM = re.compile(r"\bpdm\s+run\s+([\w.-]+)")
+_POE = re.compile(r"\bpoe\s+([\w.-]+)")
+_NPM = re.compile(r"\b(?:npm|pnpm|bun|yarn)\s+(run(?:-script)?\s+)?([\w:.-]+)")
+_NPM_BUILTINS = frozenset({"install", "ci", "i", "add", "exec", "x", "dlx", "publish", "audit", "config",
+                           "cache", "set", "version", "link", "prune", "rebuild", "init", "workspace"})
+_DEPTH = 2  # a CI step -> what it calls -> what that calls
 
 
 def classify(text: str) -> tuple[str, ...]:
@@ -66,15 +80,41 @@ def _make_recipe(repo: Repo, makefile: str, target: str) -> str:
     return "\n".join(out)
 
 
-def expand(repo: Repo, command: str, folder: str = "") -> str:
-    """The command plus the text of the repository scripts and Makefile targets it calls (one level)."""
-    parts = [command]
-    prefix = folder + "/" if folder else ""
-    for m in _SCRIPT.finditer(command):
-        for candidate in (prefix + m.group(1), m.group(1)):
-            text = repo.text(candidate.lstrip("./")) if repo.has(candidate.lstrip("./")) else None
-            if text is not None:
-                parts.append(text[:20_000])
+def _pyproject_task(repo: Repo, folder: str, tool: str, env: str, name: str) -> str:
+    """The command(s) of a task declared in pyproject.toml: hatch env scripts, pdm scripts, poe tasks."""
+    data = repo.toml(folder + "pyproject.toml") if repo.has(folder + "pyproject.toml") else None
+    tools = data.get("tool", {}) if isinstance(data, dict) else {}
+    if tool == "hatch":
+        envs = tools.get("hatch", {}).get("envs", {})
+        value = envs.get(env or "default", {}).get("scripts", {}).get(name) if isinstance(envs, dict) else None
+    elif tool == "pdm":
+        value = tools.get("pdm", {}).get("scripts", {}).get(name)
+    else:
+        value = tools.get("poe", {}).get("tasks", {}).get(name)
+    if isinstance(value, dict):
+        value = value.get("cmd") or value.get("shell") or value.get("sequence") or value.get("composite")
+    if isinstance(value, list):
+        value = "\n".join(str(v.get("cmd", "")) if isinstance(v, dict) else str(v) for v in value)
+    return value if isinstance(value, str) else ""
+
+
+def _npm_script(repo: Repo, folder: str, name: str) -> str:
+    data = repo.json(folder + "package.json") if repo.has(folder + "package.json") else None
+    scripts = data.get("scripts") if isinstance(data, dict) else None
+    value = scripts.get(name) if isinstance(scripts, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+def _called(repo: Repo, command: str, prefix: str) -> list[str]:
+    """The texts one step away from `command`: scripts, Makefile recipes, task-runner scripts."""
+    parts: list[str] = []
+    paths = [m.group(1) for m in _SCRIPT.finditer(command)] + [m.group(1) for m in _PATH_RUN.finditer(command)]
+    for found in dict.fromkeys(paths):
+        for candidate in (prefix + found.removeprefix("./"), found.removeprefix("./")):
+            if repo.has(candidate):
+                text = repo.text(candidate)
+                if text is not None:
+                    parts.append(text[:20_000])
                 break
     for m in _MAKE.finditer(command):
         for makefile in (prefix + "Makefile", "Makefile"):
@@ -85,5 +125,44 @@ def expand(repo: Repo, command: str, folder: str = "") -> str:
                     for dep in recipe.split("\n", 1)[0].split()[:5]:  # prerequisites, one level
                         parts.append(_make_recipe(repo, makefile, dep))
                 break
+    for m in _HATCH.finditer(command):
+        parts.append(_pyproject_task(repo, prefix, "hatch", m.group(1) or "", m.group(2)))
+    for m in _PDM.finditer(command):
+        parts.append(_pyproject_task(repo, prefix, "pdm", "", m.group(1)))
+    for m in _POE.finditer(command):
+        parts.append(_pyproject_task(repo, prefix, "poe", "", m.group(1)))
+    for m in _NPM.finditer(command):
+        name = m.group(2)
+        if m.group(1) or name not in _NPM_BUILTINS:
+            parts.append(_npm_script(repo, prefix, name))
+    return [p for p in parts if p]
+
+
+def expand(repo: Repo, command: str, folder: str = "") -> str:
+    """The command plus the text of what it calls in the repository, two steps deep (module docstring)."""
+    prefix = folder + "/" if folder else ""
+    parts, frontier, seen = [command], [command], {command}
+    for _ in range(_DEPTH):
+        found = [t for text in frontier for t in _called(repo, text, prefix) if t not in seen]
+        seen.update(found)
+        parts += found
+        frontier = found
     return "\n".join(parts)
 
+
+def composite_action(repo: Repo, uses: str) -> str:
+    """The shell commands of a local composite action (`uses: ./.github/actions/test`), expanded;
+    "" when `uses` names no action folder of this repository."""
+    if not uses.startswith("./"):
+        return ""
+    folder = uses.removeprefix("./").rstrip("/")
+    for name in ("action.yml", "action.yaml"):
+        data = repo.yaml(f"{folder}/{name}") if repo.has(f"{folder}/{name}") else None
+        if isinstance(data, dict):
+            runs = data.get("runs")
+            steps = runs.get("steps") if isinstance(runs, dict) else None
+            if not isinstance(steps, list):
+                return ""
+            commands = [str(st.get("run")) for st in steps if isinstance(st, dict) and st.get("run")]
+            return "\n".join(expand(repo, c) for c in commands)
+    return ""

@@ -158,10 +158,14 @@ def find_commands(repo: Repo) -> list[Command]:
     return sorted(out, key=lambda c: (c.path, c.line, c.tool, c.words))
 
 
+_COMMENT = re.compile(r"(?:^|\s)#.*$")
+
+
 def _commands(code: str, path: str, line: int) -> list[Command]:
     out = []
     for part in _SPLIT.split(code):
         part = _ENV.sub("", _PROMPT.sub("", part.strip().lstrip("( ")))
+        part = _COMMENT.sub("", part)  # `make compile-scss # must come first`: the comment is not arguments
         words = part.split()
         if words and words[0] in ("poetry", "uv", "pdm", "make", "just", "tox", "nox"):
             out.append(Command(words[0], tuple(w.strip("`'\"") for w in words[1:]), path, line))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archaudit.detect.cicd.commands import classify, expand
+from archaudit.detect.cicd.commands import classify, composite_action, expand
 from archaudit.detect.formats import yaml_nodes as y
 from archaudit.findings import Evidence
 from archaudit.model import Fact, Section, Table
@@ -52,7 +52,7 @@ def _true(node: y.Node | None) -> int:
 
 
 def _step(repo: Repo, name: str, line: int, run: str, uses: str, coe: int) -> CiStep:
-    kinds = classify(expand(repo, run) if run else uses)
+    kinds = classify(expand(repo, run) if run else "\n".join((uses, composite_action(repo, uses))))
     return CiStep(name or (run.strip().splitlines()[0][:80] if run.strip() else uses), line, run, uses, kinds, coe)
 
 

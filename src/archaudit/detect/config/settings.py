@@ -5,6 +5,12 @@ settings modules, Flask config classes and `app.config[...]`, and plain `os.gete
 raw default (a literal, or `{"$": text}` for an expression); when the default is an environment read
 (`os.getenv("X", "dev")`), `env` names the variable and `value` is the read's fallback. Values are
 raw for the rules: anything shown to a user goes through `archaudit.redact.redact_value`.
+
+Settings modules form a graph: `production.py` star-imports `base.py` (which may star-import
+`cors.py`) and assigns some names again. A module star-importing a settings module is a settings
+module too, and a setting re-assigned by a production module that star-imports its file (directly
+or through others) is not the production value: `overridden` points at the override, and the rules
+judge the override instead.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from archaudit.findings import Evidence
 from archaudit.languages.python.facts import CallFact, ClassFact, ModuleFacts, expr_text, is_expr
 from archaudit.redact import is_secret_name
 from archaudit.repo import Repo
+from archaudit.resolve.context import Context, context_of
 from archaudit.resolve.python_index import function_index, modules_importing, name_readers
 
 ENV_READS = frozenset({"os.getenv", "getenv", "os.environ.get", "environ.get", "env", "env.str", "env.bool",
@@ -46,6 +53,8 @@ class Setting:
     line: int
     is_secret_name: bool
     env: str = ""  # the environment variable it reads, "" when none is visible
+    overridden: Evidence | None = None  # a production settings module assigning it again (module docstring)
+    unused: bool = False  # a settings class nothing instantiates, subclasses or names: its fields are never read
 
 
 class _CallsAt:
@@ -123,7 +132,7 @@ def _nested(cls: ClassFact, classes: list[ClassFact]) -> bool:
     return any(o is not cls and o["line"] < cls["line"] <= o["end"] for o in classes)
 
 
-def _from_classes(path: str, at: _CallsAt, pydantic: set[str]) -> list[Setting]:
+def _from_classes(path: str, at: _CallsAt, pydantic: set[str], read: dict[str, list[str]]) -> list[Setting]:
     facts = at.facts
     out = []
     config_classes = {c["name"] for c in facts["classes"] if c["name"].endswith(("Config", "Settings"))}
@@ -131,8 +140,9 @@ def _from_classes(path: str, at: _CallsAt, pydantic: set[str]) -> list[Setting]:
         if cls["name"] in pydantic:
             for f in cls["fields"]:
                 if f["name"] != "model_config" and not f["annotation"].startswith(("ClassVar", "typing.ClassVar")):
-                    out.append(_make(at, f["name"], f["value"], f["has_value"], f["annotation"],
-                                     cls["name"], "pydantic", path, f["line"]))
+                    made = _make(at, f["name"], f["value"], f["has_value"], f["annotation"],
+                                 cls["name"], "pydantic", path, f["line"])
+                    out.append(made if cls["name"] in read else replace(made, unused=True))
         elif cls["name"] in config_classes and not _nested(cls, facts["classes"]) and all(
                 b in ("object", *config_classes) for b in cls["bases"]):
             for f in cls["fields"]:
@@ -146,7 +156,7 @@ def _from_module(repo: Repo, path: str, at: _CallsAt, django: bool, updates: boo
     """Settings modules, `app.config["X"] = ...` and (when `updates`) `app.config.update(X=...)`."""
     facts = at.facts
     out = []
-    if _SETTINGS_MODULE.search(path):
+    if path in repo.derived(settings_modules):
         kind = "django" if django else "module"
         for a in facts["assigns"]:
             if not a["func"] and not a["cls"] and _UPPER.match(a["target"]):
@@ -190,6 +200,85 @@ def _with_or_fallback(repo: Repo, s: Setting) -> Setting:
     return s
 
 
+def _star_target(repo: Repo, path: str, module: str, level: int) -> str | None:
+    """The repository file a `from X import *` in `path` loads. A relative import that does not
+    resolve where the file lies (a settings file copied into place at build time, like
+    docker/config.py -> settings/config.py) resolves to the one settings module of that name."""
+    dotted = repo.resolve_import(path, module, level)
+    found = repo.modules.get(dotted) or repo.module_aliases.get(dotted)
+    if found or not level or not module:
+        return found
+    tail = module.replace(".", "/") + ".py"
+    candidates = [p for p in repo.python if p.endswith("/" + tail) and _SETTINGS_MODULE.search(p)]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def star_imports(repo: Repo) -> dict[str, list[str]]:
+    """File -> the repository files it star-imports at module level (outside tests), memoised."""
+    out: dict[str, list[str]] = {}
+    for path, facts in repo.python_items():
+        if repo.by_path[path].role == "test":
+            continue
+        targets = [_star_target(repo, path, i["module"], i["level"]) for i in facts["imports"]
+                   if i["names"] == ["*"] and not i["local"]]
+        found = [t for t in targets if t and t != path]
+        if found:
+            out[path] = found
+    return out
+
+
+def settings_modules(repo: Repo) -> frozenset[str]:
+    """Files holding module-level settings: settings.py / config.py / settings/*.py, and any module
+    star-importing one of them (config/django/production.py: `from config.django.base import *`)."""
+    found = {p for p in repo.python if _SETTINGS_MODULE.search(p) and repo.by_path[p].role != "test"}
+    graph = repo.derived(star_imports)
+    for _ in range(10):
+        more = {p for p, targets in graph.items() if p not in found and any(t in found for t in targets)}
+        if not more:
+            break
+        found |= more
+    return frozenset(found)
+
+
+def _importers(repo: Repo) -> dict[str, set[str]]:
+    """Settings file -> every file star-importing it, directly or through other files."""
+    graph = repo.derived(star_imports)
+    direct: dict[str, set[str]] = {}
+    for src, targets in graph.items():
+        for t in targets:
+            direct.setdefault(t, set()).add(src)
+    out: dict[str, set[str]] = {}
+    for target in direct:
+        seen: set[str] = set()
+        todo = list(direct[target])
+        while todo:
+            cur = todo.pop()
+            if cur not in seen:
+                seen.add(cur)
+                todo += direct.get(cur, ())
+        out[target] = seen - {target}
+    return out
+
+
+def _with_overrides(repo: Repo, found: list[Setting]) -> list[Setting]:
+    """Mark module settings re-assigned by a production module that star-imports their file."""
+    importers = _importers(repo)
+    where: dict[tuple[str, str], Setting] = {}
+    for x in found:
+        where.setdefault((x.file, x.name), x)
+    out = []
+    for x in found:
+        over = None
+        if x.kind in ("django", "module"):
+            for other in sorted(importers.get(x.file, ())):
+                o = where.get((other, x.name))
+                if o is not None and context_of(repo, other) is Context.PRODUCTION:
+                    over = Evidence(o.file, o.line)
+                    break
+        out.append(replace(x, overridden=over) if over else x)
+    return out
+
+
 def _compute(repo: Repo) -> list[Setting]:
     pydantic = _settings_classes(repo)
     django = bool(repo.derived(modules_importing).get("django"))
@@ -202,11 +291,11 @@ def _compute(repo: Repo) -> list[Setting]:
         if repo.by_path[path].role == "test":
             continue
         at = _CallsAt(facts)
-        found = _from_classes(path, at, pydantic) + _from_module(repo, path, at, django, path in updates)
+        found = _from_classes(path, at, pydantic, readers) + _from_module(repo, path, at, django, path in updates)
         if path in reads:
             found += _env_reads(repo, path, at, {s.line for s in found})
         out += [_with_or_fallback(repo, x) for x in found]
-    return sorted(out, key=lambda s: (s.file, s.line, s.name))
+    return sorted(_with_overrides(repo, out), key=lambda s: (s.file, s.line, s.name))
 
 
 def find_settings(repo: Repo) -> list[Setting]:

@@ -4,6 +4,7 @@ fly.toml. Each reader returns plain records; deploy.py builds the section, rules
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 
@@ -49,6 +50,18 @@ class ComposeService:
     ports: tuple[str, ...]
     healthcheck: bool
     depends_on: tuple[str, ...]
+    labels: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def dockerfile_path(self) -> str:
+        """The Dockerfile this service builds, as compose resolves it: the build context is relative
+        to the compose file's folder, the dockerfile relative to the context ("" for an image)."""
+        if not self.build and not self.dockerfile:
+            return ""
+        folder = self.file.rsplit("/", 1)[0] if "/" in self.file else ""
+        context = posixpath.normpath(posixpath.join(folder, self.build or "."))
+        path = posixpath.normpath(posixpath.join(context, self.dockerfile or "Dockerfile"))
+        return path.removeprefix("./")
 
 
 def find_procfile(repo: Repo) -> list[ProcfileEntry]:
@@ -84,6 +97,37 @@ def _command(node: y.Node | None) -> str:
     return " ".join(y.scalars(node)) if node is not None else ""
 
 
+def _labels(node: y.Node | None) -> tuple[tuple[str, str], ...]:
+    pairs = [(k, y.text(v)) for k, _, v in y.items(node)]
+    pairs += [(a, b) for a, _, b in (t.partition("=") for t in y.scalars(node) if "=" in t)] if not pairs else []
+    return tuple(pairs)
+
+
+def exposed_directly(service: ComposeService) -> bool:
+    """Published through a load balancer or node port by kompose (not only reached through discovery)."""
+    labels = dict(service.labels)
+    return labels.get("kompose.service.type", "").lower() in ("loadbalancer", "nodeport") or \
+        labels.get("kompose.service.expose", "").lower() not in ("", "false")
+
+
+_DISCOVERY_CHECK = re.compile(r"^\s*(healthCheck|health_check|check)\s*:", re.MULTILINE)
+
+
+def discovery_health_check(repo: Repo, folder: str) -> tuple[str, int] | None:
+    """(file, line) of a health check the service in `folder` registers with a service registry
+    (Consul: a production bootstrap/config YAML naming consul and declaring `healthCheck:`)."""
+    if not folder:
+        return None
+    for f in repo.files:
+        if f.path.startswith(folder + "/") and f.path.endswith((".yml", ".yaml")) and \
+                not re.search(r"(dev|development|local|test)[^/]*$", f.path.rsplit("/", 1)[-1]):
+            text = repo.text(f.path) or ""
+            m = _DISCOVERY_CHECK.search(text)
+            if m and "consul" in text.lower():
+                return f.path, text.count("\n", 0, m.start()) + 1
+    return None
+
+
 def find_compose_services(repo: Repo) -> list[ComposeService]:
     """Services of every docker-compose / compose file."""
     out = []
@@ -102,6 +146,7 @@ def find_compose_services(repo: Repo) -> list[ComposeService]:
                 _command(cmd), y.line(cmd), tuple(y.scalars(y.get(svc, "ports"))),
                 y.get(svc, "healthcheck") is not None,
                 tuple(y.scalars(depends)) or tuple(k for k, _, _ in y.items(depends)),
+                _labels(y.get(svc, "labels")),
             ))
     return out
 

@@ -4,7 +4,10 @@ Pipfile, render.yaml PYTHON_VERSION, app.yaml runtime, .tool-versions.
 
 Each record says what kind of declaration it is: a `pin` (the interpreter something runs on), a
 `range` (what the project supports), a `matrix` entry (one of several tested versions) or a
-`target` (what a tool assumes). Only like can be compared with like.
+`target` (what a tool assumes). Only like can be compared with like. A CI job's versions are `pin`
+or `matrix` when the job runs the project (tests, lint, type-check, build, coverage, migrations), and
+`tool` when it only runs some tool (`pip install smokeshow && smokeshow upload`): that interpreter is
+not a statement about the project's Python.
 """
 
 from __future__ import annotations
@@ -29,9 +32,10 @@ class PythonVersion:
     source: str  # e.g. "runtime.txt", "Dockerfile FROM", "CI setup-python"
     declared: str  # the text as written
     version: str  # "3.12" (major.minor), "" for a range or when not determined
-    kind: str  # pin | range | matrix | target
+    kind: str  # pin | range | matrix | target | tool
     file: str
     line: int
+    ci: bool = False  # declared by a CI job (the interpreter CI checks the project on)
 
 
 def major_minor(text: str) -> str:
@@ -113,6 +117,9 @@ def _scan_lines(repo: Repo, path: str, name: str) -> list[PythonVersion]:
     return out
 
 
+_PROJECT_WORK = frozenset({"tests", "lint", "type-check", "build", "coverage", "migrations"})
+
+
 def _deployment(repo: Repo) -> list[PythonVersion]:
     out = []
     for df in find_dockerfiles(repo):
@@ -135,9 +142,12 @@ def _deployment(repo: Repo) -> list[PythonVersion]:
             out.append(PythonVersion("app.yaml runtime", value, major_minor(value), "pin", path, line))
     for job in find_ci_jobs(repo):
         kind = "matrix" if len(job.python) > 1 else "pin"
+        if not set(job.kinds) & _PROJECT_WORK:
+            kind = "tool"
         for version, line in job.python:
             if major_minor(version):
-                out.append(PythonVersion(f"CI {job.name}", version, major_minor(version), kind, job.file, line))
+                out.append(PythonVersion(f"CI {job.name}", version, major_minor(version), kind, job.file, line,
+                                         ci=True))
     return out
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.deploy.manifests import find_compose_services, find_fly, find_render_services
+from archaudit.detect.deploy.manifests import (
+    discovery_health_check,
+    exposed_directly,
+    find_compose_services,
+    find_fly,
+    find_render_services,
+)
 from archaudit.detect.formats.dockerfile import Dockerfile, command_text, find_dockerfiles
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
@@ -15,9 +21,7 @@ _WEB = re.compile(r"\b(uvicorn|gunicorn|hypercorn|daphne|waitress-serve|uwsgi|gr
                   r"manage\.py\s+runserver|\bnode\s|\bnpm\s+(run\s+)?start")
 
 
-def _dockerfile_for(repo: Repo, context: str, dockerfile: str) -> Dockerfile | None:
-    base = "" if context in (".", "./", "") else context.strip("./").rstrip("/")
-    path = "/".join(p for p in (base, dockerfile or "Dockerfile") if p)
+def _dockerfile(repo: Repo, path: str) -> Dockerfile | None:
     return next((d for d in find_dockerfiles(repo) if d.path == path), None)
 
 
@@ -31,8 +35,12 @@ def check(repo: Repo) -> Iterator[Hit]:
     """Looks at deployment manifests for a web service with no health check: a render.yaml `type: web`
     service without `healthCheckPath`; a fly.toml with an HTTP service and no checks; a compose service
     built from the repository that publishes ports, has no `healthcheck:` and whose Dockerfile has no
-    HEALTHCHECK; and, when no orchestrator manifest exists (render, fly, compose, Kubernetes probes),
-    a Dockerfile whose start command runs a web server without HEALTHCHECK."""
+    HEALTHCHECK (the Dockerfile resolved as compose does, relative to the compose file; a healthcheck in
+    a sibling compose file for the same service counts, as compose merges them); a service registering
+    a Consul health check is checked by its registry unless kompose exposes it directly; and, when no
+    orchestrator manifest exists (render, fly, compose, Kubernetes probes), a Dockerfile whose start
+    command runs a web server without HEALTHCHECK. Development compose files (by name or content:
+    a reloading server, a dev environment, a mail catcher) are not deployments (execution context)."""
     render = find_render_services(repo)
     for svc in render:
         if svc.type == "web" and not svc.get("healthCheckPath"):
@@ -45,14 +53,22 @@ def check(repo: Repo) -> Iterator[Hit]:
         if http and not any(p == path and k == "checks" for p, k, _, _ in fly):
             yield Hit(path, http, "The fly.toml HTTP service declares no health check.", key=f"fly {path}")
     compose = find_compose_services(repo)
+    # compose merges files: a healthcheck declared for the service in a sibling file counts
+    checked = {(c.file.rpartition("/")[0], c.name) for c in compose if c.healthcheck}
     built = set()
     for c in compose:
-        df = _dockerfile_for(repo, c.build, c.dockerfile) if c.build else None
+        df = _dockerfile(repo, c.dockerfile_path) if c.build else None
         if df:
             built.add(df.path)
-        if c.build and c.ports and not c.healthcheck and not (df and df.last("HEALTHCHECK")):
-            yield Hit(c.file, c.line, f"Service {c.name} publishes ports {', '.join(c.ports)} but has no healthcheck.",
-                      key=f"compose {c.name}")
+        if not c.build or not c.ports or c.healthcheck or (c.file.rpartition("/")[0], c.name) in checked:
+            continue
+        if df and df.last("HEALTHCHECK"):
+            continue
+        folder = c.dockerfile_path.rpartition("/")[0]
+        if not exposed_directly(c) and discovery_health_check(repo, folder):
+            continue
+        yield Hit(c.file, c.line, f"Service {c.name} publishes ports {', '.join(c.ports)} but has no healthcheck.",
+                  key=f"compose {c.name}")
     if render or compose or any(k == "checks" for _, k, _, _ in fly) or _probes(repo):
         return
     for df in find_dockerfiles(repo):

@@ -26,39 +26,59 @@ def _groups(repo: Repo, versions: list[PythonVersion]) -> dict[str, list[PythonV
     return out
 
 
-def _pins(group: list[PythonVersion]) -> Iterator[Hit]:
-    pins = [v for v in group if v.kind == "pin" and v.version]
+def _outside_range(group: list[PythonVersion]) -> list[tuple[PythonVersion, PythonVersion]]:
+    """(declaration, range) for every pin or matrix entry the project's supported range excludes."""
+    return [(v, r) for r in group if r.kind == "range" for v in group
+            if v.kind in ("pin", "matrix") and v.version and in_range(r.declared, v.version) is False]
+
+
+def _pins(group: list[PythonVersion], excluded: set[int]) -> Iterator[Hit]:
+    """Runtime pins (Dockerfile, runtime.txt, .python-version...) that disagree with each other, and
+    a runtime pin CI never checks the project on. CI jobs on different versions do not disagree: a
+    set of CI versions is a matrix, and it is fine as long as it includes the runtime's version."""
+    pins = [v for v in group if v.kind == "pin" and v.version and not v.ci]
     counts = Counter(v.version for v in pins)
-    if len(counts) < 2:
-        return
-    # the reference is the most declared version; ties go to the first declaration in file order
-    reference = max(counts, key=lambda ver: (counts[ver], -pins.index(next(p for p in pins if p.version == ver))))
-    ref = next(p for p in pins if p.version == reference)
+    if len(counts) >= 2:
+        # the reference is the most declared version; ties go to the first declaration in file order
+        reference = max(counts, key=lambda ver: (counts[ver], -pins.index(next(p for p in pins if p.version == ver))))
+        ref = next(p for p in pins if p.version == reference)
+        for v in pins:
+            if v.version != reference:
+                excluded.add(id(v))
+                yield Hit(v.file, v.line, f"{v.source} declares Python {v.version}, but {ref.source} "
+                          f"({ref.file}:{ref.line}) declares {reference}.", also=(Evidence(ref.file, ref.line),),
+                          key=f"{v.source} {v.version} vs {reference}")
+    checked = [v for v in group if v.ci and v.kind in ("pin", "matrix") and v.version]
+    versions = {v.version for v in checked}
     for v in pins:
-        if v.version != reference:
-            yield Hit(v.file, v.line, f"{v.source} declares Python {v.version}, but {ref.source} "
-                      f"({ref.file}:{ref.line}) declares {reference}.", also=(Evidence(ref.file, ref.line),),
-                      key=f"{v.source} {v.version} vs {reference}")
+        if versions and v.version not in versions and id(v) not in excluded:
+            ci = checked[0]
+            listed = ", ".join(sorted(versions))
+            yield Hit(v.file, v.line, f"{v.source} declares Python {v.version}, but CI checks the project on "
+                      f"{listed} only ({ci.source}, {ci.file}:{ci.line}).", also=(Evidence(ci.file, ci.line),),
+                      key=f"{v.source} {v.version} vs CI {listed}")
 
 
-def _ranges(group: list[PythonVersion]) -> Iterator[Hit]:
-    for r in (v for v in group if v.kind == "range"):
-        for v in group:
-            if v.kind in ("pin", "matrix") and v.version and in_range(r.declared, v.version) is False:
-                yield Hit(v.file, v.line, f"{v.source} uses Python {v.version}, outside {r.source} "
-                          f"{r.declared} ({r.file}:{r.line}).", also=(Evidence(r.file, r.line),),
-                          key=f"{v.source} {v.version} outside {r.declared}")
+def _ranges(group: list[PythonVersion], excluded: set[int]) -> Iterator[Hit]:
+    for v, r in _outside_range(group):
+        excluded.add(id(v))
+        yield Hit(v.file, v.line, f"{v.source} uses Python {v.version}, outside {r.source} "
+                  f"{r.declared} ({r.file}:{r.line}).", also=(Evidence(r.file, r.line),),
+                  key=f"{v.source} {v.version} outside {r.declared}")
 
 
 def check(repo: Repo) -> Iterator[Hit]:
-    """Compares the Python versions declared for one application (by major.minor): interpreter pins
-    (runtime.txt, .python-version, Dockerfile FROM python:X, single-version CI setup-python or image,
-    Pipfile, render.yaml PYTHON_VERSION, app.yaml runtime, .tool-versions) must agree, and every pin
-    or CI/tox matrix entry must satisfy requires-python / Poetry's python range. Tool targets (mypy
-    python_version, ruff target-version) are listed in the inventory but not compared."""
+    """Compares the Python versions declared for one application (by major.minor): runtime pins
+    (runtime.txt, .python-version, Dockerfile FROM python:X, Pipfile, render.yaml PYTHON_VERSION,
+    app.yaml runtime, .tool-versions) must agree with each other and be among the versions CI checks
+    the project on (setup-python, matrix, image of jobs running tests, lint, build...); every pin or
+    CI/tox matrix entry must satisfy requires-python / Poetry's python range. CI jobs on different
+    versions are a matrix, not a disagreement; a job only running a tool (no project work) is not
+    compared. Tool targets (mypy python_version, ruff target-version) are listed but not compared."""
     for _, group in sorted(_groups(repo, find_python_versions(repo)).items()):
-        yield from _pins(group)
-        yield from _ranges(group)
+        excluded: set[int] = set()  # one cause, one finding: a pin outside the range is not also "not in CI"
+        yield from _ranges(group, excluded)
+        yield from _pins(group, excluded)
 
 
 RULE = Rule(

@@ -7,12 +7,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from archaudit.detect.config.settings import find_settings, truthy
+from archaudit.detect.config.settings import Setting, find_settings, truthy
 from archaudit.findings import Evidence
 from archaudit.languages.python.facts import CallFact, expr_text
 from archaudit.repo import Repo
+from archaudit.resolve.context import Context, context_of
 from archaudit.resolve.python_index import calls_by_method, calls_named, qualified_names_ending
-from archaudit.rules.config_security._helpers import is_dev, referenced_setting
+from archaudit.rules.config_security._helpers import not_in_production, referenced_setting
 
 _CORS_SETTING = re.compile(r"cors|origins", re.IGNORECASE)
 _DJANGO_ALL = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
@@ -53,19 +54,39 @@ def _flask_origins(call: CallFact) -> Any:
     return "*" if "resources" not in kw else []  # CORS(app): every origin, flask-cors' default
 
 
+_AMBIENT = re.compile(r"cookie|SessionMiddleware|flask_login|login_user|django\.contrib\.sessions|"
+                      r"express-session|passport\.session", re.IGNORECASE)
+_MATCH_ALL = ("^.*$", ".*", "^/.*$", "")
+
+
+def _ambient_credentials(repo: Repo) -> bool:
+    """The application uses cookies or server sessions: credentials a browser attaches by itself.
+    Without them, "credentials allowed" changes nothing (a header token lives in the front end's
+    own storage, which another site cannot read), and Starlette answers "*" to a cookie-less call."""
+    return any(context_of(repo, f.path) is Context.PRODUCTION and f.language in ("python", "typescript", "javascript")
+               and _AMBIENT.search(repo.text(f.path) or "") for f in repo.files)
+
+
+def _path_limited(repo: Repo, s: Setting) -> bool:
+    """Django's CORS_URLS_REGEX next to the setting limits CORS to some paths (a public /api/)."""
+    return any(c.file == s.file and isinstance(c.value, str) and c.value.strip() not in _MATCH_ALL
+               for c in find_settings(repo) if c.name == "CORS_URLS_REGEX")
+
+
 def _usages(repo: Repo) -> list[WildcardCors]:
     out, used = [], set()
+    ambient = repo.derived(_ambient_credentials)
     names = {*qualified_names_ending(repo, "add_middleware"), "flask_cors.CORS"}
     refs = calls_named(repo, *names) + repo.derived(calls_by_method).get("Middleware", [])
     for path, call, name in sorted(refs, key=lambda r: (r[0], r[1]["line"])):
         kind = _is_cors_call(name, call)
-        if not kind or repo.by_path[path].role == "test":
-            continue
+        if not kind or repo.by_path[path].role == "test" or (kind == "flask" and not call["args"]):
+            continue  # `cors = CORS()`: an unbound extension, configured from app.config at init_app
         kw = call["kwargs"]
         origins = _flask_origins(call) if kind == "flask" else kw.get("allow_origins", kw.get("allow_origin_regex"))
         creds_value = kw.get("supports_credentials" if kind == "flask" else "allow_credentials")
         creds_setting = referenced_setting(repo, creds_value)
-        creds = creds_value is True or bool(creds_setting and truthy(creds_setting.value))
+        creds = ambient and (creds_value is True or bool(creds_setting and truthy(creds_setting.value)))
         here = Evidence(path, call["line"])
         setting = referenced_setting(repo, origins)
         if _wild(origins):
@@ -78,13 +99,13 @@ def _usages(repo: Repo) -> list[WildcardCors]:
                                     f"{path}:{call['line']}" +
                                     (" with credentials allowed" if creds else "") + ".", (here,)))
     for s in find_settings(repo):
-        if id(s) in used or is_dev(s) or not s.has_default:
+        if id(s) in used or not_in_production(s) or not s.has_default:
             continue
         if _CORS_SETTING.search(s.name) and s.name not in _DJANGO_ALL and _wild(s.value):
             out.append(WildcardCors(Evidence(s.file, s.line), False, f"{s.name} defaults to \"*\"."))
-        elif s.name in _DJANGO_ALL and s.value is True:
-            creds = any(c.value is True and c.file == s.file for c in find_settings(repo)
-                        if c.name == "CORS_ALLOW_CREDENTIALS")
+        elif s.name in _DJANGO_ALL and s.value is True and not _path_limited(repo, s):
+            creds = ambient and any(c.value is True and c.file == s.file for c in find_settings(repo)
+                                    if c.name == "CORS_ALLOW_CREDENTIALS")
             out.append(WildcardCors(Evidence(s.file, s.line), creds, f"{s.name} = True accepts every origin" +
                                     (" with CORS_ALLOW_CREDENTIALS = True." if creds else ".")))
     return sorted(out, key=lambda w: (w.place, w.message))

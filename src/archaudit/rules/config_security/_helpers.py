@@ -42,6 +42,35 @@ def is_secret_setting(name: str) -> bool:
     return any(a in _KEY_OWNERS and b == "key" for a, b in itertools.pairwise(parts))
 
 
+# services the application connects to: their password or key authenticates it to someone else
+_OUTBOUND_PIECES = frozenset({"email", "smtp", "mail", "postgres", "postgresql", "mysql", "mariadb", "db", "database",
+                              "redis", "rabbitmq", "amqp", "broker", "mongo", "mongodb", "ldap", "s3", "aws", "ftp"})
+_GENERIC_OWNERS = frozenset({"api", "app", "application", "secret", "master", "admin", "auth", "internal", "jwt",
+                             "access", "refresh", "private", "signing", "encryption", "session", "csrf", "service"})
+_PLACEHOLDER = re.compile(
+    r"^(?:demo|test|dummy|example|sample|placeholder|changeme|change[-_ ]?me|change[-_ ]?this|secret|password|"
+    r"pass|passwd|postgres|mysql|root|admin|user|username|guest|none|null|todo|tbd|x{3,}|\*{3,}|\.{3,}|-{3,})"
+    r"(?:[-_ ]?(?:key|token|secret|password|pass|api[-_]?key))?$|^<[^>]*>$|\byour[-_ ]|replace[-_ ]?me",
+    re.IGNORECASE)
+
+
+def is_outbound_credential(name: str) -> bool:
+    """A credential the application presents to another service (SMTP, database, broker, a vendor's
+    API: `EMAIL_HOST_PASSWORD`, `POSTGRES_PASSWORD`, `FDC_API_KEY`), not one it checks or signs
+    with itself (`SECRET_KEY`, `JWT_SECRET`, `ADMIN_PASSWORD`, a bare `API_KEY`)."""
+    parts = pieces(name)
+    if any(p in _OUTBOUND_PIECES for p in parts):
+        return True
+    if (len(parts) >= 3 and parts[-2:] == ["api", "key"]) or (len(parts) >= 2 and parts[-1] in ("apikey", "token")):
+        return parts[0] not in _GENERIC_OWNERS
+    return False
+
+
+def is_placeholder(value: str) -> bool:
+    """A value that stands for "put the real one here" (`DEMO_KEY`, `password`, `changeme`, `<your-key>`)."""
+    return bool(_PLACEHOLDER.search(value.strip()))
+
+
 def is_dev_path(path: str) -> bool:
     """A file meant for development only (settings/dev.py, config/local.py, test_settings.py), or
     living in an examples/, docs/, fixtures/ or tests/ folder."""
@@ -57,6 +86,13 @@ def is_dev(setting: Setting) -> bool:
     if is_dev_path(setting.file):
         return True
     return setting.kind in ("config-class", "pydantic") and setting.source.lower().startswith(_DEV_CLASS)
+
+
+def not_in_production(setting: Setting) -> bool:
+    """Not the value production runs with: declared for development only, re-assigned by a
+    production settings module that star-imports this one (`Setting.overridden`), or a field of a
+    settings class nothing uses (`Setting.unused`)."""
+    return is_dev(setting) or setting.overridden is not None or setting.unused
 
 
 def _by_name(repo: Repo) -> dict[str, list[Setting]]:
@@ -75,7 +111,8 @@ def referenced_setting(repo: Repo, value: Any) -> Setting | None:
     text = expr_text(value) if is_expr(value) else ""
     if not re.fullmatch(r"[A-Za-z_][\w.]*", text):
         return None
-    candidates = [s for s in settings_named(repo, text.rsplit(".", 1)[-1]) if s.kind != "env" and not is_dev(s)]
+    candidates = [s for s in settings_named(repo, text.rsplit(".", 1)[-1])
+                  if s.kind != "env" and not not_in_production(s)]
     return candidates[0] if candidates else None
 
 
@@ -93,6 +130,16 @@ def enclosing_header(repo: Repo, path: str, line: int) -> str:
         if stripped and not stripped.startswith("#") and len(raw) - len(raw.lstrip()) < own:
             return stripped
     return ""
+
+
+_OPT_IN = re.compile(r"^if\b.*\b(?:environ|getenv|env)\b.*['\"]((?:ENABLE|USE)_\w+|\w+_(?:ENABLED|ENABLE))['\"]")
+
+
+def opt_in_block(repo: Repo, path: str, line: int) -> str:
+    """The environment switch (`BASIC_AUTH_ENABLED`) of the module-level `if` holding `line`, when the
+    line is only run once an operator turns a feature on; "" otherwise."""
+    m = _OPT_IN.search(enclosing_header(repo, path, line))
+    return m.group(1) if m else ""
 
 
 def call_text(repo: Repo, path: str, line: int, limit: int = 40) -> str:

@@ -11,7 +11,7 @@ from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_written, written_methods_ending
 from archaudit.rules.base import Rule
-from archaudit.rules.config_security._helpers import enclosing_header, is_dev, is_dev_path, pieces
+from archaudit.rules.config_security._helpers import enclosing_header, is_dev_path, not_in_production, pieces
 
 _DEBUG = re.compile(r"^((APP|FLASK|DJANGO)_)?DEBUG$", re.IGNORECASE)
 _APP_CLASSES = ("FastAPI", "Starlette", "Quart", "Sanic")
@@ -32,7 +32,7 @@ def _overridden(debug: Setting, all_debug: list[Setting]) -> Evidence | None:
 def _settings(repo: Repo) -> Iterator[Hit]:
     debug = [s for s in find_settings(repo) if _DEBUG.match(s.name)]
     for s in debug:
-        if not s.has_default or not truthy(s.value) or is_dev(s) or _overridden(s, debug):
+        if not s.has_default or not truthy(s.value) or not_in_production(s) or _overridden(s, debug):
             continue
         how = f"falls back to {s.value!r} when {s.env} is unset" if s.env else "defaults to True"
         yield Hit(s.file, s.line, f"{s.name} ({s.source}) {how}.", key=f"{s.source}.{s.name}")

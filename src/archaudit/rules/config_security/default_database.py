@@ -9,7 +9,7 @@ from archaudit.detect.config.settings import find_settings, startup_guard
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
-from archaudit.rules.config_security._helpers import is_dev, pieces
+from archaudit.rules.config_security._helpers import not_in_production, pieces
 
 _DSN = re.compile(r"^(?P<scheme>[a-z][a-z0-9+.-]*)://(?:(?P<user>[^:/@\s]*)(?::(?P<pw>[^@/\s]*))?@)?", re.IGNORECASE)
 _WELL_KNOWN = frozenset({"postgres", "root", "password", "admin", "secret", "example", "changeme", "pass", "test",
@@ -45,7 +45,7 @@ def check(repo: Repo) -> Iterator[Hit]:
     and Django `DATABASES` using the sqlite3 engine in a non-development settings module. A setting that
     startup code refuses (a raise mentioning it) is not reported. Passwords are never shown."""
     for s in find_settings(repo):
-        if is_dev(s) or not s.has_default:
+        if not_in_production(s) or not s.has_default:
             continue
         if _is_dsn_setting(s.name) and isinstance(s.value, str):
             problem = _problem(s.value)

@@ -10,7 +10,13 @@ from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.model import Fact
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
-from archaudit.rules.config_security._helpers import is_dev, is_secret_setting
+from archaudit.rules.config_security._helpers import (
+    is_outbound_credential,
+    is_placeholder,
+    is_secret_setting,
+    not_in_production,
+    opt_in_block,
+)
 
 _DOTTED_PATH = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*){2,}$")
 _COOKIE_NAME = re.compile(r"COOKIE|HEADER|PARAM|FIELD", re.IGNORECASE)
@@ -25,14 +31,29 @@ def holds_credential(name: str, value: str) -> bool:
     return not (_COOKIE_NAME.search(name) and len(value) <= 64 and value.replace("-", "_").isidentifier())
 
 
+def _committed_lines(repo: Repo) -> set[tuple[str, int]]:
+    """Lines where the secrets scanner found a token-shaped value: SEC008 states that fact."""
+    return {(path, rec["line"]) for path, records in repo.extra("secrets") for rec in records
+            if isinstance(rec, dict) and isinstance(rec.get("line"), int)}
+
+
+def _reported(repo: Repo, s: Setting, committed: set[tuple[str, int]]) -> bool:
+    """Premises of CFG002 beyond the name: the value production runs with, a credential (not a
+    pointer to one, nor a placeholder standing for another service's credential), not already
+    reported as a committed secret, not inside a block only an operator's opt-in switch runs."""
+    if not (s.has_default and isinstance(s.value, str) and s.value.strip() and is_secret_setting(s.name)):
+        return False
+    if not_in_production(s) or not holds_credential(s.name, s.value):
+        return False
+    if is_outbound_credential(s.name) and is_placeholder(s.value):
+        return False
+    return (s.file, s.line) not in committed and not opt_in_block(repo, s.file, s.line)
+
+
 def secret_defaults(repo: Repo) -> list[tuple[Setting, Evidence | None]]:
     """Credential-like settings with a literal non-empty default, each with the guard refusing it."""
-    out = []
-    for s in find_settings(repo):
-        if s.has_default and isinstance(s.value, str) and s.value.strip() and is_secret_setting(s.name) \
-                and not is_dev(s) and holds_credential(s.name, s.value):
-            out.append((s, startup_guard(repo, s)))
-    return out
+    committed = _committed_lines(repo)
+    return [(s, startup_guard(repo, s)) for s in find_settings(repo) if _reported(repo, s, committed)]
 
 
 def check(repo: Repo) -> Iterator[Hit]:
@@ -41,7 +62,12 @@ def check(repo: Repo) -> Iterator[Hit]:
     default, or environment fallback (`os.getenv("SECRET_KEY", "dev")`), is a non-empty string literal.
     Development-only files and classes are skipped. A setting is not reported when code refuses the
     value at startup: a `raise` in a function (validator, startup check) or next to a module-level
-    check that mentions the setting; that guard is reported as a strength instead. The value is never shown."""
+    check that mentions the setting; that guard is reported as a strength instead. Not reported either:
+    a default overridden by a production settings module (the settings module graph), a field of a
+    settings class nothing uses, a placeholder (`DEMO_KEY`, `password`) for a credential the app presents
+    to another service (SMTP, database, a vendor API), a value the secrets scanner already reports
+    (SEC008), a setting inside an `if` that only an opt-in switch (`BASIC_AUTH_ENABLED`) runs.
+    The value is never shown."""
     for s, guard in repo.derived(secret_defaults):
         if guard is None:
             how = f"falls back to a literal when {s.env} is unset" if s.env else "has a literal default"

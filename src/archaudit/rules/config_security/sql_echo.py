@@ -9,7 +9,12 @@ from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_written
 from archaudit.rules.base import Rule
-from archaudit.rules.config_security._helpers import is_dev, is_dev_path, referenced_setting, settings_named
+from archaudit.rules.config_security._helpers import (
+    is_dev_path,
+    not_in_production,
+    referenced_setting,
+    settings_named,
+)
 
 _ENGINES = ("create_engine", "create_async_engine")
 
@@ -31,7 +36,7 @@ def check(repo: Repo) -> Iterator[Hit]:
                       f"its default ({setting.source}), which is true.",
                       also=(Evidence(setting.file, setting.line),), key=f"echo {setting.name}")
     for s in settings_named(repo, "SQLALCHEMY_ECHO"):
-        if s.has_default and truthy(s.value) and not is_dev(s):
+        if s.has_default and truthy(s.value) and not not_in_production(s):
             yield Hit(s.file, s.line, f"SQLALCHEMY_ECHO defaults to True ({s.source}).", key=f"{s.source}.echo")
 
 

@@ -15,7 +15,9 @@ def check(repo: Repo) -> Iterator[Hit]:
     CFG009): `CORSMiddleware` / `Middleware(CORSMiddleware, ...)` with `allow_origins=["*"]` or a
     setting defaulting to "*", `CORS(app)` from flask-cors with no origins (its default is "*") or
     origins "*", a CORS/origins setting defaulting to "*", Django `CORS_ALLOW_ALL_ORIGINS = True`.
-    Development-only settings files and classes are skipped."""
+    Development-only settings files and classes, values a production settings module overrides, an
+    unbound flask-cors extension (`cors = CORS()`, configured from app.config at `init_app`) and Django
+    CORS limited to some paths by `CORS_URLS_REGEX` are skipped."""
     for w in find_wildcard_cors(repo):
         if not w.credentials:
             yield Hit(w.place.path, w.place.line, w.message, also=w.also, key=w.message)

@@ -15,7 +15,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     `allow_origins=["*"]` (or a setting defaulting to "*") and `allow_credentials=True` (or a setting
     defaulting to True), flask-cors `CORS(app, supports_credentials=True)` with no origin list, Django
     `CORS_ALLOW_ALL_ORIGINS = True` with `CORS_ALLOW_CREDENTIALS = True`. Starlette then echoes the
-    caller's Origin, so any site can send the user's cookies."""
+    caller's Origin, so any site can send the user's cookies. Premise: the application uses cookies or
+    server sessions (otherwise there is nothing for the browser to attach, and it is CFG003)."""
     for w in find_wildcard_cors(repo):
         if w.credentials:
             yield Hit(w.place.path, w.place.line, w.message, also=w.also, key=w.message)

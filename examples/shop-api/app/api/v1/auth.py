@@ -4,7 +4,7 @@ import hashlib
 from datetime import datetime
 
 import jwt
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Response
 from sqlalchemy.orm import Session
 
 from app.core.settings import settings
@@ -27,11 +27,12 @@ def get_current_user(token: str, db: Session = Depends(get_db)) -> User:
 
 
 @router.post("/login")
-def login(email: str, password: str, db: Session = Depends(get_db)):
+def login(email: str, password: str, response: Response, db: Session = Depends(get_db)):
     user = db.query(User).filter(User.email == email).first()
     if user is None or user.password_hash != hash_password(password):
         raise HTTPException(status_code=401, detail="invalid credentials")
     token = jwt.encode({"sub": user.id, "iat": datetime.utcnow().timestamp()}, settings.JWT_SECRET_KEY)
+    response.set_cookie("access_token", token, httponly=True)  # the browser sends it back by itself
     return {"access_token": token}
 
 
