@@ -9,6 +9,7 @@ from archaudit.detect.api.endpoint import Endpoint, is_computed_path
 from archaudit.detect.api.section import find_endpoints
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.python_index import calls_written
 from archaudit.rules.base import Rule
 
 # ANY dispatches every method; OPTIONS and HEAD are answered by the framework or CORS middleware
@@ -36,13 +37,30 @@ def route_key(e: Endpoint) -> tuple[str, str, str]:
     return (e.app, e.method, path)
 
 
+def _url_for_endpoints(repo: Repo) -> set[str]:
+    """Flask endpoint names the code builds URLs for (`url_for("views.themes_beta")`), last part."""
+    out = set()
+    for _, call, _ in calls_written(repo, "url_for"):
+        first = call["args"][0] if call["args"] else None
+        if isinstance(first, str):
+            out.add(first.rsplit(".", 1)[-1])
+    return out
+
+
+def _alias(repo: Repo, e: Endpoint) -> bool:
+    """A Flask registration kept on purpose as a URL-building alias: the code calls url_for() with its
+    endpoint name, so the route is not dead even though its handler is never reached."""
+    return e.framework == "flask" and e.handler.rsplit(".", 1)[-1] in repo.derived(_url_for_endpoints)
+
+
 def check(repo: Repo) -> Iterator[Hit]:
     """Groups endpoints by method and path (parameter names ignored, "ANY" excluded) and reports every
     registration after the first of a pair registered at different places: only one of them is served.
     OPTIONS and HEAD are left out (answered for every route of a path). Premise: both are served by
     the same application. A route whose router reaches no resolved
     application is left out (its full path is not determined), and so are paths partly computed at
-    run time."""
+    run time. A Flask registration whose endpoint name the code passes to url_for() is an alias kept
+    for building URLs, not dead code."""
     first_of: dict[tuple[str, str, str], Endpoint] = {}  # route -> first endpoint (few collide)
     groups: dict[tuple[str, str, str], dict[tuple[str, int], Endpoint]] = {}
     for e in find_endpoints(repo):
@@ -57,6 +75,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         ordered = [places[k] for k in sorted(places)]
         first = ordered[0]
         for dup in ordered[1:]:
+            if _alias(repo, dup):
+                continue
             yield Hit(dup.file, dup.line,
                       f"{method} {dup.path} is registered twice: `{dup.handler}` here and `{first.handler}` "
                       f"at {first.ref}; only one handler is reached.",
