@@ -85,6 +85,8 @@ def test_sensitive_routes_without_guard(tmp_path: Path) -> None:
         "app/user.py": "def authed():\n    return True\n\n\ndef is_admin():\n    return False\n",
         "app/decorators.py": DECORATORS,
         "app/views.py": VIEWS,
+        "app/main.py": "from flask import Flask\nfrom app.views import bp\n\napp = Flask(__name__)\n"
+                       "app.register_blueprint(bp)\n",
     })
     found = {(f.evidence[0].path, f.evidence[0].line) for f in report_of(tmp_path).findings if f.rule == "SEC004"}
     assert found == {
@@ -92,3 +94,37 @@ def test_sensitive_routes_without_guard(tmp_path: Path) -> None:
         ("app/views.py", 28),  # /members lists accounts: @timed checks nothing
         ("app/views.py", 39),  # any user updated by id
     }
+
+
+def test_a_route_whose_router_is_never_mounted_is_not_determined_not_unguarded(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
+        "requirements.txt": "fastapi==0.110.0\n",
+        "app/__init__.py": "",
+        "app/main.py": "from fastapi import Depends, FastAPI\nfrom app.auth import user\napp = FastAPI()\n\n"
+                       "@app.get('/me')\ndef me(u=Depends(user)):\n    return u\n",
+        "app/auth.py": "def user():\n    return 1\n",
+        "app/admin.py": "from fastapi import APIRouter\nrouter = APIRouter()\n\n"
+                        "@router.delete('/admin/users/{uid}')\ndef drop(uid: int):\n    return uid\n",
+    })
+    report = report_of(root)
+    assert not [f for f in report.findings if f.rule == "SEC004"]
+    [claim] = [u for u in report.undetermined if u.rule == "SEC004"]
+    assert claim.evidence[0].ref == "app/admin.py:4" and "not mounted" in claim.why
+
+
+def test_an_unguarded_mounted_route_shows_its_chain_of_evidence(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
+        "requirements.txt": "fastapi==0.110.0\n",
+        "app/__init__.py": "",
+        "app/main.py": "from fastapi import Depends, FastAPI\nfrom app.auth import user\nfrom app.admin import router\n"
+                       "app = FastAPI()\napp.include_router(router)\n\n"
+                       "@app.get('/me')\ndef me(u=Depends(user)):\n    return u\n",
+        "app/auth.py": "def user():\n    return 1\n",
+        "app/admin.py": "from fastapi import APIRouter\nrouter = APIRouter()\n\n"
+                        "@router.delete('/admin/users/{uid}')\ndef drop(uid: int):\n    return uid\n",
+    })
+    [finding] = [f for f in report_of(root).findings if f.rule == "SEC004"]
+    assert finding.evidence[0].ref == "app/admin.py:4"
+    facts = [p.fact for p in finding.premises]
+    assert facts[0].startswith("the route is served by the application") and len(facts) == 3
+    assert finding.premises[2].evidence[0].ref == "app/main.py:7"

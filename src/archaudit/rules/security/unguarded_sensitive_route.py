@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from archaudit.detect.api.endpoint import Endpoint
 from archaudit.detect.api.section import find_endpoints
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Premise, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.origins import only_redirects
 from archaudit.rules.base import Rule
@@ -46,6 +46,20 @@ def sensitive_reason(e: Endpoint) -> str:
     return ""
 
 
+def _premises(e: Endpoint, guarded: Endpoint) -> tuple[Premise, ...]:
+    """What the claim rests on: the route is mounted in a resolved application (otherwise guards
+    added where its router is mounted are not seen), no guard on it, and, corroborating, the project
+    does guard other endpoints."""
+    mounted = (Premise(f"the route is served by the application `{e.app}`", evidence=(Evidence(e.file, e.line),))
+               if e.app else Premise.unknown("the route is mounted in an application",
+                                             "its router is not mounted by a call the audit could resolve, so "
+                                             "guards added where it is mounted are not known"))
+    return (mounted,
+            Premise("no guard on the route, its routers or the application", evidence=(Evidence(e.file, e.line),)),
+            Premise("other endpoints of the project are guarded",
+                    evidence=(Evidence(guarded.file, guarded.line),)))
+
+
 def check(repo: Repo) -> Iterator[Hit]:
     """Reads the endpoint inventory (archaudit.detect.api.find_endpoints). In a project where some
     endpoints visibly require authentication, reports sensitive ones with no guard (auth False):
@@ -56,6 +70,7 @@ def check(repo: Repo) -> Iterator[Hit]:
     guarded = sum(1 for e in endpoints if e.auth is True)
     if not guarded:
         return
+    example = next(e for e in endpoints if e.auth is True)
     for e in endpoints:
         if e.auth is not False or e.method in ("WS", "OPTIONS", "HEAD"):
             continue
@@ -65,7 +80,7 @@ def check(repo: Repo) -> Iterator[Hit]:
         if reason:
             yield Hit(e.file, e.line, f"{e.method} {e.path} ({reason}, handler {e.handler}) has no authentication "
                                       f"guard, while {guarded} other endpoint(s) have one.",
-                      key=f"{e.method} {e.path}")
+                      key=f"{e.method} {e.path}", premises=_premises(e, example))
 
 
 RULE = Rule(
