@@ -184,6 +184,26 @@ IMPORT_NAMES: dict[str, tuple[str, ...]] = {
     "import-linter": ("importlinter",), "paypalrestsdk": ("paypalrestsdk",), "apscheduler": ("apscheduler",),
     "fastapi-users": ("fastapi_users",), "pydantic-settings": ("pydantic_settings",), "sentry-sdk": ("sentry_sdk",),
     "prometheus-client": ("prometheus_client",), "ruamel-yaml": ("ruamel.yaml",), "websocket-client": ("websocket",),
+    "drf-jwt": ("rest_framework_jwt",), "django-oauth-toolkit": ("oauth2_provider",), "webdavclient3": ("webdav3",),
+    "django-activity-stream": ("actstream",), "lingua-language-detector": ("lingua",),
+    "rudder-sdk-python": ("rudder_analytics",), "django-basic-auth-ip-whitelist": ("baipw",),
+    "pymdown-extensions": ("pymdownx",), "newspaper3k": ("newspaper",), "pyjks": ("jks",), "dnspython3": ("dns",),
+    "django-money": ("djmoney",), "gitpython": ("git",), "markdown-it-py": ("markdown_it",),
+    "python-ldap": ("ldap", "ldif", "ldapurl"), "django-auth-ldap": ("django_auth_ldap",),
+    "flask-sslify": ("flask_sslify",), "pyasn1-modules": ("pyasn1_modules",), "xmlsec": ("xmlsec",),
+    "django-crispy-forms": ("crispy_forms",), "django-rest-knox": ("knox",),
+    "social-auth-app-django": ("social_django",),
+    "social-auth-core": ("social_core",), "django-polymorphic": ("polymorphic",), "django-treebeard": ("treebeard",),
+    "django-mptt": ("mptt",), "django-guardian": ("guardian",), "django-import-export": ("import_export",),
+    "django-simple-history": ("simple_history",), "django-phonenumber-field": ("phonenumber_field",),
+    "phonenumbers": ("phonenumbers",), "django-otp": ("django_otp",), "django-two-factor-auth": ("two_factor",),
+    "django-hijack": ("hijack",), "django-rq": ("django_rq",), "channels-redis": ("channels_redis",),
+    "django-celery-results": ("django_celery_results",), "django-celery-beat": ("django_celery_beat",),
+    "django-extensions": ("django_extensions",), "django-anymail": ("anymail",),
+    "django-webpack-loader": ("webpack_loader",),
+    "django-js-asset": ("js_asset",), "pillow-heif": ("pillow_heif",),
+    "flask-restful": ("flask_restful",), "flask-wtf": ("flask_wtf",), "wtforms": ("wtforms",),
+    "pyotp": ("pyotp",), "qrcode": ("qrcode",), "ua-parser": ("ua_parser",), "user-agents": ("user_agents",),
 }
 
 # Imported by namespace: "google-cloud-storage" -> google.cloud.storage, "azure-storage-blob" -> azure.storage.blob
@@ -200,7 +220,7 @@ TOOLS: frozenset[str] = frozenset({
     "debugpy", "honcho", "supervisor", "sphinx", "mkdocs", "mkdocs-material", "jupyter", "notebook",
     "pydocstyle", "pycodestyle", "pyflakes", "yamllint", "codespell", "commitizen", "bump2version",
     "newrelic", "ddtrace", "tzdata", "certifi", "typing-extensions", "greenlet", "python-json-logger",
-    "pyupgrade", "django-stubs", "djlint",
+    "pyupgrade", "django-stubs", "djlint", "uwsgi", "coveralls", "setuptools-scm", "psycopg-pool",
 })
 TOOL_PREFIXES = ("pytest-", "flake8-", "types-", "mypy-", "sphinx", "mkdocs-", "pylint-", "opentelemetry-exporter-")
 TOOL_SUFFIXES = ("-stubs",)
@@ -257,6 +277,39 @@ ENABLERS: dict[str, tuple[str, ...]] = {
     "httpx": ("fastapi", "starlette", "openai"), "greenlet": ("sqlalchemy",), "psutil": ("celery",),
     "marshmallow-sqlalchemy": ("flask-marshmallow",), "apispec": ("flask-smorest", "flasgger"),
     "pyyaml": ("uvicorn", "apispec", "flasgger"), "flask-login": ("flask-security",),
+    # drivers chosen by an ORM's URL scheme when the URL names no driver (postgres:// with Tortoise)
+    "asyncpg": ("tortoise-orm", "databases", "ormar", "gino", "piccolo"),
+    "aiomysql": ("tortoise-orm", "databases"), "aiosqlite": ("tortoise-orm", "databases", "ormar"),
+    # backends, extensions and plugins loaded by name by the package that needs them
+    "google-cloud-storage": ("django-storages",), "pygments": ("markdown", "pymdown-extensions", "mistune"),
+    "unidecode": ("python-slugify", "django-autoslug", "awesome-slugify"),
+    "python-dotenv": ("flask",),  # Flask's CLI loads .env/.flaskenv when python-dotenv is installed
+}
+
+# dist (or "dist[extra]") -> distributions it installs, where the wheel table (data.package_metadata) has none
+CURATED_REQUIRES: dict[str, tuple[str, ...]] = {
+    "aiosmtpd": ("atpublic", "attrs"), "gunicorn": ("packaging",), "cmarkgfm": ("cffi",),
+    "flask-babel": ("babel", "flask", "jinja2", "pytz"),
+    "httpie": ("charset-normalizer", "defusedxml", "multidict", "pip", "pygments", "requests", "requests-toolbelt",
+               "rich", "setuptools", "pysocks"),
+    "elastic-transport": ("certifi", "urllib3"), "langdetect": ("six",),
+    "bravado-core": ("jsonref", "jsonschema", "msgpack", "python-dateutil", "pytz", "pyyaml", "simplejson",
+                     "six", "swagger-spec-validator", "webcolors", "rfc3987"),
+    "python3-saml": ("isodate", "lxml", "xmlsec"), "python-ldap": ("pyasn1", "pyasn1-modules"),
+    "cloudflare": ("pyyaml", "requests", "jsonlines"), "flask-restful": ("aniso8601", "flask", "pytz", "six"),
+    "wagtail": ("anyascii", "beautifulsoup4", "django", "django-filter", "django-modelcluster",
+                "django-permissionedforms",
+                "django-taggit", "django-tasks", "django-treebeard", "djangorestframework", "draftjs-exporter",
+                "laces", "openpyxl", "pillow", "requests", "telepath", "willow"),
+    "djangorestframework-simplejwt": ("django", "djangorestframework", "pyjwt"),
+    "djangorestframework-simplejwt[crypto]": ("cryptography",),
+    "django-allauth": ("asgiref", "django"), "django-allauth[socialaccount]": ("oauthlib", "pyjwt", "requests"),
+    "django-allauth[idp-oidc]": ("oauthlib", "pyjwt"), "django-allauth[mfa]": ("fido2", "qrcode"),
+    "oauthlib[signedtoken]": ("cryptography", "pyjwt"), "django-jinja": ("django", "jinja2"),
+    "flask-migrate": ("alembic", "flask", "flask-sqlalchemy"), "pytest-factoryboy": ("factory-boy", "pytest"),
+    "factory-boy": ("faker",), "cryptography": ("cffi",), "cffi": ("pycparser",), "bcrypt": (),
+    "jsonschema[format]": ("webcolors", "rfc3987", "idna", "jsonpointer", "uri-template"),
+    "jsonschema[format-nongpl]": ("webcolors", "rfc3986-validator", "idna", "jsonpointer", "uri-template"),
 }
 
 # dist -> top-level modules it brings along, imported directly by applications without declaring them
@@ -279,5 +332,7 @@ PROVIDES: dict[str, tuple[str, ...]] = {
     "python-dotenv": (), "setuptools": ("pkg_resources", "setuptools"), "uvicorn[standard]": ("uvloop",),
     "openai": ("httpx", "pydantic"), "anthropic": ("httpx", "pydantic"), "twilio": ("requests",),
     "stripe": ("requests",), "celery[redis]": ("redis",), "black": (), "types-requests": (),
+    "wagtail": ("willow", "modelcluster", "taggit", "treebeard", "django"), "flask-migrate": ("alembic",),
+    "djangorestframework-simplejwt": ("jwt", "rest_framework"), "django-jinja": ("jinja2",),
     "graphene-django": ("graphene", "django"), "strawberry-graphql": ("graphql",), "jsonschema": ("referencing",),
 }
