@@ -336,3 +336,47 @@ PROVIDES: dict[str, tuple[str, ...]] = {
     "djangorestframework-simplejwt": ("jwt", "rest_framework"), "django-jinja": ("jinja2",),
     "graphene-django": ("graphene", "django"), "strawberry-graphql": ("graphql",), "jsonschema": ("referencing",),
 }
+
+# npm package -> the packages it expects the application to install next to it (required peers),
+# for repositories whose lockfile does not say (yarn.lock v1 records no peers); "name@<N" holds the
+# peers of the versions below major N, when they differ
+NPM_PEERS: dict[str, tuple[str, ...]] = {
+    "@chakra-ui/react": ("@emotion/react", "@emotion/styled", "framer-motion"),
+    "@mui/material": ("@emotion/react", "@emotion/styled"), "@nestjs/passport": ("passport",),
+    "@nestjs/apollo": ("@apollo/server", "graphql", "@nestjs/graphql"),
+    "@nestjs/apollo@<11": ("apollo-server-core", "apollo-server-express", "graphql", "@nestjs/graphql"),
+    "@nestjs/graphql": ("graphql", "reflect-metadata"), "@nestjs/mercurius": ("mercurius", "graphql"),
+    "@nestjs/sequelize": ("sequelize", "sequelize-typescript"), "sequelize-typescript": ("sequelize",),
+    "@nestjs/typeorm": ("typeorm",), "@nestjs/mongoose": ("mongoose",), "@nestjs/jwt": (),
+    "@nestjs/cache-manager": ("cache-manager",), "@nestjs/bull": ("bull",), "@nestjs/bullmq": ("bullmq",),
+    "@nestjs/websockets": ("@nestjs/platform-socket.io",), "@nestjs/platform-socket.io": ("socket.io",),
+    "bootstrap": ("@popperjs/core",), "styled-components": ("react-is",),
+    "@fortawesome/react-fontawesome": ("@fortawesome/fontawesome-svg-core",),
+    "@fortawesome/vue-fontawesome": ("@fortawesome/fontawesome-svg-core",),
+    "y-prosemirror": ("y-protocols", "yjs"), "@bull-board/koa": ("@bull-board/ui", "@bull-board/api"),
+    "@bull-board/express": ("@bull-board/ui", "@bull-board/api"), "rollup-plugin-postcss": ("postcss",),
+    "autoprefixer": ("postcss",), "postcss-loader": ("postcss",), "sass-loader": ("sass",),
+    "nestjs-casbin": ("casbin",), "casbin-mongodb-adapter": ("casbin", "mongodb"),
+    "react-redux": ("redux",), "@reduxjs/toolkit": ("redux",), "graphql-tag": ("graphql",),
+    "type-graphql": ("graphql", "class-validator"), "@apollo/client": ("graphql",),
+    "passport-jwt": ("passport",), "passport-local": ("passport",), "@nestjs/microservices": (),
+}
+
+# npm package -> declared packages that load it by name at run time (drivers, engines, transports)
+NPM_LOADED_BY: dict[str, tuple[str, ...]] = {
+    "@grpc/grpc-js": ("@nestjs/microservices",), "@grpc/proto-loader": ("@nestjs/microservices",),
+    "nats": ("@nestjs/microservices",), "kafkajs": ("@nestjs/microservices",), "mqtt": ("@nestjs/microservices",),
+    "ioredis": ("@nestjs/microservices", "bull", "bullmq"), "amqplib": ("@nestjs/microservices",),
+    "amqp-connection-manager": ("@nestjs/microservices",), "cache-manager": ("@nestjs/common", "@nestjs/cache-manager"),
+    "@nestjs/platform-socket.io": ("@nestjs/websockets",), "cors": ("routing-controllers",),
+    "multer": ("routing-controllers", "@nestjs/platform-express"), "body-parser": ("routing-controllers",),
+    "express-session": ("routing-controllers",), "sass": ("rollup-plugin-postcss", "sass-loader", "vite"),
+    "pg-hstore": ("sequelize",),
+}
+
+# npm package -> the command names it installs, when not its own name
+NPM_BINS: dict[str, tuple[str, ...]] = {
+    "sequelize-cli": ("sequelize",), "@nestjs/cli": ("nest",), "@angular/cli": ("ng",), "typescript": ("tsc",),
+    "copyfiles": ("copyfiles", "copyup"), "tslint": ("tslint",), "npm-run-all": ("run-s", "run-p", "npm-run-all"),
+    "@vue/cli-service": ("vue-cli-service",), "nps": ("nps",), "typeorm": ("typeorm",), "knex": ("knex",),
+}
