@@ -146,3 +146,44 @@ def test_a_pinned_manifest_with_a_few_upper_bounded_ranges_is_not_unpinned(tmp_p
     (tmp_path / "requirements.txt").write_text("fastapi>=0.110\nphonenumbers>=8.12,<8.14\n", encoding="utf-8")
     findings, _ = run_rules(repo_of(tmp_path), [unpinned_without_lock.RULE])
     assert [(e.path, e.line) for f in findings for e in f.evidence[:1]] == [("requirements.txt", 1)]
+
+
+def _ts(root: Path, rule_module: object) -> list[tuple[str, int]]:
+    findings, failures = run_rules(repo_of(root), [rule_module.RULE])  # type: ignore[attr-defined]
+    assert failures == []
+    return sorted((e.path, e.line) for f in findings for e in f.evidence[:1])
+
+
+def test_ts_unused_dependency_sees_peers_paths_styles_sfc_strings_and_commands(tmp_path: Path) -> None:
+    from archaudit.rules.reproducibility.typescript import unused_dependency as ts005
+
+    deps = ["@chakra-ui/react", "@emotion/react", "bootstrap", "@popperjs/core", "jquery",
+            "@fortawesome/fontawesome-free", "lodash", "pug", "sequelize-cli", "left-pad"]
+    manifest = '{\n  "name": "web",\n  "scripts": {"migrate": "sequelize db:migrate"},\n  "dependencies": {\n' + \
+        ",\n".join(f'    "{d}": "^1.0.0"' for d in deps) + "\n  }\n}\n"
+    write_tree(tmp_path, {
+        "package.json": manifest,
+        "src/main.ts": "import { ChakraProvider } from '@chakra-ui/react'\nimport 'bootstrap'\n"
+                       "const app = express()\napp.set('view engine', 'pug')\n",
+        "src/App.vue": "<script setup lang=\"ts\">\nimport debounce from 'lodash/debounce'\n</script>\n",
+        "src/styles.scss": "@import '@fortawesome/fontawesome-free/scss/fontawesome';\n",
+        "app/assets.py": "JS = ['node_modules/jquery/dist/jquery.js']\n",
+    })
+    # everything is used by something but left-pad (package.json line 14)
+    assert _ts(tmp_path, ts005) == [("package.json", 14)]
+
+
+def test_ts_undeclared_dependency_ignores_imports_used_only_as_types(tmp_path: Path) -> None:
+    from archaudit.rules.reproducibility.typescript import undeclared_dependency as ts004
+
+    write_tree(tmp_path, {
+        "package.json": '{"name": "api", "dependencies": {"@nestjs/common": "^10"}}\n',
+        "src/auth.middleware.ts": ("import { NextFunction, Request } from 'express';\n"
+                                   "export class A {\n  use(req: Request, next: NextFunction) {}\n}\n"),
+        "src/ctx.ts": ("import { Context } from 'apollo-server-core';\n"
+                       "export interface Gql extends Partial<Context> {}\n"),
+        "src/date.ts": "import moment from 'moment';\nexport const now = (): string => moment().format();\n",
+        "src/plugin.ts": ("import { Plugin } from 'apollo-server-plugin-base';\n"
+                          "export class P extends Plugin {}\n"),
+    })
+    assert _ts(tmp_path, ts004) == [("src/date.ts", 1), ("src/plugin.ts", 1)]

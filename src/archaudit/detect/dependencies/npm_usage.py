@@ -213,3 +213,35 @@ def runs_as_command(repo: Repo, pkg: JsPackage, name: str) -> bool:
                           + alternation + r")(?![\w-])")
     return any(launched.search(t) for p, t in repo.derived(command_texts)
                if not p.endswith("package.json") and repo.by_path[p].role != "doc")
+
+
+_TS_TYPED = (".ts", ".tsx", ".mts", ".cts")
+_TYPE_BEFORE = re.compile(r"(?:[:<|&]|\bas|\bimplements|\bkeyof|\bextends)\s*$")
+
+
+def only_types_used(repo: Repo, path: str, line: int, spec: str, names: list[str]) -> bool:
+    """Every binding of this TypeScript import is used in type positions only (after `:`, `<`, `|`,
+    `&`, `as`, `implements`, or `extends` in an interface): the compiler elides the import, so the
+    package is not needed at run time. False when any use may be a value, or nothing is bound."""
+    if not path.endswith(_TS_TYPED) or not names:
+        return False
+    lines = repo.lines(path)
+    end = line
+    while end <= len(lines) and spec not in lines[end - 1]:
+        end += 1
+    body = lines[:line - 1] + lines[end:]
+    locals_ = [n.rsplit(" as ", 1)[-1].strip() for n in names]
+    for name in locals_:
+        uses = 0
+        for text in body:
+            for m in re.finditer(r"(?<![\w.$])" + re.escape(name) + r"(?![\w$])", text):
+                before, after = text[:m.start()], text[m.end():].lstrip()
+                interface = re.match(r"\s*(export\s+)?(interface|type)\b", text) is not None
+                if not _TYPE_BEFORE.search(before) or (before.rstrip().endswith("extends") and not interface):
+                    return False
+                if after.startswith(("(", "`")):
+                    return False  # called (`{ f: format(...) }`): a type is never called
+                uses += 1
+        if not uses:
+            return False
+    return True
