@@ -183,7 +183,9 @@ def test_ts_undeclared_dependency_ignores_imports_used_only_as_types(tmp_path: P
         "src/ctx.ts": ("import { Context } from 'apollo-server-core';\n"
                        "export interface Gql extends Partial<Context> {}\n"),
         "src/date.ts": "import moment from 'moment';\nexport const now = (): string => moment().format();\n",
+        "src/card.tsx": ("import { CSS } from '@dnd-kit/utilities';\n"
+                         "export const style = { transform: CSS.Transform.toString(t) };\n"),
         "src/plugin.ts": ("import { Plugin } from 'apollo-server-plugin-base';\n"
                           "export class P extends Plugin {}\n"),
     })
-    assert _ts(tmp_path, ts004) == [("src/date.ts", 1), ("src/plugin.ts", 1)]
+    assert _ts(tmp_path, ts004) == [("src/card.tsx", 1), ("src/date.ts", 1), ("src/plugin.ts", 1)]

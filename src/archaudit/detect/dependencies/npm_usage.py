@@ -216,6 +216,7 @@ def runs_as_command(repo: Repo, pkg: JsPackage, name: str) -> bool:
 
 
 _TS_TYPED = (".ts", ".tsx", ".mts", ".cts")
+_MEMBERS = re.compile(r"^(?:\s*\.\s*[\w$]+)+")
 _TYPE_BEFORE = re.compile(r"(?:[:<|&]|\bas|\bimplements|\bkeyof|\bextends)\s*$")
 
 
@@ -235,12 +236,12 @@ def only_types_used(repo: Repo, path: str, line: int, spec: str, names: list[str
         uses = 0
         for text in body:
             for m in re.finditer(r"(?<![\w.$])" + re.escape(name) + r"(?![\w$])", text):
-                before, after = text[:m.start()], text[m.end():].lstrip()
+                before, after = text[:m.start()], _MEMBERS.sub("", text[m.end():], count=1).lstrip()
                 interface = re.match(r"\s*(export\s+)?(interface|type)\b", text) is not None
                 if not _TYPE_BEFORE.search(before) or (before.rstrip().endswith("extends") and not interface):
                     return False
                 if after.startswith(("(", "`")):
-                    return False  # called (`{ f: format(...) }`): a type is never called
+                    return False  # called (`{ f: format(...) }`, `CSS.Transform.toString(t)`): types never are
                 uses += 1
         if not uses:
             return False
