@@ -184,6 +184,26 @@ IMPORT_NAMES: dict[str, tuple[str, ...]] = {
     "import-linter": ("importlinter",), "paypalrestsdk": ("paypalrestsdk",), "apscheduler": ("apscheduler",),
     "fastapi-users": ("fastapi_users",), "pydantic-settings": ("pydantic_settings",), "sentry-sdk": ("sentry_sdk",),
     "prometheus-client": ("prometheus_client",), "ruamel-yaml": ("ruamel.yaml",), "websocket-client": ("websocket",),
+    "drf-jwt": ("rest_framework_jwt",), "django-oauth-toolkit": ("oauth2_provider",), "webdavclient3": ("webdav3",),
+    "django-activity-stream": ("actstream",), "lingua-language-detector": ("lingua",),
+    "rudder-sdk-python": ("rudder_analytics",), "django-basic-auth-ip-whitelist": ("baipw",),
+    "pymdown-extensions": ("pymdownx",), "newspaper3k": ("newspaper",), "pyjks": ("jks",), "dnspython3": ("dns",),
+    "django-money": ("djmoney",), "gitpython": ("git",), "markdown-it-py": ("markdown_it",),
+    "python-ldap": ("ldap", "ldif", "ldapurl"), "django-auth-ldap": ("django_auth_ldap",),
+    "flask-sslify": ("flask_sslify",), "pyasn1-modules": ("pyasn1_modules",), "xmlsec": ("xmlsec",),
+    "django-crispy-forms": ("crispy_forms",), "django-rest-knox": ("knox",),
+    "social-auth-app-django": ("social_django",),
+    "social-auth-core": ("social_core",), "django-polymorphic": ("polymorphic",), "django-treebeard": ("treebeard",),
+    "django-mptt": ("mptt",), "django-guardian": ("guardian",), "django-import-export": ("import_export",),
+    "django-simple-history": ("simple_history",), "django-phonenumber-field": ("phonenumber_field",),
+    "phonenumbers": ("phonenumbers",), "django-otp": ("django_otp",), "django-two-factor-auth": ("two_factor",),
+    "django-hijack": ("hijack",), "django-rq": ("django_rq",), "channels-redis": ("channels_redis",),
+    "django-celery-results": ("django_celery_results",), "django-celery-beat": ("django_celery_beat",),
+    "django-extensions": ("django_extensions",), "django-anymail": ("anymail",),
+    "django-webpack-loader": ("webpack_loader",),
+    "django-js-asset": ("js_asset",), "pillow-heif": ("pillow_heif",),
+    "flask-restful": ("flask_restful",), "flask-wtf": ("flask_wtf",), "wtforms": ("wtforms",),
+    "pyotp": ("pyotp",), "qrcode": ("qrcode",), "ua-parser": ("ua_parser",), "user-agents": ("user_agents",),
 }
 
 # Imported by namespace: "google-cloud-storage" -> google.cloud.storage, "azure-storage-blob" -> azure.storage.blob
@@ -200,7 +220,7 @@ TOOLS: frozenset[str] = frozenset({
     "debugpy", "honcho", "supervisor", "sphinx", "mkdocs", "mkdocs-material", "jupyter", "notebook",
     "pydocstyle", "pycodestyle", "pyflakes", "yamllint", "codespell", "commitizen", "bump2version",
     "newrelic", "ddtrace", "tzdata", "certifi", "typing-extensions", "greenlet", "python-json-logger",
-    "pyupgrade", "django-stubs", "djlint",
+    "pyupgrade", "django-stubs", "djlint", "uwsgi", "coveralls", "setuptools-scm", "psycopg-pool",
 })
 TOOL_PREFIXES = ("pytest-", "flake8-", "types-", "mypy-", "sphinx", "mkdocs-", "pylint-", "opentelemetry-exporter-")
 TOOL_SUFFIXES = ("-stubs",)
@@ -257,6 +277,39 @@ ENABLERS: dict[str, tuple[str, ...]] = {
     "httpx": ("fastapi", "starlette", "openai"), "greenlet": ("sqlalchemy",), "psutil": ("celery",),
     "marshmallow-sqlalchemy": ("flask-marshmallow",), "apispec": ("flask-smorest", "flasgger"),
     "pyyaml": ("uvicorn", "apispec", "flasgger"), "flask-login": ("flask-security",),
+    # drivers chosen by an ORM's URL scheme when the URL names no driver (postgres:// with Tortoise)
+    "asyncpg": ("tortoise-orm", "databases", "ormar", "gino", "piccolo"),
+    "aiomysql": ("tortoise-orm", "databases"), "aiosqlite": ("tortoise-orm", "databases", "ormar"),
+    # backends, extensions and plugins loaded by name by the package that needs them
+    "google-cloud-storage": ("django-storages",), "pygments": ("markdown", "pymdown-extensions", "mistune"),
+    "unidecode": ("python-slugify", "django-autoslug", "awesome-slugify"),
+    "python-dotenv": ("flask",),  # Flask's CLI loads .env/.flaskenv when python-dotenv is installed
+}
+
+# dist (or "dist[extra]") -> distributions it installs, where the wheel table (data.package_metadata) has none
+CURATED_REQUIRES: dict[str, tuple[str, ...]] = {
+    "aiosmtpd": ("atpublic", "attrs"), "gunicorn": ("packaging",), "cmarkgfm": ("cffi",),
+    "flask-babel": ("babel", "flask", "jinja2", "pytz"),
+    "httpie": ("charset-normalizer", "defusedxml", "multidict", "pip", "pygments", "requests", "requests-toolbelt",
+               "rich", "setuptools", "pysocks"),
+    "elastic-transport": ("certifi", "urllib3"), "langdetect": ("six",),
+    "bravado-core": ("jsonref", "jsonschema", "msgpack", "python-dateutil", "pytz", "pyyaml", "simplejson",
+                     "six", "swagger-spec-validator", "webcolors", "rfc3987"),
+    "python3-saml": ("isodate", "lxml", "xmlsec"), "python-ldap": ("pyasn1", "pyasn1-modules"),
+    "cloudflare": ("pyyaml", "requests", "jsonlines"), "flask-restful": ("aniso8601", "flask", "pytz", "six"),
+    "wagtail": ("anyascii", "beautifulsoup4", "django", "django-filter", "django-modelcluster",
+                "django-permissionedforms",
+                "django-taggit", "django-tasks", "django-treebeard", "djangorestframework", "draftjs-exporter",
+                "laces", "openpyxl", "pillow", "requests", "telepath", "willow"),
+    "djangorestframework-simplejwt": ("django", "djangorestframework", "pyjwt"),
+    "djangorestframework-simplejwt[crypto]": ("cryptography",),
+    "django-allauth": ("asgiref", "django"), "django-allauth[socialaccount]": ("oauthlib", "pyjwt", "requests"),
+    "django-allauth[idp-oidc]": ("oauthlib", "pyjwt"), "django-allauth[mfa]": ("fido2", "qrcode"),
+    "oauthlib[signedtoken]": ("cryptography", "pyjwt"), "django-jinja": ("django", "jinja2"),
+    "flask-migrate": ("alembic", "flask", "flask-sqlalchemy"), "pytest-factoryboy": ("factory-boy", "pytest"),
+    "factory-boy": ("faker",), "cryptography": ("cffi",), "cffi": ("pycparser",), "bcrypt": (),
+    "jsonschema[format]": ("webcolors", "rfc3987", "idna", "jsonpointer", "uri-template"),
+    "jsonschema[format-nongpl]": ("webcolors", "rfc3986-validator", "idna", "jsonpointer", "uri-template"),
 }
 
 # dist -> top-level modules it brings along, imported directly by applications without declaring them
@@ -279,5 +332,51 @@ PROVIDES: dict[str, tuple[str, ...]] = {
     "python-dotenv": (), "setuptools": ("pkg_resources", "setuptools"), "uvicorn[standard]": ("uvloop",),
     "openai": ("httpx", "pydantic"), "anthropic": ("httpx", "pydantic"), "twilio": ("requests",),
     "stripe": ("requests",), "celery[redis]": ("redis",), "black": (), "types-requests": (),
+    "wagtail": ("willow", "modelcluster", "taggit", "treebeard", "django"), "flask-migrate": ("alembic",),
+    "djangorestframework-simplejwt": ("jwt", "rest_framework"), "django-jinja": ("jinja2",),
     "graphene-django": ("graphene", "django"), "strawberry-graphql": ("graphql",), "jsonschema": ("referencing",),
+}
+
+# npm package -> the packages it expects the application to install next to it (required peers),
+# for repositories whose lockfile does not say (yarn.lock v1 records no peers); "name@<N" holds the
+# peers of the versions below major N, when they differ
+NPM_PEERS: dict[str, tuple[str, ...]] = {
+    "@chakra-ui/react": ("@emotion/react", "@emotion/styled", "framer-motion"),
+    "@mui/material": ("@emotion/react", "@emotion/styled"), "@nestjs/passport": ("passport",),
+    "@nestjs/apollo": ("@apollo/server", "graphql", "@nestjs/graphql"),
+    "@nestjs/apollo@<11": ("apollo-server-core", "apollo-server-express", "graphql", "@nestjs/graphql"),
+    "@nestjs/graphql": ("graphql", "reflect-metadata"), "@nestjs/mercurius": ("mercurius", "graphql"),
+    "@nestjs/sequelize": ("sequelize", "sequelize-typescript"), "sequelize-typescript": ("sequelize",),
+    "@nestjs/typeorm": ("typeorm",), "@nestjs/mongoose": ("mongoose",), "@nestjs/jwt": (),
+    "@nestjs/cache-manager": ("cache-manager",), "@nestjs/bull": ("bull",), "@nestjs/bullmq": ("bullmq",),
+    "@nestjs/websockets": ("@nestjs/platform-socket.io",), "@nestjs/platform-socket.io": ("socket.io",),
+    "bootstrap": ("@popperjs/core",), "styled-components": ("react-is",),
+    "@fortawesome/react-fontawesome": ("@fortawesome/fontawesome-svg-core",),
+    "@fortawesome/vue-fontawesome": ("@fortawesome/fontawesome-svg-core",),
+    "y-prosemirror": ("y-protocols", "yjs"), "@bull-board/koa": ("@bull-board/ui", "@bull-board/api"),
+    "@bull-board/express": ("@bull-board/ui", "@bull-board/api"), "rollup-plugin-postcss": ("postcss",),
+    "autoprefixer": ("postcss",), "postcss-loader": ("postcss",), "sass-loader": ("sass",),
+    "nestjs-casbin": ("casbin",), "casbin-mongodb-adapter": ("casbin", "mongodb"),
+    "react-redux": ("redux",), "@reduxjs/toolkit": ("redux",), "graphql-tag": ("graphql",),
+    "type-graphql": ("graphql", "class-validator"), "@apollo/client": ("graphql",),
+    "passport-jwt": ("passport",), "passport-local": ("passport",), "@nestjs/microservices": (),
+}
+
+# npm package -> declared packages that load it by name at run time (drivers, engines, transports)
+NPM_LOADED_BY: dict[str, tuple[str, ...]] = {
+    "@grpc/grpc-js": ("@nestjs/microservices",), "@grpc/proto-loader": ("@nestjs/microservices",),
+    "nats": ("@nestjs/microservices",), "kafkajs": ("@nestjs/microservices",), "mqtt": ("@nestjs/microservices",),
+    "ioredis": ("@nestjs/microservices", "bull", "bullmq"), "amqplib": ("@nestjs/microservices",),
+    "amqp-connection-manager": ("@nestjs/microservices",), "cache-manager": ("@nestjs/common", "@nestjs/cache-manager"),
+    "@nestjs/platform-socket.io": ("@nestjs/websockets",), "cors": ("routing-controllers",),
+    "multer": ("routing-controllers", "@nestjs/platform-express"), "body-parser": ("routing-controllers",),
+    "express-session": ("routing-controllers",), "sass": ("rollup-plugin-postcss", "sass-loader", "vite"),
+    "pg-hstore": ("sequelize",),
+}
+
+# npm package -> the command names it installs, when not its own name
+NPM_BINS: dict[str, tuple[str, ...]] = {
+    "sequelize-cli": ("sequelize",), "@nestjs/cli": ("nest",), "@angular/cli": ("ng",), "typescript": ("tsc",),
+    "copyfiles": ("copyfiles", "copyup"), "tslint": ("tslint",), "npm-run-all": ("run-s", "run-p", "npm-run-all"),
+    "@vue/cli-service": ("vue-cli-service",), "nps": ("nps",), "typeorm": ("typeorm",), "knex": ("knex",),
 }

@@ -1,13 +1,14 @@
 """Dotted module names and database URLs written in literal Values (call arguments, assigned
 values): what `usage.usage_index` needs to tell whether a dependency is named by a string.
 
-Strings count at any depth, lists and dicts down to depth 3; an expression `{"$": text}` counts
-like a string and is also searched for a database URL (see `ValueScanner.scan`).
+Strings count at any depth, lists and dicts down to depth 5 (Tortoise's nested TORTOISE_ORM); an
+expression `{"$": text}` counts like a string and is also searched for a database URL (see `ValueScanner.scan`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from itertools import chain
 from operator import itemgetter
 from typing import Any
@@ -16,6 +17,10 @@ from archaudit.languages.python.facts import ModuleFacts
 
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 _DSN = re.compile(r"\b(postgres(?:ql)?|mysql|mariadb|sqlite|oracle|mssql|postgis)(?:\+(\w+))?://", re.I)
+# A URL scheme written alone, as ORMs' driver tables do ({"mysql": "mysql+aiomysql"}); a bare
+# "postgresql"/"mysql" names the dialect's default driver (psycopg2, mysqlclient).
+_SCHEME = re.compile(r"^(postgres(?:ql)?|mysql|mariadb|sqlite|oracle|mssql)(?:\+(\w+))?$", re.I)
+_QUOTED_SCHEME = re.compile(r"[\"'](postgres(?:ql)?|mysql|mariadb|sqlite|oracle|mssql)\+(\w+)[\"':]", re.I)
 _DJANGO_ENGINE = re.compile(r"django(?:\.contrib\.gis)?\.db\.backends\.(postgresql\w*|postgis|mysql|oracle|sqlite3)")
 
 _Actions = tuple[tuple[str, ...], tuple[str, ...]]  # (dotted prefixes named, DSN tokens found)
@@ -55,7 +60,7 @@ class ValueScanner:
             else:
                 prefixes = ()
                 tokens += dsn_tokens(value)
-            if _DJANGO_ENGINE.search(value):
+            if _DJANGO_ENGINE.search(value) or (prefixes and _SCHEME.match(value)):
                 tokens += dsn_tokens(value)
             actions = self._str[value] = (prefixes, tuple(tokens))
         return actions
@@ -140,11 +145,11 @@ class ValueScanner:
         return out
 
     def scan(self, value: Any, out: set[str], path: str, line: int, depth: int) -> None:
-        """Strings at any depth; lists and dicts down to depth 3."""
+        """Strings at any depth; lists and dicts down to depth 5."""
         kind = type(value)
         if kind is str:
             prefixes, tokens = self._str_actions(value)
-        elif kind is dict and depth < 3:
+        elif kind is dict and depth < 5:
             if len(value) == 1 and type(value.get("$")) is str:
                 prefixes, tokens = self._expr_actions(value["$"])
             else:
@@ -153,7 +158,7 @@ class ValueScanner:
                 for v in value.values():
                     self.scan(v, out, path, line, depth + 1)
                 return
-        elif kind is list and depth < 3:
+        elif kind is list and depth < 5:
             for v in value:
                 self.scan(v, out, path, line, depth + 1)
             return
@@ -171,9 +176,9 @@ class ValueScanner:
         """Subclasses of str/list/dict (never produced by the extractor) and containers past depth 3."""
         if isinstance(value, str):
             self.scan(str(value), out, path, line, depth)
-        elif isinstance(value, list) and depth < 3:
+        elif isinstance(value, list) and depth < 5:
             self.scan(list(value), out, path, line, depth)
-        elif isinstance(value, dict) and depth < 3:
+        elif isinstance(value, dict) and depth < 5:
             self.scan(dict(value), out, path, line, depth)
 
     def _add_tokens(self, tokens: tuple[str, ...] | list[str], path: str, line: int) -> None:
@@ -184,9 +189,21 @@ class ValueScanner:
 def dsn_tokens(text: str) -> list[str]:
     """Driver/database tokens named by the database URLs and Django engines in `text`."""
     if "://" not in text and "backends" not in text:
-        return []
+        quoted = [m.group(2).lower() for m in _QUOTED_SCHEME.finditer(text)] if "+" in text else []
+        if quoted:  # an expression's quoted driver strings: `"mysql+asyncmy" if mysql else "postgresql+asyncpg"`
+            return quoted
+        m = _SCHEME.match(text)
+        if m is None or not (m.group(2) or m.group(1)[0] in "pPmM"):
+            return []
+        # "~": a dialect named alone: evidence for its default driver, but no visible URL
+        return [m.group(2).lower() if m.group(2) else "~" + m.group(1).lower()]
     out = [(m.group(2) or m.group(1)).lower() for m in _DSN.finditer(text)]
     for m in _DJANGO_ENGINE.finditer(text):
         token = "postgresql" if m.group(1).startswith(("postgres", "postgis")) else m.group(1).lower()
         out.append("mysqldb" if token == "mysql" else token)
     return out
+
+
+def quoted_driver_strings(text: str) -> Iterator[re.Match[str]]:
+    """Quoted `"scheme+driver"` strings in source text (group 2: the driver)."""
+    return _QUOTED_SCHEME.finditer(text)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import posixpath
 
 from archaudit.data.stack_catalog import PROVIDES
+from archaudit.detect.dependencies.distributions import import_names, name_keys, requires
 from archaudit.detect.dependencies.manifests import Dependency, find_dependencies, find_lockfiles
-from archaudit.detect.dependencies.usage import import_names
 from archaudit.repo import Repo
 
 
@@ -32,8 +32,9 @@ def declared_in(repo: Repo, app: str) -> list[Dependency]:
 
 
 def provided_modules(deps: list[Dependency]) -> set[str]:
-    """Dotted module names made importable by these declarations (direct, plus well-known
-    transitive packages such as starlette under fastapi)."""
+    """Dotted module names made importable by these declarations: direct, the packages an extra
+    asks for (`djangorestframework-simplejwt[crypto]` -> cryptography), and the companions a
+    package expects its users to import (starlette under fastapi, modelcluster under wagtail)."""
     out: set[str] = set()
     for d in deps:
         out.update(import_names(d.name))
@@ -41,7 +42,16 @@ def provided_modules(deps: list[Dependency]) -> set[str]:
         for extra in d.extras:  # an extra usually installs the package it is named after: bs4[lxml]
             out.update(PROVIDES.get(f"{d.name}[{extra}]", ()))
             out.update(import_names(extra))
+        base = set(requires(d.name))
+        for name in requires(d.name, d.extras):
+            if name not in base:
+                out.update(import_names(name))
     return out
+
+
+def declared_keys(deps: list[Dependency]) -> frozenset[str]:
+    """Squashed spellings of the modules these declarations may be imported as (`distributions.name_keys`)."""
+    return frozenset().union(*(name_keys(d.name) for d in deps))
 
 
 def has_python_lock(repo: Repo, app: str) -> bool:

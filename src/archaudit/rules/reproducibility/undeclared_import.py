@@ -6,13 +6,14 @@ import re
 import sys
 from collections.abc import Iterator
 
+from archaudit.detect.dependencies.distributions import module_keys
 from archaudit.detect.dependencies.manifests import normalize
 from archaudit.detect.dependencies.usage import command_texts
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.languages.python.facts import ModuleFacts, expr_text
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
-from archaudit.rules.reproducibility._deps import app_of_file, declared_in, provided_modules
+from archaudit.rules.reproducibility._deps import app_of_file, declared_in, declared_keys, provided_modules
 
 _NAMESPACES = {"google", "azure", "opentelemetry"}
 _OPTIONAL = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException", ""}
@@ -52,6 +53,12 @@ def _optional_lines(facts: ModuleFacts) -> set[int]:
     return out
 
 
+def _marked_optional(repo: Repo, path: str, line: int) -> bool:
+    """The import line says the module may be missing (`# pylint: disable=import-error`)."""
+    lines = repo.lines(path)
+    return 0 < line <= len(lines) and "import-error" in lines[line - 1]
+
+
 def _probed(facts: ModuleFacts) -> set[str]:
     """Top-level modules whose presence the code checks first (`importlib.util.find_spec("x")`): an
     optional, user-provided module such as a local settings file."""
@@ -64,11 +71,13 @@ def _key(module: str) -> str:
     return ".".join(parts[:3]) if parts[0] in _NAMESPACES else parts[0]
 
 
-def _covered(candidates: list[str], provided: set[str], declared_names: set[str]) -> bool:
+def _covered(candidates: list[str], provided: set[str], declared_names: set[str], keys: frozenset[str]) -> bool:
     for c in candidates:
         parts = c.split(".")
         if any(".".join(parts[:i]) in provided for i in range(1, len(parts) + 1)):
             return True
+    if not keys.isdisjoint(module_keys(candidates[0])):
+        return True  # a decorated distribution name: py-ip2region declares ip2region
     top = normalize(candidates[0].split(".")[0])
     return len(top) >= 4 and any(top in n or n in top for n in declared_names if len(n) >= 4)
 
@@ -83,7 +92,7 @@ def check(repo: Repo) -> Iterator[Hit]:
     local = local_names(repo)
     installed = installed_by_commands(repo)
     stdlib = sys.stdlib_module_names
-    cache: dict[str, tuple[set[str], set[str]]] = {}
+    cache: dict[str, tuple[set[str], set[str], frozenset[str]]] = {}
     places: dict[tuple[str, str], list[Evidence]] = {}
     third_party: dict[str, bool] = {}  # top-level name -> not stdlib, local, private or installed
     covered: dict[tuple[str, str, tuple[str, ...]], bool] = {}  # (app, module, names) -> declared
@@ -93,8 +102,8 @@ def check(repo: Repo) -> Iterator[Hit]:
             continue
         if app not in cache:
             deps = declared_in(repo, app)
-            cache[app] = (provided_modules(deps), {d.name for d in deps})
-        provided, names = cache[app]
+            cache[app] = (provided_modules(deps), {d.name for d in deps}, declared_keys(deps))
+        provided, names, keys = cache[app]
         if path.rsplit("/", 1)[-1] == "setup.py":
             continue  # a build script: its imports are build requirements ([build-system]), not runtime ones
         optional = _optional_lines(facts) if facts["handlers"] or facts["withs"] else set()
@@ -108,13 +117,13 @@ def check(repo: Repo) -> Iterator[Hit]:
             if outside is None:
                 outside = third_party[top] = not (top in stdlib or top in local or top.startswith("_")
                                                   or normalize(top) in installed)
-            if not outside or imp["line"] in optional or top in probed:
+            if not outside or imp["line"] in optional or top in probed or _marked_optional(repo, path, imp["line"]):
                 continue
             statement = (app, module, tuple(imp["names"]))
             found = covered.get(statement)
             if found is None:
                 candidates = [module] + [module + "." + n.partition(" as ")[0] for n in imp["names"]]
-                found = covered[statement] = _covered(candidates, provided, names)
+                found = covered[statement] = _covered(candidates, provided, names, keys)
             if not found:
                 places.setdefault((app, _key(module)), []).append(Evidence(path, imp["line"]))
     for (app, key), evidence in sorted(places.items()):

@@ -36,6 +36,12 @@ def _checked_manifests(repo: Repo) -> dict[str, list[Dependency]]:
     return out
 
 
+def _bounded_exceptions(loose: list[Dependency], deps: list[Dependency]) -> bool:
+    """A manifest that pins nearly everything (90 % or more) and bounds the few others from above
+    (`>=8.12,<8.14`, `~=1.2`): the drift left is deliberate and bounded, not an unpinned manifest."""
+    return len(loose) * 10 <= len(deps) and all("<" in d.spec or "~=" in d.spec for d in loose)
+
+
 def check(repo: Repo) -> Iterator[Hit]:
     """Manifests whose runtime dependencies are not pinned to an exact version (`==`, or a bare
     Poetry version) while the app commits no lockfile (poetry.lock, uv.lock, pdm.lock, Pipfile.lock,
@@ -45,7 +51,7 @@ def check(repo: Repo) -> Iterator[Hit]:
         if has_python_lock(repo, deps[0].app):
             continue
         loose = sorted((d for d in deps if pinned_version(d) is None), key=lambda d: d.line)
-        if not loose:
+        if not loose or _bounded_exceptions(loose, deps):
             continue
         names = ", ".join(f"{d.name}{d.spec}" for d in loose[:5]) + (", ..." if len(loose) > 5 else "")
         yield Hit(source, loose[0].line, f"{len(loose)} of {len(deps)} runtime dependencies have no exact "

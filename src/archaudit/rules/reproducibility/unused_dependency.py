@@ -6,7 +6,14 @@ from collections.abc import Iterator
 
 from archaudit.data.stack_catalog import DB_DRIVERS, ENABLERS
 from archaudit.detect.dependencies.manifests import Dependency, find_dependencies
-from archaudit.detect.dependencies.usage import command_mentions, driver_used_by_dsn, is_tool, usage_of
+from archaudit.detect.dependencies.usage import (
+    command_mentions,
+    driver_used_by_dsn,
+    installed_along,
+    is_tool,
+    loads_entry_point_plugins,
+    usage_of,
+)
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
@@ -15,17 +22,21 @@ from archaudit.rules.reproducibility._deps import declared_in, project_names, py
 
 def _excused(repo: Repo, dep: Dependency) -> bool:
     """Packages legitimately declared without an import: tools, drivers named by a database URL,
-    packages loaded by another declared package, commands, alembic with an alembic.ini."""
-    if is_tool(dep.name) or dep.url or dep.name in repo.derived(project_names):
+    packages loaded by another declared package or installed by it anyway (a pin of a transitive
+    package), the project's own plugins loaded by entry point, commands, alembic with an alembic.ini."""
+    projects = repo.derived(project_names)
+    if is_tool(dep.name) or dep.url or dep.name in projects:
+        return True
+    if any(dep.name.startswith(p + "-") for p in projects) and repo.derived(loads_entry_point_plugins):
+        return True
+    enablers = ENABLERS.get(dep.name, ())
+    if enablers and any(d.name in enablers for d in declared_in(repo, dep.app)):
         return True
     if dep.name in DB_DRIVERS:
         return driver_used_by_dsn(repo, dep.name) is not False
     if dep.name == "alembic" and repo.find(name="alembic.ini"):
         return True
-    enablers = ENABLERS.get(dep.name, ())
-    if enablers and any(d.name in enablers for d in declared_in(repo, dep.app)):
-        return True
-    return command_mentions(repo, dep.name) is not None
+    return command_mentions(repo, dep.name) is not None or installed_along(repo, dep) is not None
 
 
 def check(repo: Repo) -> Iterator[Hit]:

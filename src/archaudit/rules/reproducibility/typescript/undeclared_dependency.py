@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archaudit.detect.dependencies.npm_usage import only_types_used
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import js_packages, package_name, package_of, path_aliases, ts_facts
@@ -49,6 +50,8 @@ def check(repo: Repo) -> Iterator[Hit]:
             name = package_name(spec)
             if name in declared or (pkg.folder, name) in seen:
                 continue
+            if only_types_used(repo, path, imp["line"], spec, imp["names"]):
+                continue  # elided by the compiler: not needed at run time
             seen.add((pkg.folder, name))
             yield Hit(path, imp["line"], f"'{name}' is imported but not declared in {pkg.manifest}.",
                       key=name)

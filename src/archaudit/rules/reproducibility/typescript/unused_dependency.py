@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from archaudit.detect.dependencies.npm_usage import named_as_string, runs_as_command, text_references, used_along
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import dep_line, js_packages, package_name, package_of, ts_facts
@@ -39,15 +40,21 @@ def check(repo: Repo) -> Iterator[Hit]:
             used.setdefault(pkg.folder, set()).update(package_name(i["module"]) for i in facts["imports"])
     unread = {pkg.folder for s in repo.skipped if s.path.endswith(_JS_SUFFIXES)
               for pkg in [package_of(repo, s.path)] if pkg is not None}
+    referenced = repo.derived(text_references)
     for pkg in repo.derived(js_packages):
         if pkg.folder not in used or pkg.folder in unread:
             continue  # no source of its own (only built bundles), or some of it could not be read
         scripts = " ".join(pkg.scripts.values())
+        imported = used[pkg.folder] | referenced.get(pkg.folder, set())
+        along: set[str] | None = None
         for dep in sorted(pkg.deps):
-            if dep in used[pkg.folder] or dep in IMPLICIT or dep.startswith("@types/") or dep in scripts:
+            if dep in imported or dep in IMPLICIT or dep.startswith("@types/") or dep in scripts:
                 continue
             if any(dep.startswith(prefix) for prefix in ("@fontsource/", "@babel/", "eslint")):
                 continue
+            along = used_along(repo, pkg, imported) if along is None else along
+            if dep in along or named_as_string(repo, pkg, dep) or runs_as_command(repo, pkg, dep):
+                continue  # a peer or requirement of a used package, loaded by name, or a command
             yield Hit(pkg.manifest, dep_line(repo, pkg.manifest, dep),
                       f"'{dep}' is a runtime dependency that no file of {pkg.folder or 'the root package'} imports.",
                       key=dep)
