@@ -50,14 +50,40 @@ def _is_excluded_dir(name: str, path: str) -> bool:
     return os.path.exists(os.path.join(path, "pyvenv.cfg"))
 
 
-def _load_gitignore(directory: str, rel: str) -> tuple[str, pathspec.PathSpec] | None:
+def compile_patterns(lines: list[str]) -> tuple[pathspec.PathSpec, list[tuple[int, str, str]]]:
+    """A GitIgnoreSpec of the lines pathspec and `re` accept, and (1-based line, pattern, why) of
+    each one they reject (`!` alone, a reversed range `[z-a]`...): git ignores such a line and
+    applies the rest, and so does the audit, instead of stopping the walk."""
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines), []
+    except Exception:  # pathspec raises its own errors, re.error, ValueError...
+        pass
+    good: list[str] = []
+    bad: list[tuple[int, str, str]] = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            pathspec.GitIgnoreSpec.from_lines([line])
+        except Exception as exc:  # the same, one line at a time
+            bad.append((number, line, f"{type(exc).__name__}: {exc}"))
+            good.append("")  # keeps the line numbers of the others (a blank line matches nothing)
+        else:
+            good.append(line)
+    return pathspec.GitIgnoreSpec.from_lines(good), bad
+
+
+def _load_gitignore(directory: str, rel: str,
+                    skipped: list[Skipped]) -> tuple[str, pathspec.PathSpec] | None:
     path = os.path.join(directory, ".gitignore")
     try:
         with open(path, encoding="utf-8", errors="replace") as fh:
             lines = fh.read(1_000_000).splitlines()
     except OSError:
         return None
-    return rel, pathspec.GitIgnoreSpec.from_lines(lines)
+    spec, bad = compile_patterns(lines)
+    where = f"{rel}/.gitignore" if rel else ".gitignore"
+    skipped += [Skipped(where, f"line {n} not applied: {p[:80]!r} is not a valid gitignore pattern ({why[:120]})")
+                for n, p, why in bad]
+    return rel, spec
 
 
 def _ignored(specs: list[tuple[str, pathspec.PathSpec]], rel: str, is_dir: bool) -> bool:
@@ -75,12 +101,13 @@ def walk(root: Path, exclude: tuple[str, ...] = ()) -> WalkResult:
     root_real = os.path.realpath(root)
     files: list[RepoFile] = []
     skipped: list[Skipped] = []
-    base_specs: list[tuple[str, pathspec.PathSpec]] = (
-        [("", pathspec.GitIgnoreSpec.from_lines(exclude))] if exclude else [])
+    base_specs: list[tuple[str, pathspec.PathSpec]] = []
+    if exclude:  # the configuration validated them; a rejected one is left out all the same
+        base_specs.append(("", compile_patterns(list(exclude))[0]))
     stack: list[tuple[str, str, list[tuple[str, pathspec.PathSpec]]]] = [(root_real, "", base_specs)]
     while stack:
         directory, rel_dir, specs = stack.pop()
-        found = _load_gitignore(directory, rel_dir)
+        found = _load_gitignore(directory, rel_dir, skipped)
         if found:
             specs = [*specs, found]
         try:
