@@ -3,8 +3,14 @@ section on it; what it cannot read is recorded as skipped or not determined."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from archaudit.cli import main
+from archaudit.config import ConfigError, load_config
 from archaudit.scan.walk import walk
 from tests.conftest import report_of, write_tree
 
@@ -28,3 +34,39 @@ def test_a_rejected_gitignore_line_is_skipped_and_the_rest_applied(tmp_path: Pat
     assert any(s.path == ".gitignore" and "'[z-a]' is not a valid gitignore pattern" in s.reason
                for s in report.skipped)
 
+
+DEEP = "x = " + "[" * 5000 + "]" * 5000 + "\n"
+HUGE_INT = "x = 1" + "0" * 5000 + "\n"
+
+
+@pytest.mark.parametrize(("files", "message"), [
+    ({"pyproject.toml": 'tool = "x"\n'}, "pyproject.toml: [tool] must be a table, not a string"),
+    ({"pyproject.toml": '[tool]\narchaudit = "x"\n'}, "[tool.archaudit] must be a table, not a string"),
+    ({"pyproject.toml": "[tool.archaudit]\nexclude = [1, [2]]\n"}, "exclude must be a list of strings"),
+    ({"pyproject.toml": "[tool.archaudit]\ndisable = [{a = 1}]\n"}, "disable must be a list of rule ids"),
+    ({"pyproject.toml": "[tool.archaudit]\npreview = {deep = {er = [1]}}\n"}, "preview must be true or false"),
+    ({"pyproject.toml": '[tool.archaudit]\nexclude = ["!", "ok/"]\n'}, "exclude pattern '!' is not a valid"),
+    ({"pyproject.toml": "[tool.archaudit]\n" + DEEP}, "nested too deeply to be read"),
+    ({"pyproject.toml": "[tool.archaudit]\n" + HUGE_INT}, "not valid TOML (Exceeds the limit"),
+    ({"pyproject.toml": "[tool.archaudit\nexclude = []\n"}, "its [tool.archaudit] settings cannot be read"),
+    ({"archaudit.toml": DEEP}, "archaudit.toml: not valid TOML (nested too deeply"),
+    ({"archaudit.toml": "exclude = 'x'\n"}, "archaudit.toml: exclude must be a list of strings"),
+    ({"archaudit.toml": b"exclude = ['\xff']\n"}, "archaudit.toml: cannot be read (UnicodeDecodeError"),
+])
+def test_a_configuration_of_the_wrong_shape_is_refused_with_exit_2(
+        tmp_path: Path, files: dict[str, str | bytes], message: str) -> None:
+    write_tree(tmp_path, {"app.py": "x = 1\n", **files})
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config(tmp_path)
+    result = CliRunner().invoke(main, ["audit", str(tmp_path), "--no-cache", "--quiet"])
+    assert result.exit_code == 2, result.output
+    assert "invalid archaudit configuration" in result.output and message in result.output
+    assert isinstance(result.exception, SystemExit)  # a clean refusal, not an AttributeError/RecursionError
+
+
+def test_a_broken_pyproject_without_archaudit_settings_is_said_not_dropped_silently(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": "x = 1\n", "pyproject.toml": "[project\nname = 'x'\n"})
+    report = report_of(tmp_path)
+    notes = [u.why for u in report.undetermined if u.topic == "archaudit configuration"]
+    assert len(notes) == 1 and notes[0].startswith("pyproject.toml not valid TOML")
+    assert "no [tool.archaudit] settings could be read" in notes[0]
