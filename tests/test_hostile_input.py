@@ -3,6 +3,7 @@ section on it; what it cannot read is recorded as skipped or not determined."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 
 from archaudit.cli import main
 from archaudit.config import ConfigError, load_config
+from archaudit.findings import fingerprint
 from archaudit.scan.walk import walk
 from tests.conftest import report_of, write_tree
 
@@ -70,3 +72,42 @@ def test_a_broken_pyproject_without_archaudit_settings_is_said_not_dropped_silen
     notes = [u.why for u in report.undetermined if u.topic == "archaudit configuration"]
     assert len(notes) == 1 and notes[0].startswith("pyproject.toml not valid TOML")
     assert "no [tool.archaudit] settings could be read" in notes[0]
+
+
+def _undecodable_tree(root: Path) -> Path:
+    """A file and a folder named with bytes that are not UTF-8, content that is not UTF-8, and
+    literals whose escapes decode to lone surrogates (Python and JSON)."""
+    write_tree(root, {
+        "app/main.py": ('from fastapi import FastAPI\napp = FastAPI()\nSECRET_KEY = "s3cr\\udcff\\ud800"\n'
+                        '@app.get("/items\\udcff")\ndef items(q: str = "\\ud800"):\n    return {"k\\udcff": 1}\n'),
+        "app/content.py": b'x = "\xff\xfe"\n',
+        "config.yaml": b'key: "\xff"\n',
+        "package.json": '{"name": "x\\ud800", "dependencies": {"a\\udcff": "1.0"}}\n',
+    })
+    os.makedirs(os.fsencode(root / "app") + b"/\xff\xfedir")
+    (Path(os.fsdecode(os.fsencode(root / "app") + b"/\xff\xfedir")) / "x.py").write_text("x = 1\n")
+    with open(os.fsencode(root / "app") + b"/bad\xffname.py", "wb") as fh:
+        fh.write(b'SECRET_KEY = "abc"\n')
+    return root
+
+
+@pytest.mark.parametrize("fmt", ["md", "json", "sarif"])
+def test_invalid_utf8_names_and_surrogate_literals_are_written_as_valid_utf8(tmp_path: Path, fmt: str) -> None:
+    root = _undecodable_tree(tmp_path / "repo")
+    out = tmp_path / f"report.{fmt}"
+    for args in (["-o", str(out)], []):  # a file, then stdout
+        result = CliRunner().invoke(main, ["audit", str(root), "--no-cache", "--quiet", "--format", fmt, *args])
+        assert result.exit_code == 0, result.output
+        text = (out.read_bytes() if args else result.stdout_bytes).decode("utf-8")  # strict: no surrogate
+        if fmt != "sarif":  # SARIF holds findings only; the inventory and skipped list are elsewhere
+            assert "bad\ufffdname.py" in text and "/items\ufffd" in text
+    report = report_of(root)
+    reasons = {s.path: s.reason for s in report.skipped}
+    assert reasons["app/bad\ufffdname.py"] == "file name is not valid UTF-8: not read"
+    assert reasons["app/\ufffd\ufffddir"] == "directory name is not valid UTF-8: nothing under it was read"
+    assert reasons["app/content.py"] == "not valid UTF-8"
+
+
+def test_a_fingerprint_of_a_lone_surrogate_is_stable() -> None:
+    odd = fingerprint("R1", "a.py", "x\udcff")
+    assert odd == fingerprint("R1", "a.py", "x\udcff") != fingerprint("R1", "a.py", "x")

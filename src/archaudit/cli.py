@@ -17,6 +17,7 @@ import click
 from archaudit import __version__
 from archaudit.config import ConfigError
 from archaudit.run import Options, audit
+from archaudit.safe_text import encodable, utf8
 
 FORMATS = {"md": "report.md", "json": "report.json", "sarif": "report.sarif"}
 _SIGNATURES = (b"# Architecture audit:", b'"tool": {\n    "name": "archaudit"',
@@ -73,9 +74,10 @@ def _targets(output: Path | None, formats: list[str], force: bool) -> dict[str, 
 
 
 def _write(path: Path, text: str) -> None:
+    """Write a report as UTF-8; a lone surrogate (from an escape in a literal) becomes U+FFFD."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(utf8(text))
     except OSError as exc:
         raise UsageFailure(f"cannot write {path}: {exc.strerror}") from exc
 
@@ -125,12 +127,12 @@ def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cac
     for f, target in targets.items():
         text = renderers[f](report)
         if target is None:
-            click.echo(text, nl=False)
+            click.echo(utf8(text), nl=False)  # bytes: the same UTF-8 whatever the locale of stdout
         else:
             _write(target, text)
     if not quiet and output is not None and sys.stderr.isatty():
-        click.echo(f"archaudit: {len(report.findings)} findings; wrote "
-                   + ", ".join(str(t) for t in targets.values()), err=True)
+        click.echo(encodable(f"archaudit: {len(report.findings)} findings; wrote "
+                             + ", ".join(str(t) for t in targets.values())), err=True)
     gated = report.comparison.new if report.comparison else report.findings  # a ratchet with --compare
     if fail_on and any(f.severity.rank <= _rank(fail_on) for f in gated):
         sys.exit(1)

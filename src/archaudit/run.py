@@ -21,6 +21,7 @@ from archaudit.config import Config, load_config
 from archaudit.findings import Skipped
 from archaudit.repo import Repo
 from archaudit.rules import RULES_BY_ID
+from archaudit.safe_text import utf8
 from archaudit.scan.walk import RepoFile, WalkResult, walk
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -116,9 +117,9 @@ class Tree:
     def digest(self) -> str:
         """Identifies this exact input (with the tool's code): same digest, same report."""
         h = hashlib.blake2b(package_fingerprint().encode(), digest_size=16)
-        h.update(repr((self.config, self.walked.skipped)).encode())
+        h.update(utf8(repr((self.config, self.walked.skipped))))
         for f in self.walked.files:
-            h.update(f"{f.path}\0{f.size}\0{self.keys.get(f.path, '')}\n".encode())
+            h.update(utf8(f"{f.path}\0{f.size}\0{self.keys.get(f.path, '')}\n"))
         return h.hexdigest()
 
 

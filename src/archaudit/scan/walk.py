@@ -13,6 +13,7 @@ from pathlib import Path
 import pathspec
 
 from archaudit.findings import Skipped
+from archaudit.safe_text import encodable
 from archaudit.scan.classify import classify
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
@@ -139,13 +140,19 @@ def _visit(
         is_link = entry.is_symlink()
         is_dir = entry.is_dir(follow_symlinks=False)
     except OSError:
-        skipped.append(Skipped(rel, "unreadable entry"))
+        skipped.append(Skipped(encodable(rel), "unreadable entry"))
+        return
+    if is_dir and (_is_excluded_dir(entry.name, entry.path) or _ignored(specs, rel, True)):
+        return
+    if not is_dir and _ignored(specs, rel, False):
+        return
+    if encodable(entry.name) is not entry.name:  # bytes that are not UTF-8, surrogate-escaped by the OS
+        what = "directory name is not valid UTF-8: nothing under it was read" if is_dir else (
+            "file name is not valid UTF-8: not read")
+        skipped.append(Skipped(encodable(rel), what))
         return
     if is_dir:
-        if not _is_excluded_dir(entry.name, entry.path) and not _ignored(specs, rel, True):
-            stack.append((entry.path, rel, specs))
-        return
-    if _ignored(specs, rel, False):
+        stack.append((entry.path, rel, specs))
         return
     if is_link:
         target = os.path.realpath(entry.path)
