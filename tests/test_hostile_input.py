@@ -13,8 +13,9 @@ from click.testing import CliRunner
 from archaudit.cli import main
 from archaudit.config import ConfigError, load_config
 from archaudit.findings import fingerprint
+from archaudit.model import Report
 from archaudit.scan.walk import walk
-from tests.conftest import report_of, write_tree
+from tests.conftest import repo_of, report_of, write_tree
 
 
 def test_a_rejected_gitignore_line_is_skipped_and_the_rest_applied(tmp_path: Path) -> None:
@@ -111,3 +112,40 @@ def test_invalid_utf8_names_and_surrogate_literals_are_written_as_valid_utf8(tmp
 def test_a_fingerprint_of_a_lone_surrogate_is_stable() -> None:
     odd = fingerprint("R1", "a.py", "x\udcff")
     assert odd == fingerprint("R1", "a.py", "x\udcff") != fingerprint("R1", "a.py", "x")
+
+
+def _failures(report: Report) -> list[str]:
+    return [f"{u.topic}: {u.why}" for u in report.undetermined if "failed (" in u.why]
+
+
+def test_integer_literals_too_wide_to_print_are_described_not_converted(tmp_path: Path) -> None:
+    wide = "0x" + "f" * 5000  # parses; str() of it raises (over 4,300 digits)
+    write_tree(tmp_path, {
+        "app/settings.py": (f"import os\nfrom fastapi import FastAPI\napp = FastAPI()\nX = {wide}\nNEG = -{wide}\n"
+                            f"Y = os.getenv('Y', {wide})\nPAGE = {{'a': [{wide}]}}\n"
+                            f"@app.get('/a', status_code={wide}, response_model=list[int])\n"
+                            f"def f(q: Annotated[int, {wide}] = {wide}) -> Annotated[int, {wide}]:\n    return 1\n"),
+        "app/decimal.py": "X = 1" + "0" * 5000 + "\n",  # CPython itself refuses this one
+        "web/src/config.ts": f"export const X = {wide};\nexport const Y = {{ a: {wide} }};\n",
+    })
+    report = report_of(tmp_path)
+    assert _failures(report) == []
+    assert "app/settings.py" not in {s.path for s in report.skipped}
+    assert any(s.path == "app/decimal.py" and "4300 digits" in s.reason for s in report.skipped)
+    settings = next(t for s in report.sections for t in s.tables if t.key == "settings")
+    shown = {row["setting"]: str(row["default"]) for row in settings.rows}
+    assert shown["X"] == "int (20000 bits)" and shown["NEG"] == "-int (20000 bits)"
+
+
+def test_yaml_keys_that_look_like_bool_int_or_null_are_their_text(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "docker-compose.yml": ("services:\n  true:\n    image: a\n    command: celery -A app worker\n"
+                               "  1:\n    image: b\n  name:\n    image: c\n    depends_on: [1, true]\n"
+                               "  null:\n    image: d\n    environment: {true: 1, 2: x, A: b}\n"),
+        "app/main.py": "x = 1\n",
+    })
+    report = report_of(tmp_path)
+    assert _failures(report) == []
+    repo = repo_of(tmp_path)
+    assert list(repo.yaml("docker-compose.yml")["services"]) == ["true", "1", "name", "null"]
+

@@ -190,10 +190,23 @@ class Repo:
 
 
 MAX_YAML_NODES = 200_000
+_IMPLICIT_KEY_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("bool", "int", "float", "null", "timestamp"))
+
+
+class _TextKeyLoader(_YamlLoader):  # type: ignore[misc,valid-type]
+    """Mapping keys as the text written: `true:`, `1:` and `null:` stay "true", "1", "null", as compose,
+    GitHub Actions (`on:`) and most YAML 1.2 readers see them. With PyYAML's YAML 1.1 typing a
+    mapping could mix bool, int, None and str keys, and sorting or joining them fails."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag in _IMPLICIT_KEY_TAGS:
+                key.tag = "tag:yaml.org,2002:str"
+        return super().construct_mapping(node, deep=deep)
 
 
 def _load_yaml(text: str) -> Any:
-    data = yaml.load(text, Loader=_YamlLoader)
+    data = yaml.load(text, Loader=_TextKeyLoader)
     count, stack = 0, [data]
     while stack:  # counts nodes as a traversal sees them (aliases re-counted), stopping at the cap
         node = stack.pop()

@@ -1,4 +1,5 @@
-"""Text that can always be written: lone surrogates replaced by U+FFFD.
+"""Text that can always be written: lone surrogates replaced by U+FFFD; integers that can always be
+printed (`wide_int`).
 
 Repository text can carry lone surrogates even though every file is decoded strictly: escape
 sequences in literals (`"\\udcff"` in Python, `"\\ud800"` in JSON) decode to them, and the OS
@@ -25,3 +26,12 @@ def encodable(text: str) -> str:
 def utf8(text: str) -> bytes:
     """UTF-8 bytes of any text (lone surrogates as U+FFFD), for hashes and files."""
     return encodable(text).encode("utf-8")
+
+
+MAX_INT_BITS = 1024  # ~308 digits: wider integer literals are kept as a description, never as a number
+
+
+def wide_int(value: object) -> bool:
+    """True for an integer literal too wide to keep: `str()` of one past 4,300 digits raises, and
+    even below that its text would be an unreadable cell. Repositories do write them (hex blobs)."""
+    return type(value) is int and value.bit_length() > MAX_INT_BITS
