@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 
 from archaudit.cli import main
 from archaudit.config import ConfigError, load_config
+from archaudit.detect.api.section import MAX_ENDPOINTS
 from archaudit.findings import fingerprint
 from archaudit.model import Report
 from archaudit.scan.walk import walk
@@ -149,3 +151,64 @@ def test_yaml_keys_that_look_like_bool_int_or_null_are_their_text(tmp_path: Path
     repo = repo_of(tmp_path)
     assert list(repo.yaml("docker-compose.yml")["services"]) == ["true", "1", "name", "null"]
 
+
+def _fan_out(levels: int, width: int) -> str:
+    """Routers r0..r{levels}: each included `width` times (distinct prefixes) by the next, the last by the app."""
+    lines = ["from fastapi import APIRouter, FastAPI", "app = FastAPI()"]
+    lines += [f"r{i} = APIRouter()" for i in range(levels + 1)]
+    for i in range(levels + 1):
+        lines += [f"@r{i}.get('/e{i}')", f"def h{i}():", "    return 1"]
+    for i in range(levels):
+        lines += [f"r{i + 1}.include_router(r{i}, prefix='/p{k}')" for k in range(width)]
+    lines.append("app.include_router(r10)")
+    return "\n".join(lines) + "\n"
+
+
+def test_router_fan_out_is_expanded_within_a_budget_and_the_cut_said(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/main.py": _fan_out(10, 4)})  # 4**10 prefixes for r0 if expanded in full
+    started = time.monotonic()
+    report = report_of(tmp_path)
+    assert time.monotonic() - started < 20
+    cut = [u.why for u in report.undetermined if u.topic == "API surface" and "mount fan-out" in u.why]
+    assert "app/main.py:3: router `r0` is served under more than 2,000 prefixes (mount fan-out); only the " \
+           "first 2,000 are listed" in cut
+    endpoints = next(t for s in report.sections for t in s.tables if t.key == "endpoints")
+    assert len(endpoints.rows) <= MAX_ENDPOINTS
+    assert any(r["path"] == "/e10" for r in endpoints.rows)  # the routers below the cut are all listed
+
+
+def test_include_cycles_are_cut_not_expanded_into_false_paths(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/main.py": (
+        "from fastapi import APIRouter, FastAPI\napp = FastAPI()\na = APIRouter()\nb = APIRouter()\n"
+        "c = APIRouter()\n@a.get('/x')\ndef ax():\n    return 1\n@b.get('/y')\ndef by():\n    return 1\n"
+        "@c.get('/z')\ndef cz():\n    return 1\n"
+        "a.include_router(b, prefix='/b')\nb.include_router(a, prefix='/a')\nc.include_router(c, prefix='/c')\n"
+        "app.include_router(a, prefix='/api')\n")})
+    report = report_of(tmp_path)
+    endpoints = next(t for s in report.sections for t in s.tables if t.key == "endpoints")
+    assert sorted(r["path"] for r in endpoints.rows) == ["/api/b/y", "/api/x", "/z"]
+    cycles = sorted(u.why for u in report.undetermined if u.topic == "API surface" and "include cycle" in u.why)
+    assert cycles == [
+        "app/main.py:15: include cycle: `b` is mounted into `a`, which is itself served under `b`; "
+        "this mount was not followed",
+        "app/main.py:16: include cycle: `a` is mounted into `b`, which is itself served under `a`; "
+        "this mount was not followed",
+        "app/main.py:17: include cycle: `c` is mounted into `c`, which is itself served under `c`; "
+        "this mount was not followed",
+    ]
+
+
+def test_django_include_fan_out_is_capped_and_said(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {"manage.py": "import django\n"}
+    for i in range(9):
+        files[f"u{i}/__init__.py"] = ""
+        includes = "".join(f"    path('p{k}/', include('u{i - 1}.urls')),\n" for k in range(4)) if i else ""
+        files[f"u{i}/urls.py"] = (f"from django.urls import include, path\nfrom u{i} import views\n"
+                                  f"urlpatterns = [\n{includes}    path('v{i}/', views.view),\n]\n")
+        files[f"u{i}/views.py"] = "def view(request):\n    return None\n"
+    write_tree(tmp_path, files)  # u0 is served under 4**8 prefixes if expanded in full
+    started = time.monotonic()
+    report = report_of(tmp_path)
+    assert time.monotonic() - started < 20
+    assert any(u.why == "u0/urls.py: served under more than 2,000 prefixes (include fan-out); only the first "
+               "2,000 are listed" for u in report.undetermined)
