@@ -8,6 +8,7 @@ import hashlib
 import marshal
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -100,10 +101,34 @@ def _parse_all(items: list[tuple[str, str, str]], jobs: int) -> list[tuple[str, 
     batches = [items[i : i + _BATCH] for i in range(0, len(items), _BATCH)]
     out: list[tuple[str, bytes]] = []
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_signals)
+    try:
         for chunk in pool.map(analyze_batch, batches):
             out.extend(chunk)
+    except BaseException:  # Ctrl-C, SIGTERM (raised as SystemExit by the CLI), a worker's error...
+        _kill_workers(pool)  # ...never waits for the workers (shutdown(wait=True) did, for ever)
+        raise
+    pool.shutdown()
     return out
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and kill the workers now (Python 3.14 has `pool.kill_workers()`; before
+    it the only handle on the processes is the executor's `_processes` table)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=1)
+
+
+def _worker_signals() -> None:
+    """Workers leave interrupts to the parent: Ctrl-C reaches the whole process group, and workers
+    dying of KeyboardInterrupt mid-task left the pool's shutdown waiting. The parent kills them
+    when it is interrupted; SIGTERM keeps its default action (a CLI handler is inherited by fork)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @dataclass(frozen=True)
