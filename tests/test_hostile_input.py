@@ -212,3 +212,40 @@ def test_django_include_fan_out_is_capped_and_said(tmp_path: Path) -> None:
     assert time.monotonic() - started < 20
     assert any(u.why == "u0/urls.py: served under more than 2,000 prefixes (include fan-out); only the first "
                "2,000 are listed" for u in report.undetermined)
+
+
+@pytest.mark.parametrize("depth", [900, 10_000])  # under libyaml's own limit (our bound cuts), and over it
+def test_deeply_nested_config_files_are_skipped_with_a_reason(tmp_path: Path, depth: int) -> None:
+    seq, flow = "- " * depth + "x\n", "[" * depth + "]" * depth
+    write_tree(tmp_path, {
+        "docker-compose.yml": f"services:\n  web:\n    image: x\n    environment: {flow}\n    command:\n      {seq}",
+        ".github/workflows/ci.yml": f"on: push\njobs:\n  t:\n    runs-on: x\n    steps:\n      - {seq}",
+        ".gitlab-ci.yml": f"test:\n  script:\n    {seq}",
+        "package.json": '{"name": "x", "dependencies": ' + flow + "}",
+        "web/tsconfig.json": '{"compilerOptions": {"paths": ' + flow + "}}",
+        "Dockerfile": f"FROM python:3.11\nCMD {flow}\n",
+        "app/main.py": "x = 1\n",
+    })
+    report = report_of(tmp_path)
+    assert _failures(report) == []
+    reasons = {s.path: s.reason for s in report.skipped}
+    for path in ("docker-compose.yml", ".github/workflows/ci.yml", ".gitlab-ci.yml", "package.json"):
+        assert reasons[path].startswith(("not valid YAML", "not valid JSON")), (path, reasons.get(path))
+
+
+def test_one_very_long_line_costs_linear_time_in_every_reader(tmp_path: Path) -> None:
+    long = "a" * 60_000
+    write_tree(tmp_path, {
+        "requirements.txt": (f"flask==1.0 {' ' * 60_000}\n{long}[{',' * 60_000}\nb>={'1.' * 30_000}\n"
+                             f"-r {'/' * 60_000}\n"),
+        "docker-compose.yml": f"services:\n  web:\n    image: {long}\n    command: celery {' -x' * 20_000}\n",
+        ".github/workflows/ci.yml": f"on: push\njobs:\n  t:\n    steps:\n      - run: {'pip install a; ' * 5_000}\n",
+        "Dockerfile": f"FROM python:3.11\nRUN {'a && ' * 12_000}\nENV {'A=b ' * 15_000}\n" + "RUN \\\n" * 5_000,
+        ".env": f"SECRET_KEY={long}\nA=" + '"' * 60_000 + "\n",
+        "pyproject.toml": f'[project]\nname = "x"\ndependencies = ["{long}[{"b," * 20_000}"]\n',
+        "app/main.py": "x = 1\n",
+    })
+    started = time.monotonic()
+    report = report_of(tmp_path)
+    assert time.monotonic() - started < 20
+    assert _failures(report) == []
