@@ -45,6 +45,7 @@ def build_report(repo: Repo, version: str, timestamp: str | None = None,
     rules = [r for r in enabled if r.id not in held]
     findings, rule_failures = run_rules(repo, rules, progress)
     undetermined = failures + rule_failures
+    undetermined += [Undetermined("archaudit configuration", note) for note in repo.config.notes]
     if held:
         why = (f"{len(held)} rule(s) not run, their measured precision being below {DEFAULT_PRECISION:.0%} "
                f"({', '.join(held)}); --preview runs them")

@@ -50,7 +50,7 @@ def package_fingerprint() -> str:
 
 def _root_id(root: Path) -> str:
     """One cache entry per audited folder, whatever path spelling reached it."""
-    return hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
+    return hashlib.blake2b(os.fsencode(root.resolve()), digest_size=8).hexdigest()  # any bytes the OS allows
 
 
 def cache_dir() -> Path:

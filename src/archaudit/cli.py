@@ -1,14 +1,19 @@
 """Command line: flags -> run.audit() -> renderers -> files or stdout, and an exit code.
 
-Exit codes: 0 done; 1 findings at or above --fail-on; 2 bad usage, unreadable PATH or refused write.
+Exit codes: 0 done; 1 findings at or above --fail-on; 2 bad usage, unreadable PATH, invalid archaudit
+configuration or refused write; 130 interrupted (Ctrl-C, SIGINT); 143 terminated (SIGTERM). An
+interrupt kills the parsing workers at once: nothing is left running, no partial report is written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
+import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +22,54 @@ import click
 from archaudit import __version__
 from archaudit.config import ConfigError
 from archaudit.run import Options, audit
+from archaudit.safe_text import encodable, utf8
 
 FORMATS = {"md": "report.md", "json": "report.json", "sarif": "report.sarif"}
 _SIGNATURES = (b"# Architecture audit:", b'"tool": {\n    "name": "archaudit"',
                b'"driver": {\n          "name": "archaudit"')
 
 
+EXIT_CODES = """\b
+Exit codes:
+  0    the audit was written
+  1    a finding at or above --fail-on (with --compare: a new one)
+  2    bad usage, unreadable PATH, invalid archaudit configuration, refused write
+  130  interrupted (Ctrl-C, SIGINT)
+  143  terminated (SIGTERM)"""
+
+
 class UsageFailure(click.ClickException):
     exit_code = 2
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread; a BaseException so that no `except Exception` of a
+    detector or rule swallows it on the way out."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+def _interruptible(command: Callable[..., None]) -> Callable[..., None]:
+    """Ctrl-C exits 130 and SIGTERM 143, after the worker pool is killed (run._parse_all), instead of
+    click's "Aborted!" with exit 1."""
+
+    @functools.wraps(command)
+    def run(*args: object, **kwargs: object) -> None:
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+        try:
+            command(*args, **kwargs)
+        except KeyboardInterrupt:
+            click.echo("archaudit: interrupted", err=True)
+            sys.exit(130)
+        except _Terminated:
+            click.echo("archaudit: terminated", err=True)
+            sys.exit(143)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+    return run
 
 
 def _timestamp(asked: bool) -> str | None:
@@ -73,20 +118,21 @@ def _targets(output: Path | None, formats: list[str], force: bool) -> dict[str, 
 
 
 def _write(path: Path, text: str) -> None:
+    """Write a report as UTF-8; a lone surrogate (from an escape in a literal) becomes U+FFFD."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(utf8(text))
     except OSError as exc:
         raise UsageFailure(f"cannot write {path}: {exc.strerror}") from exc
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
 @click.version_option(__version__, prog_name="archaudit")
 def main() -> None:
     """archaudit: evidence-based architecture audits of backend repositories."""
 
 
-@main.command("audit")
+@main.command("audit", epilog=EXIT_CODES)
 @click.argument("path", default=".", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", default="md", show_default=True, help="Comma list of: md, json, sarif.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="A file (one format) or a directory.")
@@ -100,6 +146,7 @@ def main() -> None:
 @click.option("--jobs", type=click.IntRange(0, 64), default=0, help="Worker processes (0: one per core).")
 @click.option("--preview", is_flag=True,
               help="Also run rules in preview (measured precision below 85 % on the ecosystem corpus).")
+@_interruptible
 def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cache: bool, force: bool,
                   compare: Path | None, timestamp: bool, fail_on: str | None, jobs: int, preview: bool) -> None:
     """Audit the repository at PATH (default: the current directory)."""
@@ -125,12 +172,12 @@ def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cac
     for f, target in targets.items():
         text = renderers[f](report)
         if target is None:
-            click.echo(text, nl=False)
+            click.echo(utf8(text), nl=False)  # bytes: the same UTF-8 whatever the locale of stdout
         else:
             _write(target, text)
     if not quiet and output is not None and sys.stderr.isatty():
-        click.echo(f"archaudit: {len(report.findings)} findings; wrote "
-                   + ", ".join(str(t) for t in targets.values()), err=True)
+        click.echo(encodable(f"archaudit: {len(report.findings)} findings; wrote "
+                             + ", ".join(str(t) for t in targets.values())), err=True)
     gated = report.comparison.new if report.comparison else report.findings  # a ratchet with --compare
     if fail_on and any(f.severity.rank <= _rank(fail_on) for f in gated):
         sys.exit(1)

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from archaudit.safe_text import utf8
+
 
 class Severity(StrEnum):
     """How urgently a finding should be handled; ordered from worst to mildest."""
@@ -136,5 +138,5 @@ def fingerprint(rule: str, path: str, detail: str) -> str:
     """A fingerprint that survives unrelated edits: rule + path + normalised detail, with any
     `file:line` / `line N` reference in the detail removed (lines move, the problem stays)."""
     norm = " ".join(_LINE_REFS.sub("", detail).split()).lower()
-    return hashlib.sha256(f"{rule}\0{path}\0{norm}".encode()).hexdigest()[:16]
+    return hashlib.sha256(utf8(f"{rule}\0{path}\0{norm}")).hexdigest()[:16]
 

@@ -117,10 +117,10 @@ class Repo:
         return self._parsed(path, "yaml", _load_yaml)
 
     def toml(self, path: str) -> dict[str, Any] | None:
-        return self._parsed(path, "toml", tomllib.loads)
+        return self._parsed(path, "toml", lambda text: bounded(tomllib.loads(text)))
 
     def json(self, path: str) -> Any:
-        return self._parsed(path, "json", json.loads)
+        return self._parsed(path, "json", lambda text: bounded(json.loads(text)))
 
     def _parsed(self, path: str, kind: str, parse: Callable[[str], Any]) -> Any:
         key = ("parsed", kind, path)
@@ -134,6 +134,10 @@ class Repo:
                     self._problems.append(Skipped(path, f"not valid {kind.upper()}: {str(exc).splitlines()[0][:120]}"))
             self._memo[key] = value
         return self._memo[key]
+
+    def skip(self, path: str, reason: str) -> None:
+        """Record that an analysis could not read `path` (a shape past a bound...), as a skip."""
+        self._problems.append(Skipped(path, reason))
 
     @property
     def problems(self) -> list[Skipped]:
@@ -190,20 +194,42 @@ class Repo:
 
 
 MAX_YAML_NODES = 200_000
+MAX_NESTING = 64  # levels of a parsed YAML/TOML/JSON value; real configuration files stay far below
+_IMPLICIT_KEY_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("bool", "int", "float", "null", "timestamp"))
+
+
+class _TextKeyLoader(_YamlLoader):  # type: ignore[misc,valid-type]
+    """Mapping keys as the text written: `true:`, `1:` and `null:` stay "true", "1", "null", as compose,
+    GitHub Actions (`on:`) and most YAML 1.2 readers see them. With PyYAML's YAML 1.1 typing a
+    mapping could mix bool, int, None and str keys, and sorting or joining them fails."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag in _IMPLICIT_KEY_TAGS:
+                key.tag = "tag:yaml.org,2002:str"
+        return super().construct_mapping(node, deep=deep)
 
 
 def _load_yaml(text: str) -> Any:
-    data = yaml.load(text, Loader=_YamlLoader)
-    count, stack = 0, [data]
-    while stack:  # counts nodes as a traversal sees them (aliases re-counted), stopping at the cap
-        node = stack.pop()
+    return bounded(yaml.load(text, Loader=_TextKeyLoader))
+
+
+def bounded(data: T) -> T:
+    """`data` itself, or ValueError when a traversal of it would cost too much: more than
+    MAX_YAML_NODES nodes as a traversal sees them (YAML aliases re-counted: an alias bomb), or
+    nesting deeper than MAX_NESTING (str() or a recursive walk of it would exhaust the stack)."""
+    count, stack = 0, [(data, 0)]
+    while stack:  # iterative: the check itself must not recurse
+        node, depth = stack.pop()
         count += 1
         if count > MAX_YAML_NODES:
             raise ValueError(f"expands past {MAX_YAML_NODES:,} nodes through aliases (alias bomb?)")
+        if depth > MAX_NESTING:
+            raise ValueError(f"nested deeper than {MAX_NESTING} levels")
         if isinstance(node, dict):
-            stack.extend(node.values())
+            stack.extend((v, depth + 1) for v in node.values())
         elif isinstance(node, list):
-            stack.extend(node)
+            stack.extend((v, depth + 1) for v in node)
     return data
 
 

@@ -8,6 +8,7 @@ import hashlib
 import marshal
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -21,6 +22,7 @@ from archaudit.config import Config, load_config
 from archaudit.findings import Skipped
 from archaudit.repo import Repo
 from archaudit.rules import RULES_BY_ID
+from archaudit.safe_text import utf8
 from archaudit.scan.walk import RepoFile, WalkResult, walk
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -99,10 +101,34 @@ def _parse_all(items: list[tuple[str, str, str]], jobs: int) -> list[tuple[str, 
     batches = [items[i : i + _BATCH] for i in range(0, len(items), _BATCH)]
     out: list[tuple[str, bytes]] = []
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_signals)
+    try:
         for chunk in pool.map(analyze_batch, batches):
             out.extend(chunk)
+    except BaseException:  # Ctrl-C, SIGTERM (raised as SystemExit by the CLI), a worker's error...
+        _kill_workers(pool)  # ...never waits for the workers (shutdown(wait=True) did, for ever)
+        raise
+    pool.shutdown()
     return out
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and kill the workers now (Python 3.14 has `pool.kill_workers()`; before
+    it the only handle on the processes is the executor's `_processes` table)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=1)
+
+
+def _worker_signals() -> None:
+    """Workers leave interrupts to the parent: Ctrl-C reaches the whole process group, and workers
+    dying of KeyboardInterrupt mid-task left the pool's shutdown waiting. The parent kills them
+    when it is interrupted; SIGTERM keeps its default action (a CLI handler is inherited by fork)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @dataclass(frozen=True)
@@ -116,9 +142,9 @@ class Tree:
     def digest(self) -> str:
         """Identifies this exact input (with the tool's code): same digest, same report."""
         h = hashlib.blake2b(package_fingerprint().encode(), digest_size=16)
-        h.update(repr((self.config, self.walked.skipped)).encode())
+        h.update(utf8(repr((self.config, self.walked.skipped))))
         for f in self.walked.files:
-            h.update(f"{f.path}\0{f.size}\0{self.keys.get(f.path, '')}\n".encode())
+            h.update(utf8(f"{f.path}\0{f.size}\0{self.keys.get(f.path, '')}\n"))
         return h.hexdigest()
 
 

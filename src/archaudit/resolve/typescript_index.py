@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archaudit.languages.typescript.facts import TsFacts
-from archaudit.repo import Repo
+from archaudit.repo import Repo, bounded
 
 TS_LANGUAGES = ("typescript", "javascript")
 _EXTS = (".ts", ".tsx", ".js", ".jsx", ".mts", ".cts", ".mjs", ".cjs")
@@ -131,8 +131,8 @@ def read_jsonc(repo: Repo, path: str) -> dict[str, Any] | None:
     if text is None:
         return None
     try:
-        data = json.loads(strip_jsonc(text))
-    except ValueError:
+        data = bounded(json.loads(strip_jsonc(text)))
+    except (ValueError, RecursionError):  # malformed, or nested past the bound / the stack
         return None
     return data if isinstance(data, dict) else None
 

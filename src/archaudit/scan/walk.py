@@ -13,6 +13,7 @@ from pathlib import Path
 import pathspec
 
 from archaudit.findings import Skipped
+from archaudit.safe_text import encodable
 from archaudit.scan.classify import classify
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
@@ -50,14 +51,40 @@ def _is_excluded_dir(name: str, path: str) -> bool:
     return os.path.exists(os.path.join(path, "pyvenv.cfg"))
 
 
-def _load_gitignore(directory: str, rel: str) -> tuple[str, pathspec.PathSpec] | None:
+def compile_patterns(lines: list[str]) -> tuple[pathspec.PathSpec, list[tuple[int, str, str]]]:
+    """A GitIgnoreSpec of the lines pathspec and `re` accept, and (1-based line, pattern, why) of
+    each one they reject (`!` alone, a reversed range `[z-a]`...): git ignores such a line and
+    applies the rest, and so does the audit, instead of stopping the walk."""
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines), []
+    except Exception:  # pathspec raises its own errors, re.error, ValueError...
+        pass
+    good: list[str] = []
+    bad: list[tuple[int, str, str]] = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            pathspec.GitIgnoreSpec.from_lines([line])
+        except Exception as exc:  # the same, one line at a time
+            bad.append((number, line, f"{type(exc).__name__}: {exc}"))
+            good.append("")  # keeps the line numbers of the others (a blank line matches nothing)
+        else:
+            good.append(line)
+    return pathspec.GitIgnoreSpec.from_lines(good), bad
+
+
+def _load_gitignore(directory: str, rel: str,
+                    skipped: list[Skipped]) -> tuple[str, pathspec.PathSpec] | None:
     path = os.path.join(directory, ".gitignore")
     try:
         with open(path, encoding="utf-8", errors="replace") as fh:
             lines = fh.read(1_000_000).splitlines()
     except OSError:
         return None
-    return rel, pathspec.GitIgnoreSpec.from_lines(lines)
+    spec, bad = compile_patterns(lines)
+    where = f"{rel}/.gitignore" if rel else ".gitignore"
+    skipped += [Skipped(where, f"line {n} not applied: {p[:80]!r} is not a valid gitignore pattern ({why[:120]})")
+                for n, p, why in bad]
+    return rel, spec
 
 
 def _ignored(specs: list[tuple[str, pathspec.PathSpec]], rel: str, is_dir: bool) -> bool:
@@ -75,12 +102,13 @@ def walk(root: Path, exclude: tuple[str, ...] = ()) -> WalkResult:
     root_real = os.path.realpath(root)
     files: list[RepoFile] = []
     skipped: list[Skipped] = []
-    base_specs: list[tuple[str, pathspec.PathSpec]] = (
-        [("", pathspec.GitIgnoreSpec.from_lines(exclude))] if exclude else [])
+    base_specs: list[tuple[str, pathspec.PathSpec]] = []
+    if exclude:  # the configuration validated them; a rejected one is left out all the same
+        base_specs.append(("", compile_patterns(list(exclude))[0]))
     stack: list[tuple[str, str, list[tuple[str, pathspec.PathSpec]]]] = [(root_real, "", base_specs)]
     while stack:
         directory, rel_dir, specs = stack.pop()
-        found = _load_gitignore(directory, rel_dir)
+        found = _load_gitignore(directory, rel_dir, skipped)
         if found:
             specs = [*specs, found]
         try:
@@ -112,13 +140,19 @@ def _visit(
         is_link = entry.is_symlink()
         is_dir = entry.is_dir(follow_symlinks=False)
     except OSError:
-        skipped.append(Skipped(rel, "unreadable entry"))
+        skipped.append(Skipped(encodable(rel), "unreadable entry"))
+        return
+    if is_dir and (_is_excluded_dir(entry.name, entry.path) or _ignored(specs, rel, True)):
+        return
+    if not is_dir and _ignored(specs, rel, False):
+        return
+    if encodable(entry.name) is not entry.name:  # bytes that are not UTF-8, surrogate-escaped by the OS
+        what = "directory name is not valid UTF-8: nothing under it was read" if is_dir else (
+            "file name is not valid UTF-8: not read")
+        skipped.append(Skipped(encodable(rel), what))
         return
     if is_dir:
-        if not _is_excluded_dir(entry.name, entry.path) and not _ignored(specs, rel, True):
-            stack.append((entry.path, rel, specs))
-        return
-    if _ignored(specs, rel, False):
+        stack.append((entry.path, rel, specs))
         return
     if is_link:
         target = os.path.realpath(entry.path)

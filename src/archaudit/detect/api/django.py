@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from archaudit.detect.api.endpoint import HTTP_METHODS, Endpoint, is_auth_name, join_path, version_of
-from archaudit.detect.api.routers import has_test_role, resolve_symbol
+from archaudit.detect.api.routers import MAX_CHAINS, MAX_MOUNT_DEPTH, has_test_role, resolve_symbol
 from archaudit.languages.python.facts import CallFact, ClassFact, FunctionFact, Value, expr_text
 from archaudit.repo import Repo
 
@@ -110,8 +110,10 @@ def _urls_module(repo: Repo, name: str, entries: dict[str, list[_Entry]]) -> str
     return matches[0] if len(matches) == 1 else None
 
 
-def _prefixes(modules: list[str], entries: dict[str, list[_Entry]], repo: Repo) -> dict[str, list[str]]:
-    """Prefixes each urls module is served under (roots: modules nobody includes -> [""])."""
+def _prefixes(modules: list[str], entries: dict[str, list[_Entry]], repo: Repo,
+              notes: list[str]) -> dict[str, list[str]]:
+    """Prefixes each urls module is served under (roots: modules nobody includes -> [""]), at most
+    MAX_CHAINS each (a cut is added to `notes`)."""
     parents: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for mod in modules:
         for e in entries[mod]:
@@ -124,9 +126,13 @@ def _prefixes(modules: list[str], entries: dict[str, list[_Entry]], repo: Repo) 
     def walk(mod: str, seen: frozenset[str]) -> list[str]:
         if mod in memo:
             return memo[mod]
-        if not parents.get(mod) or mod in seen:
+        if not parents.get(mod) or mod in seen or len(seen) >= MAX_MOUNT_DEPTH:
             return [""]
         out = sorted({join_path(p, r) for parent, r in parents[mod] for p in walk(parent, seen | {mod})})
+        if len(out) > MAX_CHAINS:  # include() fan-out: the prefixes multiply at every level
+            notes.append(f"{mod}: served under more than {MAX_CHAINS:,} prefixes (include fan-out); only the "
+                         f"first {MAX_CHAINS:,} are listed")
+            out = out[:MAX_CHAINS]
         memo[mod] = out
         return out
 
@@ -203,22 +209,23 @@ def django_endpoints(repo: Repo) -> tuple[list[tuple[Endpoint, str]], list[str]]
     """(endpoint, guard evidence) for every urlpatterns entry, plus notes on what stayed unresolved."""
     modules = _url_modules(repo)
     entries = {m: _entries(repo, m) for m in modules}
-    prefixes = _prefixes(modules, entries, repo)
+    notes: list[str] = []
+    prefixes = _prefixes(modules, entries, repo, notes)
     drf_default = _drf_default_guard(repo)
     out: list[tuple[Endpoint, str]] = []
-    notes: list[str] = []
     for mod in modules:
         for e in entries[mod]:
+            if e.include.startswith("?"):
+                notes.append(f"{mod}:{e.line}: include({e.include[1:]}) could not be resolved")
+                continue
+            if e.include and not e.include.startswith("router:"):
+                if _urls_module(repo, e.include, entries) is None:
+                    notes.append(f"{mod}:{e.line}: include('{e.include}') names no urls module in the repository")
+                continue
             for prefix in prefixes[mod]:
                 base = join_path(prefix, e.route)
-                if e.include.startswith("router:"):
+                if e.include:
                     out.extend(_router_endpoints(repo, mod, e.include[7:], base, drf_default))
-                elif e.include.startswith("?"):
-                    notes.append(f"{mod}:{e.line}: include({e.include[1:]}) could not be resolved")
-                elif e.include:
-                    if _urls_module(repo, e.include, entries) is None:
-                        notes.append(f"{mod}:{e.line}: include('{e.include}') names no urls module in the "
-                                     "repository")
                 else:
                     out.extend(_view_endpoints(repo, mod, e, base, drf_default))
     return out, sorted(set(notes))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from archaudit.detect.api.routers import has_test_role, resolve_symbol
 from archaudit.languages.python.extract import parse
 from archaudit.languages.python.facts import ClassFact, FunctionFact
+from archaudit.languages.python.values import source
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import import_aliases, imported_top_levels, qualified
 
@@ -177,7 +178,7 @@ def _eval(repo: Repo, key: ClassKey, node: ast.expr, depth: int) -> object:
             and len(node.args) <= 1 and not node.keywords:
         return _eval(repo, key, node.args[0], depth + 1) if node.args else frozenset()
     if isinstance(node, ast.Name | ast.Attribute):
-        return _named(repo, key, ast.unparse(node), depth)
+        return _named(repo, key, source(node), depth)
     return UNKNOWN
 
 

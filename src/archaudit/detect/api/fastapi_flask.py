@@ -10,6 +10,7 @@ from typing import NamedTuple
 from archaudit.detect.api.endpoint import HTTP_METHODS
 from archaudit.detect.api.routers import Objects, WebObject, constants, files_calling, lookup, resolve_symbol
 from archaudit.languages.python.facts import Decorator, FunctionFact, Value, expr_text
+from archaudit.languages.python.values import source
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import imported_top_levels
 
@@ -77,7 +78,7 @@ def _response_model(dec: Decorator, decorators: list[Decorator]) -> str:
                 except (SyntaxError, ValueError, RecursionError):
                     continue
                 if isinstance(call, ast.Call):
-                    ok = [ast.unparse(k.value) for k in call.keywords if (k.arg or "").startswith("HTTP_2")]
+                    ok = [source(k.value) for k in call.keywords if (k.arg or "").startswith("HTTP_2")]
                     if ok:
                         return ok[0][:120]
             elif src and src != "None" and other is not dec:

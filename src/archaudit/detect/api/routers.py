@@ -266,20 +266,130 @@ class Chain:
         return f"{self.root[0]}:{self.root[2]}" if self.mounted else ""
 
 
-def chains(objs: dict[ObjKey, WebObject], key: ObjKey, seen: frozenset[ObjKey] = frozenset()) -> list[Chain]:
-    """All (prefix, deps) under which the object `key` is served, outermost prefix first."""
-    obj = objs[key]
-    if not obj.parents or key in seen or len(seen) > 12:
+MAX_MOUNT_DEPTH = 20  # mount levels followed upwards from a router (real applications use a handful)
+MAX_CHAINS = 2_000  # prefixes kept per router: fan-out (each router mounted 4 times by the next) is exponential
+MAX_EXPANSION_STEPS = 200_000  # chains built in one expansion, whatever the shape of the mount graph
+
+
+class ChainExpander:
+    """Expands objects into the chains (full prefix, guards) that serve them, within a budget.
+
+    Mount graphs come from untrusted code: an include cycle is cut (the mount closing it on the
+    current path is not followed), and depth, prefixes per router and total work are capped; every
+    cut is recorded in `notes` ("not determined" in the report) instead of being expanded into
+    millions of rows. A result depends on the path that reached it only through the members of its
+    own include cycle on that path, so it is memoised under (object, those members): linear work for
+    acyclic fan-out, whatever is cut."""
+
+    def __init__(self, objs: dict[ObjKey, WebObject]) -> None:
+        self.objs = objs
+        self.notes: set[str] = set()
+        self._cycle = _cycle_members(objs)
+        self._memo: dict[tuple[ObjKey, frozenset[ObjKey]], list[Chain]] = {}
+        self._steps = 0
+
+    def chains(self, key: ObjKey) -> list[Chain]:
+        """All (prefix, deps) under which the object `key` is served, outermost prefix first; its own
+        prefix alone (not mounted) when every mount of it was cut."""
+        found = self._up(key, ())
+        if found:
+            return found
+        obj = self.objs[key]
         return [Chain(obj.prefix, tuple(obj.deps), obj.kind == "app", key)]
-    out: dict[tuple[str, tuple[str, ...], ObjKey], Chain] = {}
-    for m in obj.parents:
+
+    def _up(self, key: ObjKey, below: tuple[ObjKey, ...]) -> list[Chain]:
+        obj = self.objs[key]
+        if not obj.parents:
+            return [Chain(obj.prefix, tuple(obj.deps), obj.kind == "app", key)]
+        cycle = self._cycle.get(key)
+        memo_key = (key, cycle.intersection(below) if cycle else frozenset())
+        if memo_key in self._memo:
+            return self._memo[memo_key]
+        result = self._expand(obj, (*below, key)) if len(below) < MAX_MOUNT_DEPTH else self._too_deep(obj)
+        self._memo[memo_key] = result
+        return result
+
+    def _too_deep(self, obj: WebObject) -> list[Chain]:
+        self.notes.add(f"{obj.file}:{obj.line}: router `{obj.name}` is mounted through more than "
+                       f"{MAX_MOUNT_DEPTH} levels; the mounts above were not followed")
+        return []
+
+    def _expand(self, obj: WebObject, path: tuple[ObjKey, ...]) -> list[Chain]:
+        out: dict[tuple[str, tuple[str, ...], ObjKey], Chain] = {}
+        for m in obj.parents:
+            if m.parent in path:
+                self.notes.add(f"{m.file}:{m.line}: include cycle: `{obj.name}` is mounted into `{m.parent[2]}`, "
+                               f"which is itself served under `{obj.name}`; this mount was not followed")
+                continue
+            if not self._add(obj, m, self._up(m.parent, path), out):
+                break
+        result = [out[k] for k in sorted(out)]
+        if len(result) > MAX_CHAINS:
+            self.notes.add(f"{obj.file}:{obj.line}: router `{obj.name}` is served under more than {MAX_CHAINS:,} "
+                           f"prefixes (mount fan-out); only the first {MAX_CHAINS:,} are listed")
+            result = result[:MAX_CHAINS]
+        return result
+
+    def _add(self, obj: WebObject, m: Mount, ups: list[Chain],
+             out: dict[tuple[str, tuple[str, ...], ObjKey], Chain]) -> bool:
+        """Chains of `obj` through mount `m` into `out`; False once the work budget is spent."""
         own = obj.prefix if m.prefix is None else m.prefix
         if obj.framework == "fastapi" and m.prefix is not None:
             own = m.prefix + obj.prefix
-        for up in chains(objs, m.parent, seen | {key}):
+        for up in ups:
+            self._steps += 1
+            if self._steps > MAX_EXPANSION_STEPS:
+                self.notes.add(f"router mounts expand past {MAX_EXPANSION_STEPS:,} chains (mount fan-out); "
+                               f"the expansion stopped at `{obj.name}` ({obj.file}:{obj.line})")
+                return False
             c = Chain(_concat(up.prefix, own), up.deps + m.deps + tuple(obj.deps), up.mounted, up.root)
             out.setdefault((c.prefix, c.deps, c.root), c)
-    return [out[k] for k in sorted(out)]
+        return True
+
+
+def _cycle_members(objs: dict[ObjKey, WebObject]) -> dict[ObjKey, frozenset[ObjKey]]:
+    """Object -> the objects of its include cycle (its strongly connected component in the
+    child -> parent mount graph), for objects on a cycle only. Tarjan's algorithm, iterative:
+    mount chains from untrusted code can be longer than the recursion limit."""
+    index: dict[ObjKey, int] = {}
+    low: dict[ObjKey, int] = {}
+    stack: list[ObjKey] = []
+    on_stack: set[ObjKey] = set()
+    out: dict[ObjKey, frozenset[ObjKey]] = {}
+    graph = {key: [m.parent for m in obj.parents if m.parent in objs] for key, obj in objs.items()}
+    for root in sorted(objs):
+        if root in index:
+            continue
+        work: list[tuple[ObjKey, int]] = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            parents = graph[node]
+            if i < len(parents):
+                work.append((node, i + 1))
+                nxt = parents[i]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if low[node] == index[node]:
+                members: list[ObjKey] = []
+                while True:
+                    top = stack.pop()
+                    on_stack.discard(top)
+                    members.append(top)
+                    if top == node:
+                        break
+                if len(members) > 1 or node in graph[node]:
+                    out.update(dict.fromkeys(members, frozenset(members)))
+            if work:
+                parent_node = work[-1][0]
+                low[parent_node] = min(low[parent_node], low[node])
+    return out
 
 
 def _concat(a: str, b: str) -> str:

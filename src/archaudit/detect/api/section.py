@@ -16,7 +16,7 @@ from archaudit.detect.api.endpoint import Endpoint, is_computed_path, join_path,
 from archaudit.detect.api.fab import fab_endpoints
 from archaudit.detect.api.fastapi_flask import RawRoute, decorated_routes, registered_routes
 from archaudit.detect.api.guards import fastapi_guard, flask_guard
-from archaudit.detect.api.routers import Chain, WebObject, chains, find_objects, has_test_role
+from archaudit.detect.api.routers import Chain, ChainExpander, WebObject, find_objects, has_test_role
 from archaudit.findings import Evidence
 from archaudit.model import Fact, Section, Table
 from archaudit.repo import Repo
@@ -24,6 +24,7 @@ from archaudit.repo import Repo
 _GUARD_MODULES = ("fastapi.security", "flask_login", "flask_jwt_extended", "flask_httpauth", "flask_security",
                   "rest_framework.permissions", "rest_framework_simplejwt", "django.contrib.auth.decorators",
                   "django.contrib.auth.mixins", "authlib", "fastapi_users", "jose", "jwt")
+MAX_ENDPOINTS = 20_000  # (route, prefix) pairs expanded; past it the rest is "not determined"
 _SORT_KEY = attrgetter("path", "method", "file", "line")  # Endpoint.sort_key, computed in C
 _AUTH_LABELS = {True: "yes", False: "no", None: "not determined"}
 _LABELS = {"fastapi": "FastAPI", "flask": "Flask", "django": "Django", "drf": "Django REST framework",
@@ -61,14 +62,19 @@ def api_inventory(repo: Repo) -> ApiInventory:
     notes = list(objects.unresolved)
     routes: list[tuple[RawRoute, Chain, str]] = []  # (route, chain serving it, guard evidence)
     served: dict[tuple[str, str, str], list[Chain]] = {}
+    expander = ChainExpander(objects.by_key)
     for raw in decorated_routes(repo, objects) + registered_routes(repo, objects):
         if has_test_role(repo, raw.file):
             continue
         key = raw.obj.key
         if key not in served:
-            served[key] = _chains_of(objects.by_key, raw.obj)
-        for chain in served[key]:
-            routes.append((raw, chain, _guard(repo, raw, chain)))
+            served[key] = _chains_of(expander, raw.obj)
+        if len(routes) + len(served[key]) > MAX_ENDPOINTS:
+            notes.append(f"more than {MAX_ENDPOINTS:,} routes once router mounts are expanded; routes from "
+                         f"{raw.file}:{raw.line} on were not listed")
+            break
+        routes.extend((raw, chain, _guard(repo, raw, chain)) for chain in served[key])
+    notes.extend(expander.notes)
     notes.extend(_unmounted(repo, objects.by_key))
     fab, fab_notes = fab_endpoints(repo)
     notes.extend(fab_notes)
@@ -86,9 +92,9 @@ def api_inventory(repo: Repo) -> ApiInventory:
     return ApiInventory(sorted(set(out), key=_SORT_KEY), sorted(set(notes)) + dynamic)
 
 
-def _chains_of(objs: dict[tuple[str, str, str], WebObject], obj: WebObject) -> list[Chain]:
-    if obj.key in objs:
-        return chains(objs, obj.key)
+def _chains_of(expander: ChainExpander, obj: WebObject) -> list[Chain]:
+    if obj.key in expander.objs:
+        return expander.chains(obj.key)
     return [Chain(obj.prefix, tuple(obj.deps), obj.kind == "app", obj.key)]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from archaudit.repo import Repo
+from archaudit.repo import Repo, bounded
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,8 @@ def command_text(args: str) -> str:
     """CMD/ENTRYPOINT arguments as one shell-like line (exec form JSON arrays joined by spaces)."""
     if args.startswith("["):
         try:
-            parts = json.loads(args)
-        except ValueError:
+            parts = bounded(json.loads(args))
+        except (ValueError, RecursionError):  # not JSON, or nested past the bound / the stack
             return args
         if isinstance(parts, list):
             return " ".join(str(p) for p in parts)

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from archaudit.repo import Repo
+from archaudit.repo import MAX_NESTING, Repo
 
 try:
     _Loader: Any = yaml.CSafeLoader
@@ -38,8 +38,29 @@ def compose(repo: Repo, path: str) -> Node | None:
             except Exception:  # untrusted input: repo.yaml() records the parse problem
                 repo.yaml(path)
                 node = None
+            if node is not None and _too_deep(node):
+                repo.skip(path, f"not valid YAML: nested deeper than {MAX_NESTING} levels")
+                node = None
         cache[path] = node
     return cache[path]
+
+
+def _too_deep(root: Node) -> bool:
+    """True when the node tree nests deeper than MAX_NESTING (the bound repo.yaml() applies to
+    values): walks of it would exhaust the stack. Iterative; aliases are shared nodes, seen once."""
+    stack, seen = [(root, 0)], set()
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            return True
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((part, depth + 1) for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((n, depth + 1) for n in node.value)
+    return False
 
 
 def line(node: Node | None) -> int:

@@ -25,11 +25,11 @@ from archaudit.languages.python.signals import (
 )
 from archaudit.languages.python.values import (
     MAX_ARGS,
-    MAX_LITERAL,
     annotation,
     decorator,
     dotted,
     is_formatted_sql,
+    source,
     value_of,
 )
 
@@ -161,7 +161,7 @@ class _Extractor:
         for stmt in node.body:
             if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                 fields.append({"name": stmt.target.id, "line": stmt.lineno,
-                               "annotation": dotted(stmt.annotation) or ast.unparse(stmt.annotation)[:80],
+                               "annotation": dotted(stmt.annotation) or source(stmt.annotation, 80),
                                "value": value_of(stmt.value), "has_value": stmt.value is not None})
             elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 fields.append({"name": stmt.targets[0].id, "line": stmt.lineno, "annotation": "",
@@ -194,7 +194,7 @@ class _Extractor:
         annotations = {a.arg: annotation(a.annotation)
                        for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.annotation}
         if node.returns is not None:
-            annotations["return"] = dotted(node.returns) or ast.unparse(node.returns)[:80]
+            annotations["return"] = dotted(node.returns) or source(node.returns, 80)
         for ann in (*(a.annotation for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)), node.returns):
             self._annotation_names(ann)
         positional = [*args.posonlyargs, *args.args]
@@ -263,7 +263,7 @@ class _Extractor:
         if not self.func and isinstance(node.value, ast.Subscript) and isinstance(targets[0], ast.Name) \
                 and dotted(node.value.value).endswith("Annotated"):
             self.facts["type_aliases"].append({"name": targets[0].id, "line": node.lineno,
-                                               "text": ast.unparse(node.value)[:MAX_LITERAL]})
+                                               "text": source(node.value)})
         web_object = isinstance(node.value, ast.Call) \
             and dotted(node.value.func).rsplit(".", 1)[-1] in WEB_OBJECTS
         for t in targets:

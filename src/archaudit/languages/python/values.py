@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 
 from archaudit.languages.python.facts import Decorator, Value
+from archaudit.safe_text import wide_int
 
 MAX_ARGS = 6  # positional arguments kept per call or decorator
 MAX_LITERAL = 400  # characters kept of a string literal or source excerpt
@@ -44,6 +45,13 @@ def dotted(node: ast.AST | None) -> str:
     return ".".join(reversed(parts)).replace(".[", "[")
 
 
+def _number(v: float, negative: bool = False) -> Value:
+    """A numeric literal as itself; an integer too wide to print as a description (safe_text.wide_int)."""
+    if isinstance(v, int) and wide_int(v):
+        return {"$": f"{'-' if negative else ''}int ({v.bit_length()} bits)"}
+    return -v if negative else v
+
+
 def value_of(node: ast.AST | None, depth: int = 0) -> Value:
     """A literal as itself; anything else as {"$": text} (see facts.Value)."""
     if node is None:
@@ -52,7 +60,7 @@ def value_of(node: ast.AST | None, depth: int = 0) -> Value:
     if cls is ast.Name:
         return {"$": node.id}  # type: ignore[attr-defined]
     if cls is ast.Constant and node.value.__class__ in (int, bool, float):  # type: ignore[attr-defined]
-        return node.value  # type: ignore[attr-defined]
+        return _number(node.value)  # type: ignore[attr-defined]
     if isinstance(node, ast.Constant):
         v = node.value
         if isinstance(v, str) and len(v) > MAX_LITERAL:
@@ -75,7 +83,7 @@ def value_of(node: ast.AST | None, depth: int = 0) -> Value:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
         v = node.operand.value
         if isinstance(v, int | float):
-            return -v
+            return _number(v, negative=True)
     if isinstance(node, ast.JoinedStr):
         text = "".join(str(p.value) if isinstance(p, ast.Constant) else "{}" for p in node.values)
         return {"$": "f'" + str(text)[:MAX_LITERAL] + "'"}
@@ -105,11 +113,20 @@ def value_of(node: ast.AST | None, depth: int = 0) -> Value:
 
 
 
+def source(node: ast.AST, limit: int = MAX_LITERAL) -> str:
+    """`ast.unparse(node)` cut to `limit`, never raising: unparsing an integer literal past 4,300 digits
+    raises ValueError, a deeply nested expression RecursionError; either gives the node's type name."""
+    try:
+        return ast.unparse(node)[:limit]
+    except (ValueError, RecursionError):
+        return type(node).__name__
+
+
 def annotation(node: ast.expr) -> str:
     """Dotted name of a parameter annotation; full source when subscripted (`Annotated[User, Depends(x)]`),
     where the dotted form would drop the part that matters."""
     name = dotted(node)
-    return name if name and "[]" not in name else ast.unparse(node)[:200]
+    return name if name and "[]" not in name else source(node, 200)
 
 
 def decorator(node: ast.expr) -> Decorator:
@@ -121,7 +138,7 @@ def decorator(node: ast.expr) -> Decorator:
             "args": [value_of(a) for a in node.args[:MAX_ARGS]],
             "kwargs": {k.arg: value_of(k.value) for k in node.keywords if k.arg},
             # exact source only where value_of loses detail (response_model=list[X], resp=Response(...))
-            "text": ast.unparse(node)[:MAX_LITERAL]
+            "text": source(node)
             if any(isinstance(k.value, ast.Subscript | ast.Call) for k in node.keywords) else "",
         }
     name = dotted(node)

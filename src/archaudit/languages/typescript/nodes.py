@@ -8,6 +8,7 @@ import re
 from tree_sitter import Node
 
 from archaudit.languages.typescript.facts import Decorator, Param, Value
+from archaudit.safe_text import wide_int
 
 _MAX_ARGS = 6
 _MAX_LITERAL = 400
@@ -162,7 +163,8 @@ def value_of(node: Node, depth: int = 0) -> Value:
 
 def _number(raw: str) -> Value:
     try:
-        return int(raw.replace("_", ""), 0)
+        value = int(raw.replace("_", ""), 0)
+        return {"$": f"int ({value.bit_length()} bits)"} if wide_int(value) else value
     except ValueError:
         try:
             return float(raw.replace("_", ""))
