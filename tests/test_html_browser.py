@@ -152,6 +152,17 @@ def test_a_row_expands_to_its_evidence(page: Any, example: Report) -> None:
     assert not detail.is_visible()
 
 
+def test_a_rule_block_link_reveals_its_finding_even_when_filtered_out(page: Any, example: Report) -> None:
+    low = next(f for f in example.findings if f.severity is Severity.LOW)
+    page.uncheck("input[name=severity][value=low]")
+    assert not page.is_visible(f"#f-{low.fingerprint}")
+    page.click(f'#rule-{low.rule} a[href="#f-{low.fingerprint}"]')
+    page.wait_for_selector(f"#f-{low.fingerprint} tr.detail", state="visible")
+    assert page.is_checked("input[name=severity][value=low]")
+    assert page.locator(VISIBLE).count() == len(example.findings)
+    page.click(f"#f-{low.fingerprint} tr.main")  # closed again for the tests after this one
+
+
 def test_inventory_search_filters_rows(page: Any, example: Report) -> None:
     rows = "#inventory .inv-table tbody tr:visible"
     total = sum(len(t.rows) for s in example.sections for t in s.tables)

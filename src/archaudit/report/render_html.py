@@ -11,6 +11,7 @@ stays generic and the order without script is the report's own (worst first).
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -79,7 +80,9 @@ def _claims(undetermined: list[Undetermined]) -> dict[str, list[Undetermined]]:
     return dict(out)
 
 
+@functools.cache
 def _environment() -> jinja2.Environment:
+    """One environment per process: the template is compiled once."""
     env = jinja2.Environment(loader=jinja2.PackageLoader("archaudit.report", "templates"),
                              autoescape=True, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
