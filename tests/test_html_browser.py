@@ -36,9 +36,10 @@ VISIBLE = "#findings-table tbody.finding:visible"
 
 
 def _chromium() -> str | None:
+    """ARCHAUDIT_CHROMIUM when set (to an executable), else the first Chromium on PATH."""
     named = os.environ.get("ARCHAUDIT_CHROMIUM")
     if named:
-        return named
+        return shutil.which(named)
     return next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
 
 
