@@ -24,9 +24,9 @@ from archaudit.config import ConfigError
 from archaudit.run import Options, audit
 from archaudit.safe_text import encodable, utf8
 
-FORMATS = {"md": "report.md", "json": "report.json", "sarif": "report.sarif"}
+FORMATS = {"md": "report.md", "json": "report.json", "sarif": "report.sarif", "html": "report.html"}
 _SIGNATURES = (b"# Architecture audit:", b'"tool": {\n    "name": "archaudit"',
-               b'"driver": {\n          "name": "archaudit"')
+               b'"driver": {\n          "name": "archaudit"', b'<meta name="generator" content="archaudit ')
 
 
 EXIT_CODES = """\b
@@ -134,7 +134,7 @@ def main() -> None:
 
 @main.command("audit", epilog=EXIT_CODES)
 @click.argument("path", default=".", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", default="md", show_default=True, help="Comma list of: md, json, sarif.")
+@click.option("--format", "fmt", default="md", show_default=True, help="Comma list of: md, json, sarif, html.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="A file (one format) or a directory.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary line on stderr.")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update the facts cache (cold run).")
@@ -151,7 +151,7 @@ def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cac
                   compare: Path | None, timestamp: bool, fail_on: str | None, jobs: int, preview: bool) -> None:
     """Audit the repository at PATH (default: the current directory)."""
     from archaudit.history import compare_with
-    from archaudit.report import render_json, render_markdown, render_sarif
+    from archaudit.report import render_html, render_json, render_markdown, render_sarif
 
     if not path.exists():
         raise UsageFailure(f"{path}: no such directory")
@@ -168,7 +168,8 @@ def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cac
         raise UsageFailure(f"invalid archaudit configuration: {exc}") from exc
     if previous is not None and compare is not None:
         report.comparison = compare_with(report.findings, previous, str(compare))
-    renderers = {"md": render_markdown.render, "json": render_json.render, "sarif": render_sarif.render}
+    renderers = {"md": render_markdown.render, "json": render_json.render, "sarif": render_sarif.render,
+                 "html": render_html.render}
     for f, target in targets.items():
         text = renderers[f](report)
         if target is None:
