@@ -140,9 +140,19 @@ def test_premises_are_shown_as_the_chain_of_evidence(example: Report) -> None:
     assert "Chain of evidence" in html and "the handler is served" in html and "app/main.py:9" in html
 
 
-def test_the_verdict_slot_is_empty_until_fed(example: Report) -> None:
+def test_the_verdict_comes_first_with_its_diagram_drawn_inline(example: Report) -> None:
     html = render_html.render(example)
-    assert "<!-- archaudit:verdict-slot -->" in html and 'id="verdict"' not in html
+    assert example.verdict is not None
+    assert html.index('id="verdict"') < html.index(example.verdict.summary[:40]) < html.index('id="summary"')
+    diagram = html[html.index('<svg class="diagram"'):html.index("</svg>", html.index('<svg class="diagram"'))]
+    assert all(c.name[:34] in diagram for c in example.verdict.overview.components)
+    assert diagram.count('class="edge"') == len(example.verdict.overview.edges)
+    assert "Coverage and confidence" in html
+
+
+def test_the_verdict_slot_takes_given_markup_and_stays_empty_without_a_verdict(example: Report) -> None:
+    bare = render_html.render(dataclasses.replace(example, verdict=None))
+    assert "<!-- archaudit:verdict-slot -->" in bare and 'id="verdict"' not in bare
     fed = render_html.render(example, verdict=Markup('<p class="v">A FastAPI backend.</p>'))
     assert fed.index('id="verdict"') < fed.index('<p class="v">A FastAPI backend.</p>') < fed.index('id="summary"')
 

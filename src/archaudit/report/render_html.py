@@ -16,10 +16,10 @@ from collections import Counter, defaultdict
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from archaudit.findings import Axis, Evidence, Finding, Severity, Undetermined
-from archaudit.model import Report, Table
+from archaudit.model import AxisScore, Overview, Report, Table
 
 PRIORITIES = {Severity.CRITICAL: "P0", Severity.HIGH: "P1", Severity.MEDIUM: "P2", Severity.LOW: "P3",
               Severity.INFO: "P4"}
@@ -59,8 +59,53 @@ def paths_of(finding: Finding) -> str:
     return "\n".join(dict.fromkeys(paths)).lower()
 
 
-def score_band(score: float) -> str:
-    return "good" if score >= 8 else "fair" if score >= 5 else "poor"
+def score_band(score: AxisScore) -> str:
+    if not score.is_evaluated:
+        return "none"
+    return "good" if score.score >= 8 else "fair" if score.score >= 5 else "poor"
+
+
+_COLUMNS = {"process": 0, "broker": 1, "store": 1, "external": 2}
+_BOX_W, _BOX_H, _GAP_X, _GAP_Y, _PAD = 210, 44, 120, 22, 12
+
+
+def diagram_svg(overview: Overview) -> Markup:
+    """The components diagram drawn inline (no external service): processes, then stores and
+    brokers, then external services, one column each; an arrow per edge the code shows."""
+    if not overview.components:
+        return Markup("")
+    rows: dict[int, int] = defaultdict(int)
+    boxes: dict[str, tuple[float, float, str]] = {}
+    for c in overview.components:
+        col = _COLUMNS.get(c.kind, 2)
+        x = float(_PAD + col * (_BOX_W + _GAP_X))
+        y = float(_PAD + rows[col] * (_BOX_H + _GAP_Y))
+        rows[col] += 1
+        boxes[c.name] = (x, y, c.kind)
+    width = _PAD * 2 + 3 * _BOX_W + 2 * _GAP_X
+    height = _PAD * 2 + max(rows.values()) * (_BOX_H + _GAP_Y) - _GAP_Y
+    parts = [f'<svg class="diagram" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+             f'role="img" aria-label="Components and the edges the code shows">',
+             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+             'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>']
+    for src, dst, label in overview.edges:
+        if src not in boxes or dst not in boxes:
+            continue
+        (x1, y1, _), (x2, y2, _) = boxes[src], boxes[dst]
+        if x1 == x2:
+            ax, ay, bx, by = x1 + _BOX_W / 2, y1 + _BOX_H, x2 + _BOX_W / 2, y2
+        else:
+            ax, ay, bx, by = x1 + _BOX_W, y1 + _BOX_H / 2, x2, y2 + _BOX_H / 2
+        parts.append(f'<line class="edge" x1="{ax:g}" y1="{ay:g}" x2="{bx:g}" y2="{by:g}" marker-end="url(#arrow)"/>')
+        lx, ly = ax * .4 + bx * .6, ay * .4 + by * .6 - 5  # nearer the target: labels of one source don't overlap
+        parts.append(f'<text class="edge-label" x="{lx:g}" y="{ly:g}">{escape(label)}</text>')
+    for name, (left, top, kind) in boxes.items():
+        rx = 18 if kind == "store" else 4
+        parts.append(f'<g class="node node-{escape(kind)}"><rect x="{left:g}" y="{top:g}" width="{_BOX_W}" '
+                     f'height="{_BOX_H}" rx="{rx}"/><text x="{left + _BOX_W / 2:g}" y="{top + _BOX_H / 2 + 5:g}">'
+                     f'{escape(name[:34])}</text></g>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
 
 
 def _rules(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
@@ -87,7 +132,8 @@ def _environment() -> jinja2.Environment:
                              autoescape=True, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
     env.globals.update(cell=cell, row_ref=row_ref, has_evidence=has_evidence, evidence_key=evidence_key,
-                       paths_of=paths_of, score_band=score_band, priority=lambda f: PRIORITIES[f.severity])
+                       paths_of=paths_of, score_band=score_band, priority=lambda f: PRIORITIES[f.severity],
+                       diagram_svg=diagram_svg)
     return env
 
 
