@@ -128,3 +128,38 @@ def test_an_unguarded_mounted_route_shows_its_chain_of_evidence(tmp_path: Path) 
     facts = [p.fact for p in finding.premises]
     assert facts[0].startswith("the route is served by the application") and len(facts) == 3
     assert finding.premises[2].evidence[0].ref == "app/main.py:7"
+
+
+SETUP = """from fastapi import APIRouter, FastAPI
+
+
+def create_application(router: APIRouter) -> FastAPI:
+    application = FastAPI()
+    application.include_router(router)
+    return application
+"""
+API = """from fastapi import APIRouter, Depends
+from app.auth import user
+router = APIRouter(prefix='/api')
+
+@router.get('/me')
+def me(u=Depends(user)):
+    return u
+
+@router.delete('/admin/users/{uid}')
+def drop(uid: int):
+    return uid
+"""
+
+
+def test_a_router_mounted_by_an_application_factory_is_followed_one_call_deep(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
+        "requirements.txt": "fastapi==0.110.0\n", "app/__init__.py": "", "app/setup.py": SETUP, "app/api.py": API,
+        "app/auth.py": "def user():\n    return 1\n",
+        "app/main.py": "from app.api import router\nfrom app.setup import create_application\n\n"
+                       "app = create_application(router=router)\n",
+    })
+    report = report_of(root)
+    assert [(f.evidence[0].ref) for f in report.findings if f.rule == "SEC004"] == ["app/api.py:9"]
+    api = next(s for s in report.sections if s.key == "api")
+    assert not [u for u in api.undetermined if "could not be resolved" in u]

@@ -220,6 +220,8 @@ def find_objects(repo: Repo) -> Objects:
                 continue
             child_text = expr_text(call["args"][0])
             child = lookup(repo, objs, path, call["func"], child_text) if child_text else None
+            if child is None and child_text:
+                child = _passed_in(repo, objs, path, call["func"], child_text)
             if child is None:
                 notes.append(f"{path}:{call['line']}: {method}({child_text or '?'}) could not be resolved to "
                              "a router defined in the repository")
@@ -237,6 +239,28 @@ def find_objects(repo: Repo) -> Objects:
     objs.update({k: v for k, v in implicit.items() if k not in objs})
     _add_before_request_guards(repo, objs)
     return Objects(objs, sorted(set(notes)))
+
+
+def _passed_in(repo: Repo, objs: dict[ObjKey, WebObject], path: str, func: str, name: str) -> WebObject | None:
+    """One call deep: `name` is a parameter of the function mounting it (`create_application(router)`
+    doing `app.include_router(router)`), and every call of that function in the repository passes the
+    same router object; then that object is what is mounted. Several different routers: None."""
+    fn = next((f for f in repo.python[path]["functions"] if f["qualname"] == func), None)
+    if fn is None or name not in fn["params"]:
+        return None
+    index = fn["params"].index(name) - (1 if fn["cls"] and fn["params"][:1] in (["self"], ["cls"]) else 0)
+    found: set[ObjKey] = set()
+    for caller in files_calling(repo, fn["name"]):
+        for call in repo.python[caller]["calls"]:
+            if call["name"].rsplit(".", 1)[-1] != fn["name"]:
+                continue
+            arg = call["kwargs"].get(name, call["args"][index] if 0 <= index < len(call["args"]) else None)
+            text = expr_text(arg) if arg is not None else ""
+            obj = lookup(repo, objs, caller, call["func"], text) if text else None
+            if obj is None:
+                return None
+            found.add(obj.key)
+    return objs[found.pop()] if len(found) == 1 else None
 
 
 def _add_before_request_guards(repo: Repo, objs: dict[ObjKey, WebObject]) -> None:
