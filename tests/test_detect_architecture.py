@@ -154,12 +154,12 @@ def test_integrations_ignore_tests_and_internal_modules(tmp_path: Path) -> None:
 
 
 def test_tarjan_reports_each_cycle_once_with_a_shortest_loop() -> None:
-    from archaudit.rules.modularity.package_import_cycle import _cycle, strongly_connected
+    from archaudit.rules.modularity.package_import_cycle import _cycle, cycles
 
     edge = object()
     graph = {"a.x": {"a.y": edge}, "a.y": {"a.z": edge}, "a.z": {"a.x": edge, "a.w": edge}, "a.w": {},
              "a.p": {"a.q": edge}, "a.q": {"a.p": edge}}
-    comps = strongly_connected(graph)  # type: ignore[arg-type]
+    comps = cycles(graph)  # type: ignore[arg-type]
     assert comps == [["a.p", "a.q"], ["a.x", "a.y", "a.z"]]
     assert _cycle(graph, comps[1]) == ["a.x", "a.y", "a.z"]  # type: ignore[arg-type]
 

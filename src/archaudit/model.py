@@ -109,3 +109,18 @@ class Report:
     comparison: Comparison | None = None
     stats: dict[str, Any] = field(default_factory=dict)
     verdict: Verdict | None = None
+
+    def findings_by_rule(self) -> list[tuple[str, list[Finding]]]:
+        """Findings grouped by rule, groups in the order of their worst (first) finding."""
+        groups: dict[str, list[Finding]] = {}
+        for f in self.findings:
+            groups.setdefault(f.rule, []).append(f)
+        return list(groups.items())
+
+    def claims_by_rule(self) -> dict[str, list[Undetermined]]:
+        """Claims a rule could not establish (a premise missing), by rule: shown beside its findings."""
+        out: dict[str, list[Undetermined]] = {}
+        for u in self.undetermined:
+            if u.rule:
+                out.setdefault(u.rule, []).append(u)
+        return out

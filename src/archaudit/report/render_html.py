@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from archaudit.findings import Axis, Evidence, Finding, Severity, Undetermined
+from archaudit.findings import Axis, Evidence, Finding, Severity
 from archaudit.model import AxisScore, Overview, Report, Table
 
 PRIORITIES = {Severity.CRITICAL: "P0", Severity.HIGH: "P1", Severity.MEDIUM: "P2", Severity.LOW: "P3",
@@ -108,23 +108,6 @@ def diagram_svg(overview: Overview) -> Markup:
     return Markup("".join(parts))
 
 
-def _rules(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
-    """Findings grouped by rule, groups in the order of their worst (first) finding."""
-    groups: dict[str, list[Finding]] = {}
-    for f in findings:
-        groups.setdefault(f.rule, []).append(f)
-    return list(groups.items())
-
-
-def _claims(undetermined: list[Undetermined]) -> dict[str, list[Undetermined]]:
-    """Claims a rule could not establish, by rule, shown beside that rule's findings."""
-    out: dict[str, list[Undetermined]] = defaultdict(list)
-    for u in undetermined:
-        if u.rule:
-            out[u.rule].append(u)
-    return dict(out)
-
-
 @functools.cache
 def _environment() -> jinja2.Environment:
     """One environment per process: the template is compiled once."""
@@ -143,7 +126,7 @@ def render(report: Report, verdict: Markup | None = None) -> str:
     severities = Counter(f.severity for f in report.findings)
     axes = sorted({f.axis for f in report.findings}, key=list(Axis).index)
     return _environment().get_template("report.html.j2").render(
-        r=report, verdict=verdict, rules=_rules(report.findings), claims=_claims(report.undetermined),
+        r=report, verdict=verdict, rules=report.findings_by_rule(), claims=report.claims_by_rule(),
         rule_ids={f.rule for f in report.findings},
         severities=[(s, severities[s]) for s in Severity if severities[s]], axes=axes,
     )

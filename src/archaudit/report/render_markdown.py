@@ -58,23 +58,6 @@ def _plan(findings: list[Finding]) -> list[tuple[str, list[tuple[str, list[Findi
     return [(PLAN_HEADINGS[p], sorted(by_prio[p].items())) for p in sorted(by_prio) if p != "P4"]
 
 
-def _by_rule(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
-    """Findings grouped by rule, groups in the order of their worst (first) finding."""
-    groups: dict[str, list[Finding]] = {}
-    for f in findings:
-        groups.setdefault(f.rule, []).append(f)
-    return list(groups.items())
-
-
-def _claims(report: Report) -> dict[str, list[Undetermined]]:
-    """Claims a rule could not establish, by rule, to show next to that rule's findings."""
-    out: dict[str, list[Undetermined]] = defaultdict(list)
-    for u in report.undetermined:
-        if u.rule:
-            out[u.rule].append(u)
-    return dict(out)
-
-
 def anchor(rule: str) -> str:
     """The Markdown anchor of a rule's details heading (`#### SEC001: Title` -> `sec001-...`)."""
     return rule.lower()
@@ -106,7 +89,7 @@ def mermaid(overview: Overview) -> str:
 def _unclaimed(report: Report) -> list[tuple[str, list[Undetermined]]]:
     """Claims not determined for rules with no finding (shown in the details all the same)."""
     fired = {f.rule for f in report.findings}
-    return sorted((rule, items) for rule, items in _claims(report).items() if rule not in fired)
+    return sorted((rule, items) for rule, items in report.claims_by_rule().items() if rule not in fired)
 
 
 def _environment() -> jinja2.Environment:
@@ -132,8 +115,8 @@ def render(report: Report) -> str:
         r=report, severities=[s.value for s in Severity],
         weakest=", ".join(f"{s.axis.label.lower()} {s.score}/10" for s in weakest if s.score < 10),
         plan=_plan(report.findings),
-        groups=_by_rule(report.findings),
-        claims=_claims(report), unclaimed=_unclaimed(report),
+        groups=report.findings_by_rule(),
+        claims=report.claims_by_rule(), unclaimed=_unclaimed(report),
         diagram=mermaid(report.verdict.overview) if report.verdict else "",
         max_rows=MAX_ROWS, max_evidence=MAX_EVIDENCE, max_findings=MAX_FINDINGS,
     )

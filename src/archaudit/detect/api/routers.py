@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from archaudit.detect.api.endpoint import is_auth_name
 from archaudit.languages.python.facts import Value, expr_text, is_expr
 from archaudit.repo import Repo
+from archaudit.resolve.graphs import strongly_connected
 from archaudit.resolve.python_index import calls_by_method, import_aliases, qualified
 
 _KINDS = {"FastAPI": ("fastapi", "app"), "APIRouter": ("fastapi", "router"), "Flask": ("flask", "app"),
@@ -374,45 +375,12 @@ class ChainExpander:
 def _cycle_members(objs: dict[ObjKey, WebObject]) -> dict[ObjKey, frozenset[ObjKey]]:
     """Object -> the objects of its include cycle (its strongly connected component in the
     child -> parent mount graph), for objects on a cycle only. Tarjan's algorithm, iterative:
-    mount chains from untrusted code can be longer than the recursion limit."""
-    index: dict[ObjKey, int] = {}
-    low: dict[ObjKey, int] = {}
-    stack: list[ObjKey] = []
-    on_stack: set[ObjKey] = set()
-    out: dict[ObjKey, frozenset[ObjKey]] = {}
+    (`resolve.graphs`, iterative: mount chains from untrusted code can be deeper than the recursion limit)."""
     graph = {key: [m.parent for m in obj.parents if m.parent in objs] for key, obj in objs.items()}
-    for root in sorted(objs):
-        if root in index:
-            continue
-        work: list[tuple[ObjKey, int]] = [(root, 0)]
-        while work:
-            node, i = work.pop()
-            if i == 0:
-                index[node] = low[node] = len(index)
-                stack.append(node)
-                on_stack.add(node)
-            parents = graph[node]
-            if i < len(parents):
-                work.append((node, i + 1))
-                nxt = parents[i]
-                if nxt not in index:
-                    work.append((nxt, 0))
-                elif nxt in on_stack:
-                    low[node] = min(low[node], index[nxt])
-                continue
-            if low[node] == index[node]:
-                members: list[ObjKey] = []
-                while True:
-                    top = stack.pop()
-                    on_stack.discard(top)
-                    members.append(top)
-                    if top == node:
-                        break
-                if len(members) > 1 or node in graph[node]:
-                    out.update(dict.fromkeys(members, frozenset(members)))
-            if work:
-                parent_node = work[-1][0]
-                low[parent_node] = min(low[parent_node], low[node])
+    out: dict[ObjKey, frozenset[ObjKey]] = {}
+    for members in strongly_connected(graph):
+        if len(members) > 1 or members[0] in graph[members[0]]:
+            out.update(dict.fromkeys(members, frozenset(members)))
     return out
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from archaudit.detect.architecture.layers import InternalImport, internal_imports
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.graphs import strongly_connected
 from archaudit.rules.base import Rule
 
 Graph = dict[str, dict[str, InternalImport]]  # package -> imported package -> first import
@@ -30,49 +31,9 @@ def package_graph(repo: Repo) -> Graph:
     return dict(graph)
 
 
-def strongly_connected(graph: Graph) -> list[list[str]]:
-    """Tarjan's algorithm (iterative): components of two or more packages, each sorted."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    out: list[list[str]] = []
-    counter = 0
-    for root in sorted(graph):
-        if root in index:
-            continue
-        work = [(root, iter(sorted(graph.get(root, {}))))]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in index:
-                    index[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(sorted(graph.get(child, {})))))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                comp = []
-                while True:
-                    top = stack.pop()
-                    on_stack.discard(top)
-                    comp.append(top)
-                    if top == node:
-                        break
-                if len(comp) > 1:
-                    out.append(sorted(comp))
-    return sorted(out)
+def cycles(graph: Graph) -> list[list[str]]:
+    """Components of two or more packages that import each other, each sorted."""
+    return sorted(c for c in strongly_connected(graph) if len(c) > 1)
 
 
 def _cycle(graph: Graph, comp: list[str]) -> list[str]:
@@ -100,7 +61,7 @@ def check(repo: Repo) -> Iterator[Hit]:
     finds its strongly connected components (Tarjan) and reports each cycle once, with the import
     line of every edge of a shortest cycle as evidence."""
     graph = package_graph(repo)
-    for comp in strongly_connected(graph):
+    for comp in cycles(graph):
         cycle = _cycle(graph, comp)
         edges = [graph[a][b] for a, b in zip(cycle, [*cycle[1:], cycle[0]], strict=True)]
         first, rest = edges[0], edges[1:]
