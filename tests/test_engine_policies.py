@@ -9,6 +9,7 @@ from pathlib import Path
 
 from archaudit.findings import Axis, Hit, Premise, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.context import Context
 from archaudit.rules.base import Rule
 from archaudit.rules.engine import run_rules
 from tests.conftest import repo_of, write_tree
@@ -20,7 +21,8 @@ def _rule(rule_id: str, hits: Iterable[Hit], **kw: object) -> Rule:
     def check(repo: Repo) -> Iterator[Hit]:
         yield from listed
 
-    return Rule(id=rule_id, name="made-up", axis=Axis.SECURITY, severity=Severity.HIGH, title=f"title {rule_id}",
+    kw.setdefault("severity", Severity.HIGH)
+    return Rule(id=rule_id, name="made-up", axis=Axis.SECURITY, title=f"title {rule_id}",
                 impact="i", action="a", check=check, **kw)  # type: ignore[arg-type]
 
 
@@ -102,3 +104,18 @@ def test_different_causes_on_one_line_stay_separate_findings(tmp_path: Path) -> 
     hits = [Hit("app/a.py", 2, "SQL from x"), Hit("app/a.py", 2, "SQL from y")]
     findings, _ = run_rules(repo, [_rule("SEC905", hits)])
     assert len(findings) == 2 and len({f.fingerprint for f in findings}) == 2
+
+
+def test_severity_follows_exposure(tmp_path: Path) -> None:
+    repo = repo_of(write_tree(tmp_path, {"app/settings.py": "KEY = 1\n", "config/settings_local.py": "KEY = 2\n",
+                                         "scripts/seed.py": "KEY = 3\n"}))
+    critical = _rule("SEC906", [Hit("app/settings.py", 1, "prod secret", key="a"),
+                                Hit("config/settings_local.py", 1, "dev secret", key="b"),
+                                Hit("scripts/seed.py", 1, "script secret", key="c")],
+                     contexts=frozenset(Context), severity=Severity.CRITICAL)
+    findings, _ = run_rules(repo, [critical])
+    by_path = {f.evidence[0].path: f for f in findings}
+    assert by_path["app/settings.py"].severity is Severity.CRITICAL
+    assert by_path["config/settings_local.py"].severity is Severity.HIGH
+    assert "only in dev code" in by_path["config/settings_local.py"].message
+    assert by_path["scripts/seed.py"].severity is Severity.HIGH

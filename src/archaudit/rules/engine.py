@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 
-from archaudit.findings import Evidence, Finding, Hit, Premise, Undetermined, fingerprint
+from archaudit.findings import Evidence, Finding, Hit, Premise, Severity, Undetermined, fingerprint
 from archaudit.redact import redact_text
 from archaudit.repo import Repo
 from archaudit.resolve.blocks import context_at
@@ -37,6 +37,22 @@ def _cause(hit: Hit) -> str:
     return hit.key or hit.message
 
 
+_EXPOSED = frozenset({Context.PRODUCTION, Context.MIGRATION})  # code that runs against production data
+_ONE_STEP_LOWER = {Severity.CRITICAL: Severity.HIGH, Severity.HIGH: Severity.MEDIUM}
+
+
+def _exposed_severity(rule: Rule, repo: Repo, hits: list[Hit]) -> tuple[Severity, str]:
+    """Severity follows exposure: a critical or high claim whose every place is outside the code that
+    serves production (a dev settings module, a script, a test) is rated one step lower; the
+    context is returned to say so in the message ("" when at least one place is exposed)."""
+    if rule.severity not in _ONE_STEP_LOWER:
+        return rule.severity, ""
+    contexts = {context_at(repo, h.path, h.line) for h in hits}
+    if contexts & _EXPOSED:
+        return rule.severity, ""
+    return _ONE_STEP_LOWER[rule.severity], "/".join(sorted(c.value for c in contexts))
+
+
 def _finding(rule: Rule, hits: list[Hit], repo: Repo) -> Finding:
     """One finding for hits of the same root cause: the first hit's message, every place as evidence."""
     hits = sorted(hits, key=lambda h: (h.path, h.line))
@@ -50,10 +66,13 @@ def _finding(rule: Rule, hits: list[Hit], repo: Repo) -> Finding:
                 seen.add((e.path, e.line))
                 also.append(Evidence(e.path, e.line, _snippet(repo, e.path, e.line, e.snippet)))
     message = first.message if len(hits) == 1 else f"{first.message} ({len(hits)} places)"
+    severity, exposure = _exposed_severity(rule, repo, hits)
+    if exposure:
+        message += f" (only in {exposure} code, so rated one step lower)"
     premises = tuple(dict.fromkeys(p for h in hits for p in h.premises))
     scope = "" if rule.aggregate == "repository" else first.path
     return Finding(
-        rule=rule.id, name=rule.name, severity=rule.severity, axis=rule.axis, title=rule.title,
+        rule=rule.id, name=rule.name, severity=severity, axis=rule.axis, title=rule.title,
         message=redact_text(message), impact=rule.impact, action=rule.action, evidence=(*places, *also),
         fingerprint=fingerprint(rule.id, scope, _cause(first)), premises=premises, occurrences=len(hits),
     )
