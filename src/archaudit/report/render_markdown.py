@@ -106,6 +106,7 @@ def _environment() -> jinja2.Environment:
 MAX_ROWS = 5  # inventory rows (and not-determined lines) shown per section table; JSON and HTML hold them all
 MAX_EVIDENCE = 5  # places listed per finding
 MAX_FINDINGS = 5  # findings detailed per rule
+MAX_LISTED = 15  # appendix lines (skipped files, not determined)
 
 
 def render(report: Report) -> str:
@@ -118,7 +119,8 @@ def render(report: Report) -> str:
         groups=report.findings_by_rule(),
         claims=report.claims_by_rule(), unclaimed=_unclaimed(report),
         diagram=mermaid(report.verdict.overview) if report.verdict else "",
-        max_rows=MAX_ROWS, max_evidence=MAX_EVIDENCE, max_findings=MAX_FINDINGS,
+        max_rows=MAX_ROWS, max_evidence=MAX_EVIDENCE, max_findings=MAX_FINDINGS, max_listed=MAX_LISTED,
+        appendix_undetermined=[u for u in report.undetermined if not u.rule],
     )
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")

@@ -14,6 +14,7 @@ from archaudit.repo import Repo
 from archaudit.resolve.context import Context, context_of
 
 _SOURCE_LANGUAGES = ("python", "typescript", "javascript")
+_MAX_FILES = 10  # served files named one by one; the rest are counted
 _MAX_LINE = 400  # the scan looks at the start of each line only: linear on any input
 # what a line suggests the file defines -> pattern (anchored, bounded: no backtracking on long lines)
 _DEFINES = {
@@ -44,16 +45,28 @@ def unread_sources(repo: Repo) -> list[Undetermined]:
     to define; files of other contexts (templates, tests, docs) are counted in one line."""
     unread = [p for p, r in sorted(repo.results.items())
               if "skip" in r and p in repo.by_path and repo.by_path[p].language in _SOURCE_LANGUAGES]
-    out, elsewhere = [], 0
+    out, elsewhere, bundles, listed = [], 0, 0, 0
     for path in unread:
+        if repo.results[path]["skip"].startswith("minified"):
+            bundles += 1  # bundler output: generated, not source anyone wrote
+            continue
         if context_of(repo, path) not in (Context.PRODUCTION, Context.DEV):
             elsewhere += 1
+            continue
+        listed += 1
+        if listed > _MAX_FILES:
             continue
         kinds = _defines(repo, path)
         hides = (f"it appears to define {', '.join(kinds)}, which the inventory and the findings do not include"
                  if kinds else "what it defines is missing from the inventory and the findings")
         out.append(Undetermined("source file not parsed", f"{path} ({repo.results[path]['skip']}): {hides}",
                                 evidence=(Evidence(path, 0),)))
+    if listed > _MAX_FILES:
+        out.append(Undetermined("source file not parsed", f"{listed - _MAX_FILES} more served source file(s) could not "
+                                "be parsed; listed under skipped files"))
+    if bundles:
+        out.append(Undetermined("source file not parsed", f"{bundles} minified or generated bundle(s) were not read "
+                                "(bundler output, not source)"))
     if elsewhere:
         out.append(Undetermined("source file not parsed", f"{elsewhere} file(s) outside the served code (tests, "
                                 "templates, docs, scripts) could not be parsed; listed under skipped files"))
