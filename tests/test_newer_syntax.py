@@ -96,3 +96,10 @@ def test_a_served_file_that_cannot_be_parsed_is_named_with_what_it_appears_to_de
     [served] = [u for u in lines if u.evidence]
     assert served.evidence[0].path == "app/users.py" and "appears to define routes, guards" in served.why
     assert any("1 file(s) outside the served code" in u.why for u in lines)
+
+
+def test_minified_bundles_are_counted_once_not_listed_as_unread_source(tmp_path: Path) -> None:
+    bundle = "var a=" + "1+" * 15000 + "1;"  # one long line: bundler output
+    root = write_tree(tmp_path, {"app/__init__.py": "", "static/app.min.js": bundle, "static/vendor.js": bundle})
+    lines = [u.why for u in report_of(root).undetermined if u.topic == "source file not parsed"]
+    assert lines == ["2 minified or generated bundle(s) were not read (bundler output, not source)"]
