@@ -9,8 +9,10 @@ from collections import Counter
 from collections.abc import Callable
 
 from archaudit.detect import SECTIONS
+from archaudit.detect.config.settings import secret_values
 from archaudit.findings import Undetermined
 from archaudit.model import Report, Section
+from archaudit.redact import redact_report
 from archaudit.repo import Repo
 from archaudit.rules import ALL_RULES
 from archaudit.rules.base import DEFAULT_PRECISION
@@ -59,10 +61,19 @@ def build_report(repo: Repo, version: str, timestamp: str | None = None,
         "average_score": round(sum(s.score for s in scores) / len(scores), 1) if scores else None,
         "headlines": [f"{s.title}: {s.headline}" for s in sections if s.headline],
     }
-    return Report(
+    report = Report(
         tool_version=version, root_name=repo.name, generated_at=timestamp, summary=summary,
         sections=sections, findings=findings, scores=scores, strengths=find_strengths(repo),
         skipped=sorted(set(repo.skipped) | set(repo.problems)),
         undetermined=sorted(undetermined, key=lambda u: (u.topic, u.why)),
         stats=dict(repo.stats),
     )
+    return redact_report(report, _known_secrets(repo))
+
+
+def _known_secrets(repo: Repo) -> tuple[str, ...]:
+    """Secret values established by the analysis (settings defaults); none when settings failed."""
+    try:
+        return secret_values(repo)
+    except Exception:  # the settings section already reported its failure; patterns still mask
+        return ()

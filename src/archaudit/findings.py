@@ -66,6 +66,7 @@ class Hit:
     message: str
     also: tuple[Evidence, ...] = ()
     key: str = ""  # stable detail for the fingerprint (e.g. the setting name), defaults to message
+    secrets: tuple[str, ...] = ()  # secret values the rule saw: masked exactly in the message and snippets
 
 
 @dataclass(frozen=True)

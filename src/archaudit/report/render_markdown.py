@@ -9,6 +9,7 @@ import jinja2
 
 from archaudit.findings import Evidence, Finding, Severity
 from archaudit.model import Report, Table
+from archaudit.redact import redact_report
 
 PRIORITIES = {Severity.CRITICAL: "P0", Severity.HIGH: "P1", Severity.MEDIUM: "P2", Severity.LOW: "P3",
               Severity.INFO: "P4"}
@@ -88,6 +89,8 @@ def _environment() -> jinja2.Environment:
 
 
 def render(report: Report) -> str:
+    """The report as text; every string passes the one redaction step first (`archaudit.redact`)."""
+    report = redact_report(report)
     weakest = sorted(report.scores, key=lambda s: (s.score, s.axis.value))[:2]
     text = _environment().get_template("report.md.j2").render(
         r=report, severities=[s.value for s in Severity],

@@ -11,17 +11,24 @@ from archaudit.repo import Repo
 from archaudit.resolve.context import context_of
 from archaudit.rules.base import Rule
 
+SNIPPET_CHARS = 160
+_REDACT_CHARS = 4096  # a snippet shows 160 characters: the rest of a minified line is never read
+
 
 def _finding(rule: Rule, hit: Hit, repo: Repo) -> Finding:
+    """The finding of one hit. Its snippets and message are redacted here, with the secret values the
+    rule knows (`hit.secrets`) masked exactly: the whole line is redacted before it is cut, so a cut
+    never splits a secret out of the context that marks it."""
     def snippet(path: str, line: int, given: str = "") -> str:
-        return redact_text((given or (repo.line(path, line) if line else ""))[:160])
+        text = given or (repo.line(path, line) if line else "")
+        return redact_text(text[:_REDACT_CHARS], path, hit.secrets)[:SNIPPET_CHARS]
 
     evidence = (Evidence(hit.path, hit.line, snippet(hit.path, hit.line)),
                 *(Evidence(e.path, e.line, snippet(e.path, e.line, e.snippet)) for e in hit.also))
     return Finding(
         rule=rule.id, name=rule.name, severity=rule.severity, axis=rule.axis, title=rule.title,
-        message=redact_text(hit.message), impact=rule.impact, action=rule.action, evidence=evidence,
-        fingerprint=fingerprint(rule.id, hit.path, hit.key or hit.message),
+        message=redact_text(hit.message, known=hit.secrets), impact=rule.impact, action=rule.action,
+        evidence=evidence, fingerprint=fingerprint(rule.id, hit.path, hit.key or hit.message),
     )
 
 
