@@ -41,6 +41,7 @@ LEAKING_FORMS = [
     (f"  secret: process.env.JWT_SECRET ?? `{VALUE}`,", "src/auth/auth.module.ts"),
     (f"jwt.sign(payload, process.env.JWT_SECRET || '{VALUE}')", "src/auth.js"),
     (f"SECRET_KEY={VALUE}", ".env"),
+    (f"SECRET_KEY=&{VALUE}", ".env"),  # `&` ends nothing (found by the property tests)
     (f"export API_TOKEN='{VALUE}'", ".env.production"),
     (f"DB_PASSWORD = {VALUE} ; comment", "alembic.ini"),
     (f'password = "{VALUE}"', "pyproject.toml"),
@@ -108,7 +109,8 @@ def test_key_material_and_token_formats_are_masked() -> None:
     assert body not in redact_text(f'KEY = "{escaped}"', "app/x.py")
     assert body not in redact_text(f'key = load("{escaped}")', "app/x.py")
     for token in ("ghp" "_" + "a1B2c3D4" * 5, "github" "_pat_" + "11ABCDEFG0" * 4, "AKI" "AZ2X7Q4R5T6Y8U9W0",
-                  "xox" "b-1234567890-abcdefghij", "npm" "_" + "a1B2c3D4e5" * 4):
+                  "xox" "b-1234567890-abcdefghij", "npm" "_" + "a1B2c3D4e5" * 4,
+                  "AI" "za" + "0" * 34 + "-"):  # a Google key may end with "-" (no word boundary after it)
         assert token not in redact_text(f"see {token} here", ""), token
 
 

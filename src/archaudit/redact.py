@@ -54,10 +54,10 @@ TOKEN_PATTERNS = [
     ("Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b")),
     ("Stripe secret key", re.compile(r"\b[sr]k_live_[A-Za-z0-9]{16,}\b")),
     ("OpenAI-style API key", re.compile(r"\bsk-[A-Za-z0-9_-]{20,}\b")),
-    ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
+    ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_])")),  # may end with "-": no \b
     ("JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}")),
     ("GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}")),
-    ("SendGrid API key", re.compile(r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b")),
+    ("SendGrid API key", re.compile(r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![0-9A-Za-z_])")),
     ("Slack webhook URL", re.compile(r"https://hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+")),
     ("PyPI upload token", re.compile(r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}")),
 ]
@@ -267,7 +267,7 @@ class _Tokens:
         return i - 1
 
     def _ends(self) -> tuple[list[int], list[int]]:
-        """For each token i: where an expression starting at i ends (a `,` `;` `&`, a newline outside
+        """For each token i: where an expression starting at i ends (a `,` or `;`, a newline outside
         brackets, or the bracket closing i's level), and where i's enclosing bracket closes. One
         left pass for depths, one right pass for ends: linear."""
         depth, depths = 0, []
@@ -287,7 +287,7 @@ class _Tokens:
                 t = self.texts[j]
                 if t in _CLOSERS or t == ";" or (t == "\n" and d == 0):
                     nt[d] = nc[d] = j
-                elif t in (",", "&"):
+                elif t == ",":
                     nt[d] = j
             term_end[j] = nt.get(d, self.n)
             close_end[j] = nc.get(d, self.n)
