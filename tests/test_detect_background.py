@@ -82,7 +82,8 @@ def test_compose_services_with_keys_of_mixed_types_do_not_fail_the_section(tmp_p
     """YAML keys may be ints or booleans (`1:`, `true:`): sorting them with strings raised TypeError."""
     write_tree(tmp_path, {
         "app/main.py": "x = 1\n",
-        "docker-compose.yml": "services:\n  1: {image: x}\n  true: {image: y}\n  worker: {command: celery -A app worker}\n",
+        "docker-compose.yml": "services:\n  1: {image: x}\n  true: {image: y}\n"
+                              "  worker: {command: celery -A app worker}\n",
     })
     report = report_of(tmp_path)
     assert not [u for u in report.undetermined if "failed (" in u.why]

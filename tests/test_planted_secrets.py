@@ -44,7 +44,8 @@ PRIVATE_KEY = "-----BEGIN RSA PRIV" "ATE KEY-----\n" + P["private key body"] + "
 FILES = {
     "README.md": "# planted\n\nRun `uvicorn app.main:app`.\n",
     "requirements.txt": "fastapi==0.110.0\nuvicorn==0.29.0\npydantic-settings==2.2.1\npython-decouple==3.8\n",
-    "app/__init__.py": f'from flask import Flask\n\napp = Flask(__name__)\napp.config["SECRET_KEY"] = "{P["app.config item"]}"\n',
+    "app/__init__.py": "from flask import Flask\n\napp = Flask(__name__)\n"
+                       f'app.config["SECRET_KEY"] = "{P["app.config item"]}"\n',
     "app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get('/health')\ndef health():\n"
                    "    return {'ok': True}\n",
     "app/settings.py": (
@@ -73,7 +74,8 @@ FILES = {
         f"      POSTGRES_PASSWORD: {P['compose password']}\n"
         f"  api:\n    build: .\n    environment:\n      - API_TOKEN={P['compose list token']}\n"
     ),
-    "alembic.ini": f"[alembic]\nscript_location = alembic\nsqlalchemy.url = postgresql://app:{P['ini url password']}@localhost/app\n",
+    "alembic.ini": "[alembic]\nscript_location = alembic\n"
+                   f"sqlalchemy.url = postgresql://app:{P['ini url password']}@localhost/app\n",
     "pyproject.toml": f'[project]\nname = "planted"\n\n[tool.deploy]\npassword = "{P["toml password"]}"\n',
     "web/src/config.ts": (
         f'export const jwtSecret = "{P["ts const"]}";\n'

@@ -55,7 +55,8 @@ def is_plain(value: Any, depth: int = 0) -> bool:
 # -- source texts: arbitrary, and odd-but-plausible code built from fragments ------------------------
 ANY_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400)
 PY_FRAGMENTS = [
-    "import os\n", "from . import x\n", "from ..a.b import (c as d, e)\n", "X = 1\n", "SECRET_KEY = os.getenv('K', 'v')\n",
+    "import os\n", "from . import x\n", "from ..a.b import (c as d, e)\n", "X = 1\n",
+    "SECRET_KEY = os.getenv('K', 'v')\n",
     "class A(B, metaclass=M):\n    x: int = 1\n", "def f(*a, b=lambda: (yield), **k) -> 'T':\n    return a\n",
     "async def g():\n    async with x as (a, b):\n        await y\n", "@app.get('/x/{id}')\ndef h(id: int):\n    ...\n",
     "match x:\n    case {'a': [1, *rest]} if rest:\n        pass\n", "if (n := len(a)) > 10:\n    pass\n",
@@ -66,15 +67,22 @@ PY_FRAGMENTS = [
     "def deep():\n" + "".join("    " * i + "if x:\n" for i in range(1, 30)) + "    " * 30 + "pass\n",
 ]
 TS_FRAGMENTS = [
-    "import { A, type B } from './a';\n", "export default class C extends D<E> { constructor(private x: X) { super(); } }\n",
-    "const jwtSecret = process.env.JWT_SECRET || 'dev';\n", "app.get('/x/:id', auth, async (req, res) => res.json({}));\n",
-    "router.use('/v1', sub);\n", "@Controller('users') export class U { @Get(':id') one(@Param('id') id: string) {} }\n",
-    "let x = a?.b ?? c!;\n", "type T = { [K in keyof U]?: U[K] };\n", "enum E { A = 1, B }\n", "const t = `a${b`c${d}`}`;\n",
-    "export const config = { synchronize: true, cors: { origin: '*' } };\n", "function* g(): Generator<number> { yield 1; }\n",
+    "import { A, type B } from './a';\n",
+    "export default class C extends D<E> { constructor(private x: X) { super(); } }\n",
+    "const jwtSecret = process.env.JWT_SECRET || 'dev';\n",
+    "app.get('/x/:id', auth, async (req, res) => res.json({}));\n",
+    "router.use('/v1', sub);\n",
+    "@Controller('users') export class U { @Get(':id') one(@Param('id') id: string) {} }\n",
+    "let x = a?.b ?? c!;\n", "type T = { [K in keyof U]?: U[K] };\n", "enum E { A = 1, B }\n",
+    "const t = `a${b`c${d}`}`;\n",
+    "export const config = { synchronize: true, cors: { origin: '*' } };\n",
+    "function* g(): Generator<number> { yield 1; }\n",
     "const x = <T,>(a: T) => a;\n", "namespace N { export const y = 1; }\n", "declare module 'm' { }\n",
-    "/* unterminated comment\n", "const s = 'unterminated\n", "(((((((((((((((((((((((((((((x)))))))))))))))))))))))))))))\n",
+    "/* unterminated comment\n", "const s = 'unterminated\n",
+    "(((((((((((((((((((((((((((((x)))))))))))))))))))))))))))))\n",
 ]
-MUTATIONS = st.sampled_from(["", "\x00", "\ufeff", "\\", "'", '"', "(", ")", "{", "}", ":", "\n", "\t", "    ", "#", "é"])
+MUTATIONS = st.sampled_from(["", "\x00", "\ufeff", "\\", "'", '"', "(", ")", "{", "}", ":", "\n", "\t", "    ",
+"#", "é"])
 
 
 @st.composite
@@ -126,7 +134,8 @@ def test_requirements_reader(text: str) -> None:
 
 
 DOCKER_FRAGMENTS = ["FROM python:3.12-slim AS base", "RUN pip install -r requirements.txt \\", "&& echo ok", "# c",
-                    'CMD ["uvicorn", "app.main:app"]', "CMD [unclosed", "ENV A=1 B=2", "ENV TOKEN value", "HEALTHCHECK NONE",
+                    'CMD ["uvicorn", "app.main:app"]', "CMD [unclosed", "ENV A=1 B=2", "ENV TOKEN value",
+                    "HEALTHCHECK NONE",
                     "USER", "EXPOSE 8000/tcp", "ARG X", "\\", "COPY --from=base /a /b", ""]
 
 
@@ -150,7 +159,8 @@ SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10, 10**6), st.floats
                     st.text(string.ascii_letters + string.digits + " ._-:/*$", max_size=12))
 KEYS = st.one_of(st.sampled_from(["services", "image", "build", "environment", "ports", "jobs", "steps", "run", "uses",
                                   "on", "dependencies", "scripts", "project", "tool", "name", "command", "depends_on",
-                                  "healthcheck", "volumes", "deploy", "x"]), st.text(string.ascii_lowercase, max_size=6))
+                                  "healthcheck", "volumes", "deploy",
+                                  "x"]), st.text(string.ascii_lowercase, max_size=6))
 TREES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                       st.dictionaries(KEYS, inner, max_size=5)), max_leaves=25)
 MIXED_KEY_TREES = st.dictionaries(st.one_of(KEYS, st.integers(0, 3), st.booleans()), TREES, max_size=4)
@@ -204,7 +214,8 @@ def repositories(draw: st.DrawFn) -> dict[str, str]:
             files[path] = json.dumps({"dependencies": tree, "scripts": tree} if draw(st.booleans()) else tree,
                                      default=str)
         elif path.endswith((".cfg", ".ini")):
-            files[path] = "[options]\ninstall_requires =\n    " + "\n    ".join(map(str, tree)) + "\n[alembic]\nx=%(y)s\n"
+            requires = "\n    ".join(map(str, tree))
+            files[path] = f"[options]\ninstall_requires =\n    {requires}\n[alembic]\nx=%(y)s\n"
         elif path == "requirements.txt":
             files[path] = "\n".join(draw(st.lists(st.sampled_from(REQ_FRAGMENTS), max_size=6)))
         elif path == "Dockerfile":
