@@ -177,3 +177,16 @@ def test_redaction_is_linear_on_a_60_kb_line(shape: str) -> None:
         start = time.perf_counter()
         redact_text(text, path)
         assert time.perf_counter() - start < 0.5, (shape, path)
+
+
+def test_report_pass_masks_known_secrets_but_not_plain_words_everywhere() -> None:
+    """`postgres` as a password default is masked where it is assigned, not in every `postgresql://`."""
+    report = Report("0", "repo", None, {}, [Section("s", "S", (Fact("uses postgresql+asyncpg:// and wagtail.admin"),
+                                                                 Fact(f"value {VALUE} here")))],
+                    [], [], [], [], [])
+    safe = redact_report(report, known=["postgres", "wagtail", "False", VALUE])
+    assert [f.text for f in safe.sections[0].facts] == ["uses postgresql+asyncpg:// and wagtail.admin",
+                                                         f"value {MASK} here"]
+    assert redact_text("ACCESS_TOKEN_LIFETIME = timedelta(minutes=5)", "app/settings.py").endswith("(minutes=5)")
+    cell = "{'ACCESS_TOKEN_LIFETIME': {'$': 'timedelta()'}}"
+    assert redact_text(cell) == cell

@@ -23,9 +23,9 @@ Not part of the pytest suite: run it before a release and quote its figures.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing
-import os
 import random
 import shutil
 import sys
@@ -276,10 +276,8 @@ def run_case(files: Files, planted: list[str], timeout: float, work: Path) -> tu
     child.close()
     result = ("crash", "the child died without a result")
     if parent.poll(timeout):
-        try:
+        with contextlib.suppress(EOFError):
             result = parent.recv()
-        except EOFError:
-            pass
     else:
         result = ("hang", f"no result within {timeout:g} s")
     proc.kill()

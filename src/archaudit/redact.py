@@ -132,9 +132,12 @@ _URL_PATH = re.compile(r"(?:/[\w.{}:-]{1,100}){1,30}/?")
 _NUMBER = re.compile(r"[+-]?\d[\d_.]{0,30}")
 _NOT_SECRET_LAST = frozenset({"minutes", "hours", "seconds", "days", "ttl", "length", "len", "min", "max", "expire",
                               "expires", "expiry", "lifetime", "rounds", "size", "count", "timeout", "age", "bits",
-                              "iterations", "version", "enabled", "required"})
+                              "iterations", "version", "enabled", "required", "delta", "interval", "period",
+                              "limit", "attempts", "retries"})
 _CODE_SUFFIXES = (".py", ".pyi", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
 _MIN_KNOWN = 4
+_MIN_GLOBAL = 8
+_PLAIN_WORD = re.compile(r"[A-Za-z][a-z]*|[A-Z]+")
 _Span = tuple[int, int]
 
 
@@ -355,7 +358,7 @@ def _target(t: _Tokens, i: int, prose: bool = False) -> tuple[int, int, str] | N
     kind = t.kinds[i]
     if kind == "n":
         name = t.tok(i)
-        if not _secret_named(name):
+        if not _secret_named(name) or _duration_like(name):  # ACCESS_TOKEN_LIFETIME holds no secret
             return _dockerfile_env(t, i)
         j = t.next(i)
         sep = t.tok(j)
@@ -366,7 +369,8 @@ def _target(t: _Tokens, i: int, prose: bool = False) -> tuple[int, int, str] | N
     if kind != "s":
         return None
     content = _content(t, i)
-    if len(content) > 82 or not _KEY_LIKE.fullmatch(content) or not _secret_named(content):
+    if len(content) > 82 or not _KEY_LIKE.fullmatch(content) or not _secret_named(content) \
+            or _duration_like(content):
         return None
     j = t.next(i)
     sep = t.tok(j)
@@ -533,9 +537,17 @@ def redact_report(report: Any, known: Iterable[str] = ()) -> Any:
     """A copy of `report` (a Report, or any dataclass / list / dict tree of plain data) in which every
     string went through `redact_text`: evidence snippets read with their file's mode, the `known`
     secret values masked everywhere. Enum members, numbers and dict keys are kept as they are."""
-    values = tuple(sorted({v for v in known if isinstance(v, str) and len(v) >= _MIN_KNOWN and v != MASK},
+    values = tuple(sorted({v for v in known if isinstance(v, str) and _worth_masking_everywhere(v)},
                           key=len, reverse=True))
     return _redact_tree(report, values, "")
+
+
+def _worth_masking_everywhere(value: str) -> bool:
+    """A known secret value masked across the whole report: not a plain word. `postgres`, `wagtail`,
+    `False` as a password default are masked where they are assigned (by pattern), but masking every
+    `postgresql://` or `wagtail.admin` of the report would make it unreadable and hide nothing."""
+    v = value.strip()
+    return len(v) >= _MIN_GLOBAL and v != MASK and not _PLAIN_WORD.fullmatch(v)
 
 
 def _redact_tree(obj: Any, known: tuple[str, ...], path: str) -> Any:
