@@ -190,3 +190,9 @@ def test_report_pass_masks_known_secrets_but_not_plain_words_everywhere() -> Non
     assert redact_text("ACCESS_TOKEN_LIFETIME = timedelta(minutes=5)", "app/settings.py").endswith("(minutes=5)")
     cell = "{'ACCESS_TOKEN_LIFETIME': {'$': 'timedelta()'}}"
     assert redact_text(cell) == cell
+
+
+def test_command_line_errors_go_through_the_redaction_step() -> None:
+    from archaudit.cli import UsageFailure
+
+    assert VALUE not in UsageFailure(f"invalid archaudit configuration: api_token = '{VALUE}'").message

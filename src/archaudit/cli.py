@@ -16,6 +16,7 @@ import click
 
 from archaudit import __version__
 from archaudit.config import ConfigError
+from archaudit.redact import redact_text
 from archaudit.run import Options, audit
 
 FORMATS = {"md": "report.md", "json": "report.json", "sarif": "report.sarif"}
@@ -24,7 +25,13 @@ _SIGNATURES = (b"# Architecture audit:", b'"tool": {\n    "name": "archaudit"',
 
 
 class UsageFailure(click.ClickException):
+    """Exit 2 with a message; the message goes through the same redaction step as every report (it
+    may quote a configuration value or a line of the audited repository)."""
+
     exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(redact_text(message))
 
 
 def _timestamp(asked: bool) -> str | None:
