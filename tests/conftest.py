@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,3 +42,17 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never write to the developer's real cache directory from tests."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+
+
+# Hypothesis profiles: `ci` by default (a few hundred examples per parser, no example database so runs
+# are hermetic), `fuzz` for a longer hand-run session: HYPOTHESIS_PROFILE=fuzz python -m pytest tests/test_properties.py
+try:
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile("ci", max_examples=200, deadline=None, database=None, print_blob=True,
+                              suppress_health_check=[HealthCheck.too_slow])
+    settings.register_profile("fuzz", max_examples=2000, deadline=None, print_blob=True,
+                              suppress_health_check=[HealthCheck.too_slow])
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+except ImportError:  # hypothesis is a dev dependency: the property tests are skipped without it
+    pass

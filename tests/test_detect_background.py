@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from archaudit.detect.background.section import background_inventory, find_queue_systems, find_tasks, section
-from tests.conftest import FIXTURES, repo_of, write_tree
+from tests.conftest import FIXTURES, repo_of, report_of, write_tree
 
 REPOS = FIXTURES / "repos"
 
@@ -76,3 +76,14 @@ def test_task_decorator_of_unrelated_object_is_ignored(tmp_path: Path) -> None:
     repo = repo_of(tmp_path)
     assert find_tasks(repo) == []
     assert section(repo).undetermined == ("no background work (task queue, scheduler, BackgroundTasks) was found",)
+
+
+def test_compose_services_with_keys_of_mixed_types_do_not_fail_the_section(tmp_path: Path) -> None:
+    """YAML keys may be ints or booleans (`1:`, `true:`): sorting them with strings raised TypeError."""
+    write_tree(tmp_path, {
+        "app/main.py": "x = 1\n",
+        "docker-compose.yml": "services:\n  1: {image: x}\n  true: {image: y}\n"
+                              "  worker: {command: celery -A app worker}\n",
+    })
+    report = report_of(tmp_path)
+    assert not [u for u in report.undetermined if "failed (" in u.why]

@@ -9,9 +9,11 @@ from collections import Counter
 from collections.abc import Callable
 
 from archaudit.detect import SECTIONS
+from archaudit.detect.config.settings import secret_values
 from archaudit.detect.overview import system_overview
 from archaudit.findings import Finding, Undetermined
 from archaudit.model import AxisScore, Fact, Report, Section, Verdict
+from archaudit.redact import redact_report
 from archaudit.repo import Repo
 from archaudit.resolve.context import Context, context_of
 from archaudit.resolve.coverage import unread_sources
@@ -68,14 +70,24 @@ def build_report(repo: Repo, version: str, timestamp: str | None = None,
         "axes_evaluated": len(rated),
         "headlines": [f"{s.title}: {s.headline}" for s in sections if s.headline],
     }
-    return Report(
+    verdict = _verdict(repo, sections, findings, strengths, undetermined, scores)
+    report = Report(
         tool_version=version, root_name=repo.name, generated_at=timestamp, summary=summary,
         sections=sections, findings=findings, scores=scores, strengths=strengths,
         skipped=sorted(set(repo.skipped) | set(repo.problems)),
         undetermined=sorted(undetermined, key=lambda u: (u.topic, u.why)),
         stats=dict(repo.stats),
-        verdict=_verdict(repo, sections, findings, strengths, undetermined, scores),
+        verdict=verdict,
     )
+    return redact_report(report, _known_secrets(repo))
+
+
+def _known_secrets(repo: Repo) -> tuple[str, ...]:
+    """Secret values established by the analysis (settings defaults); none when settings failed."""
+    try:
+        return secret_values(repo)
+    except Exception:  # the settings section already reported its failure; patterns still mask
+        return ()
 
 
 def _verdict(repo: Repo, sections: list[Section], findings: list[Finding], strengths: list[Fact],

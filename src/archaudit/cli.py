@@ -21,6 +21,7 @@ import click
 
 from archaudit import __version__
 from archaudit.config import ConfigError
+from archaudit.redact import redact_text
 from archaudit.run import Options, audit
 from archaudit.safe_text import encodable, utf8
 
@@ -39,7 +40,13 @@ Exit codes:
 
 
 class UsageFailure(click.ClickException):
+    """Exit 2 with a message; the message goes through the same redaction step as every report (it
+    may quote a configuration value or a line of the audited repository)."""
+
     exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(redact_text(message))
 
 
 class _Terminated(BaseException):

@@ -87,6 +87,7 @@ class Hit:
     also: tuple[Evidence, ...] = ()
     key: str = ""  # stable detail for the fingerprint (e.g. the setting name), defaults to message
     premises: tuple[Premise, ...] = ()  # what the claim rests on; one unknown premise makes it not determined
+    secrets: tuple[str, ...] = ()  # secret values the rule saw: masked exactly in the message and snippets
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from typing import Any
 
 from archaudit.findings import Evidence, Finding, Undetermined
 from archaudit.model import Fact, Report, Section, Verdict
+from archaudit.redact import redact_report
 
 SCHEMA_VERSION = "1.1"
 
@@ -84,4 +85,6 @@ def to_dict(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report) -> str:
+    """The report as text; every string passes the one redaction step first (`archaudit.redact`)."""
+    report = redact_report(report)
     return json.dumps(to_dict(report), indent=2, ensure_ascii=False, sort_keys=False, default=str) + "\n"

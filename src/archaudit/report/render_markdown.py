@@ -9,6 +9,7 @@ import jinja2
 
 from archaudit.findings import Evidence, Finding, Severity, Undetermined
 from archaudit.model import Overview, Report, Table
+from archaudit.redact import redact_report
 
 PRIORITIES = {Severity.CRITICAL: "P0", Severity.HIGH: "P1", Severity.MEDIUM: "P2", Severity.LOW: "P3",
               Severity.INFO: "P4"}
@@ -110,6 +111,8 @@ MAX_LISTED = 15  # appendix lines (skipped files, not determined)
 
 
 def render(report: Report) -> str:
+    """The report as text; every string passes the one redaction step first (`archaudit.redact`)."""
+    report = redact_report(report)
     rated = [s for s in report.scores if s.is_evaluated]
     weakest = sorted(rated, key=lambda s: (s.score, s.axis.value))[:2]
     text = _environment().get_template("report.md.j2").render(

@@ -12,6 +12,7 @@ from typing import Any
 
 from archaudit.findings import Evidence, Finding, Severity
 from archaudit.model import Report
+from archaudit.redact import redact_report
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note",
@@ -73,4 +74,6 @@ def to_dict(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report) -> str:
+    """The report as text; every string passes the one redaction step first (`archaudit.redact`)."""
+    report = redact_report(report)
     return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"

@@ -26,10 +26,15 @@ from archaudit.rules.base import Rule
 
 Progress = Callable[[str, int, int], None]
 _MAX_LISTED = 8  # unparsed files named in a "not determined" line
+SNIPPET_CHARS = 160
+_REDACT_CHARS = 4096  # a snippet shows 160 characters: the rest of a minified line is never read
 
 
-def _snippet(repo: Repo, path: str, line: int, given: str = "") -> str:
-    return redact_text((given or (repo.line(path, line) if line else ""))[:160])
+def _snippet(repo: Repo, path: str, line: int, given: str = "", secrets: tuple[str, ...] = ()) -> str:
+    """A redacted snippet: the whole line is redacted (with the secret values the rule saw masked
+    exactly) before it is cut, so a cut never splits a secret out of the context that marks it."""
+    text = given or (repo.line(path, line) if line else "")
+    return redact_text(text[:_REDACT_CHARS], path, secrets)[:SNIPPET_CHARS]
 
 
 def _cause(hit: Hit) -> str:
@@ -57,14 +62,15 @@ def _finding(rule: Rule, hits: list[Hit], repo: Repo) -> Finding:
     """One finding for hits of the same root cause: the first hit's message, every place as evidence."""
     hits = sorted(hits, key=lambda h: (h.path, h.line))
     first = hits[0]
-    places = [Evidence(h.path, h.line, _snippet(repo, h.path, h.line)) for h in hits]
+    secrets = tuple(dict.fromkeys(v for h in hits for v in h.secrets))
+    places = [Evidence(h.path, h.line, _snippet(repo, h.path, h.line, secrets=secrets)) for h in hits]
     seen = {(e.path, e.line) for e in places}
     also = []
     for h in hits:
         for e in h.also:
             if (e.path, e.line) not in seen:
                 seen.add((e.path, e.line))
-                also.append(Evidence(e.path, e.line, _snippet(repo, e.path, e.line, e.snippet)))
+                also.append(Evidence(e.path, e.line, _snippet(repo, e.path, e.line, e.snippet, secrets)))
     message = first.message if len(hits) == 1 else f"{first.message} ({len(hits)} places)"
     severity, exposure = _exposed_severity(rule, repo, hits)
     if exposure:
@@ -73,8 +79,9 @@ def _finding(rule: Rule, hits: list[Hit], repo: Repo) -> Finding:
     scope = "" if rule.aggregate == "repository" else first.path
     return Finding(
         rule=rule.id, name=rule.name, severity=severity, axis=rule.axis, title=rule.title,
-        message=redact_text(message), impact=rule.impact, action=rule.action, evidence=(*places, *also),
-        fingerprint=fingerprint(rule.id, scope, _cause(first)), premises=premises, occurrences=len(hits),
+        message=redact_text(message, known=secrets), impact=rule.impact, action=rule.action,
+        evidence=(*places, *also), fingerprint=fingerprint(rule.id, scope, _cause(first)), premises=premises,
+        occurrences=len(hits),
     )
 
 

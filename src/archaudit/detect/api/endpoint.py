@@ -79,7 +79,8 @@ def is_auth_name(name: str) -> bool:
     return bool(_AUTH_WORDS.search(base)) and not _NOT_AUTH.search(base)
 
 
-_COMPUTED = re.compile(r"\{[^}]*[.A-Z?(][^}]*\}|^/\{[^}]*\}$")
+# linear: a `{` never starts a scan another `{` would repeat (no `{` inside a placeholder)
+_COMPUTED = re.compile(r"\{[^{}.A-Z?(]*+[.A-Z?(][^{}]*+\}|^/\{[^}]*\}$")
 
 
 def is_computed_path(path: str) -> bool:

@@ -143,7 +143,7 @@ def beat_schedules(repo: Repo) -> list[Schedule]:
         for line, value in found:
             if not isinstance(value, dict):
                 continue
-            for entry, spec in sorted(value.items()):
+            for entry, spec in sorted(value.items(), key=lambda kv: str(kv[0])):
                 if not isinstance(spec, dict):
                     continue
                 sched = spec.get("schedule")
@@ -164,7 +164,7 @@ def task_routes(repo: Repo) -> list[tuple[str, str, Evidence]]:
         for a in facts["assigns"]:
             if not a["target"].endswith(_ROUTE_TARGETS) or not isinstance(a["value"], dict):  # no dot in suffixes
                 continue
-            for pattern, route in sorted(a["value"].items()):
+            for pattern, route in sorted(a["value"].items(), key=lambda kv: str(kv[0])):
                 queue = route.get("queue", "") if isinstance(route, dict) else ""
                 out.append((pattern, text_of(queue).strip("'"), Evidence(path, a["line"])))
     return out

@@ -149,7 +149,7 @@ def worker_processes(repo: Repo) -> list[tuple[str, str, Evidence]]:
         if not isinstance(services, dict):
             continue
         lines = repo.lines(f.path)
-        for service, svc in sorted(services.items()):
+        for service, svc in sorted(services.items(), key=lambda kv: str(kv[0])):  # YAML keys may be 1, true...
             cmd = svc.get("command") if isinstance(svc, dict) else None
             text = " ".join(map(str, cmd)) if isinstance(cmd, list) else str(cmd or "")
             if _WORKER_WORDS.search(text):

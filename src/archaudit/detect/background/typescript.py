@@ -137,7 +137,7 @@ def _const_crons(path: str, name: str, line: int, value: object, out: list[JobRe
     """Cron tables in constants: {JOB: {expression: '0 9 * * *'}} or {JOB: '0 9 * * *'}."""
     if not isinstance(value, dict):
         return
-    for key, item in sorted(value.items()):
+    for key, item in sorted(value.items(), key=lambda kv: str(kv[0])):
         expr = (
             item
             if isinstance(item, str)

@@ -30,7 +30,7 @@ _HOOK_FILES = frozenset({".pre-commit-config.yaml", ".pre-commit-config.yml", "l
 _HOOK_PACKAGES = ("husky", "lefthook", "simple-git-hooks", "pre-commit")
 _MAX_LINE = 1000  # longer lines are data, not rules (and would slow the regexes down)
 _MAKE_RULE = re.compile(r"^([^\s#=:][^=:]*?)\s*::?(?!=)")
-_JUST_RECIPE = re.compile(r"^@?([A-Za-z_][\w-]*)[^:=]*:(?!=)")
+_JUST_RECIPE = re.compile(r"^@?([A-Za-z_][\w-]*+)[^:=]*+:(?!=)")  # possessive: the two runs never trade
 _JUST_ALIAS = re.compile(r"^alias\s+([\w-]+)\s*:=")
 _SPLIT = re.compile(r"&&|\|\||;|\||\$\(|`")
 _PROMPT = re.compile(r"^(\$|>|%|PS>)\s+")

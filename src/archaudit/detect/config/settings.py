@@ -303,6 +303,13 @@ def find_settings(repo: Repo) -> list[Setting]:
     return repo.derived(_compute)
 
 
+def secret_values(repo: Repo) -> tuple[str, ...]:
+    """The literal defaults of secret-named settings: the report masks each of them wherever it appears
+    (a masked placeholder is harmless; a shown secret is not)."""
+    return tuple(sorted({s.value for s in find_settings(repo)
+                         if s.is_secret_name and isinstance(s.value, str) and s.value.strip()}))
+
+
 def _readers(repo: Repo) -> dict[str, set[str]]:
     """Setting name -> the Python files (outside tests) whose code mentions that name."""
     wanted = {s.name for s in find_settings(repo)}

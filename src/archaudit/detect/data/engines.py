@@ -21,7 +21,7 @@ _ENGINE_FUNCS = {
     "sqlalchemy.ext.asyncio.create_async_engine": True, "sqlalchemy.ext.asyncio.engine.create_async_engine": True,
 }
 POOL_SETTINGS = ("pool_size", "max_overflow", "pool_pre_ping", "pool_recycle", "pool_timeout", "echo", "poolclass")
-_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+]*)://")
+_SCHEME = re.compile(r"(?<![a-zA-Z0-9+])([a-zA-Z][a-zA-Z0-9+]*+)://")  # from the start of a run only
 
 
 @dataclass(frozen=True)

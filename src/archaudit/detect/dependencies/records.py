@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-_OPTION_TAIL = re.compile(r"\s+-{1,2}[A-Za-z]")
+_OPTION_TAIL = re.compile(r"(?<!\s)\s++-{1,2}[A-Za-z]")  # a blank run is tried once, from its start
 _EGG = re.compile(r"#egg=([A-Za-z0-9_.\-]+)")
 
 
@@ -90,7 +90,7 @@ def requirement_dependency(body: str, path: str, line: int, kind: str, app: str,
                            group: str = "") -> Dependency | None:
     """A Dependency from one requirement string; None when unreadable. Options (-e, --index-url...)
     and local paths give a Dependency with an empty name (known, not a third-party package)."""
-    editable = re.match(r"^(-e|--editable)\s*=?\s*(\S+)", body)
+    editable = re.match(r"^(-e|--editable)(?:\s*=\s*|\s+|(?=\S))(\S+)", body)
     if editable:
         egg = _EGG.search(editable.group(2))
         if not egg:

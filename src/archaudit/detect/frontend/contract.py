@@ -25,7 +25,7 @@ from archaudit.resolve.typescript_index import is_ts_test, package_of, ts_facts
 
 _VERBS = ("get", "post", "put", "patch", "delete")
 _CLIENT_WORDS = re.compile(r"api|http|client|axios|ky|fetcher|request", re.IGNORECASE)
-_PARAM = re.compile(r"\$\{[^}]*\}|:[A-Za-z_]\w*|\{[^}]*\}|<[^>]*>")
+_PARAM = re.compile(r"\$\{[^{}]*+\}|:[A-Za-z_]\w*|\{[^{}]*+\}|<[^<>]*+>")  # no nested brackets: linear
 
 
 @dataclass(frozen=True, order=True)

@@ -72,7 +72,7 @@ def check(repo: Repo) -> Iterator[Hit]:
         if guard is None:
             how = f"falls back to a literal when {s.env} is unset" if s.env else "has a literal default"
             yield Hit(s.file, s.line, f"{s.name} ({s.source}) {how}, and nothing refuses it at startup.",
-                      key=f"{s.source}.{s.name}")
+                      key=f"{s.source}.{s.name}", secrets=(s.value,))
 
 
 def guarded_secrets(repo: Repo) -> list[Fact]:

@@ -15,7 +15,7 @@ from archaudit.rules.base import Rule
 # ANY dispatches every method; OPTIONS and HEAD are answered by the framework or CORS middleware
 # for every route of a path (Flask's automatic options), so listing them twice loses no handler
 _NOT_HANDLERS = frozenset({"ANY", "OPTIONS", "HEAD"})
-_PARAM = re.compile(r"\{[^}/]*\}")
+_PARAM = re.compile(r"\{[^{}/]*+\}")  # no `{` inside: a run of `{` is scanned once, not from each one
 _CONVERTER = re.compile(r"<(?:(\w+)(?:\([^)>]*\))?:)?\w+>")  # Werkzeug <int:id>, <path:p>, <name>
 
 

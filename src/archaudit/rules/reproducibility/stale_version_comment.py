@@ -13,7 +13,10 @@ from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
-_MENTION = re.compile(r"([A-Za-z][\w.\-]*[A-Za-z0-9])\s*(==|>=|<=|~=|<|>|@|\s)\s*v?(\d+(?:\.\d+)+)")
+# A name starts a word (the lookbehind: a 60 KB word is tried once, not from each of its characters),
+# and only the first _COMMENT_CHARS of a comment are read: no backtracking grows past that.
+_MENTION = re.compile(r"(?<![\w.\-])([A-Za-z][\w.\-]*[A-Za-z0-9])\s*(==|>=|<=|~=|<|>|@|\s)\s*v?(\d+(?:\.\d+)+)")
+_COMMENT_CHARS = 500
 
 
 def _agrees(op: str, mentioned: str, pinned: str) -> bool:
@@ -43,7 +46,7 @@ def check(repo: Repo) -> Iterator[Hit]:
     for dep in find_dependencies(repo):
         if not dep.comment or dep.ecosystem != "python":
             continue
-        for m in _MENTION.finditer(dep.comment):
+        for m in _MENTION.finditer(dep.comment[:_COMMENT_CHARS]):
             name, op, mentioned = normalize(m.group(1)), m.group(2).strip(), m.group(3)
             other = pins.get((dep.app, name))
             if other is None or name == dep.name:
