@@ -7,16 +7,15 @@ from __future__ import annotations
 from archaudit import __version__
 from archaudit.architecture_doc.components import components
 from archaudit.architecture_doc.endpoint_guide import add_endpoint_guide
-from archaudit.architecture_doc.model import ArchitectureDoc
 from archaudit.architecture_doc.organisation import code_tree, endpoint_groups
 from archaudit.architecture_doc.styles import layer_edges_of, styles
 from archaudit.architecture_doc.work import add_job_guide, background
 from archaudit.detect import SECTIONS
-from archaudit.model import Section
+from archaudit.model import ArchitectureDoc, Section
 from archaudit.repo import Repo
 from archaudit.verdict import system_summary
 
-__all__ = ["ArchitectureDoc", "build_document"]
+__all__ = ["build_document"]
 
 
 def _sections(repo: Repo) -> list[Section]:
@@ -26,7 +25,7 @@ def _sections(repo: Repo) -> list[Section]:
     for build in SECTIONS:
         try:
             out.append(build(repo))
-        except Exception:  # noqa: BLE001 - one broken detector must not cost the document
+        except Exception:
             continue
     return out
 

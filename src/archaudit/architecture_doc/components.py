@@ -10,7 +10,6 @@ producers and processors show. A component named only by a dependency gets a box
 
 from __future__ import annotations
 
-from archaudit.architecture_doc.model import ComponentRow
 from archaudit.detect.background.section import background_inventory
 from archaudit.detect.background.typescript import find_ts_jobs
 from archaudit.detect.data.typescript import find_ts_data
@@ -19,7 +18,7 @@ from archaudit.detect.overview import system_overview
 from archaudit.detect.structure import find_apps
 from archaudit.detect.typescript_backends import find_ts_endpoints
 from archaudit.findings import Evidence
-from archaudit.model import Component, Overview
+from archaudit.model import Component, ComponentRow, Overview
 from archaudit.repo import Repo
 
 _FRAMEWORKS = ("fastapi", "django", "flask", "starlette", "@nestjs/core", "express", "fastify", "koa", "next",
@@ -107,7 +106,7 @@ def components(repo: Repo) -> tuple[list[ComponentRow], list[ComponentRow], Over
         else:
             known = technical[same]
             technical[same] = ComponentRow(known.name, known.kind, f"{known.detail}; {row.detail}",
-                                           known.evidence + row.evidence)
+                                           tuple(dict.fromkeys(known.evidence + row.evidence)))
     technical += ts_rows
     ts_boxes = [Component(r.name, _TS_BOXES[r.kind], r.evidence[:1], r.detail) for r in ts_rows]
     processes = list(overview.components) + ([ts_web] if ts_web else [])

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-from archaudit.architecture_doc.model import Guide, Statement
 from archaudit.architecture_doc.places import plural, quoted
 from archaudit.architecture_doc.styles import layer_folders
 from archaudit.detect.api.endpoint import Endpoint
@@ -18,6 +17,7 @@ from archaudit.detect.architecture.layers import internal_imports, layer_of
 from archaudit.detect.architecture.typescript import layer_of_path
 from archaudit.detect.typescript_backends import find_ts_endpoints
 from archaudit.findings import Evidence
+from archaudit.model import Guide, Statement
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import resolve_import, ts_facts
 
@@ -51,7 +51,8 @@ def _declaration(repo: Repo, first: Endpoint) -> Statement | None:
         for cls in repo.derived(ts_facts).get(first.file, {"classes": []})["classes"]:
             deco = next((d for d in cls["decorators"] if d["name"] == "Controller"), None)
             if cls["name"] == cls_name and deco:
-                return Statement(f"Declare a controller class, as {cls_name} is", (quoted(repo, first.file, deco["line"]),))
+                return Statement(f"Declare a controller class, as {cls_name} is",
+                                 (quoted(repo, first.file, deco["line"]),))
         return None
     for obj in repo.derived(find_objects).by_key.values():
         if obj.file == first.file and obj.name == first.router and obj.kind == "router":

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from archaudit.architecture_doc.model import EndpointGroup, EndpointRow, Folder
 from archaudit.architecture_doc.styles import layer_folders
 from archaudit.detect import structure
 from archaudit.detect.api.endpoint import Endpoint
@@ -13,6 +12,7 @@ from archaudit.detect.api.section import find_endpoints
 from archaudit.detect.structure import find_apps, named_role
 from archaudit.detect.typescript_backends import find_ts_endpoints
 from archaudit.findings import Evidence
+from archaudit.model import EndpointGroup, EndpointRow, Folder
 from archaudit.repo import Repo
 
 MAX_CHILDREN = 15

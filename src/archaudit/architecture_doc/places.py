@@ -34,7 +34,8 @@ def _first_statement(repo: Repo, path: str) -> Evidence:
     """A file defining no class or function (types, constants) is shown by its first export, or its
     first line of code."""
     lines = repo.lines(path)
-    code = [i for i, text in enumerate(lines, 1) if text.strip() and not text.lstrip().startswith(("#", "//", "/*", "*"))]
+    code = [i for i, text in enumerate(lines, 1)
+            if text.strip() and not text.lstrip().startswith(("#", "//", "/*", "*"))]
     exported = [i for i in code if lines[i - 1].startswith("export ")]
     first = (exported or code or [0])[0]
     return quoted(repo, path, first) if first else Evidence(path, 0)

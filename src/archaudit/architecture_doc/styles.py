@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from archaudit.architecture_doc.model import LayerEdge, Statement, Style
 from archaudit.architecture_doc.places import first_definition, plural, quoted
 from archaudit.detect.architecture.layers import LAYER_ORDER, is_test_path, layer_edges, layers
 from archaudit.detect.architecture.patterns import find_domain_packages, find_ports
 from archaudit.detect.architecture.typescript import layer_of_path, ts_architecture
 from archaudit.findings import Evidence
+from archaudit.model import LayerEdge, Statement, Style
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import is_ts_test, resolve_import, ts_facts
 
@@ -69,7 +69,7 @@ def layer_folders(repo: Repo) -> dict[str, tuple[str, list[str]]]:
     for path, info in sorted(repo.derived(layers).items()):
         folder = _package_folder(path, info.package)
         folders.setdefault(folder, (info.layer, []))[1].append(path)
-    for folder, (layer, n) in repo.derived(ts_architecture).layers.items():
+    for folder, (layer, _) in repo.derived(ts_architecture).layers.items():
         files = [p for p in repo.derived(ts_facts) if p.startswith(folder + "/") and not is_ts_test(p)]
         folders[folder] = (layer, files)
     return folders
@@ -83,10 +83,11 @@ def _layers(repo: Repo, edges: list[LayerEdge]) -> Style | str:
     summary = Statement(f"The code is split into {len(names)} layers by folder: "
                         + ", ".join(sorted(names, key=_order)),
                         tuple(first_definition(repo, files) for _, files in folders.values()))
-    examples = [Statement(f"{folder}/ holds the {layer} layer ({plural(len(files), 'file')})", (first_definition(repo, files),))
+    examples = [Statement(f"{folder}/ holds the {layer} layer ({plural(len(files), 'file')})",
+                          (first_definition(repo, files),))
                 for folder, (layer, files) in sorted(folders.items(), key=lambda kv: (_order(kv[1][0]), kv[0]))]
-    examples += [Statement(f"{e.source} imports {e.target} ({plural(e.imports, 'import')})", (quoted(repo, *_place(e)),))
-                 for e in edges]
+    examples += [Statement(f"{e.source} imports {e.target} ({plural(e.imports, 'import')})",
+                           (quoted(repo, *_place(e)),)) for e in edges]
     return Style("Layers", summary, tuple(examples))
 
 
@@ -109,8 +110,9 @@ def _ts_ports(repo: Repo) -> list[Statement]:
         for cls in facts["classes"]:
             for port in [*cls["implements"], cls["extends"]]:
                 if port and port.split("<")[0] in origin:
+                    declared = origin[port.split("<")[0]]
                     out.append(Statement(f"{cls['name']} (infrastructure) implements the port {port} "
-                                         f"declared in {origin[port.split('<')[0]]}", (quoted(repo, path, cls["line"]),)))
+                                         f"declared in {declared}", (quoted(repo, path, cls["line"]),)))
     return out
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from archaudit.architecture_doc.model import Guide, Stage, Statement
 from archaudit.architecture_doc.places import quoted
+from archaudit.detect.architecture.layers import is_test_path
 from archaudit.detect.background.section import QUEUE_LIBS, Task, background_inventory
 from archaudit.detect.background.typescript import JobRecord, find_ts_jobs
-from archaudit.detect.architecture.layers import is_test_path
 from archaudit.findings import Evidence
+from archaudit.model import Guide, Stage, Statement
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_written
 
@@ -167,8 +167,8 @@ def _python_job_guide(repo: Repo) -> tuple[list[Statement], list[str]] | None:
         steps.append(Statement(f"For a periodic job, add an entry to the schedule, like {s.entry} ({s.schedule})",
                                (quoted(repo, s.path, s.line),)))
     if bg.workers:
-        name, command, where = bg.workers[0]
-        steps.append(Statement(f"The process {name} runs it: {command}", (where,)))
+        name, command, declared = bg.workers[0]
+        steps.append(Statement(f"The process {name} runs it: {command}", (declared,)))
     else:
         notes.append("no worker process declaration was found: which process runs the tasks is not determined")
     return steps, notes
