@@ -20,6 +20,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "resolve": ("detect", "rules", "report", "assemble", "run", "cli"),
     "detect": ("rules", "report", "assemble", "run", "cli", "strengths", "scoring"),
     "rules": ("report", "assemble", "run", "cli", "strengths", "scoring"),
+    "architecture_doc": ("rules", "report", "assemble", "run", "cli", "strengths", "scoring"),
     "model": ("languages", "scan", "repo", "resolve", "detect", "rules", "report", "assemble", "run", "cli"),
     "findings": ("languages", "scan", "repo", "resolve", "detect", "rules", "report", "model", "assemble", "run"),
     "redact": ("languages", "scan", "repo", "resolve", "detect", "rules", "report", "model", "findings",

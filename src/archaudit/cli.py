@@ -26,7 +26,8 @@ from archaudit.run import Options, audit
 from archaudit.safe_text import encodable, utf8
 
 FORMATS = {"md": "report.md", "json": "report.json", "sarif": "report.sarif", "html": "report.html"}
-_SIGNATURES = (b"# Architecture audit:", b'"tool": {\n    "name": "archaudit"',
+DOCUMENT_FORMATS = {"md": "architecture.md", "html": "architecture.html"}
+_SIGNATURES = (b"# Architecture audit:", b"# Architecture document:", b'"tool": {\n    "name": "archaudit"',
                b'"driver": {\n          "name": "archaudit"', b'<meta name="generator" content="archaudit ')
 
 
@@ -89,11 +90,18 @@ def _timestamp(asked: bool) -> str | None:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat() if asked else None
 
 
-def _parse_formats(value: str) -> list[str]:
+def _check_dir(path: Path) -> None:
+    if not path.exists():
+        raise UsageFailure(f"{path}: no such directory")
+    if not path.is_dir() or not os.access(path, os.R_OK | os.X_OK):
+        raise UsageFailure(f"{path}: not a readable directory")
+
+
+def _parse_formats(value: str, names: dict[str, str] = FORMATS) -> list[str]:
     formats = [f.strip().lower() for f in value.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in FORMATS]
+    unknown = [f for f in formats if f not in names]
     if unknown or not formats:
-        raise UsageFailure(f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(FORMATS)}")
+        raise UsageFailure(f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(names)}")
     return list(dict.fromkeys(formats))
 
 
@@ -107,7 +115,8 @@ def _ours(path: Path) -> bool:
     return any(sig in head for sig in _SIGNATURES)
 
 
-def _targets(output: Path | None, formats: list[str], force: bool) -> dict[str, Path | None]:
+def _targets(output: Path | None, formats: list[str], force: bool,
+             names: dict[str, str] = FORMATS) -> dict[str, Path | None]:
     if output is None:
         if len(formats) > 1:
             raise UsageFailure("several formats need -o/--output DIRECTORY")
@@ -117,11 +126,21 @@ def _targets(output: Path | None, formats: list[str], force: bool) -> dict[str, 
     else:
         if output.exists() and not output.is_dir():
             raise UsageFailure(f"{output} is a file; several formats need a directory")
-        targets = {f: output / FORMATS[f] for f in formats}
+        targets = {f: output / names[f] for f in formats}
     for path in targets.values():
         if path is not None and path.exists() and not force and not _ours(path):
             raise UsageFailure(f"{path} exists and was not written by archaudit; pass --force to overwrite it")
     return targets
+
+
+def _emit(targets: dict[str, Path | None], render: Callable[[str], str]) -> None:
+    """Each format's text to its file, or to stdout (bytes: the same UTF-8 whatever the locale)."""
+    for f, target in targets.items():
+        text = render(f)
+        if target is None:
+            click.echo(utf8(text), nl=False)
+        else:
+            _write(target, text)
 
 
 def _write(path: Path, text: str) -> None:
@@ -160,10 +179,7 @@ def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cac
     from archaudit.history import compare_with
     from archaudit.report import render_html, render_json, render_markdown, render_sarif
 
-    if not path.exists():
-        raise UsageFailure(f"{path}: no such directory")
-    if not path.is_dir() or not os.access(path, os.R_OK | os.X_OK):
-        raise UsageFailure(f"{path}: not a readable directory")
+    _check_dir(path)
     formats = _parse_formats(fmt)
     targets = _targets(output, formats, force)
     previous = _load_previous(compare) if compare else None
@@ -177,12 +193,7 @@ def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cac
         report.comparison = compare_with(report.findings, previous, str(compare))
     renderers = {"md": render_markdown.render, "json": render_json.render, "sarif": render_sarif.render,
                  "html": render_html.render}
-    for f, target in targets.items():
-        text = renderers[f](report)
-        if target is None:
-            click.echo(utf8(text), nl=False)  # bytes: the same UTF-8 whatever the locale of stdout
-        else:
-            _write(target, text)
+    _emit(targets, lambda f: renderers[f](report))
     if not quiet and output is not None and sys.stderr.isatty():
         click.echo(encodable(f"archaudit: {len(report.findings)} findings; wrote "
                              + ", ".join(str(t) for t in targets.values())), err=True)
@@ -235,6 +246,36 @@ class _progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+@main.command("architecture", epilog=EXIT_CODES)
+@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", default="md", show_default=True, help="Comma list of: md, html.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="A file (one format) or a directory.")
+@click.option("--quiet", is_flag=True, help="No progress bar on stderr.")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not update the facts cache (cold run).")
+@click.option("--force", is_flag=True, help="Overwrite output files not written by archaudit.")
+@click.option("--jobs", type=click.IntRange(0, 64), default=0, help="Worker processes (0: one per core).")
+@_interruptible
+def architecture_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cache: bool, force: bool,
+                         jobs: int) -> None:
+    """Write the architecture document of the repository at PATH, for newcomers: components, style,
+    code organisation, background work, endpoints, how to add an endpoint or a job."""
+    from archaudit.architecture_doc import build_document
+    from archaudit.report.render_architecture import render_html, render_markdown
+    from archaudit.run import build_repo
+
+    _check_dir(path)
+    targets = _targets(output, _parse_formats(fmt, DOCUMENT_FORMATS), force, DOCUMENT_FORMATS)
+    try:
+        with _progress(quiet) as progress:
+            doc = build_document(build_repo(path, Options(use_cache=not no_cache, jobs=jobs), progress))
+    except ConfigError as exc:
+        raise UsageFailure(f"invalid archaudit configuration: {exc}") from exc
+    renderers = {"md": render_markdown, "html": render_html}
+    _emit(targets, lambda f: renderers[f](doc))
+    if not quiet and output is not None and sys.stderr.isatty():
+        click.echo(encodable("archaudit: wrote " + ", ".join(str(t) for t in targets.values())), err=True)
 
 
 @main.command("rules")

@@ -41,6 +41,11 @@ def _summary(name: str, sections: list[Section]) -> str:
     return " ".join([first] + [text.format(heads[key].rstrip(".")) for key, text in _CLAUSES if key in heads])
 
 
+def system_summary(name: str, sections: list[Section]) -> str:
+    """The paragraph saying what the system is (also opens the architecture document)."""
+    return _summary(name, sections)
+
+
 def _risks(findings: list[Finding]) -> tuple[Finding, ...]:
     """The worst finding of each rule, worst first (findings arrive sorted), at most TOP."""
     seen: set[str] = set()

@@ -40,6 +40,11 @@ class App:
     manifest: str
 
 
+def named_role(folder: str) -> str:
+    """The role a well-known folder name gives (tests, scripts, database migrations...), "" otherwise."""
+    return _NAMED_ROLES.get(folder.lower(), "")
+
+
 def _js_kind(repo: Repo, manifest: str) -> str:
     data = repo.json(manifest)
     if not isinstance(data, dict):
@@ -117,7 +122,7 @@ def section(repo: Repo) -> Section:
     for top in sorted(per_dir):
         langs = ", ".join(f"{lang} {n}" for lang, n in per_dir[top].most_common(3) if lang != "other")
         app = app_by_top.get(top)
-        role = app.kind if app else _NAMED_ROLES.get(top.lower(), "root files" if top == "." else "")
+        role = app.kind if app else named_role(top) or ("root files" if top == "." else "")
         if not role and root_app and any(lang in per_dir[top] for lang in ("python", "typescript", "javascript")):
             role = f"source code of the root app ({root_app.kind})"
         role = role or "not determined"
