@@ -31,8 +31,9 @@ def cell(value: Any, tr: Translator | None = None) -> str:
     if value is None or value == "":
         return "–"
     if isinstance(value, bool):
-        word = N_("yes") if value else N_("no")
-        return tr(word) if tr else word
+        value = N_("yes") if value else N_("no")
+    if tr and value in ("yes", "no"):  # detectors also write these words as values
+        return tr(value)
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value) or "–"
     return str(value)

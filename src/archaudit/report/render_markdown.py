@@ -22,8 +22,9 @@ def cell(value: Any, tr: Translator | None = None) -> str:
     if value is None or value == "":
         return "-"
     if isinstance(value, bool):
-        word = YES if value else NO
-        return tr(word) if tr else word
+        value = YES if value else NO
+    if tr and value in (YES, NO):  # detectors also write these words as values
+        return tr(value)
     if isinstance(value, list | tuple):
         value = ", ".join(str(v) for v in value) or "-"
     return str(value).replace("|", "\\|").replace("\n", " ")
