@@ -3,7 +3,8 @@
     cli -> run -> assemble -> rules -> detect -> resolve -> repo -> languages, scan -> model, findings
 
 Each layer may import only from the layers below it; report renderers import only the Report model
-and `redact` (the one redaction step every output passes, a leaf importing nothing of archaudit).
+and `redact` (the one redaction step every output passes, a leaf importing nothing of archaudit)
+and the translator (i18n, a leaf over findings: the reports' languages).
 A move that breaks a contract fails here, naming the file and the import."""
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "redact": ("languages", "scan", "repo", "resolve", "detect", "rules", "report", "model", "findings",
                "assemble", "run", "cli", "config"),
     "config": ("languages", "scan", "repo", "resolve", "detect", "rules", "report", "assemble", "run", "cli"),
+    "i18n": ("languages", "scan", "repo", "resolve", "detect", "rules", "report", "model", "assemble", "run", "cli",
+             "config"),
 }
-REPORT_MAY_IMPORT = {"model", "findings", "redact"}
+REPORT_MAY_IMPORT = {"model", "findings", "redact", "i18n"}
 
 
 def _imports(path: Path) -> list[tuple[int, str]]:

@@ -21,13 +21,15 @@ import click
 
 from archaudit import __version__
 from archaudit.config import ConfigError
+from archaudit.i18n import LANGUAGES
 from archaudit.redact import redact_text
 from archaudit.run import Options, audit
 from archaudit.safe_text import encodable, utf8
 
 FORMATS = {"md": "report.md", "json": "report.json", "sarif": "report.sarif", "html": "report.html"}
 DOCUMENT_FORMATS = {"md": "architecture.md", "html": "architecture.html"}
-_SIGNATURES = (b"# Architecture audit:", b"# Architecture document:", b'"tool": {\n    "name": "archaudit"',
+_SIGNATURES = (b"# Architecture audit:", b"# Audit d'architecture :", b"# Architecture document:",
+               b'"tool": {\n    "name": "archaudit"',
                b'"driver": {\n          "name": "archaudit"', b'<meta name="generator" content="archaudit ')
 
 
@@ -172,9 +174,12 @@ def main() -> None:
 @click.option("--jobs", type=click.IntRange(0, 64), default=0, help="Worker processes (0: one per core).")
 @click.option("--preview", is_flag=True,
               help="Also run rules in preview (measured precision below 85 % on the ecosystem corpus).")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="Language of the Markdown and HTML reports (default: [tool.archaudit] lang, else en).")
 @_interruptible
 def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cache: bool, force: bool,
-                  compare: Path | None, timestamp: bool, fail_on: str | None, jobs: int, preview: bool) -> None:
+                  compare: Path | None, timestamp: bool, fail_on: str | None, jobs: int, preview: bool,
+                  lang: str | None) -> None:
     """Audit the repository at PATH (default: the current directory)."""
     from archaudit.history import compare_with
     from archaudit.report import render_html, render_json, render_markdown, render_sarif
@@ -183,7 +188,7 @@ def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cac
     formats = _parse_formats(fmt)
     targets = _targets(output, formats, force)
     previous = _load_previous(compare) if compare else None
-    options = Options(use_cache=not no_cache, jobs=jobs, timestamp=_timestamp(timestamp), preview=preview)
+    options = Options(use_cache=not no_cache, jobs=jobs, timestamp=_timestamp(timestamp), preview=preview, lang=lang)
     try:
         with _progress(quiet) as progress:
             report = audit(path, options, progress)
@@ -191,8 +196,9 @@ def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cac
         raise UsageFailure(f"invalid archaudit configuration: {exc}") from exc
     if previous is not None and compare is not None:
         report.comparison = compare_with(report.findings, previous, str(compare))
-    renderers = {"md": render_markdown.render, "json": render_json.render, "sarif": render_sarif.render,
-                 "html": render_html.render}
+    renderers: dict[str, Callable[[Any], str]] = {
+        "md": lambda r: render_markdown.render(r, lang=r.lang), "json": render_json.render,
+        "sarif": render_sarif.render, "html": lambda r: render_html.render(r, lang=r.lang)}
     _emit(targets, lambda f: renderers[f](report))
     if not quiet and output is not None and sys.stderr.isatty():
         click.echo(encodable(f"archaudit: {len(report.findings)} findings; wrote "

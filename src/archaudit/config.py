@@ -5,6 +5,7 @@ Read from `archaudit.toml` at the root, else `[tool.archaudit]` in the root `pyp
     exclude = ["tests/fixtures/", "legacy/**"]   # gitignore-style patterns, on top of .gitignore
     disable = ["OBS002"]                          # rule ids that never run
     preview = true                                # also run rules in preview (precision < 85 %)
+    lang = "fr"                                   # the language of the Markdown and HTML reports (en, fr)
 
 Every problem is reported at once, as a `ConfigError` the CLI turns into exit code 2.
 """
@@ -20,7 +21,9 @@ from typing import Any
 
 import pathspec
 
-_KNOWN = {"exclude", "disable", "preview"}
+from archaudit.i18n import DEFAULT, LANGUAGES
+
+_KNOWN = {"exclude", "disable", "preview", "lang"}
 
 
 class ConfigError(ValueError):
@@ -34,6 +37,7 @@ class Config:
     source: str = ""
     preview: bool = False  # also run rules whose measured precision is below the default bar
     notes: tuple[str, ...] = ()  # e.g. a pyproject.toml that could not be read (reported as not determined)
+    lang: str = DEFAULT  # the reports' language; `--lang` overrides it
 
 
 _MENTIONS_US = re.compile(r"""tool\s*\.\s*["']?archaudit|^\s*archaudit\s*=""", re.MULTILINE)
@@ -136,8 +140,12 @@ def load_config(root: Path, known_rules: Collection[str] | None = None) -> Confi
     if not isinstance(preview, bool):
         errors.append("preview must be true or false")
         preview = False
+    lang = table.get("lang", DEFAULT)
+    if not isinstance(lang, str) or lang not in LANGUAGES:
+        errors.append(f"lang must be one of {', '.join(map(repr, LANGUAGES))}, not {str(lang)[:40]!r}")
+        lang = DEFAULT
     if known_rules is not None:
         errors += [f"unknown rule {r[:80]!r} in disable" for r in disable if r not in known_rules]
     if errors:
         raise ConfigError(f"{source}: " + "; ".join(errors))
-    return Config(tuple(exclude), frozenset(disable), source, preview, (note,) if note else ())
+    return Config(tuple(exclude), frozenset(disable), source, preview, (note,) if note else (), lang)

@@ -109,6 +109,7 @@ class Report:
     comparison: Comparison | None = None
     stats: dict[str, Any] = field(default_factory=dict)
     verdict: Verdict | None = None
+    lang: str = "en"  # the language the Markdown and HTML renderers write (the data itself is English)
 
     def findings_by_rule(self) -> list[tuple[str, list[Finding]]]:
         """Findings grouped by rule, groups in the order of their worst (first) finding."""

@@ -40,6 +40,7 @@ class Options:
     jobs: int = 0  # 0: one worker per core
     timestamp: str | None = None
     preview: bool = False  # also run the rules in preview
+    lang: str | None = None  # the reports' language (None: the repository's `lang` setting, else English)
 
 
 def _wanted(f: RepoFile) -> bool:
@@ -139,10 +140,11 @@ class Tree:
     walked: WalkResult
     keys: dict[str, str]
 
-    def digest(self) -> str:
-        """Identifies this exact input (with the tool's code): same digest, same report."""
+    def digest(self, lang: str = "") -> str:
+        """Identifies this exact input (with the tool's code and the report's language): same
+        digest, same report."""
         h = hashlib.blake2b(package_fingerprint().encode(), digest_size=16)
-        h.update(utf8(repr((self.config, self.walked.skipped))))
+        h.update(utf8(repr((self.config, self.walked.skipped, lang))))
         for f in self.walked.files:
             h.update(utf8(f"{f.path}\0{f.size}\0{self.keys.get(f.path, '')}\n"))
         return h.hexdigest()
@@ -195,7 +197,8 @@ def audit(root: Path, options: Options = Options(), progress: Progress | None = 
 
     tree = read_tree(root, progress, options.preview)
     reports = ReportCache(root, options.cache_dir, options.use_cache)
-    digest = tree.digest()
+    lang = options.lang or tree.config.lang
+    digest = tree.digest(lang)
     report = reports.get(digest)
     if report is None:
         repo = build_repo(root, options, progress, tree)
@@ -208,4 +211,5 @@ def audit(root: Path, options: Options = Options(), progress: Progress | None = 
     else:
         report.stats = {"parsed": 0, "cached": len(tree.keys), "report_cached": 1}
     report.generated_at = options.timestamp
+    report.lang = lang
     return report

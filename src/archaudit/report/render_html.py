@@ -19,18 +19,21 @@ import jinja2
 from markupsafe import Markup, escape
 
 from archaudit.findings import Axis, Evidence, Finding, Severity
+from archaudit.i18n import N_, Translator, translator
 from archaudit.model import AxisScore, Overview, Report, Table
 
 PRIORITIES = {Severity.CRITICAL: "P0", Severity.HIGH: "P1", Severity.MEDIUM: "P2", Severity.LOW: "P3",
               Severity.INFO: "P4"}
 
 
-def cell(value: Any) -> str:
+def cell(value: Any, tr: Translator | None = None) -> str:
     """One inventory value as display text (escaping is the template's job)."""
     if value is None or value == "":
         return "–"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        value = N_("yes") if value else N_("no")
+    if tr and value in ("yes", "no"):  # detectors also write these words as values
+        return tr(value)
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value) or "–"
     return str(value)
@@ -69,7 +72,10 @@ _COLUMNS = {"process": 0, "broker": 1, "store": 1, "external": 2}
 _BOX_W, _BOX_H, _GAP_X, _GAP_Y, _PAD = 210, 44, 120, 22, 12
 
 
-def diagram_svg(overview: Overview) -> Markup:
+DIAGRAM_LABEL = N_("Components and the edges the code shows")
+
+
+def diagram_svg(overview: Overview, label: str = DIAGRAM_LABEL) -> Markup:
     """The components diagram drawn inline (no external service): processes, then stores and
     brokers, then external services, one column each; an arrow per edge the code shows."""
     if not overview.components:
@@ -85,7 +91,7 @@ def diagram_svg(overview: Overview) -> Markup:
     width = _PAD * 2 + 3 * _BOX_W + 2 * _GAP_X
     height = _PAD * 2 + max(rows.values()) * (_BOX_H + _GAP_Y) - _GAP_Y
     parts = [f'<svg class="diagram" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-             f'role="img" aria-label="Components and the edges the code shows">',
+             f'role="img" aria-label="{escape(label)}">',
              '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
              'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>']
     for src, dst, label in overview.edges:
@@ -108,24 +114,33 @@ def diagram_svg(overview: Overview) -> Markup:
     return Markup("".join(parts))
 
 
+def code_tag(text: str) -> Markup:
+    """`text` as inline code, escaped (a parameter of a translated sentence)."""
+    return Markup("<code>%s</code>") % text
+
+
 @functools.cache
-def _environment() -> jinja2.Environment:
-    """One environment per process: the template is compiled once."""
+def _environment(lang: str) -> jinja2.Environment:
+    """One environment per process and language: the template is compiled once. Template text goes
+    through gettext; rule texts, titles and axis labels through `tr` (looked up by their English)."""
+    tr = translator(lang)
     env = jinja2.Environment(loader=jinja2.PackageLoader("archaudit.report", "templates"),
                              autoescape=True, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
-                             undefined=jinja2.StrictUndefined)
-    env.globals.update(cell=cell, row_ref=row_ref, has_evidence=has_evidence, evidence_key=evidence_key,
-                       paths_of=paths_of, score_band=score_band, priority=lambda f: PRIORITIES[f.severity],
-                       diagram_svg=diagram_svg)
+                             undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(tr.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(cell=lambda v: cell(v, tr), row_ref=row_ref, has_evidence=has_evidence,
+                       evidence_key=evidence_key, paths_of=paths_of, score_band=score_band,
+                       priority=lambda f: PRIORITIES[f.severity], tr=tr, formula=tr.formula, code_tag=code_tag,
+                       diagram_svg=lambda o: diagram_svg(o, tr(DIAGRAM_LABEL)), lang=tr.lang)
     return env
 
 
-def render(report: Report, verdict: Markup | None = None) -> str:
-    """The page. `verdict` is the slot at the top of the page (already-safe markup, e.g. a rendered
-    verdict block with its inline SVG diagram); None leaves the marked slot empty."""
+def render(report: Report, verdict: Markup | None = None, lang: str | None = None) -> str:
+    """The page in `lang` (None: English). `verdict` is the slot at the top of the page (already-safe
+    markup, e.g. a rendered verdict block with its inline SVG diagram); None leaves the marked slot empty."""
     severities = Counter(f.severity for f in report.findings)
     axes = sorted({f.axis for f in report.findings}, key=list(Axis).index)
-    return _environment().get_template("report.html.j2").render(
+    return _environment(translator(lang).lang).get_template("report.html.j2").render(
         r=report, verdict=verdict, rules=report.findings_by_rule(), claims=report.claims_by_rule(),
         rule_ids={f.rule for f in report.findings},
         severities=[(s, severities[s]) for s in Severity if severities[s]], axes=axes,

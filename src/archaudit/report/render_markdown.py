@@ -8,20 +8,24 @@ from typing import Any
 import jinja2
 
 from archaudit.findings import Evidence, Finding, Severity, Undetermined
+from archaudit.i18n import N_, Translator, translator
 from archaudit.model import Overview, Report, Table
 from archaudit.redact import redact_report
 
 PRIORITIES = {Severity.CRITICAL: "P0", Severity.HIGH: "P1", Severity.MEDIUM: "P2", Severity.LOW: "P3",
               Severity.INFO: "P4"}
-PLAN_HEADINGS = {"P0": "P0: now (critical)", "P1": "P1: before production (high)", "P2": "P2: next (medium)",
-                 "P3": "P3: when convenient (low)", "P4": "P4: informational"}
+PLAN_HEADINGS = {"P0": N_("P0: now (critical)"), "P1": N_("P1: before production (high)"),
+                 "P2": N_("P2: next (medium)"), "P3": N_("P3: when convenient (low)"), "P4": N_("P4: informational")}
+YES, NO = N_("yes"), N_("no")
 
 
-def cell(value: Any) -> str:
+def cell(value: Any, tr: Translator | None = None) -> str:
     if value is None or value == "":
         return "-"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        value = YES if value else NO
+    if tr and value in (YES, NO):  # detectors also write these words as values
+        return tr(value)
     if isinstance(value, list | tuple):
         value = ", ".join(str(v) for v in value) or "-"
     return str(value).replace("|", "\\|").replace("\n", " ")
@@ -45,18 +49,18 @@ def has_evidence(table: Table) -> bool:
     return any(r.get("file") for r in table.rows)
 
 
-def row_cells(table: Table, row: dict[str, Any]) -> str:
-    cells = [cell(row.get(c)) for c in table.columns]
+def row_cells(table: Table, row: dict[str, Any], tr: Translator | None = None) -> str:
+    cells = [cell(row.get(c), tr) for c in table.columns]
     if has_evidence(table):
         cells.append(row_ref(row))
     return " | ".join(cells)
 
 
-def _plan(findings: list[Finding]) -> list[tuple[str, list[tuple[str, list[Finding]]]]]:
+def _plan(findings: list[Finding], tr: Translator) -> list[tuple[str, list[tuple[str, list[Finding]]]]]:
     by_prio: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     for f in findings:
         by_prio[PRIORITIES[f.severity]][f.rule].append(f)
-    return [(PLAN_HEADINGS[p], sorted(by_prio[p].items())) for p in sorted(by_prio) if p != "P4"]
+    return [(tr(PLAN_HEADINGS[p]), sorted(by_prio[p].items())) for p in sorted(by_prio) if p != "P4"]
 
 
 def anchor(rule: str) -> str:
@@ -64,9 +68,9 @@ def anchor(rule: str) -> str:
     return rule.lower()
 
 
-def places(findings: list[Finding]) -> str:
+def places(findings: list[Finding], tr: Translator) -> str:
     n = sum(f.occurrences for f in findings)
-    return f"{n} place{'s' if n > 1 else ''}"
+    return tr.plural("%(num)s place", "%(num)s places", n) % {"num": n}
 
 
 _SHAPES = {"process": ('["', '"]'), "store": ('[("', '")]'), "broker": ('[["', '"]]'), "external": ('{{"', '"}}')}
@@ -93,12 +97,17 @@ def _unclaimed(report: Report) -> list[tuple[str, list[Undetermined]]]:
     return sorted((rule, items) for rule, items in report.claims_by_rule().items() if rule not in fired)
 
 
-def _environment() -> jinja2.Environment:
+def _environment(tr: Translator) -> jinja2.Environment:
+    """The template's helpers, bound to the report's language (template text through gettext,
+    rule texts, titles and axis labels through `tr`: the catalogue, looked up by their English)."""
     env = jinja2.Environment(loader=jinja2.PackageLoader("archaudit.report", "templates"),
                              autoescape=False, keep_trailing_newline=True, trim_blocks=False,
-                             undefined=jinja2.StrictUndefined)
-    env.globals.update(cell=cell, code=code, refs=refs, row_cells=row_cells, has_evidence=has_evidence,
-                       anchor=anchor, places=places,
+                             undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(tr.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["tr"] = tr
+    env.globals.update(cell=lambda v: cell(v, tr), code=code, refs=refs,
+                       row_cells=lambda t, row: row_cells(t, row, tr), has_evidence=has_evidence,
+                       anchor=anchor, places=lambda fs: places(fs, tr), tr=tr, formula=tr.formula,
                        priority=lambda f: PRIORITIES[f.severity],
                        evidence_of=lambda fs: list(dict.fromkeys(f.evidence[0] for f in fs))[:5])
     return env
@@ -110,15 +119,17 @@ MAX_FINDINGS = 5  # findings detailed per rule
 MAX_LISTED = 15  # appendix lines (skipped files, not determined)
 
 
-def render(report: Report) -> str:
-    """The report as text; every string passes the one redaction step first (`archaudit.redact`)."""
+def render(report: Report, lang: str | None = None) -> str:
+    """The Markdown report in `lang` (None: English); every string passes the one redaction step first
+    (`archaudit.redact`)."""
     report = redact_report(report)
+    tr = translator(lang)
     rated = [s for s in report.scores if s.is_evaluated]
     weakest = sorted(rated, key=lambda s: (s.score, s.axis.value))[:2]
-    text = _environment().get_template("report.md.j2").render(
+    text = _environment(tr).get_template("report.md.j2").render(
         r=report, severities=[s.value for s in Severity],
-        weakest=", ".join(f"{s.axis.label.lower()} {s.score}/10" for s in weakest if s.score < 10),
-        plan=_plan(report.findings),
+        weakest=", ".join(f"{tr.axis(s.axis).lower()} {s.score}/10" for s in weakest if s.score < 10),
+        plan=_plan(report.findings, tr),
         groups=report.findings_by_rule(),
         claims=report.claims_by_rule(), unclaimed=_unclaimed(report),
         diagram=mermaid(report.verdict.overview) if report.verdict else "",

@@ -1,0 +1,97 @@
+"""Report languages: one gettext catalogue per language, English as the source (msgid = English text).
+
+Only renderers translate, at render time: the Report stays English data (JSON, fingerprints, rule ids
+and evidence are the same in every language). A string the catalogue does not hold is shown as is,
+in English: a missing translation never hides a fact (tests/test_i18n.py fails on one instead).
+
+The catalogue ships as `.po` (src/archaudit/locale/<lang>/LC_MESSAGES/archaudit.po) and is compiled
+in memory with Babel's own reader and writer the first time a language is asked for: nothing to build,
+nothing fetched, and no compiled file that could go stale. `archaudit/i18n_catalog.py` extracts the
+msgids (templates, renderer strings, rule texts, inventory titles) and merges them into the `.po`.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import io
+from importlib import resources
+
+from archaudit.findings import Axis, Severity
+
+LANGUAGES = ("en", "fr")
+DEFAULT = "en"
+DOMAIN = "archaudit"
+
+
+def N_(message: str) -> str:  # the gettext convention for "mark for extraction only"
+    """Marks an English string for extraction; it is translated where it is shown."""
+    return message
+
+
+def catalog_text(lang: str) -> str:
+    """The `.po` source of a language, read from the package (works from a wheel, offline)."""
+    path = resources.files("archaudit").joinpath("locale", lang, "LC_MESSAGES", f"{DOMAIN}.po")
+    return path.read_text(encoding="utf-8")
+
+
+def _compiled(lang: str) -> gettext.NullTranslations:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    catalog = read_po(io.StringIO(catalog_text(lang)), locale=lang, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)  # fuzzy entries are left out: a guess is not a translation
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+class Translator:
+    """gettext for one language, with the report's vocabulary (axes, severities, formulas)."""
+
+    def __init__(self, lang: str, translations: gettext.NullTranslations) -> None:
+        self.lang = lang
+        self.translations = translations
+
+    def __call__(self, message: str) -> str:
+        return self.translations.gettext(message) if message else message
+
+    def plural(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ngettext(singular, plural, n)
+
+    def axis(self, axis: Axis) -> str:
+        """The axis label as a heading ("Configuration security")."""
+        return self(axis.label)
+
+    def severity(self, severity: Severity) -> str:
+        """The severity as a word ("high"), lower case."""
+        return self(severity.value)
+
+    def formula(self, text: str) -> str:
+        """A score formula: numbers and rule ids stay, its fixed words are translated."""
+        whole = self(text)
+        if whole != text:
+            return whole
+        return text.replace(" (capped)", " " + self("(capped)"))
+
+
+@functools.cache
+def translator(lang: str | None = None) -> Translator:
+    """The translator of `lang` (None: English). An unknown language is a ValueError (the CLI and
+    the configuration refuse it before a report is rendered)."""
+    lang = lang or DEFAULT
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose from {', '.join(LANGUAGES)}")
+    if lang == DEFAULT:
+        return Translator(lang, gettext.NullTranslations())
+    return Translator(lang, _compiled(lang))
+
+
+# Words the renderers build from data (axis labels, severities, formula fragments): each is a msgid.
+VOCABULARY = (
+    *(a.label for a in Axis),
+    *(s.value for s in Severity),
+    N_("(capped)"),
+    N_("10 (no finding on this axis)"),
+    N_("not evaluated: no rule examined this axis for the code present"),
+)

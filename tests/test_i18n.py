@@ -1,0 +1,179 @@
+"""Report languages: every shown string has a French translation, `--lang fr` and `lang = "fr"`
+give a French report, English stays the default and byte-identical, the data stays English."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from markupsafe import escape
+
+from archaudit import i18n_catalog
+from archaudit.cli import main
+from archaudit.i18n import translator
+from archaudit.report import render_html, render_json, render_markdown
+from archaudit.rules import ALL_RULES
+from archaudit.run import Options, audit, read_tree
+from tests.conftest import write_tree
+
+EXAMPLE = Path(__file__).parents[1] / "examples" / "shop-api"
+SMALL = {"README.md": "# x\n\n## Quick start\n", "app/main.py": "import os\n\nprint(os.name)\n"}
+_PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def french_md() -> str:
+    code, out, err = run("audit", str(EXAMPLE), "--lang", "fr", "--no-cache", "--preview")
+    assert code == 0, err
+    return out
+
+
+def _without_dynamic_text(md: str) -> str:
+    """The report minus the text built from data (finding messages, facts, reasons), which stays
+    English for now and may quote a rule title ("No pre-commit hooks (.pre-commit-config.yaml...")."""
+    report = audit(EXAMPLE, Options(use_cache=False, jobs=1, preview=True))
+    dynamic = [f.message for f in report.findings] + [p.fact for f in report.findings for p in f.premises]
+    dynamic += [fact.text for s in report.sections for fact in s.facts] + [u.why for u in report.undetermined]
+    dynamic += [fact.text for fact in report.strengths]
+    for text in sorted(set(dynamic), key=len, reverse=True):
+        md = md.replace(text.replace("|", "\\|").replace("\n", " "), "").replace(text, "")
+    return md
+
+
+def test_every_template_rule_and_inventory_string_has_a_french_translation() -> None:
+    messages = i18n_catalog.all_messages()
+    # the extraction found what it must find: template text, rule texts, inventory titles
+    assert "Nothing of this kind was found." in messages and "not determined" in messages
+    assert all(r.title in messages and r.impact in messages and r.action in messages for r in ALL_RULES)
+    assert "API surface" in messages and "read elsewhere?" in messages
+    assert i18n_catalog.missing("fr") == []
+
+
+def test_a_new_untranslated_rule_text_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = i18n_catalog.rule_messages
+
+    def with_new_rule():  # type: ignore[no-untyped-def]
+        yield from original()
+        yield "A brand new rule title nobody translated", "rule NEW001 title"
+
+    monkeypatch.setattr(i18n_catalog, "rule_messages", with_new_rule)
+    assert i18n_catalog.missing("fr") == ["A brand new rule title nobody translated"]
+
+
+def test_translations_keep_every_placeholder() -> None:
+    """A msgstr that drops or renames %(n)s or {total} would raise or lie at render time."""
+    catalog = i18n_catalog.read("fr")
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = sorted(_PLACEHOLDER.findall(ids[-1]))
+        for text in strings:
+            assert sorted(_PLACEHOLDER.findall(text)) == wanted, (message.id, text)
+
+
+def test_french_plural_forms() -> None:
+    tr = translator("fr")
+    assert tr.plural("%(num)s place", "%(num)s places", 0) == "%(num)s endroit"
+    assert tr.plural("%(num)s place", "%(num)s places", 1) == "%(num)s endroit"
+    assert tr.plural("%(num)s place", "%(num)s places", 2) == "%(num)s endroits"
+
+
+def test_french_markdown_of_the_example_has_no_english_rule_text(french_md: str) -> None:
+    assert french_md.startswith("# Audit d'architecture : shop-api")
+    fired = set(re.findall(r"^\| P\d \| [^|]+ \| \[([A-Z]+\d+)\]\(#", french_md, re.MULTILINE))
+    assert len(fired) > 20  # the example fires most rules: the check below is not vacuous
+    fixed_text = _without_dynamic_text(french_md)
+    for rule in ALL_RULES:
+        for english in (rule.title, rule.impact, rule.action):
+            assert english not in fixed_text, (rule.id, english)
+    for rule_id in fired:
+        rule = next(r for r in ALL_RULES if r.id == rule_id)
+        assert translator("fr")(rule.title) in french_md
+
+
+def test_french_markdown_headings(french_md: str) -> None:
+    headings = [line for line in french_md.splitlines() if line.startswith("## ")]
+    assert headings[:5] == ["## Verdict", "## Constats", "## Notes", "## Points forts", "## Inventaire"]
+    assert "### Plan d'action" in french_md and "**Principaux risques**" in french_md
+    assert "- Pourquoi c'est important :" in french_md and "- Ce qu'il faut faire :" in french_md
+    assert "| Priorité | Domaine | Constat | Endroits | Preuves |" in french_md
+    assert "### 1. Structure du dépôt" in french_md and "Sécurité de la configuration" in french_md
+    for english in ("## Findings", "## Scores", "## Inventory", "Why it matters", "What to do", "Action plan"):
+        assert english not in french_md
+
+
+def test_french_html_of_the_example() -> None:
+    report = audit(EXAMPLE, Options(use_cache=False, jobs=1, preview=True, lang="fr"))
+    html = render_html.render(report, lang=report.lang)
+    assert '<html lang="fr">' in html and "<h2>Constats</h2>" in html
+    assert 'data-template="{shown} affichés sur {total}"' in html
+    for f in report.findings:
+        rule = next(r for r in ALL_RULES if r.id == f.rule)
+        assert f"{rule.id} {escape(translator('fr')(rule.title))}</a>" in html
+        assert rule.impact not in html and rule.action not in html, rule.id
+
+
+def test_english_is_the_default_and_unchanged() -> None:
+    report = audit(EXAMPLE, Options(use_cache=False, jobs=1))
+    assert report.lang == "en"
+    md = render_markdown.render(report)
+    assert md == render_markdown.render(report, lang="en")
+    assert md.startswith("# Architecture audit: shop-api") and "## Findings" in md and "Constat" not in md
+    assert render_html.render(report) == render_html.render(report, lang="en")
+
+
+def test_json_is_the_same_in_both_languages() -> None:
+    """Rule ids, evidence, fingerprints, keys and values: the data is English whatever the language."""
+    english = audit(EXAMPLE, Options(use_cache=False, jobs=1))
+    french = audit(EXAMPLE, Options(use_cache=False, jobs=1, lang="fr"))
+    assert json.loads(render_json.render(english)) == json.loads(render_json.render(french))
+
+
+def test_lang_setting_in_pyproject(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {**SMALL, "pyproject.toml": '[tool.archaudit]\nlang = "fr"\n'})
+    code, out, _ = run("audit", str(root), "--no-cache")
+    assert code == 0 and out.startswith("# Audit d'architecture")
+    code, out, _ = run("audit", str(root), "--no-cache", "--lang", "en")  # the flag wins
+    assert code == 0 and out.startswith("# Architecture audit")
+
+
+@pytest.mark.parametrize("value", ['"de"', "1", '["fr"]'])
+def test_a_wrong_lang_setting_is_refused_with_exit_2(tmp_path: Path, value: str) -> None:
+    root = write_tree(tmp_path, {**SMALL, "pyproject.toml": f"[tool.archaudit]\nlang = {value}\n"})
+    code, _, err = run("audit", str(root), "--no-cache")
+    assert code == 2 and "lang must be one of 'en', 'fr'" in err
+
+
+def test_a_wrong_lang_flag_is_refused_with_exit_2(tmp_path: Path) -> None:
+    code, _, err = run("audit", str(write_tree(tmp_path, SMALL)), "--lang", "de")
+    assert code == 2 and "'de' is not one of 'en', 'fr'" in err
+
+
+def test_the_report_cache_key_includes_the_language(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "repo", SMALL)
+    tree = read_tree(root)
+    assert tree.digest("en") != tree.digest("fr")
+    cache = Options(cache_dir=tmp_path / "cache", jobs=1)
+    assert audit(root, cache).lang == "en"
+    french = audit(root, Options(cache_dir=tmp_path / "cache", jobs=1, lang="fr"))
+    assert french.lang == "fr" and "report_cached" not in french.stats
+    again = audit(root, Options(cache_dir=tmp_path / "cache", jobs=1, lang="fr"))
+    assert again.stats.get("report_cached") == 1 and render_markdown.render(again, lang=again.lang).startswith(
+        "# Audit d'architecture")
+
+
+def test_a_french_report_file_is_recognised_as_ours(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "repo", SMALL)
+    target = tmp_path / "report.md"
+    assert run("audit", str(root), "--no-cache", "--lang", "fr", "-o", str(target))[0] == 0
+    assert run("audit", str(root), "--no-cache", "-o", str(target))[0] == 0  # replaced without --force
