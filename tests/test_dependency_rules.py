@@ -7,7 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from archaudit.rules.engine import run_rules
-from archaudit.rules.reproducibility import undeclared_import, unpinned_without_lock, unused_dependency
+from archaudit.rules.reproducibility import (
+    manager_without_lock,
+    undeclared_import,
+    unpinned_without_lock,
+    unused_dependency,
+)
 from tests.conftest import repo_of, write_tree
 
 
@@ -189,3 +194,21 @@ def test_ts_undeclared_dependency_ignores_imports_used_only_as_types(tmp_path: P
                           "export class P extends Plugin {}\n"),
     })
     assert _ts(tmp_path, ts004) == [("src/card.tsx", 1), ("src/date.ts", 1), ("src/plugin.ts", 1)]
+
+
+_POETRY = "[tool.poetry]\nname = 'svc'\n\n[tool.poetry.dependencies]\npython = '^3.11'\nfastapi = '{spec}'\n"
+
+
+def test_a_missing_poetry_lock_is_one_finding_not_two(tmp_path: Path) -> None:
+    """DEP005 (unpinned, no lockfile) and DEP006 (poetry used, no poetry.lock) state one fact; the
+    manifest line is the precise statement, the README command a restatement."""
+    rules = [unpinned_without_lock.RULE, manager_without_lock.RULE]
+    write_tree(tmp_path / "loose", {"pyproject.toml": _POETRY.format(spec="^0.110"),
+                                    "README.md": "# svc\n\n    poetry install\n"})
+    findings, _ = run_rules(repo_of(tmp_path / "loose"), rules)
+    assert [(f.rule, f.evidence[0].ref) for f in findings] == [("DEP005", "pyproject.toml:6")]
+    # exact pins: nothing for DEP005 to say, so DEP006 still reports the lockfile poetry expects
+    write_tree(tmp_path / "pinned", {"pyproject.toml": _POETRY.format(spec="0.110.0"),
+                                     "README.md": "# svc\n\n    poetry install\n"})
+    findings, _ = run_rules(repo_of(tmp_path / "pinned"), rules)
+    assert [(f.rule, f.evidence[0].ref) for f in findings] == [("DEP006", "README.md:3")]
