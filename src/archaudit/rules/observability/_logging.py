@@ -92,3 +92,50 @@ def sentry_init(repo: Repo) -> Place | None:
                 and call["kwargs"].get("dsn", "?") is not None:
             best = min(best or (path, call["line"]), (path, call["line"]))
     return best
+
+
+_SENTRY_TRACING = ("traces_sample_rate", "traces_sampler", "enable_tracing")
+
+
+def sentry_tracing(repo: Repo) -> Place | None:
+    """Where `sentry_sdk.init(...)` turns on Sentry's performance tracing (`traces_sample_rate`,
+    `traces_sampler`, `enable_tracing=True`): every request then gets a trace id that is propagated
+    (`sentry-trace`/`baggage` headers) and attached to its errors and spans (memoised)."""
+    return repo.derived(_sentry_tracing)
+
+
+def _sentry_tracing(repo: Repo) -> Place | None:
+    best: Place | None = None
+    importing = {p for p, _ in repo.derived(import_places).get("sentry_sdk", [])}
+    for path, call, _ in calls_written(repo, "init"):
+        if path not in importing or call["name"] not in ("sentry_sdk.init", "init"):
+            continue
+        kwargs = call["kwargs"]
+        on = [k for k in _SENTRY_TRACING if k in kwargs and kwargs[k] not in (None, False, 0, 0.0, "0")]
+        if on and call["kwargs"].get("dsn", "?") is not None:
+            best = min(best or (path, call["line"]), (path, call["line"]))
+    return best
+
+
+_MAIL_HANDLERS = ("SMTPHandler", "AdminEmailHandler")
+
+
+def error_mail(repo: Repo) -> Place | None:
+    """Where error logs are mailed to the operators: a `logging.handlers.SMTPHandler(...)` built in
+    application code, or Django's `AdminEmailHandler` named in a LOGGING config. Errors are then
+    alerted, without a tracker's SDK (memoised)."""
+    return repo.derived(_error_mail)
+
+
+def _error_mail(repo: Repo) -> Place | None:
+    best: Place | None = None
+    for path, call, _ in calls_written(repo, *_MAIL_HANDLERS):
+        if is_app_code(repo, path):
+            best = min(best or (path, call["line"]), (path, call["line"]))
+    for path, facts in repo.python_items():
+        if not is_app_code(repo, path):
+            continue
+        for a in facts["assigns"]:
+            if not a["func"] and a["target"] == "LOGGING" and "AdminEmailHandler" in repr(a["value"]):
+                best = min(best or (path, a["line"]), (path, a["line"]))
+    return best
