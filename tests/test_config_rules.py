@@ -39,3 +39,18 @@ def test_cfg004_a_fallback_the_entrypoint_beside_it_always_overrides_is_not_reac
     keeps = "#!/bin/bash\nexport SQLALCHEMY_DATABASE_URI=\"${SQLALCHEMY_DATABASE_URI:-x}\"\n"
     _flask(tmp_path / "keeps", "sqlite:////data/x.db", {**conf, "docker/entrypoint": keeps})
     assert _hits(tmp_path / "keeps", "CFG004") == ["docker/src/app.conf.py:3"]
+
+
+_SETTINGS = ("from pydantic_settings import BaseSettings, SettingsConfigDict\n\n\nclass Settings(BaseSettings):\n"
+             "    model_config = SettingsConfigDict(env_file='.env')\n    SECRET_KEY: str\n")
+
+
+def test_cfg010_a_committed_env_of_placeholders_is_the_template(tmp_path: Path) -> None:
+    base = {"requirements.txt": "fastapi==0.110.0\npydantic-settings==2.0\n", "app/__init__.py": "",
+            "app/config.py": _SETTINGS}
+    write_tree(tmp_path / "template", {**base, ".env": "DOMAIN=localhost\nSECRET_KEY=changethis\nSMTP_PASSWORD=\n"})
+    assert _hits(tmp_path / "template", "CFG010") == []
+    write_tree(tmp_path / "real", {**base, ".env": "DOMAIN=localhost\nSECRET_KEY=s3cr3t-Value-91\n"})
+    assert _hits(tmp_path / "real", "CFG010") == ["app/config.py:5"]
+    write_tree(tmp_path / "none", base)
+    assert _hits(tmp_path / "none", "CFG010") == ["app/config.py:5"]
