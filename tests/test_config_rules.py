@@ -54,3 +54,14 @@ def test_cfg010_a_committed_env_of_placeholders_is_the_template(tmp_path: Path) 
     assert _hits(tmp_path / "real", "CFG010") == ["app/config.py:5"]
     write_tree(tmp_path / "none", base)
     assert _hits(tmp_path / "none", "CFG010") == ["app/config.py:5"]
+
+
+def test_cfg008_api_docs_given_publication_metadata_are_published_on_purpose(tmp_path: Path) -> None:
+    published = ("from fastapi import FastAPI\n\napp = FastAPI(title='Admin API', contact={'name': 'Fief'}, "
+                 "license_info={'name': 'ELv2'})\n")
+    write_tree(tmp_path / "pub", {"requirements.txt": "fastapi==0.110.0\n", "app/__init__.py": "",
+                                  "app/main.py": published})
+    assert _hits(tmp_path / "pub", "CFG008") == []
+    write_tree(tmp_path / "default", {"requirements.txt": "fastapi==0.110.0\n", "app/__init__.py": "",
+                                      "app/main.py": "from fastapi import FastAPI\n\napp = FastAPI(title='API')\n"})
+    assert _hits(tmp_path / "default", "CFG008") == ["app/main.py:3"]
