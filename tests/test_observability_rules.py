@@ -7,8 +7,8 @@ from pathlib import Path
 
 from tests.conftest import report_of, write_tree
 
-_MAIN = "import sentry_sdk\nfrom fastapi import FastAPI\n\nsentry_sdk.init(dsn='https://k@o.ingest.sentry.io/1'{extra})\n" \
-        "app = FastAPI()\n"
+_MAIN = ("import sentry_sdk\nfrom fastapi import FastAPI\n\n"
+         "sentry_sdk.init(dsn='https://k@o.ingest.sentry.io/1'{extra})\napp = FastAPI()\n")
 
 
 def _hits(root: Path, rule: str) -> list[str]:

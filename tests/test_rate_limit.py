@@ -55,5 +55,6 @@ def test_sec005_a_flask_register_view_validating_a_captcha_is_not_listed(tmp_pat
 def test_sec005_a_django_registration_view_given_a_captcha_form_is_not_listed(tmp_path: Path) -> None:
     write_tree(tmp_path, {"requirements.txt": "django==5.0\n", "site/__init__.py": "",
                           "site/settings.py": "ROOT_URLCONF = 'site.urls'\nINSTALLED_APPS = []\n",
-                          "site/forms.py": "class RegistrationFormWithCaptcha:\n    pass\n", "site/urls.py": _DJANGO_URLS})
+                          "site/forms.py": "class RegistrationFormWithCaptcha:\n    pass\n",
+                          "site/urls.py": _DJANGO_URLS})
     assert _sec005(tmp_path) == ["site/urls.py:13"]  # login/ only

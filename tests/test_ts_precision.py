@@ -86,7 +86,8 @@ def test_a_tsconfig_alias_import_from_a_test_counts(tmp_path: Path) -> None:
 def test_the_cors_preflight_beside_the_middleware_is_one_place_not_two(tmp_path: Path) -> None:
     app = ("const express = require('express');\nconst cors = require('cors');\nconst app = express();\n"
            "app.use(cors());\napp.options('*', cors());\nmodule.exports = app;\n")
-    write_tree(tmp_path / "both", {"package.json": '{"dependencies": {"express": "4", "cors": "2"}}', "src/app.js": app})
+    write_tree(tmp_path / "both", {"package.json": '{"dependencies": {"express": "4", "cors": "2"}}',
+                                   "src/app.js": app})
     findings, _ = run_rules(repo_of(tmp_path / "both"), [RULES_BY_ID["TS006"]])
     assert [e.ref for f in findings for e in f.evidence] == ["src/app.js:4"]
     # the preflight alone still opens every origin to preflighted requests

@@ -25,7 +25,8 @@ NOT_APPLICATION = frozenset({
 _GENERATED = ("_pb2.py", "_pb2_grpc.py")
 # how a Django test run is told its settings: pytest-django `DJANGO_SETTINGS_MODULE = x` / `--ds=x`, a CI
 # `env:` entry, `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x")` in manage.py or a conftest
-_SETTINGS_MODULE = re.compile(r"""DJANGO_SETTINGS_MODULE["']?\s*[:=,]\s*["']?([A-Za-z_][\w.]*)|--ds[= ]([A-Za-z_][\w.]*)""")
+_SETTINGS_MODULE = re.compile(r"""DJANGO_SETTINGS_MODULE["']?\s*[:=,]\s*["']?([A-Za-z_][\w.]*)|"""
+                              r"--ds[= ]([A-Za-z_][\w.]*)")
 _SETTINGS_FILES = ("pytest.ini", "setup.cfg", "tox.ini", "pyproject.toml", "manage.py", "conftest.py")
 
 

@@ -47,7 +47,8 @@ def _correlation(repo: Repo) -> Place | None:
 
 def check(repo: Repo) -> Iterator[Hit]:
     """In a web backend, looks for request correlation: asgi-correlation-id, django-guid,
-    OpenTelemetry or an APM, Sentry with tracing on (`traces_sample_rate`), identifiers such as request_id/correlation_id/trace_id, or code handling
+    OpenTelemetry or an APM, Sentry with tracing on (`traces_sample_rate`),
+    identifiers such as request_id/correlation_id/trace_id, or code handling
     an X-Request-ID/X-Correlation-ID/traceparent header. Reports the absence where the app is created."""
     if web_backend(repo) is None or correlation(repo) or names_matching(repo, *_NAMES) or auto_instrumented(repo) \
             or sentry_tracing(repo):

@@ -111,9 +111,9 @@ def _message(repo: Repo, app: str, key: str, files: int) -> str:
     if hit is None:
         return f"`{key}` is imported ({files} file(s)) but no manifest of {where} declares it."
     dist, lock = hit
-    pins = sorted(((("dev" in lf.path or "test" in lf.path), lf.path, n) for lf in find_lockfiles(repo)
-                   if lf.ecosystem == "python" and (not lf.app or lf.app == app or app.startswith(lf.app + "/"))
-                   and (n := _lock_line(repo, lf.path, dist))))
+    mine = [lf.path for lf in find_lockfiles(repo) if lf.ecosystem == "python"
+            and (not lf.app or lf.app == app or app.startswith(lf.app + "/"))]
+    pins = sorted(("dev" in p or "test" in p, p, n) for p in mine if (n := _lock_line(repo, p, dist)))
     _, lock, line = pins[0] if pins else (False, lock, 0)  # the production lock first
     return (f"`{key}` is imported ({files} file(s)) but no manifest of {where} declares it: only the lockfile "
             f"{lock}{f':{line}' if line else ''} pins it ({dist}), as a dependency of another package.")
