@@ -116,26 +116,3 @@ def _sentry_tracing(repo: Repo) -> Place | None:
             best = min(best or (path, call["line"]), (path, call["line"]))
     return best
 
-
-_MAIL_HANDLERS = ("SMTPHandler", "AdminEmailHandler")
-
-
-def error_mail(repo: Repo) -> Place | None:
-    """Where error logs are mailed to the operators: a `logging.handlers.SMTPHandler(...)` built in
-    application code, or Django's `AdminEmailHandler` named in a LOGGING config. Errors are then
-    alerted, without a tracker's SDK (memoised)."""
-    return repo.derived(_error_mail)
-
-
-def _error_mail(repo: Repo) -> Place | None:
-    best: Place | None = None
-    for path, call, _ in calls_written(repo, *_MAIL_HANDLERS):
-        if is_app_code(repo, path):
-            best = min(best or (path, call["line"]), (path, call["line"]))
-    for path, facts in repo.python_items():
-        if not is_app_code(repo, path):
-            continue
-        for a in facts["assigns"]:
-            if not a["func"] and a["target"] == "LOGGING" and "AdminEmailHandler" in repr(a["value"]):
-                best = min(best or (path, a["line"]), (path, a["line"]))
-    return best

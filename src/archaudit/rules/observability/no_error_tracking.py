@@ -8,17 +8,16 @@ from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import first_import
 from archaudit.rules.base import Rule
-from archaudit.rules.observability._logging import ERROR_TRACKERS, auto_instrumented, error_mail
+from archaudit.rules.observability._logging import ERROR_TRACKERS, auto_instrumented
 from archaudit.rules.observability._signals import app_anchor, web_backend
 
 
 def check(repo: Repo) -> Iterator[Hit]:
     """In a web backend, looks for an error-tracking or APM client in application code (sentry_sdk,
     rollbar, bugsnag, honeybadger, airbrake, New Relic, Datadog ddtrace, Elastic APM, OpenTelemetry
-    SDK/exporters, logfire), a deploy file starting the app under an APM launcher, or error logs mailed to
-    the operators (SMTPHandler, Django's AdminEmailHandler). Reports the
+    SDK/exporters, logfire) or a deploy file starting the app under an APM launcher. Reports the
     absence once, where the application is created."""
-    if web_backend(repo) is None or first_import(repo, ERROR_TRACKERS) or auto_instrumented(repo) or error_mail(repo):
+    if web_backend(repo) is None or first_import(repo, ERROR_TRACKERS) or auto_instrumented(repo):
         return
     place = app_anchor(repo)
     if place:
