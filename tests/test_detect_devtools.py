@@ -87,3 +87,13 @@ def test_error_payloads_need_an_error_key_or_an_error_status(tmp_path: Path) -> 
     )})
     assert [(p.line, p.shape) for p in find_error_payloads(repo_of(root))] == [
         (9, "message"), (12, "detail"), (15, "errors")]
+
+
+def test_a_scripts_folder_with_one_script_per_task_is_a_task_runner(tmp_path: Path) -> None:
+    write_tree(tmp_path / "tasks", {"app/main.py": "x = 1\n", "scripts/test": "pytest\n", "scripts/lint": "ruff .\n",
+                                    "backend/scripts/format.sh": "ruff format\n"})
+    assert [(t.kind, t.path) for t in find_task_runners(repo_of(tmp_path / "tasks"))] == [("scripts folder", "scripts")]
+    # one-off scripts are not a task runner
+    write_tree(tmp_path / "oneoff", {"app/main.py": "x = 1\n", "scripts/seed_db.py": "x = 1\n",
+                                     "scripts/test_data.sql": "select 1;\n"})
+    assert find_task_runners(repo_of(tmp_path / "oneoff")) == []

@@ -169,3 +169,26 @@ def test_no_python_no_test_section_content(tmp_path: Path) -> None:
                                  "web/src/app.test.ts": "test('x', () => {})\n"})
     s = section(repo_of(root))
     assert (s.facts, s.tables, s.headline) == ((), (), "")
+
+
+def test_django_settings_loaded_by_the_test_run_and_folders_of_scripts_are_not_untested_packages(
+        tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "requirements.txt": "django==5.0\n",
+        ".github/workflows/ci.yml": "jobs:\n  test:\n    env:\n      DJANGO_SETTINGS_MODULE: settings.ci\n"
+                                   "    steps:\n      - run: python manage.py test\n",
+        "settings/__init__.py": "",
+        "settings/ci.py": "from settings.base import *\n",
+        "settings/base.py": "def env(name):\n    return name\n\n\nDEBUG = False\n",
+        # maintainer scripts nobody imports (wger's extras/authors, a README table-of-contents tool)
+        "extras/authors/generate.py": "def main():\n    pass\n\n\nif __name__ == '__main__':\n    main()\n",
+        # a real package the tests never reach: still reported
+        "billing/__init__.py": "", "billing/invoice.py": "def total():\n    return 1\n",
+        "shop/__init__.py": "", "shop/views.py": "def index():\n    return 1\n",
+        "shop/tests/test_views.py": "from shop.views import index\n\n\ndef test_index():\n    assert index() == 1\n",
+    })
+    inv = find_tests(repo_of(tmp_path))
+    got = {p.folder: (p.status, p.test_path, p.test_line) for p in inv.packages}
+    assert got["settings"] == ("imported by tests", ".github/workflows/ci.yml", 4)
+    assert "extras/authors" not in got
+    assert [p.folder for p in inv.untested] == ["billing"]

@@ -75,6 +75,16 @@ def test_a_rule_that_supersedes_another_removes_its_hit_on_the_same_line_only(tm
     assert sorted((f.rule, f.evidence[0].line) for f in findings) == [("CFG901", 3), ("OBS901", 2)]
 
 
+def test_a_superseding_rule_removes_a_hit_stating_the_same_named_fact_from_another_place(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    vague = _rule("DEP906", [Hit("app/b.py", 1, "poetry used, no poetry.lock", fact="lock-missing"),
+                             Hit("app/a.py", 3, "pipenv used, no Pipfile.lock", fact="other")])
+    precise = _rule("DEP905", [Hit("app/a.py", 2, "unpinned and no lockfile", fact="lock-missing")],
+                    supersedes=("DEP906",))
+    findings, _ = run_rules(repo, [vague, precise])
+    assert sorted((f.rule, f.evidence[0].line) for f in findings) == [("DEP905", 2), ("DEP906", 3)]
+
+
 def test_hits_of_one_root_cause_in_a_file_become_one_finding_listing_every_place(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
     findings, _ = run_rules(repo, [_rule("OBS902", [

@@ -81,3 +81,18 @@ def test_a_tsconfig_alias_import_from_a_test_counts(tmp_path: Path) -> None:
                                 "'@modules/files/files.controller';\nit('x', () => new FilesController());\n"}))
     assert places("TS007", tmp_path) == [("src/modules/auth/auth.module.ts", 4),
                                          ("src/modules/mail/mail.module.ts", 3)]
+
+
+def test_the_cors_preflight_beside_the_middleware_is_one_place_not_two(tmp_path: Path) -> None:
+    app = ("const express = require('express');\nconst cors = require('cors');\nconst app = express();\n"
+           "app.use(cors());\napp.options('*', cors());\nmodule.exports = app;\n")
+    write_tree(tmp_path / "both", {"package.json": '{"dependencies": {"express": "4", "cors": "2"}}',
+                                   "src/app.js": app})
+    findings, _ = run_rules(repo_of(tmp_path / "both"), [RULES_BY_ID["TS006"]])
+    assert [e.ref for f in findings for e in f.evidence] == ["src/app.js:4"]
+    # the preflight alone still opens every origin to preflighted requests
+    alone = app.replace("app.use(cors());\n", "")
+    write_tree(tmp_path / "alone", {"package.json": '{"dependencies": {"express": "4", "cors": "2"}}',
+                                    "src/app.js": alone})
+    findings, _ = run_rules(repo_of(tmp_path / "alone"), [RULES_BY_ID["TS006"]])
+    assert [e.ref for f in findings for e in f.evidence] == ["src/app.js:4"]

@@ -170,9 +170,10 @@ def precision(write: bool) -> None:
     if hi_j:
         print(f"high/critical judged: {hi_tp}/{hi_j} = {hi_tp / hi_j:.1%}")
     if write:
-        old = json.loads(PRECISION_FILE.read_text(encoding="utf-8")) if PRECISION_FILE.exists() else {}
-        old.update({r: f for r, f in figures.items() if f["judged"]})
-        PRECISION_FILE.write_text(json.dumps(dict(sorted(old.items())), indent=1) + "\n", encoding="utf-8")
+        # the figures of this run only: a rule that no longer fires anywhere in the corpus has no measured
+        # precision any more (a figure measured on code that changed since would be stale)
+        measured = {r: f for r, f in figures.items() if f["judged"]}
+        PRECISION_FILE.write_text(json.dumps(dict(sorted(measured.items())), indent=1) + "\n", encoding="utf-8")
         print(f"wrote {PRECISION_FILE}")
 
 

@@ -88,6 +88,9 @@ class Hit:
     key: str = ""  # stable detail for the fingerprint (e.g. the setting name), defaults to message
     premises: tuple[Premise, ...] = ()  # what the claim rests on; one unknown premise makes it not determined
     secrets: tuple[str, ...] = ()  # secret values the rule saw: masked exactly in the message and snippets
+    # the fact stated, named the same by every rule that can state it ("python-lockfile-missing"): a
+    # superseding rule's hit with the same fact drops the other rule's hit wherever that one points
+    fact: str = ""
 
 
 @dataclass(frozen=True)

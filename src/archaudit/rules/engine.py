@@ -144,13 +144,16 @@ def _kept_hits(repo: Repo, rule: Rule, hits: list[Hit], unknown: list[Undetermin
 
 
 def _drop_superseded(by_rule: dict[str, tuple[Rule, list[Hit]]]) -> None:
-    """One fact, one rule: a rule's hits on a line that a more precise rule reports are dropped."""
+    """One fact, one rule: a rule's hits on a line that a more precise rule reports are dropped, and so
+    are hits stating the same named fact (`Hit.fact`) from another place (a README command vs the manifest)."""
     for rule, hits in list(by_rule.values()):
         places = {(h.path, h.line) for h in hits if h.line}
+        facts = {h.fact for h in hits if h.fact}
         for other in rule.supersedes:
             if other in by_rule:
                 other_rule, other_hits = by_rule[other]
-                by_rule[other] = (other_rule, [h for h in other_hits if (h.path, h.line) not in places])
+                by_rule[other] = (other_rule, [h for h in other_hits if (h.path, h.line) not in places
+                                               and not (h.fact and h.fact in facts)])
 
 
 def _group(rule: Rule, hits: list[Hit]) -> list[list[Hit]]:

@@ -74,7 +74,26 @@ def find_task_runners(repo: Repo) -> list[DevTool]:
                 if m or text.strip() == "[tox:tox]":
                     out.append(DevTool(m.group(1).split(".")[0] if m else "tox", f.path, i))
                     break
-    return sorted(out)
+    return sorted(out + _task_script_folders(repo))
+
+
+_TASK_WORDS = ("test", "lint", "format", "fmt", "run", "start", "serve", "dev", "install", "setup", "bootstrap",
+               "migrate", "build", "check", "typecheck", "coverage", "cov")
+
+
+def _task_script_folders(repo: Repo) -> list[DevTool]:
+    """A `scripts/` folder at the root or in a top-level folder holding scripts named after at least two
+    common tasks (`scripts/test`, `scripts/lint.sh`, `backend/scripts/format.sh`): the project's task
+    runner, in the script-per-task style (what CI calls too)."""
+    tasks: dict[str, set[str]] = {}
+    for f in repo.files:
+        folder, base = posixpath.split(f.path)
+        if posixpath.basename(folder) != "scripts" or folder.count("/") > 1:
+            continue
+        word = re.split(r"[-_.]", base.lower(), maxsplit=1)[0]
+        if word in _TASK_WORDS:
+            tasks.setdefault(folder, set()).add(word)
+    return [DevTool("scripts folder", folder, 0) for folder, words in sorted(tasks.items()) if len(words) >= 2]
 
 
 def find_git_hooks(repo: Repo) -> list[DevTool]:

@@ -17,7 +17,7 @@ from archaudit.detect.config.settings import Setting, find_settings, read_elsewh
 from archaudit.findings import Evidence
 from archaudit.languages.python.facts import expr_text, is_expr
 from archaudit.model import Fact, Section, Table
-from archaudit.redact import redact_value
+from archaudit.redact import is_placeholder_value, is_secret_name, redact_value
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_written
 
@@ -40,6 +40,9 @@ class EnvFile:
     path: str
     example: bool
     keys: tuple[tuple[str, int, bool], ...]
+    # a committed env file whose every secret-named value is a placeholder or empty (`SECRET_KEY=changethis`):
+    # it documents the variables as a template does, whatever its name
+    placeholders_only: bool = False
 
     @property
     def public_only(self) -> bool:
@@ -57,12 +60,23 @@ def _parse_env(text: str) -> tuple[tuple[str, int, bool], ...]:
     return tuple(out)
 
 
+def _placeholders_only(text: str) -> bool:
+    """Some secret-named variables, and every one of them empty or a placeholder (`changethis`, `xxx`)."""
+    secrets = []
+    for raw in text.splitlines()[:5000]:
+        m = _ENV_LINE.match(raw)
+        if m and not raw.lstrip().startswith("#") and is_secret_name(m.group(1)):
+            secrets.append(m.group(2).split(" #", 1)[0])
+    return bool(secrets) and all(is_placeholder_value(v) for v in secrets)
+
+
 def _env_files(repo: Repo) -> list[EnvFile]:
     out = []
     for f in repo.files:
         if f.language == "dotenv":
             name = f.path.rsplit("/", 1)[-1]
-            out.append(EnvFile(f.path, bool(_EXAMPLE.search(name)), _parse_env(repo.text(f.path) or "")))
+            text = repo.text(f.path) or ""
+            out.append(EnvFile(f.path, bool(_EXAMPLE.search(name)), _parse_env(text), _placeholders_only(text)))
     return out
 
 

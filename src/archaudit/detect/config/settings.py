@@ -394,3 +394,25 @@ def truthy(value: Any) -> bool:
     if isinstance(value, int):
         return value == 1
     return isinstance(value, str) and value.strip().lower() in ("true", "1", "yes", "on")
+
+
+_SHELL_NAMES = ("entrypoint", "docker-entrypoint", "start", "run", "boot")
+
+
+def entrypoint_export(repo: Repo, setting: Setting) -> Evidence | None:
+    """A container entrypoint or start script beside the settings file (same top folder, e.g.
+    `docker/`) that always exports the setting's variable (`export SQLALCHEMY_DATABASE_URI="postgresql://..."`
+    at the script's top level, not a `${X:-default}`): where that file is used, the environment
+    fallback is never reached. Proof the default is not what that deployment runs."""
+    if not setting.env:
+        return None
+    top = setting.file.split("/", 1)[0] + "/" if "/" in setting.file else ""
+    line_re = re.compile(rf"^export\s+{re.escape(setting.env)}=(?!\"?\$\{{{re.escape(setting.env)}:?-)")
+    for f in repo.files:
+        name = f.path.rsplit("/", 1)[-1]
+        if (top and not f.path.startswith(top)) or not (name.endswith((".sh", ".bash")) or name in _SHELL_NAMES):
+            continue
+        for n, text in enumerate(repo.lines(f.path), 1):
+            if line_re.match(text):
+                return Evidence(f.path, n)
+    return None

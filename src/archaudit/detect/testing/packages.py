@@ -10,6 +10,7 @@ mirrors its name (`tests/billing/`, `test_billing.py`).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -22,6 +23,11 @@ NOT_APPLICATION = frozenset({
 })
 
 _GENERATED = ("_pb2.py", "_pb2_grpc.py")
+# how a Django test run is told its settings: pytest-django `DJANGO_SETTINGS_MODULE = x` / `--ds=x`, a CI
+# `env:` entry, `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x")` in manage.py or a conftest
+_SETTINGS_MODULE = re.compile(r"""DJANGO_SETTINGS_MODULE["']?\s*[:=,]\s*["']?([A-Za-z_][\w.]*)|"""
+                              r"--ds[= ]([A-Za-z_][\w.]*)")
+_SETTINGS_FILES = ("pytest.ini", "setup.cfg", "tox.ini", "pyproject.toml", "manage.py", "conftest.py")
 
 
 @dataclass(frozen=True, order=True)
@@ -71,7 +77,7 @@ def find_packages(repo: Repo, tests: list[str]) -> list[Package]:
     mirrors = _mirrors(tests)
     out = []
     for folder in sorted(members):
-        if not defs[folder] or not folder:
+        if not defs[folder] or not folder or _only_scripts(repo, members[folder]):
             continue
         paths = sorted(members[folder])
         status, test_path, test_line = _status(folder, names[folder], paths, direct, reached, test_tops, mirrors)
@@ -155,6 +161,9 @@ def _reached(repo: Repo, tests: list[str]) -> tuple[dict[str, tuple[str, int]], 
     for t in tests:
         for target, line in _targets(repo, t):
             direct.setdefault(target, (t, line))
+    if tests:
+        for target, where in test_settings_modules(repo).items():
+            direct.setdefault(target, where)
     reached = dict(direct)
     queue = sorted(direct)
     while queue:
@@ -164,6 +173,42 @@ def _reached(repo: Repo, tests: list[str]) -> tuple[dict[str, tuple[str, int]], 
                 reached[target] = reached[current]
                 queue.append(target)
     return direct, reached
+
+
+def test_settings_modules(repo: Repo) -> dict[str, tuple[str, int]]:
+    """Django settings modules the test runner loads (`DJANGO_SETTINGS_MODULE=settings.ci` in CI,
+    `--ds=config.settings.test` in pytest's config, manage.py's default) -> (file, line) saying so.
+    Every test imports them, through Django, without an import statement."""
+    out: dict[str, tuple[str, int]] = {}
+    for f in repo.files:
+        if f.role != "ci" and f.path.rsplit("/", 1)[-1] not in _SETTINGS_FILES:
+            continue
+        text = repo.text(f.path) or ""
+        if "DJANGO_SETTINGS_MODULE" not in text and "--ds" not in text:
+            continue
+        for m in _SETTINGS_MODULE.finditer(text):
+            target = repo.internal_path(m.group(1) or m.group(2))
+            if target:
+                out.setdefault(target, (f.path, text.count("\n", 0, m.start()) + 1))
+    return out
+
+
+def _only_scripts(repo: Repo, paths: list[str]) -> bool:
+    """Every module of the folder is a stand-alone script (an `if __name__ == "__main__":` block) that
+    no other module imports: maintainer tooling (a README table-of-contents generator, a seed script
+    for browser tests), not an application package."""
+    if not all(repo.python[p]["main_block"] for p in paths):
+        return False
+    imported = repo.derived(_imported_paths)
+    return not any(p in imported for p in paths)
+
+
+def _imported_paths(repo: Repo) -> set[str]:
+    """Repository files some other module imports."""
+    out: set[str] = set()
+    for path in repo.python:
+        out.update(t for t, _ in _targets(repo, path) if t != path)
+    return out
 
 
 def _mirrors(tests: list[str]) -> dict[str, str]:

@@ -12,19 +12,24 @@ from archaudit.rules.config_security._helpers import call_text, enclosing_header
 
 _FASTAPI = ("fastapi.FastAPI",)
 _DOC_SWITCHES = ("docs_url", "openapi_url")
+# OpenAPI metadata written for outside readers: docs given a contact, a licence, terms or server URLs are
+# published on purpose (a self-hosted product's API reference), not left on by default
+_PUBLICATION = ("contact", "license_info", "terms_of_service", "servers")
 _FLASK_UIS = {"flasgger.Swagger": "doc", "flask_restx.Api": "doc", "flask_restplus.Api": "doc"}
 
 
 def check(repo: Repo) -> Iterator[Hit]:
     """Looks at `FastAPI(...)` application calls (outside tests and development-only files) that set
     neither `docs_url` nor `openapi_url`, so /docs, /redoc and /openapi.json are served in every
-    environment; calls passing `**kwargs` are skipped (the switch may be inside). For Flask: flasgger
-    `Swagger(app)` or flask-restx `Api(app)` without `doc=` created outside any `if` block."""
+    environment; calls passing `**kwargs` are skipped (the switch may be inside), and so are apps given
+    publication metadata (contact, license_info, terms_of_service, servers): docs meant to be read.
+    For Flask: flasgger `Swagger(app)` or flask-restx `Api(app)` without `doc=` created outside any `if` block."""
     for path, call, name in calls_named(repo, *_FASTAPI, *_FLASK_UIS):
         if repo.by_path[path].role == "test" or is_dev_path(path):
             continue
         if name in _FASTAPI:
-            if any(k in call["kwargs"] for k in _DOC_SWITCHES) or "**" in call_text(repo, path, call["line"]):
+            if any(k in call["kwargs"] for k in (*_DOC_SWITCHES, *_PUBLICATION)) \
+                    or "**" in call_text(repo, path, call["line"]):
                 continue
             yield Hit(path, call["line"], "FastAPI serves /docs and /openapi.json unconditionally "
                       "(no docs_url/openapi_url switch).", key="fastapi docs")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.config.settings import find_settings, startup_guard
+from archaudit.detect.config.settings import entrypoint_export, find_settings, startup_guard
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
@@ -31,7 +31,9 @@ def _problem(value: str) -> str:
     if not m or not m.group("scheme").lower().startswith(_DB_SCHEMES):
         return ""
     if m.group("scheme").lower().startswith("sqlite"):
-        return "a SQLite file database"
+        # `sqlite:////data/app.db`: an absolute path on a data volume is a chosen deployment, not a dev default
+        path = value.strip()[m.end():].removeprefix("/")  # sqlite:///rel.db, sqlite:////abs.db
+        return "" if path.startswith("/") and not path.startswith("/tmp/") else "a SQLite file database"
     user, pw = m.group("user") or "", m.group("pw") or ""
     if pw and (pw.lower() in _WELL_KNOWN or pw == user):
         return "a connection string with a well-known user/password pair"
@@ -40,16 +42,17 @@ def _problem(value: str) -> str:
 
 def check(repo: Repo) -> Iterator[Hit]:
     """Looks at database URL settings (DATABASE_URL, SQLALCHEMY_DATABASE_URI, *_DSN; not Sentry) whose
-    default or environment fallback is a SQLite file or a DSN with a well-known password (postgres,
-    root, password, admin... or the user name repeated), outside development-only files and classes;
+    default or environment fallback is a SQLite file at a relative path or a DSN with a well-known password
+    (postgres, root, password, admin... or the user name repeated), outside development-only files and classes;
     and Django `DATABASES` using the sqlite3 engine in a non-development settings module. A setting that
-    startup code refuses (a raise mentioning it) is not reported. Passwords are never shown."""
+    startup code refuses (a raise mentioning it), or that the entrypoint beside it always exports, is not
+    reported. Passwords are never shown."""
     for s in find_settings(repo):
         if not_in_production(s) or not s.has_default:
             continue
         if _is_dsn_setting(s.name) and isinstance(s.value, str):
             problem = _problem(s.value)
-            if problem and startup_guard(repo, s) is None:
+            if problem and startup_guard(repo, s) is None and entrypoint_export(repo, s) is None:
                 how = f"falls back to {problem} when {s.env} is unset" if s.env else f"defaults to {problem}"
                 yield Hit(s.file, s.line, f"{s.name} ({s.source}) {how}.", key=f"{s.source}.{s.name}")
         elif s.name == "DATABASES" and s.kind in ("django", "module") and isinstance(s.value, dict):

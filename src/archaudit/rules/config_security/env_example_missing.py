@@ -36,8 +36,9 @@ def _env_loading(repo: Repo) -> list[tuple[str, int, str]]:
 def check(repo: Repo) -> Iterator[Hit]:
     """Looks for code loading a `.env` file (pydantic `env_file=`, `class Config: env_file`,
     `load_dotenv()`, django-environ `read_env()`) in a repository with no template env file
-    (.env.example, .env.sample, .env.template, .env.dist...). Reports the first loading place."""
-    if any(e.example for e in find_env_files(repo)):
+    (.env.example, .env.sample, .env.template, .env.dist...), nor a committed .env whose secrets are all
+    placeholders (it is the template). Reports the first loading place."""
+    if any(e.example or e.placeholders_only for e in find_env_files(repo)):
         return
     places = sorted(_env_loading(repo))
     if places:

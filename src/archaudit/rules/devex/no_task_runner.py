@@ -14,7 +14,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     """In a repository with Python source code, looks at the root and at every app folder (a folder with
     its own manifest) for a task runner: Makefile, justfile, Taskfile.yml, noxfile.py, tox.ini,
     package.json scripts, or pyproject.toml [tool.poe] / [tool.taskipy] / [tool.pdm.scripts] /
-    [tool.hatch.envs.*.scripts] / [tool.tox]. Reports once when there is none."""
+    [tool.hatch.envs.*.scripts] / [tool.tox], or a scripts/ folder with one script per task (test, lint...).
+    Reports once when there is none."""
     if not any(repo.by_path[p].role == "source" for p in repo.python):
         return
     if repo.derived(find_task_runners):

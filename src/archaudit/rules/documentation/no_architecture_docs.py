@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.formats.markdown import doc_files, fold, headings
+from archaudit.detect.formats.markdown import doc_files, fold, headings, root_readme
 from archaudit.detect.testing.scan import is_test_file
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
@@ -15,6 +15,9 @@ from archaudit.rules.base import Rule
 MIN_MODULES = 30
 _DIAGRAMS = (".puml", ".plantuml", ".drawio", ".mmd", ".dsl", ".c4", ".excalidraw")
 _FOLDERS = frozenset({"adr", "adrs", "decisions", "architecture", "diagrams", "diagrammes", "c4", "design"})
+# a README section walking through the project's layout ("Project structure", "5.1 Code organisation")
+_STRUCTURE = re.compile(r"^(\d+(\.\d+)*\.?\s+)?((project|code|source|repository|directory|folder|file)\s+)?"
+                        r"(structure|layout|organi[sz]ation)$")
 _NAME = re.compile(r"^(archi(tecture)?(?![a-z])|adr[-_]?\d|design|conception|c4[-_.])")
 
 
@@ -34,13 +37,17 @@ def architecture_docs(repo: Repo) -> list[str]:
         text = repo.text(path) or ""
         if any("architecture" in fold(title) for _, title in headings(text)):
             return [path]
+    readme = root_readme(repo)
+    if readme and any(_STRUCTURE.match(fold(title).strip()) for _, title in headings(repo.text(readme) or "")):
+        return [readme]  # only the root README's: a "Structure" heading elsewhere describes a plugin or a file
     return []
 
 
 def check(repo: Repo) -> Iterator[Hit]:
     """In a repository with more than 30 Python application modules, looks for architecture
     documentation: ARCHITECTURE.md or docs/architecture*, design docs, ADRs (docs/adr/), diagram folders
-    or sources (.puml, .drawio, .mmd, Structurizr .dsl), or an "Architecture" heading in a README or doc."""
+    or sources (.puml, .drawio, .mmd, Structurizr .dsl), an "Architecture" heading in a README or doc, or
+    a "Project structure" section in the root README."""
     modules = sum(1 for p in repo.python if repo.by_path[p].role == "source" and not is_test_file(repo, p))
     if modules <= MIN_MODULES or architecture_docs(repo):
         return

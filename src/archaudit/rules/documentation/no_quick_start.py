@@ -16,7 +16,8 @@ _HEADING = re.compile(
     r"develop|local|docker|build|commands?|how to|demarrage|demarrer|lancer|lancement|utilisation|"
     r"mise en place|developpement)")
 _GUIDE = re.compile(r"\b(install|set up|setup|get(ting)? started|quick ?start|run (it )?locally|"
-                    r"developer documentation|development setup|demarr|mise en place|lancer)")
+                    r"developer documentation|development setup|demarr|mise en place|lancer|"
+                    r"instructions|tutorial)")
 _GUIDE_FILE = re.compile(r"^(install|setup|getting[-_ ]started|quick[-_ ]?start|development|contributing|"
                          r"demarrage)[\w.-]*\.(md|rst|txt)$")
 _COMMAND = re.compile(
@@ -32,8 +33,15 @@ def _points_to_a_guide(repo: Repo, text: str) -> bool:
     for line in fold(text).splitlines():
         if _GUIDE.search(line) and any(m in line for m in ("](", "`_", "http", "<a ")):
             return True
-    return any(_GUIDE_FILE.match(f.path.rsplit("/", 1)[-1].lower()) for f in repo.files
-               if "/" not in f.path or f.path.startswith(("docs/", "doc/")))
+    return any(_guide_file(f.path) for f in repo.files if "/" not in f.path or f.path.startswith(("docs/", "doc/")))
+
+
+def _guide_file(path: str) -> bool:
+    """`INSTALL.md`, `docs/quickstart.rst`, or the page of a guide folder (`docs/quickstart/index.rst`)."""
+    parts = path.lower().split("/")
+    if _GUIDE_FILE.match(parts[-1]):
+        return True
+    return len(parts) == 3 and parts[-1].startswith(("index.", "readme.")) and bool(_GUIDE_FILE.match(parts[1] + ".md"))
 
 
 def check(repo: Repo) -> Iterator[Hit]:

@@ -8,7 +8,7 @@ from archaudit.detect.data.migrations import find_migrations
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.languages.python.facts import CallFact, FunctionFact, expr_text
 from archaudit.repo import Repo
-from archaudit.resolve.context import WITH_MIGRATIONS
+from archaudit.resolve.context import WITH_MIGRATIONS, Context, context_of
 from archaudit.resolve.python_index import calls_by_function, function_index
 from archaudit.rules.base import Rule
 
@@ -38,16 +38,26 @@ def _is_startup(fn: FunctionFact) -> bool:
 
 
 def _excluded(repo: Repo, path: str) -> bool:
+    """Code that is not the serving application: tests, scripts and commands (`python import.py`),
+    migrations. Its create_all is a set-up or import step someone runs, not the start-up."""
     parts = path.lower().split("/")
-    return repo.by_path[path].role in ("test", "migration") or any("test" in p for p in parts) \
-        or bool(_SKIP_DIRS.intersection(parts[:-1]))
+    return context_of(repo, path) is not Context.PRODUCTION or repo.by_path[path].role in ("test", "migration") \
+        or any("test" in p for p in parts) or bool(_SKIP_DIRS.intersection(parts[:-1]))
+
+
+def _stamps(calls: list[CallFact]) -> bool:
+    """The same function stamps Alembic's version table (`command.stamp`, Flask-Migrate `stamp()`, a
+    `stamp_latest_revision()` helper): create_all then stamp is Alembic's documented way to create a
+    fresh database, so Alembic's history stays right."""
+    return any("stamp" in c["name"].rsplit(".", 1)[-1] for c in calls)
 
 
 def check(repo: Repo) -> Iterator[Hit]:
     """When Alembic revision scripts exist, reports `Base.metadata.create_all` / `db.create_all` (also
     passed to `run_sync`) called at application start-up: at module level, in a start-up function
     (lifespan, startup handlers, create_app, main), or in a function such a start-up function calls
-    by name. Test code and scripts/ folders are ignored."""
+    by name. Test code, scripts and commands (also as callers) are ignored, and so is a create_all
+    followed by an Alembic stamp in the same function (the documented fresh-database set-up)."""
     migrations = repo.derived(find_migrations)
     if not migrations:
         return
@@ -56,8 +66,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     startup_calls: dict[str, list[tuple[str, CallFact]]] = {}
     for (path, qualname), calls in by_function.items():
         fn = functions.get((path, qualname))
-        if qualname and (fn is None or not _is_startup(fn)):
-            continue
+        if (qualname and (fn is None or not _is_startup(fn))) or _excluded(repo, path):
+            continue  # only the serving application's start-up code calls "at start-up"
         for call in calls:
             startup_calls.setdefault(call["name"].rsplit(".", 1)[-1], []).append((path, call))
     hint = Evidence(migrations[0].path, migrations[0].line)
@@ -67,7 +77,7 @@ def check(repo: Repo) -> Iterator[Hit]:
         fn = functions.get((path, qualname))
         direct = not qualname or (fn is not None and _is_startup(fn))
         callers = [] if direct or fn is None else startup_calls.get(fn["name"], [])
-        if not direct and not callers:
+        if (not direct and not callers) or _stamps(calls):
             continue
         for call in calls:
             if _creates_all(call):

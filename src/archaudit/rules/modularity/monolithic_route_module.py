@@ -15,6 +15,7 @@ from archaudit.rules.modularity._handlers import handlers
 
 MAX_ENDPOINTS = 25
 MAX_HANDLER_LINES = 800
+_NOT_ENDPOINTS = ("OPTIONS", "HEAD")  # CORS preflight and HEAD answer for a route, they are not more routes
 _SKIP = re.compile(r"^(api|v\d+(\.\d+)?|\{.*\}|<.*>|\(.*\)|)$", re.IGNORECASE)
 
 
@@ -28,12 +29,13 @@ def groups(endpoints: list[Endpoint]) -> Counter[str]:
 
 
 def check(repo: Repo) -> Iterator[Hit]:
-    """Counts, per module holding route handlers, the distinct endpoints (method + path) and the lines
+    """Counts, per module holding route handlers, the distinct endpoints (method + path; OPTIONS and HEAD
+    declared beside a method are not counted) and the lines
     of handler code; reports modules above 25 endpoints or 800 handler lines, naming the groups of
     endpoints by first path segment as a proposed split."""
     by_file: dict[str, list[Endpoint]] = defaultdict(list)
     for e in find_endpoints(repo):
-        if e.handler_file:
+        if e.handler_file and e.method not in _NOT_ENDPOINTS:
             by_file[e.handler_file].append(e)
     lines: Counter[str] = Counter()
     for h in handlers(repo):

@@ -92,3 +92,27 @@ def sentry_init(repo: Repo) -> Place | None:
                 and call["kwargs"].get("dsn", "?") is not None:
             best = min(best or (path, call["line"]), (path, call["line"]))
     return best
+
+
+_SENTRY_TRACING = ("traces_sample_rate", "traces_sampler", "enable_tracing")
+
+
+def sentry_tracing(repo: Repo) -> Place | None:
+    """Where `sentry_sdk.init(...)` turns on Sentry's performance tracing (`traces_sample_rate`,
+    `traces_sampler`, `enable_tracing=True`): every request then gets a trace id that is propagated
+    (`sentry-trace`/`baggage` headers) and attached to its errors and spans (memoised)."""
+    return repo.derived(_sentry_tracing)
+
+
+def _sentry_tracing(repo: Repo) -> Place | None:
+    best: Place | None = None
+    importing = {p for p, _ in repo.derived(import_places).get("sentry_sdk", [])}
+    for path, call, _ in calls_written(repo, "init"):
+        if path not in importing or call["name"] not in ("sentry_sdk.init", "init"):
+            continue
+        kwargs = call["kwargs"]
+        on = [k for k in _SENTRY_TRACING if k in kwargs and kwargs[k] not in (None, False, 0, 0.0, "0")]
+        if on and call["kwargs"].get("dsn", "?") is not None:
+            best = min(best or (path, call["line"]), (path, call["line"]))
+    return best
+

@@ -8,7 +8,7 @@ from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import Place, first_import, is_app_code
 from archaudit.rules.base import Rule
-from archaudit.rules.observability._logging import auto_instrumented
+from archaudit.rules.observability._logging import auto_instrumented, sentry_tracing
 from archaudit.rules.observability._signals import app_anchor, names_matching, web_backend
 
 CORRELATION_MODULES = ("asgi_correlation_id", "opentelemetry", "starlette_context", "django_guid", "flask_request_id",
@@ -47,9 +47,11 @@ def _correlation(repo: Repo) -> Place | None:
 
 def check(repo: Repo) -> Iterator[Hit]:
     """In a web backend, looks for request correlation: asgi-correlation-id, django-guid,
-    OpenTelemetry or an APM, identifiers such as request_id/correlation_id/trace_id, or code handling
+    OpenTelemetry or an APM, Sentry with tracing on (`traces_sample_rate`),
+    identifiers such as request_id/correlation_id/trace_id, or code handling
     an X-Request-ID/X-Correlation-ID/traceparent header. Reports the absence where the app is created."""
-    if web_backend(repo) is None or correlation(repo) or names_matching(repo, *_NAMES) or auto_instrumented(repo):
+    if web_backend(repo) is None or correlation(repo) or names_matching(repo, *_NAMES) or auto_instrumented(repo) \
+            or sentry_tracing(repo):
         return
     place = app_anchor(repo)
     if place:

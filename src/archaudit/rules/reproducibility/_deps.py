@@ -10,6 +10,8 @@ from archaudit.detect.dependencies.distributions import import_names, name_keys,
 from archaudit.detect.dependencies.manifests import Dependency, find_dependencies, find_lockfiles
 from archaudit.repo import Repo
 
+NO_PYTHON_LOCK = "python-lockfile-missing"  # the fact DEP005 and DEP006 both state (`Hit.fact`)
+
 
 def python_apps(repo: Repo) -> list[str]:
     """Folders whose manifests declare Python dependencies, deepest first."""

@@ -11,6 +11,7 @@ from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.context import ALL
 from archaudit.rules.base import Rule
+from archaudit.rules.reproducibility._deps import NO_PYTHON_LOCK
 
 # manager -> (lockfile kind, command pattern that reads or writes its lockfile)
 _MANAGERS = {
@@ -38,7 +39,7 @@ def check(repo: Repo) -> Iterator[Hit]:
             places.sort()
             first = places[0]
             yield Hit(first.path, first.line, f"`{manager}` is used here but no {_LOCK_NAME[manager]} is committed.",
-                      also=tuple(places[1:4]), key=manager)
+                      also=tuple(places[1:4]), key=manager, fact=NO_PYTHON_LOCK)
 
 
 RULE = Rule(

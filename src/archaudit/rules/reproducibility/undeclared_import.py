@@ -6,8 +6,8 @@ import re
 import sys
 from collections.abc import Iterator
 
-from archaudit.detect.dependencies.distributions import module_keys
-from archaudit.detect.dependencies.manifests import normalize
+from archaudit.detect.dependencies.distributions import import_names, module_keys, name_keys
+from archaudit.detect.dependencies.manifests import find_lockfiles, locked_versions, normalize
 from archaudit.detect.dependencies.usage import command_texts
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.languages.python.facts import ModuleFacts, expr_text
@@ -82,6 +82,43 @@ def _covered(candidates: list[str], provided: set[str], declared_names: set[str]
     return len(top) >= 4 and any(top in n or n in top for n in declared_names if len(n) >= 4)
 
 
+def _locked_by_import(repo: Repo, app: str) -> dict[str, tuple[str, str]]:
+    """Import name -> (distribution, lockfile) for every package a lockfile of the app (or of an
+    enclosing folder) pins, directly or as another package's dependency."""
+    out: dict[str, tuple[str, str]] = {}
+    for (folder, ecosystem, dist), (_version, lock) in sorted(locked_versions(repo).items()):
+        if ecosystem == "python" and (not folder or folder == app or app.startswith(folder + "/")):
+            for name in (*import_names(dist), *name_keys(dist)):
+                out.setdefault(name, (dist, lock))
+    return out
+
+
+def _lock_line(repo: Repo, lock: str, dist: str) -> int:
+    """The line pinning `dist` in a lockfile (`six==1.17.0`, `name = "six"`), 0 when not found."""
+    for i, text in enumerate(repo.lines(lock), 1):
+        low = text.strip().lower()
+        if low.startswith((f"{dist}==", f'name = "{dist}"')):
+            return i
+    return 0
+
+
+def _message(repo: Repo, app: str, key: str, files: int) -> str:
+    """What to say: not declared anywhere, or declared nowhere but pinned by a lockfile as another
+    package's dependency (the code relies on a transitive pin: true, and less severe; said as such)."""
+    where = app or "the repository"
+    locked = _locked_by_import(repo, app)
+    hit = locked.get(key) or next((locked[k] for k in module_keys(key) if k in locked), None)
+    if hit is None:
+        return f"`{key}` is imported ({files} file(s)) but no manifest of {where} declares it."
+    dist, lock = hit
+    mine = [lf.path for lf in find_lockfiles(repo) if lf.ecosystem == "python"
+            and (not lf.app or lf.app == app or app.startswith(lf.app + "/"))]
+    pins = sorted(("dev" in p or "test" in p, p, n) for p in mine if (n := _lock_line(repo, p, dist)))
+    _, lock, line = pins[0] if pins else (False, lock, 0)  # the production lock first
+    return (f"`{key}` is imported ({files} file(s)) but no manifest of {where} declares it: only the lockfile "
+            f"{lock}{f':{line}' if line else ''} pins it ({dist}), as a dependency of another package.")
+
+
 def check(repo: Repo) -> Iterator[Hit]:
     """Absolute imports of third-party packages (not stdlib per sys.stdlib_module_names, not a
     repository module or folder) that no manifest of the file's app declares, directly or as a
@@ -130,8 +167,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         evidence.sort()
         first = evidence[0]
         files = len({e.path for e in evidence})
-        yield Hit(first.path, first.line, f"`{key}` is imported ({files} file(s)) but no manifest of "
-                  f"{app or 'the repository'} declares it.", also=tuple(evidence[1:4]), key=f"{app}:{key}")
+        yield Hit(first.path, first.line, _message(repo, app, key, files), also=tuple(evidence[1:4]),
+                  key=f"{app}:{key}")
 
 
 RULE = Rule(

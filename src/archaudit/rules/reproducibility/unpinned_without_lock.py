@@ -9,7 +9,7 @@ from archaudit.detect.dependencies.manifests import Dependency, find_dependencie
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
-from archaudit.rules.reproducibility._deps import has_python_lock
+from archaudit.rules.reproducibility._deps import NO_PYTHON_LOCK, has_python_lock
 
 _APP_FRAMEWORKS = {"fastapi", "flask", "django", "starlette", "litestar", "sanic", "aiohttp", "tornado",
                    "quart", "falcon", "pyramid", "celery", "gunicorn", "uvicorn"}
@@ -56,7 +56,7 @@ def check(repo: Repo) -> Iterator[Hit]:
         names = ", ".join(f"{d.name}{d.spec}" for d in loose[:5]) + (", ..." if len(loose) > 5 else "")
         yield Hit(source, loose[0].line, f"{len(loose)} of {len(deps)} runtime dependencies have no exact "
                   f"version ({names}) and no lockfile is committed.",
-                  also=tuple(Evidence(d.source, d.line) for d in loose[1:4]), key=source)
+                  also=tuple(Evidence(d.source, d.line) for d in loose[1:4]), key=source, fact=NO_PYTHON_LOCK)
 
 
 RULE = Rule(
@@ -70,6 +70,7 @@ RULE = Rule(
     action="Commit a lockfile (uv lock, poetry lock, pip-compile --generate-hashes) and install from it in CI "
            "and Docker, or pin exact versions in the requirements file.",
     check=check,
+    supersedes=("DEP006",),  # "poetry is used but no poetry.lock": the same missing lockfile, said from a README
     example_bad="requirements.txt\n  fastapi\n  sqlalchemy>=2.0",
     example_good="requirements.in  fastapi, sqlalchemy>=2.0\nrequirements.txt (pip-compile output, "
                  "fastapi==0.110.0 ...)",

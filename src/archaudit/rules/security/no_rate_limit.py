@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archaudit.detect.api.abuse import captcha_guard
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import first_import
@@ -36,8 +37,9 @@ def check(repo: Repo) -> Iterator[Hit]:
     """Reads the endpoint inventory for credential endpoints (POST login, token, signup, password
     reset) and upload endpoints (UploadFile / request.files); reports them once when no rate limiter
     is used anywhere (slowapi, flask-limiter, fastapi-limiter, django-ratelimit, DRF throttling, a
-    RateLimit middleware, nginx limit_req...). Points at the first such endpoint, lists the others."""
-    endpoints = login_and_upload_endpoints(repo)
+    RateLimit middleware, nginx limit_req...). An endpoint behind a CAPTCHA (the handler validates one, or
+    its view is given a CAPTCHA form) is guarded. Points at the first such endpoint, lists the others."""
+    endpoints = [(e, kind) for e, kind in login_and_upload_endpoints(repo) if captcha_guard(repo, e) is None]
     if not endpoints or limiter_in_use(repo):
         return
     first = endpoints[0][0]

@@ -37,15 +37,24 @@ def _verdict(call: CallFact, imports_cors: bool) -> str:
 def check(repo: Repo) -> Iterator[Hit]:
     """Flags CORS enabled for every origin in TS/JS code: NestJS `app.enableCors()` with no options
     or `origin: '*'`/`true`, `NestFactory.create(M, { cors: true })`, and the `cors()` middleware
-    (when the file imports `cors`) called without an origin. Test files are ignored."""
+    (when the file imports `cors`) called without an origin. Test files are ignored; `app.options('*', cors())`
+    beside `app.use(cors())` is the same set-up's preflight, not a second place."""
     for path, facts in repo.derived(ts_facts).items():
         if is_ts_test(path):
             continue
         imports_cors = any(i["module"] in ("cors", "@fastify/cors", "@koa/cors") for i in facts["imports"])
-        for call in facts["calls"]:
-            verdict = _verdict(call, imports_cors)
-            if verdict:
-                yield Hit(path, call["line"], f"CORS: {verdict}.", key=call["callee"])
+        hits = [(call, v) for call in facts["calls"] if (v := _verdict(call, imports_cors))]
+        preflight = _preflight_lines(facts["calls"])
+        if any(c["line"] not in preflight for c, _ in hits):  # the preflight restates the middleware's origin
+            hits = [(c, v) for c, v in hits if c["line"] not in preflight]
+        for call, verdict in hits:
+            yield Hit(path, call["line"], f"CORS: {verdict}.", key=call["callee"])
+
+
+def _preflight_lines(calls: list[CallFact]) -> set[int]:
+    """Lines of `app.options('*', cors())`: the preflight answer of the same CORS set-up as `app.use(cors())`."""
+    return {c["line"] for c in calls if c["callee"].endswith(".options")
+            and any(isinstance(a, dict) and str(a.get("$", "")).startswith("cors(") for a in c["args"])}
 
 
 RULE = Rule(
