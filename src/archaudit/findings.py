@@ -91,6 +91,9 @@ class Hit:
     # the fact stated, named the same by every rule that can state it ("python-lockfile-missing"): a
     # superseding rule's hit with the same fact drops the other rule's hit wherever that one points
     fact: str = ""
+    # the places whose execution context decides how exposed the claim is, when not the hit's own: the
+    # code that uses a value (a secret default read only by a one-shot script is less exposed)
+    exposure: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True)

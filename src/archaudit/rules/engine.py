@@ -52,7 +52,8 @@ def _exposed_severity(rule: Rule, repo: Repo, hits: list[Hit]) -> tuple[Severity
     context is returned to say so in the message ("" when at least one place is exposed)."""
     if rule.severity not in _ONE_STEP_LOWER:
         return rule.severity, ""
-    contexts = {context_at(repo, h.path, h.line) for h in hits}
+    places = [(e.path, e.line) for h in hits for e in (h.exposure or (Evidence(h.path, h.line),))]
+    contexts = {context_at(repo, path, line) for path, line in places}
     if contexts & _EXPOSED:
         return rule.severity, ""
     return _ONE_STEP_LOWER[rule.severity], "/".join(sorted(c.value for c in contexts))
@@ -74,7 +75,8 @@ def _finding(rule: Rule, hits: list[Hit], repo: Repo) -> Finding:
     message = first.message if len(hits) == 1 else f"{first.message} ({len(hits)} places)"
     severity, exposure = _exposed_severity(rule, repo, hits)
     if exposure:
-        message += f" (only in {exposure} code, so rated one step lower)"
+        where = "used only by" if any(h.exposure for h in hits) else "only in"
+        message += f" ({where} {exposure} code, so rated one step lower)"
     premises = tuple(dict.fromkeys(p for h in hits for p in h.premises))
     scope = "" if rule.aggregate == "repository" else first.path
     return Finding(

@@ -322,6 +322,23 @@ def _readers(repo: Repo) -> dict[str, set[str]]:
     return out
 
 
+# settings a framework or its extensions read themselves (Django, Flask, Flask-WTF/-Security/-JWT/-Mail,
+# SQLAlchemy, Celery): whoever else mentions them, the serving application uses them
+FRAMEWORK_READ = frozenset({
+    "SECRET_KEY", "SECRET_KEY_FALLBACKS", "WTF_CSRF_SECRET_KEY", "SECURITY_PASSWORD_SALT", "JWT_SECRET_KEY",
+    "EMAIL_HOST_PASSWORD", "MAIL_PASSWORD", "DATABASES", "DATABASE_URL", "SQLALCHEMY_DATABASE_URI",
+    "CELERY_BROKER_URL", "BROKER_URL", "CACHES", "SESSION_REDIS", "AWS_SECRET_ACCESS_KEY",
+})
+
+
+def readers_of(repo: Repo, setting: Setting) -> list[str]:
+    """The files (outside tests and the setting's own file) whose code names the setting; empty for a
+    setting the framework reads itself (FRAMEWORK_READ): then the serving application is its reader."""
+    if setting.name in FRAMEWORK_READ:
+        return []
+    return sorted(repo.derived(_readers).get(setting.name, set()) - {setting.file})
+
+
 def read_elsewhere(repo: Repo, setting: Setting) -> str:
     """"yes" when code reads the setting, "no" when nothing does (pydantic settings only: frameworks
     read Django/Flask settings themselves), else "not determined"."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.detect.config.settings import Setting, find_settings, startup_guard
+from archaudit.detect.config.settings import Setting, find_settings, readers_of, startup_guard
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.model import Fact
 from archaudit.repo import Repo
@@ -67,12 +67,14 @@ def check(repo: Repo) -> Iterator[Hit]:
     settings class nothing uses, a placeholder (`DEMO_KEY`, `password`) for a credential the app presents
     to another service (SMTP, database, a vendor API), a value the secrets scanner already reports
     (SEC008), a setting inside an `if` that only an opt-in switch (`BASIC_AUTH_ENABLED`) runs.
-    The value is never shown."""
+    Exposure: a setting the framework does not read itself and that only one-shot scripts use (a
+    management command resetting a demo admin password) is rated one step lower. The value is never shown."""
     for s, guard in repo.derived(secret_defaults):
         if guard is None:
             how = f"falls back to a literal when {s.env} is unset" if s.env else "has a literal default"
             yield Hit(s.file, s.line, f"{s.name} ({s.source}) {how}, and nothing refuses it at startup.",
-                      key=f"{s.source}.{s.name}", secrets=(s.value,))
+                      key=f"{s.source}.{s.name}", secrets=(s.value,),
+                      exposure=tuple(Evidence(path, 0) for path in readers_of(repo, s)))
 
 
 def guarded_secrets(repo: Repo) -> list[Fact]:
