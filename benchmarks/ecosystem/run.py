@@ -37,6 +37,7 @@ HERE = Path(__file__).resolve().parent
 PRECISION_FILE = HERE.parents[1] / "src" / "archaudit" / "data" / "precision.json"
 DEFAULT_THRESHOLD = 0.85
 Key = tuple[str, str, str, int]  # (repo, rule, path, line)
+_SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 
 
 def corpus() -> list[dict[str, Any]]:
@@ -142,14 +143,18 @@ def precision(write: bool) -> None:
     """Per rule: occurrences in the last run, judged, TP, false by class, precision."""
     judged = labels()
     table: dict[str, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
+    high = {"judged": 0, "TP": 0}  # by each occurrence's own severity (exposure can lower one finding)
     for key, finding in current():
         row = table[key[1]]
-        row["severity"] = finding["severity"]
+        row["severity"] = max(row.get("severity") or finding["severity"], finding["severity"], key=_SEVERITY_RANK.get)
         row["seen"] += 1
         label = judged.get(key)
         if label:
             row["judged"] += 1
             row[label["verdict"]] += 1
+            if finding["severity"] in ("high", "critical"):
+                high["judged"] += 1
+                high["TP"] += label["verdict"] == "TP"
     print(f"{'rule':<8} {'sev':<8} {'seen':>5} {'judged':>6} {'TP':>4} {'FP-fact':>7} {'FP-ctx':>6} {'noise':>5}"
           " precision")
     figures = {}
@@ -163,8 +168,7 @@ def precision(write: bool) -> None:
               f"{row['FP-fact']:>7} {row['FP-context']:>6} {row['noise']:>5} {shown}")
     seen = sum(r["judged"] for r in table.values())
     tp = sum(r["TP"] for r in table.values())
-    hi = [r for r in table.values() if r["severity"] in ("high", "critical")]
-    hi_j, hi_tp = sum(r["judged"] for r in hi), sum(r["TP"] for r in hi)
+    hi_j, hi_tp = high["judged"], high["TP"]
     if seen:
         print(f"all judged: {tp}/{seen} = {tp / seen:.1%}")
     if hi_j:
