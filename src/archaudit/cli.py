@@ -160,18 +160,29 @@ def main() -> None:
     """archaudit: evidence-based architecture audits of backend repositories."""
 
 
+def _reading_options(formats: str, quiet_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The options every command that reads a repository and writes documents shares."""
+    def apply(fn: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed((
+            click.argument("path", default=".", type=click.Path(path_type=Path)),
+            click.option("--format", "fmt", default="md", show_default=True, help=f"Comma list of: {formats}."),
+            click.option("-o", "--output", type=click.Path(path_type=Path), help="A file (one format) or a directory."),
+            click.option("--quiet", is_flag=True, help=quiet_help),
+            click.option("--no-cache", is_flag=True, help="Ignore and do not update the facts cache (cold run)."),
+            click.option("--force", is_flag=True, help="Overwrite output files not written by archaudit."),
+            click.option("--jobs", type=click.IntRange(0, 64), default=0, help="Worker processes (0: one per core)."),
+        )):
+            fn = option(fn)
+        return fn
+    return apply
+
+
 @main.command("audit", epilog=EXIT_CODES)
-@click.argument("path", default=".", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", default="md", show_default=True, help="Comma list of: md, json, sarif, html.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="A file (one format) or a directory.")
-@click.option("--quiet", is_flag=True, help="No progress bar and no summary line on stderr.")
-@click.option("--no-cache", is_flag=True, help="Ignore and do not update the facts cache (cold run).")
-@click.option("--force", is_flag=True, help="Overwrite output files not written by archaudit.")
+@_reading_options("md, json, sarif, html", "No progress bar and no summary line on stderr.")
 @click.option("--compare", type=click.Path(path_type=Path), help="A previous JSON report: show what changed.")
 @click.option("--timestamp", is_flag=True, help="Stamp the report (SOURCE_DATE_EPOCH is honoured).")
 @click.option("--fail-on", type=click.Choice(["critical", "high", "medium", "low"]), default=None,
               help="Exit 1 when a finding has this severity or worse (with --compare: a new finding).")
-@click.option("--jobs", type=click.IntRange(0, 64), default=0, help="Worker processes (0: one per core).")
 @click.option("--preview", is_flag=True,
               help="Also run rules in preview (measured precision below 85 % on the ecosystem corpus).")
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None,
@@ -255,13 +266,7 @@ class _progress:
 
 
 @main.command("architecture", epilog=EXIT_CODES)
-@click.argument("path", default=".", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", default="md", show_default=True, help="Comma list of: md, html.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="A file (one format) or a directory.")
-@click.option("--quiet", is_flag=True, help="No progress bar on stderr.")
-@click.option("--no-cache", is_flag=True, help="Ignore and do not update the facts cache (cold run).")
-@click.option("--force", is_flag=True, help="Overwrite output files not written by archaudit.")
-@click.option("--jobs", type=click.IntRange(0, 64), default=0, help="Worker processes (0: one per core).")
+@_reading_options("md, html", "No progress bar on stderr.")
 @_interruptible
 def architecture_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cache: bool, force: bool,
                          jobs: int) -> None:
