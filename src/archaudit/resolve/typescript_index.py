@@ -125,8 +125,22 @@ def strip_jsonc(text: str) -> str:
     return re.sub(r",(\s*[}\]])", r"\1", "".join(out))
 
 
+def _memo(repo: Repo) -> dict[tuple[str, str], Any]:
+    """Per-audit memo of parsed tsconfig files and merged options (asked once per import resolved)."""
+    return {}
+
+
 def read_jsonc(repo: Repo, path: str) -> dict[str, Any] | None:
-    """A tsconfig-like file as a dict, or None when absent or malformed (never raises)."""
+    """A tsconfig-like file as a dict, or None when absent or malformed (never raises). Memoised per
+    audit: callers must not mutate the result."""
+    memo = repo.derived(_memo)
+    key = ("jsonc", path)
+    if key not in memo:
+        memo[key] = _read_jsonc(repo, path)
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def _read_jsonc(repo: Repo, path: str) -> dict[str, Any] | None:
     text = repo.text(path)
     if text is None:
         return None
@@ -154,7 +168,16 @@ def tsconfig_chain(repo: Repo, path: str) -> list[str]:
 
 
 def tsconfig_options(repo: Repo, folder: str) -> tuple[dict[str, Any], dict[str, str]]:
-    """(compilerOptions merged through "extends", option -> file that set it) for `folder`'s tsconfig."""
+    """(compilerOptions merged through "extends", option -> file that set it) for `folder`'s tsconfig.
+    Memoised per audit: callers must not mutate the result."""
+    memo = repo.derived(_memo)
+    key = ("options", folder)
+    if key not in memo:
+        memo[key] = _tsconfig_options(repo, folder)
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def _tsconfig_options(repo: Repo, folder: str) -> tuple[dict[str, Any], dict[str, str]]:
     path = (folder + "/" if folder else "") + "tsconfig.json"
     merged: dict[str, Any] = {}
     origin: dict[str, str] = {}
