@@ -26,7 +26,6 @@ from archaudit.resolve.typescript_index import JsPackage, js_packages, package_n
 _NODE_PATH = re.compile(r"(?:node_modules|['\"/]node)/((?:@[\w.-]+/)?[\w.-]+)")
 _CSS_IMPORT = re.compile(r"@(?:import|use|forward)\s+(?:url\()?['\"]~?((?:@[\w.-]+/)?[\w.-]+)")
 _SFC_IMPORT = re.compile(r"(?:\bfrom\s+|\bimport\s+|\brequire\(\s*|\bimport\(\s*)['\"]([^'\"./][^'\"]*)['\"]")
-_COMMENT = re.compile(r"/\*.*?\*/|(?<![:\w'\"])//[^\n]*", re.S)
 _CONFIG_FILE = re.compile(r"(^\.\w+rc|[.-]conf(ig)?\.|^\.\w+rc\.)")
 _LOCKS = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "package.json")
 _SFC = (".vue", ".svelte", ".astro")
@@ -160,33 +159,43 @@ def _owner(path: str, folders: list[str]) -> str | None:
     return best
 
 
-def _package_sources(repo: Repo, pkg: JsPackage, configs: bool) -> str:
-    """The text of a package's source and config files (not its manifest nor lock), comments removed,
-    for string look-ups; with `configs`, only tool configs (karma.conf.js, .eslintrc.json, *.config.ts)."""
-    parts = []
+# one pass per file: comments are consumed (their text is not code), quoted strings are collected
+_TOKEN = re.compile(r"/\*(?:[^*]|\*(?!/)){0,100000}(?:\*/|$)|(?<![:\w'\"])//[^\n]*|"
+                    r"'([^'\n\\]{1,200})'|\"([^\"\n\\]{1,200})\"|`([^`\\]{1,200})`")
+
+
+def _quoted(text: str) -> set[str]:
+    """The quoted strings of a source file outside its comments (bounded: linear on any input)."""
+    return {a or b or c for a, b, c in _TOKEN.findall(text) if a or b or c}
+
+
+def _package_strings(repo: Repo, pkg: JsPackage, configs: bool) -> frozenset[str]:
+    """The quoted strings of a package's source and config files (not its manifest nor lock), comments
+    left out; with `configs`, only tool configs (karma.conf.js, .eslintrc.json, *.config.ts)."""
+    out: set[str] = set()
     for f in repo.files:
         if configs and not _CONFIG_FILE.search(f.path.rsplit("/", 1)[-1]):
             continue
         if f.path.endswith(_SOURCES) and (not pkg.folder or f.path.startswith(pkg.folder + "/")) \
                 and "node_modules/" not in f.path and not f.path.endswith(("package.json", "-lock.json")) \
                 and f.size < 500_000:
-            parts.append(_COMMENT.sub(" ", repo.text(f.path) or ""))
-    return "\n".join(parts)
+            out |= _quoted(repo.text(f.path) or "")
+    return frozenset(out)
 
 
 def named_as_string(repo: Repo, pkg: JsPackage, name: str) -> bool:
     """`name` (or its plugin short name) is written as a quoted string in the package's sources and
     configs: a view engine (`app.set('view engine', 'pug')`), a reporter, a karma framework."""
-    texts, configs = repo.derived(_sources_by_folder).get(pkg.folder, ("", ""))
-    if re.search(r"['\"`]" + re.escape(name) + r"['\"`]", texts):
+    strings, configs = repo.derived(_strings_by_folder).get(pkg.folder, (frozenset(), frozenset()))
+    if name in strings:
         return True
     shorts = [name[len(p):] for p in _PLUGIN_PREFIXES if name.startswith(p) and len(name) >= len(p) + 4]
-    return any(re.search(r"['\"`]" + re.escape(w) + r"['\"`]", configs) for w in shorts)
+    return any(w in configs for w in shorts)
 
 
-def _sources_by_folder(repo: Repo) -> dict[str, tuple[str, str]]:
-    """Package folder -> (text of its sources and configs, text of its tool configs alone)."""
-    return {p.folder: (_package_sources(repo, p, False), _package_sources(repo, p, True))
+def _strings_by_folder(repo: Repo) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    """Package folder -> (quoted strings of its sources and configs, those of its tool configs alone)."""
+    return {p.folder: (_package_strings(repo, p, False), _package_strings(repo, p, True))
             for p in repo.derived(js_packages)}
 
 
