@@ -36,7 +36,7 @@ def main() -> None:
         timings.append((time.perf_counter() - t, f"index {fn.__name__}"))
     steps = [(f"section {s.__module__}", lambda s=s: s(repo)) for s in SECTIONS]
     steps += [(f"rule {r.id} {r.name}", lambda r=r: list(r.check(repo))) for r in ALL_RULES]
-    steps += [(f"strength {c.__module__}.{c.__name__}", lambda c=c: c(repo)) for c in CHECKS]
+    steps += [(f"strength {c.__module__}.{c.__name__}", lambda c=c: c(repo)) for c, _ in CHECKS]
     for label, step in steps:
         t = time.perf_counter()
         step()
