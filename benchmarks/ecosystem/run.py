@@ -10,6 +10,7 @@ folder, so that two checkouts can run side by side).
     python benchmarks/ecosystem/run.py audit [--only NAME] [--preview]   # audit all, print the diff
     python benchmarks/ecosystem/run.py precision [--write]   # per-rule table; --write updates the rules' figures
     python benchmarks/ecosystem/run.py unjudged [--rule ID]  # findings with no label yet (to judge)
+    python benchmarks/ecosystem/run.py merge NEW.yaml...     # fold new judgements into labels.yaml
 
 Labels: one entry per judged finding occurrence, keyed by (repo, rule, path, line):
     - {repo: owner/name, rule: SEC001, path: app/x.py, line: 12, verdict: TP, why: "..."}
@@ -188,6 +189,25 @@ def unjudged(rule: str | None) -> None:
             print(f"{key[0]}\t{key[1]}\t{finding['severity']}\t{key[2]}:{key[3]}\t{finding['message'][:160]}")
 
 
+def merge(files: list[str]) -> None:
+    """Fold new judgements (YAML lists of label entries) into labels.yaml; a later entry for the same
+    (repo, rule, path, line) replaces the earlier one. Entries lacking a field or with an unknown verdict are refused."""
+    path = HERE / "labels.yaml"
+    header = "".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+                     if line.startswith("#"))
+    merged = labels()
+    for name in files:
+        for item in yaml.safe_load(Path(name).read_text(encoding="utf-8")) or []:
+            missing = {"repo", "rule", "path", "line", "verdict", "why"} - set(item)
+            if missing or item["verdict"] not in {"TP", "FP-fact", "FP-context", "noise"}:
+                sys.exit(f"{name}: bad label {item!r} (missing {sorted(missing)} or unknown verdict)")
+            merged[(item["repo"], item["rule"], item["path"], int(item["line"]))] = item
+    lines = [yaml.safe_dump([merged[k]], default_flow_style=None, width=100000, allow_unicode=True, sort_keys=False)
+             for k in sorted(merged)]
+    path.write_text(header + "".join(lines), encoding="utf-8")
+    print(f"{len(merged)} labels in {path.name}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -199,8 +219,12 @@ def main() -> None:
     p.add_argument("--write", action="store_true")
     u = sub.add_parser("unjudged")
     u.add_argument("--rule")
+    m = sub.add_parser("merge")
+    m.add_argument("files", nargs="+")
     args = parser.parse_args()
-    if args.cmd == "export":
+    if args.cmd == "merge":
+        merge(args.files)
+    elif args.cmd == "export":
         export()
     elif args.cmd == "audit":
         audit(args.only, args.preview)
