@@ -45,7 +45,6 @@ HUGE_INT = "x = 1" + "0" * 5000 + "\n"
 
 
 @pytest.mark.parametrize(("files", "message"), [
-    ({"pyproject.toml": 'tool = "x"\n'}, "pyproject.toml: [tool] must be a table, not a string"),
     ({"pyproject.toml": '[tool]\narchaudit = "x"\n'}, "[tool.archaudit] must be a table, not a string"),
     ({"pyproject.toml": "[tool.archaudit]\nexclude = [1, [2]]\n"}, "exclude must be a list of strings"),
     ({"pyproject.toml": "[tool.archaudit]\ndisable = [{a = 1}]\n"}, "disable must be a list of rule ids"),
@@ -67,6 +66,14 @@ def test_a_configuration_of_the_wrong_shape_is_refused_with_exit_2(
     assert result.exit_code == 2, result.output
     assert "invalid archaudit configuration" in result.output and message in result.output
     assert isinstance(result.exception, SystemExit)  # a clean refusal, not an AttributeError/RecursionError
+
+
+def test_a_pyproject_whose_tool_is_not_a_table_costs_a_note_not_the_audit(tmp_path: Path) -> None:
+    """`tool = "x"` cannot hold [tool.archaudit]: the audited project's pyproject is odd, ours is not at stake."""
+    write_tree(tmp_path, {"app.py": "x = 1\n", "pyproject.toml": 'tool = "x"\n'})
+    report = report_of(tmp_path)
+    notes = [u.why for u in report.undetermined if u.topic == "archaudit configuration"]
+    assert any("`tool` is a string, not a table" in n for n in notes), notes
 
 
 def test_a_broken_pyproject_without_archaudit_settings_is_said_not_dropped_silently(tmp_path: Path) -> None:

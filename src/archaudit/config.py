@@ -76,8 +76,8 @@ def _pyproject_table(path: Path) -> tuple[dict[str, Any] | None, str]:
     tool = data.get("tool")
     if tool is None:
         return None, ""
-    if not isinstance(tool, dict):
-        raise ConfigError(f"{path.name}: [tool] must be a table, not {_kind(tool)}")
+    if not isinstance(tool, dict):  # cannot hold [tool.archaudit]: the project's own business, not ours
+        return None, f"{path.name}: `tool` is {_kind(tool)}, not a table: no [tool.archaudit] settings in it"
     table = tool.get("archaudit")
     if table is not None and not isinstance(table, dict):
         raise ConfigError(f"{path.name}: [tool.archaudit] must be a table, not {_kind(table)}")
