@@ -22,16 +22,14 @@ from archaudit.data.stack_catalog import NPM_BINS, NPM_LOADED_BY, NPM_PEERS
 from archaudit.detect.dependencies.usage import command_texts
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import JsPackage, js_packages, package_name
+from archaudit.scan.js_strings import SFC as _SFC
 
-_NODE_PATH = re.compile(r"(?:node_modules|['\"/]node)/((?:@[\w.-]+/)?[\w.-]+)")
 _CSS_IMPORT = re.compile(r"@(?:import|use|forward)\s+(?:url\()?['\"]~?((?:@[\w.-]+/)?[\w.-]+)")
 _SFC_IMPORT = re.compile(r"(?:\bfrom\s+|\bimport\s+|\brequire\(\s*|\bimport\(\s*)['\"]([^'\"./][^'\"]*)['\"]")
 _CONFIG_FILE = re.compile(r"(^\.\w+rc|[.-]conf(ig)?\.|^\.\w+rc\.)")
 _LOCKS = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "package.json")
-_SFC = (".vue", ".svelte", ".astro")
 _EXAMPLE = re.compile(r"\.(?:[cm]?[jt]sx?)\.(?:example|sample|dist|template)$")
 _STYLES = (".css", ".scss", ".sass", ".less", ".styl")
-_SOURCES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", *_SFC, ".json")
 # Plugin packages that tools name by their short name in configs: karma-jasmine -> 'jasmine'
 _PLUGIN_PREFIXES = ("karma-", "eslint-plugin-", "eslint-config-", "babel-plugin-", "babel-preset-", "postcss-",
                     "rollup-plugin-", "prettier-plugin-", "stylelint-config-", "jshint-",
@@ -126,6 +124,7 @@ def text_references(repo: Repo) -> dict[str, set[str]]:
     `node_modules/` paths count for every package folder (a Python asset bundle at the root
     serves the root package's modules)."""
     folders = [p.folder for p in repo.derived(js_packages)]
+    node_paths = dict(repo.extra("node_paths"))  # collected at parse time (archaudit.scan.js_strings)
     anywhere: set[str] = set()
     out: dict[str, set[str]] = {f: set() for f in folders}
     for f in repo.files:
@@ -143,9 +142,7 @@ def text_references(repo: Repo) -> dict[str, set[str]]:
                 out[owner] |= found
         if f.role not in ("vendor", "generated") and f.language in ("python", "html", "javascript", "typescript",
                                                                     "css", "scss", "template", "jinja", "json"):
-            text = text if text is not None else repo.text(path) or ""
-            if "node" in text:
-                anywhere.update(_NODE_PATH.findall(text))
+            anywhere.update(node_paths.get(path, ()))
     for names in out.values():
         names |= anywhere
     return out
@@ -159,27 +156,15 @@ def _owner(path: str, folders: list[str]) -> str | None:
     return best
 
 
-# one pass per file: comments are consumed (their text is not code), quoted strings are collected
-_TOKEN = re.compile(r"/\*(?:[^*]|\*(?!/)){0,100000}(?:\*/|$)|(?<![:\w'\"])//[^\n]*|"
-                    r"'([^'\n\\]{1,200})'|\"([^\"\n\\]{1,200})\"|`([^`\\]{1,200})`")
-
-
-def _quoted(text: str) -> set[str]:
-    """The quoted strings of a source file outside its comments (bounded: linear on any input)."""
-    return {a or b or c for a, b, c in _TOKEN.findall(text) if a or b or c}
-
-
-def _package_strings(repo: Repo, pkg: JsPackage, configs: bool) -> frozenset[str]:
+def _package_strings(strings: dict[str, list[str]], pkg: JsPackage, configs: bool) -> frozenset[str]:
     """The quoted strings of a package's source and config files (not its manifest nor lock), comments
     left out; with `configs`, only tool configs (karma.conf.js, .eslintrc.json, *.config.ts)."""
     out: set[str] = set()
-    for f in repo.files:
-        if configs and not _CONFIG_FILE.search(f.path.rsplit("/", 1)[-1]):
+    for path, found in strings.items():
+        if configs and not _CONFIG_FILE.search(path.rsplit("/", 1)[-1]):
             continue
-        if f.path.endswith(_SOURCES) and (not pkg.folder or f.path.startswith(pkg.folder + "/")) \
-                and "node_modules/" not in f.path and not f.path.endswith(("package.json", "-lock.json")) \
-                and f.size < 500_000:
-            out |= _quoted(repo.text(f.path) or "")
+        if (not pkg.folder or path.startswith(pkg.folder + "/")) and not path.endswith(("package.json", "-lock.json")):
+            out.update(found)
     return frozenset(out)
 
 
@@ -195,7 +180,8 @@ def named_as_string(repo: Repo, pkg: JsPackage, name: str) -> bool:
 
 def _strings_by_folder(repo: Repo) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
     """Package folder -> (quoted strings of its sources and configs, those of its tool configs alone)."""
-    return {p.folder: (_package_strings(repo, p, False), _package_strings(repo, p, True))
+    strings = dict(repo.extra("js_strings"))  # collected at parse time (archaudit.scan.js_strings)
+    return {p.folder: (_package_strings(strings, p, False), _package_strings(strings, p, True))
             for p in repo.derived(js_packages)}
 
 
