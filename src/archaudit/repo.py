@@ -185,6 +185,14 @@ class Repo:
             self._memo[key] = fn(self)
         return self._memo[key]  # type: ignore[no-any-return]
 
+    def scanned(self, name: str, path: str) -> list[Any] | None:
+        """The records of text scanner `name` for one file, [] when it found nothing, None when the
+        scanner did not run on it (a file not read by the workers, or skipped: minified, too large...)."""
+        result = self.results.get(path)
+        if result is None or "skip" in result:
+            return None
+        return list(result.get(name) or ())
+
     def extra(self, name: str) -> Iterator[tuple[str, list[Any]]]:
         """(path, records) of a per-file text scanner (e.g. "secrets"), sorted by path."""
         for path in sorted(self.results):

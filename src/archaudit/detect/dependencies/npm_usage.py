@@ -22,6 +22,7 @@ from archaudit.data.stack_catalog import NPM_BINS, NPM_LOADED_BY, NPM_PEERS
 from archaudit.detect.dependencies.usage import command_texts
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import JsPackage, js_packages, package_name
+from archaudit.scan.js_strings import MAX_SOURCE_BYTES, SOURCES, scan_node_paths, scan_strings
 from archaudit.scan.js_strings import SFC as _SFC
 
 _CSS_IMPORT = re.compile(r"@(?:import|use|forward)\s+(?:url\()?['\"]~?((?:@[\w.-]+/)?[\w.-]+)")
@@ -124,7 +125,6 @@ def text_references(repo: Repo) -> dict[str, set[str]]:
     `node_modules/` paths count for every package folder (a Python asset bundle at the root
     serves the root package's modules)."""
     folders = [p.folder for p in repo.derived(js_packages)]
-    node_paths = dict(repo.extra("node_paths"))  # collected at parse time (archaudit.scan.js_strings)
     anywhere: set[str] = set()
     out: dict[str, set[str]] = {f: set() for f in folders}
     for f in repo.files:
@@ -142,7 +142,10 @@ def text_references(repo: Repo) -> dict[str, set[str]]:
                 out[owner] |= found
         if f.role not in ("vendor", "generated") and f.language in ("python", "html", "javascript", "typescript",
                                                                     "css", "scss", "template", "jinja", "json"):
-            anywhere.update(node_paths.get(path, ()))
+            found_paths = repo.scanned("node_paths", path)  # collected at parse time (scan.js_strings)
+            if found_paths is None:  # a file the workers did not read (HTML, CSS, templates) or skipped
+                found_paths = scan_node_paths(path, text if text is not None else repo.text(path) or "")
+            anywhere.update(found_paths)
     for names in out.values():
         names |= anywhere
     return out
@@ -154,6 +157,18 @@ def _owner(path: str, folders: list[str]) -> str | None:
         if (not folder or path.startswith(folder + "/")) and (best is None or len(folder) > len(best)):
             best = folder
     return best
+
+
+def _source_strings(repo: Repo) -> dict[str, list[str]]:
+    """Path -> quoted strings of every JS/TS/JSON/SFC source: the parse-time fact where the workers
+    read the file, else (single-file components, minified or skipped files) read here once."""
+    out: dict[str, list[str]] = {}
+    for f in repo.files:
+        if not f.path.endswith(SOURCES) or "node_modules/" in f.path or f.size >= MAX_SOURCE_BYTES:
+            continue
+        found = repo.scanned("js_strings", f.path)
+        out[f.path] = found if found is not None else scan_strings(f.path, repo.text(f.path) or "")
+    return out
 
 
 def _package_strings(strings: dict[str, list[str]], pkg: JsPackage, configs: bool) -> frozenset[str]:
@@ -180,7 +195,7 @@ def named_as_string(repo: Repo, pkg: JsPackage, name: str) -> bool:
 
 def _strings_by_folder(repo: Repo) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
     """Package folder -> (quoted strings of its sources and configs, those of its tool configs alone)."""
-    strings = dict(repo.extra("js_strings"))  # collected at parse time (archaudit.scan.js_strings)
+    strings = _source_strings(repo)
     return {p.folder: (_package_strings(strings, p, False), _package_strings(strings, p, True))
             for p in repo.derived(js_packages)}
 
