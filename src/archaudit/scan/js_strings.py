@@ -17,7 +17,8 @@ from archaudit.analyze import TEXT_SCANNERS
 
 SFC = (".vue", ".svelte", ".astro")
 SOURCES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", *SFC, ".json")
-MAX_SOURCE_BYTES = 500_000  # a larger JSON file is data, not configuration
+MAX_SOURCE_BYTES = 500_000
+MAX_JSON_BYTES = 64_000  # a larger JSON file is data (locales, fixtures), not a tool's configuration
 
 # one pass per file: comments are consumed (their text is not code), quoted strings are collected
 # (a lazy `.*?` up to `*/` or the end: linear, and a third faster than a bounded `(?:[^*]|\*(?!/))` loop)
@@ -31,14 +32,15 @@ def quoted(text: str) -> set[str]:
     return {a or b or c for a, b, c in _TOKEN.findall(text) if a or b or c}
 
 
-def _too_large(text: str) -> bool:
-    return len(text) >= MAX_SOURCE_BYTES or (len(text) * 4 >= MAX_SOURCE_BYTES
-                                             and len(text.encode("utf-8")) >= MAX_SOURCE_BYTES)
+def _too_large(text: str, bound: int) -> bool:
+    return len(text) >= bound or (len(text) * 4 >= bound and len(text.encode("utf-8")) >= bound)
 
 
 def scan_strings(path: str, text: str) -> list[str]:
     """Sorted quoted strings of a JS/TS/JSON/SFC source outside node_modules (else nothing)."""
-    if not path.endswith(SOURCES) or "node_modules/" in path or _too_large(text):
+    if not path.endswith(SOURCES) or "node_modules/" in path:
+        return []
+    if _too_large(text, MAX_JSON_BYTES if path.endswith(".json") else MAX_SOURCE_BYTES):
         return []
     return sorted(quoted(text))
 

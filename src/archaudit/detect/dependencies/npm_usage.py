@@ -22,7 +22,7 @@ from archaudit.data.stack_catalog import NPM_BINS, NPM_LOADED_BY, NPM_PEERS
 from archaudit.detect.dependencies.usage import command_texts
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import JsPackage, js_packages, package_name
-from archaudit.scan.js_strings import MAX_SOURCE_BYTES, SOURCES, scan_node_paths, scan_strings
+from archaudit.scan.js_strings import MAX_JSON_BYTES, MAX_SOURCE_BYTES, SOURCES, scan_node_paths, scan_strings
 from archaudit.scan.js_strings import SFC as _SFC
 
 _CSS_IMPORT = re.compile(r"@(?:import|use|forward)\s+(?:url\()?['\"]~?((?:@[\w.-]+/)?[\w.-]+)")
@@ -164,7 +164,8 @@ def _source_strings(repo: Repo) -> dict[str, list[str]]:
     read the file, else (single-file components, minified or skipped files) read here once."""
     out: dict[str, list[str]] = {}
     for f in repo.files:
-        if not f.path.endswith(SOURCES) or "node_modules/" in f.path or f.size >= MAX_SOURCE_BYTES:
+        if not f.path.endswith(SOURCES) or "node_modules/" in f.path or f.size >= MAX_SOURCE_BYTES \
+                or (f.path.endswith(".json") and f.size >= MAX_JSON_BYTES):
             continue
         found = repo.scanned("js_strings", f.path)
         out[f.path] = found if found is not None else scan_strings(f.path, repo.text(f.path) or "")
