@@ -72,6 +72,30 @@ def test_a_hand_written_pin_of_a_transitive_package_of_a_used_one_is_not_unused(
                                  ("requirements.txt", 5, "httpx"), ("requirements.txt", 6, "h11")]
 
 
+def test_a_dependency_enabling_a_feature_extra_of_a_used_package_is_not_unused(tmp_path: Path) -> None:
+    """python3-saml declared beside django-allauth enables allauth's SAML provider, as the
+    django-allauth[saml] extra would; drf-spectacular installs uritemplate anyway."""
+    write_tree(tmp_path, {
+        "requirements.txt": "django-allauth==65.0\npython3-saml==1.16\ndrf-spectacular==0.29\nuritemplate==4.1\n"
+                            "python-dateutil==2.9\n",
+        "site/__init__.py": "",
+        "site/settings.py": "INSTALLED_APPS = ['allauth', 'drf_spectacular']\n",
+    })
+    assert _unused(tmp_path) == [("requirements.txt", 5, "python-dateutil")]
+
+
+def test_import_names_that_differ_from_the_distribution_and_modules_run_with_python_m(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "pyproject.toml": '[project]\nname = "site"\ndependencies = [\n  "sorl-thumbnail==12",\n'
+                          '  "django-registration-redux==2.13",\n  "libsass==0.23",\n  "docutils==0.21",\n]\n',
+        "Makefile": "css:\n\tpython -m pysassc $(SCSS)/output.scss static/output.css\n",
+        "site/__init__.py": "",
+        "site/admin.py": "from sorl.thumbnail import get_thumbnail\n",
+        "site/settings.py": "INSTALLED_APPS = ['registration']\n",
+    })
+    assert _unused(tmp_path) == [("pyproject.toml", 7, "docutils")]
+
+
 def test_drivers_named_by_orm_driver_tables_and_tortoise_urls_are_used(tmp_path: Path) -> None:
     write_tree(tmp_path, {
         "pyproject.toml": ('[project]\nname = "svc"\ndependencies = ["sqlalchemy>=2", "aiomysql>=0.2", '

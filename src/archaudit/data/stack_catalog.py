@@ -154,7 +154,9 @@ PYTHON: dict[str, tuple[str, str, str]] = {
 
 # distribution -> import names (dotted); anything else: the normalised name with "-" -> "_"
 IMPORT_NAMES: dict[str, tuple[str, ...]] = {
-    "drf-flex-fields": ("rest_flex_fields",),
+    "drf-flex-fields": ("rest_flex_fields",), "sorl-thumbnail": ("sorl",),
+    "django-registration-redux": ("registration",), "django-registration": ("django_registration",),
+    "libsass": ("sass", "sassc", "sassutils", "pysassc"),
     "pyyaml": ("yaml",), "python-jose": ("jose",), "pyjwt": ("jwt",), "beautifulsoup4": ("bs4",),
     "python-dotenv": ("dotenv",), "psycopg2-binary": ("psycopg2",), "psycopg-binary": ("psycopg",),
     "pillow": ("PIL",), "scikit-learn": ("sklearn",), "scikit-image": ("skimage",), "opencv-python": ("cv2",),
@@ -305,6 +307,10 @@ CURATED_REQUIRES: dict[str, tuple[str, ...]] = {
     "djangorestframework-simplejwt[crypto]": ("cryptography",),
     "django-allauth": ("asgiref", "django"), "django-allauth[socialaccount]": ("oauthlib", "pyjwt", "requests"),
     "django-allauth[idp-oidc]": ("oauthlib", "pyjwt"), "django-allauth[mfa]": ("fido2", "qrcode"),
+    "django-allauth[openid]": ("python3-openid",), "django-allauth[saml]": ("python3-saml",),
+    "django-allauth[steam]": ("python3-openid",),
+    "django-allauth[oauth1]": ("requests-oauthlib",),  # OAuth 1.0a providers (allauth.socialaccount.providers.oauth)
+    "drf-spectacular": ("django", "djangorestframework", "inflection", "jsonschema", "pyyaml", "uritemplate"),
     "oauthlib[signedtoken]": ("cryptography", "pyjwt"), "django-jinja": ("django", "jinja2"),
     "flask-migrate": ("alembic", "flask", "flask-sqlalchemy"), "pytest-factoryboy": ("factory-boy", "pytest"),
     "factory-boy": ("faker",), "cryptography": ("cffi",), "cffi": ("pycparser",), "bcrypt": (),

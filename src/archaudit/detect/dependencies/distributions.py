@@ -105,6 +105,24 @@ def requires(dist: str, extras: Iterable[str] = ()) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def _optional_index() -> dict[str, frozenset[str]]:
+    """dist -> the distributions its curated feature extras install. Only the curated table: wheels'
+    extras include catch-alls (`[all]`, `[dev]`, `[test]`) that would excuse any unused declaration."""
+    out: dict[str, set[str]] = {}
+    for key, names in CURATED_REQUIRES.items():
+        if key.endswith("]") and "[" in key:
+            out.setdefault(key.split("[", 1)[0], set()).update(normalize(n) for n in names)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def optional_requires(dist: str) -> frozenset[str]:
+    """What `dist` installs for one of its optional features (extras), whichever are declared:
+    declaring `python3-saml` beside `django-allauth` enables allauth's SAML provider, as the
+    `django-allauth[saml]` extra would."""
+    return _optional_index().get(normalize(dist), frozenset())
+
+
 def closure(dists: Iterable[tuple[str, tuple[str, ...]]]) -> set[str]:
     """Every distribution installed along with `dists` ((name, extras) pairs), the pairs' own names
     excluded unless another of them requires it."""

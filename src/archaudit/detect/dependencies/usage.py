@@ -16,7 +16,13 @@ import re
 from dataclasses import dataclass, field
 
 from archaudit.data.stack_catalog import DB_DRIVERS, TOOL_PREFIXES, TOOL_SUFFIXES, TOOLS
-from archaudit.detect.dependencies.distributions import closure, import_names, module_keys, name_keys
+from archaudit.detect.dependencies.distributions import (
+    closure,
+    import_names,
+    module_keys,
+    name_keys,
+    optional_requires,
+)
 from archaudit.detect.dependencies.manifests import Dependency, find_dependencies, normalize
 from archaudit.detect.dependencies.module_names import ValueScanner, dsn_tokens, quoted_driver_strings
 from archaudit.repo import Repo
@@ -138,7 +144,9 @@ def command_mentions(repo: Repo, dist: str) -> tuple[str, int] | None:
     """First place a command runs the package (`celery -A app worker`, `python -m alembic upgrade`)."""
     words = {normalize(dist), *import_names(dist)}
     alternation = "|".join(re.escape(w) for w in sorted(words))
-    pat = re.compile(r"(?<![\w/.:-])(?:" + alternation + r")(?:[\"']\s*,\s*[\"']|[ \t]+)-{0,2}[A-Za-z]")
+    # `celery -A app worker`, `["gunicorn", "-b"...]`, and `python -m pysassc $(SCSS)/x.scss` (any arguments)
+    pat = re.compile(r"(?<![\w/.:-])(?:" + alternation + r")(?:[\"']\s*,\s*[\"']|[ \t]+)-{0,2}[A-Za-z]"
+                     r"|(?<![\w-])-m[ \t]+(?:" + alternation + r")(?![\w.-])")
     for path, text in repo.derived(command_texts):
         m = pat.search(text)
         if m:
@@ -182,7 +190,7 @@ def installed_along(repo: Repo, dep: Dependency) -> str | None:
         used = repo.derived(used_dependencies)
         requirers = [d for d in same_app if (d.app, d.name) in used]
     for d in requirers:
-        if dep.name in closure([(d.name, d.extras)]):
+        if dep.name in closure([(d.name, d.extras)]) or normalize(dep.name) in optional_requires(d.name):
             return d.name
     return None
 
