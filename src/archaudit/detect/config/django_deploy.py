@@ -76,7 +76,9 @@ def _named(repo: Repo) -> list[tuple[str, Evidence]]:
                     and len(call["args"]) > 1 and isinstance(call["args"][1], str):
                 out.append((call["args"][1], Evidence(path, call["line"])))
     for f in repo.files:
-        if f.language == "python" or not _DEPLOY_FILE.search(f.path) or context_of(repo, f.path) is not Context.PRODUCTION:
+        if f.language == "python" or not _DEPLOY_FILE.search(f.path):
+            continue
+        if context_of(repo, f.path) is not Context.PRODUCTION:
             continue
         text = repo.text(f.path) or ""
         if "DJANGO_SETTINGS_MODULE" in text:

@@ -53,7 +53,8 @@ RULE = Rule(
            "SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True and SECURE_HSTS_SECONDS (start small, then "
            "a year); read them from the environment with secure defaults if a deployment needs HTTP.",
     check=check,
-    example_bad='# config/settings/production.py\nfrom .base import *\nDEBUG = False\nALLOWED_HOSTS = ["shop.example.com"]',
+    example_bad='# config/settings/production.py\nfrom .base import *\nDEBUG = False\n'
+                'ALLOWED_HOSTS = ["shop.example.com"]',
     example_good='# config/settings/production.py\nfrom .base import *\nSECURE_SSL_REDIRECT = True\n'
                  'SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True\nSECURE_HSTS_SECONDS = 31536000',
 )

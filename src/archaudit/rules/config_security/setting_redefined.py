@@ -36,7 +36,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         if first is s or (repr(first.value) == repr(s.value) and first.env == s.env):
             continue
         literal = not (is_secret_name(s.name) or is_expr(first.value) or is_expr(s.value) or first.env or s.env)
-        shown = f" ({first.value!r}, then {s.value!r})" if literal and len(repr(first.value) + repr(s.value)) < 120 else ""
+        short = len(repr(first.value) + repr(s.value)) < 120
+        shown = f" ({first.value!r}, then {s.value!r})" if literal and short else ""
         yield Hit(first.file, first.line, f"{s.name} is assigned twice in {s.file} with different values{shown}; "
                   f"the assignment at line {s.line} wins.", also=(Evidence(s.file, s.line),), key=s.name,
                   secrets=tuple(v for v in (first.value, s.value) if isinstance(v, str) and is_secret_name(s.name)))
