@@ -5,9 +5,13 @@ from archaudit.rules.config_security import (
     api_docs_exposed,
     debug_default,
     default_database,
+    django_admin_url,
+    django_allowed_hosts,
+    django_https,
     env_committed,
     env_example_missing,
     secret_default,
+    setting_redefined,
     sql_echo,
     unused_flag,
     wildcard_cors,
@@ -21,6 +25,7 @@ from archaudit.rules.config_security.typescript import typeorm_synchronize as ts
 RULES: list[Rule] = [
     debug_default.RULE, secret_default.RULE, wildcard_cors.RULE, default_database.RULE, sql_echo.RULE,
     env_committed.RULE, unused_flag.RULE, api_docs_exposed.RULE, wildcard_cors_credentials.RULE,
-    env_example_missing.RULE,
+    env_example_missing.RULE, django_https.RULE, django_allowed_hosts.RULE, django_admin_url.RULE,
+    setting_redefined.RULE,
     ts_cors_wildcard.RULE, ts_typeorm_synchronize.RULE, ts_tls_unverified.RULE, ts_debug_on.RULE,
 ]
