@@ -191,7 +191,8 @@ def unjudged(rule: str | None) -> None:
 
 def merge(files: list[str]) -> None:
     """Fold new judgements (YAML lists of label entries) into labels.yaml; a later entry for the same
-    (repo, rule, path, line) replaces the earlier one. Entries lacking a field or with an unknown verdict are refused."""
+    (repo, rule, path, line) replaces the earlier one. Entries lacking a field or with an unknown verdict
+    are refused."""
     path = HERE / "labels.yaml"
     header = "".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
                      if line.startswith("#"))
