@@ -177,9 +177,25 @@ def _reading_options(formats: str, quiet_help: str) -> Callable[[Callable[..., A
     return apply
 
 
+def _history_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Where the history of audits is kept (see archaudit.store)."""
+    for option in reversed((
+        click.option("--history", "history_path", type=click.Path(path_type=Path, dir_okay=False),
+                     help="The history database file (default: archaudit/history.sqlite in the user's data "
+                          "directory)."),
+        click.option("--history-url", envvar="ARCHAUDIT_HISTORY_URL", default=None,
+                     help="A shared history database, postgresql://user@host/db (env ARCHAUDIT_HISTORY_URL)."),
+    )):
+        fn = option(fn)
+    return fn
+
+
 @main.command("audit", epilog=EXIT_CODES)
 @_reading_options("md, json, sarif, html", "No progress bar and no summary line on stderr.")
-@click.option("--compare", type=click.Path(path_type=Path), help="A previous JSON report: show what changed.")
+@click.option("--compare", type=click.Path(path_type=Path),
+              help="A previous JSON report: show what changed (default: the previous audit in the history).")
+@_history_options
+@click.option("--no-history", is_flag=True, help="Do not record this audit, nor compare it with the history.")
 @click.option("--timestamp", is_flag=True, help="Stamp the report (SOURCE_DATE_EPOCH is honoured).")
 @click.option("--fail-on", type=click.Choice(["critical", "high", "medium", "low"]), default=None,
               help="Exit 1 when a finding has this severity or worse (with --compare: a new finding).")
@@ -189,10 +205,10 @@ def _reading_options(formats: str, quiet_help: str) -> Callable[[Callable[..., A
               help="Language of the Markdown and HTML reports (default: [tool.archaudit] lang, else en).")
 @_interruptible
 def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cache: bool, force: bool,
-                  compare: Path | None, timestamp: bool, fail_on: str | None, jobs: int, preview: bool,
-                  lang: str | None) -> None:
-    """Audit the repository at PATH (default: the current directory)."""
-    from archaudit.history import compare_with
+                  compare: Path | None, history_path: Path | None, history_url: str | None, no_history: bool,
+                  timestamp: bool, fail_on: str | None, jobs: int, preview: bool, lang: str | None) -> None:
+    """Audit the repository at PATH (default: the current directory); record it in the history and
+    say what changed since the previous audit."""
     from archaudit.report import render_html, render_json, render_markdown, render_sarif
 
     _check_dir(path)
@@ -205,8 +221,8 @@ def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cac
             report = audit(path, options, progress)
     except ConfigError as exc:
         raise UsageFailure(f"invalid archaudit configuration: {exc}") from exc
-    if previous is not None and compare is not None:
-        report.comparison = compare_with(report.findings, previous, str(compare))
+    store = None if no_history else _open_history(history_path, history_url, required=False)
+    report.comparison = _since_previous(store, history_path or history_url, path, report, previous, compare)
     renderers: dict[str, Callable[[Any], str]] = {
         "md": lambda r: render_markdown.render(r, lang=r.lang), "json": render_json.render,
         "sarif": render_sarif.render, "html": lambda r: render_html.render(r, lang=r.lang)}
@@ -214,7 +230,7 @@ def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cac
     if not quiet and output is not None and sys.stderr.isatty():
         click.echo(encodable(f"archaudit: {len(report.findings)} findings; wrote "
                              + ", ".join(str(t) for t in targets.values())), err=True)
-    gated = report.comparison.new if report.comparison else report.findings  # a ratchet with --compare
+    gated = report.comparison.regressions() if report.comparison and compare else report.findings  # a ratchet
     if fail_on and any(f.severity.rank <= _rank(fail_on) for f in gated):
         sys.exit(1)
 
@@ -225,14 +241,64 @@ def _rank(name: str) -> int:
     return Severity(name).rank
 
 
-def _load_previous(path: Path) -> dict[str, object]:
+def _load_previous(path: Path, what: str = "--compare") -> dict[str, Any]:
+    """A previous JSON report, validated (exit 2 with the reason: unreadable, not JSON, not archaudit's,
+    damaged, or fingerprints of another scheme)."""
+    from archaudit.history import PreviousReportError, check_previous
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageFailure(f"--compare {path}: not a readable archaudit JSON report ({exc})") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
-        raise UsageFailure(f"--compare {path}: not an archaudit JSON report (no findings list)")
-    return data
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise UsageFailure(f"{what} {path}: not a readable archaudit JSON report ({exc})") from exc
+    try:
+        return check_previous(data)
+    except PreviousReportError as exc:
+        raise UsageFailure(f"{what} {path}: {exc}") from exc
+
+
+def _open_history(history_path: Path | None, history_url: str | None, required: bool) -> Any:
+    """The history store, or None. A store asked for explicitly (or `required`) that cannot be opened
+    is an error (exit 2); the default one only costs a warning: the audit is still written."""
+    from archaudit.store import Store, StoreError, default_url, sqlite_url
+
+    explicit = history_path is not None or history_url is not None
+    try:
+        url = history_url or (sqlite_url(history_path) if history_path else default_url())
+        return Store(url)
+    except (StoreError, OSError) as exc:
+        if explicit or required:
+            raise UsageFailure(f"history: cannot open the database: {exc}") from exc
+        click.echo(encodable(f"archaudit: history not recorded ({exc})"), err=True)
+        return None
+
+
+def _since_previous(store: Any, explicit: object, path: Path, report: Any, previous: dict[str, Any] | None,
+                    compare: Path | None) -> Any:
+    """Record the audit in the store (when there is one), then compare it with --compare or with the
+    repository's previous recorded audit."""
+    from archaudit.recording import record, since_previous
+    from archaudit.store import StoreError
+
+    recorded = None
+    if store is not None:
+        try:
+            recorded = record(store, path, report, _recorded_at())
+        except StoreError as exc:
+            if explicit:
+                raise UsageFailure(f"history: cannot record the audit: {exc}") from exc
+            click.echo(encodable(f"archaudit: history not recorded ({exc})"), err=True)
+    try:
+        comparison, note = since_previous(report, recorded, previous, str(compare or ""))
+    except StoreError as exc:
+        raise UsageFailure(f"history: cannot read the previous audit: {exc}") from exc
+    if note:
+        click.echo(encodable(f"archaudit: {note}"), err=True)
+    return comparison
+
+
+def _recorded_at() -> dt.datetime:
+    """When this audit is recorded: now, or SOURCE_DATE_EPOCH (reproducible runs and tests)."""
+    return dt.datetime.fromisoformat(_timestamp(True) or "")
 
 
 class _progress:
