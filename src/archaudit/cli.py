@@ -377,3 +377,71 @@ def explain_command(rule_id: str) -> None:
     if rule is None:
         raise UsageFailure(f"unknown rule {rule_id!r}; see 'archaudit rules'")
     click.echo(explain(rule), nl=False)
+
+
+@main.command("history")
+@click.argument("path", default=".", type=click.Path(path_type=Path))
+@_history_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json"], case_sensitive=False), default="table",
+              show_default=True)
+@click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True, help="The newest N audits.")
+def history_command(path: Path, history_path: Path | None, history_url: str | None, fmt: str, limit: int) -> None:
+    """Past audits of the repository at PATH: date, commit, findings by severity, score per axis and
+    its trend."""
+    from archaudit.recording import repository_of
+    from archaudit.report.render_history import history_json, history_table
+    from archaudit.store import StoreError
+
+    _check_dir(path)
+    store = _open_history(history_path, history_url, required=True)
+    try:
+        repository = repository_of(store, path)
+        rows = store.audits(repository, limit) if repository is not None else []
+    except StoreError as exc:
+        raise UsageFailure(f"history: cannot read the database: {exc}") from exc
+    if not rows:
+        click.echo(encodable(f"archaudit: no recorded audit of {path}"), err=True)
+    click.echo(utf8(history_json(rows) if fmt.lower() == "json" else history_table(rows)), nl=False)
+
+
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@_history_options
+@click.option("--format", "fmt", type=click.Choice(["md", "json"], case_sensitive=False), default="md",
+              show_default=True)
+def diff_command(old: str, new: str, history_path: Path | None, history_url: str | None, fmt: str) -> None:
+    """What changed from OLD to NEW: each a JSON report, or an audit id of the history (#12 or 12, as
+    'archaudit history' lists them). New, fixed and persisting findings, score deltas."""
+    from archaudit.history import diff
+    from archaudit.report.render_history import diff_markdown
+    from archaudit.store import StoreError
+
+    store: list[Any] = []
+
+    def load(ref: str) -> dict[str, Any]:
+        candidate = Path(ref)
+        if candidate.is_file() or not ref.lstrip("#").isdigit():
+            return _load_previous(candidate, "diff:")
+        if not store:
+            store.append(_open_history(history_path, history_url, required=True))
+        try:
+            data = store[0].as_report(int(ref.lstrip("#")))
+        except StoreError as exc:
+            raise UsageFailure(f"history: cannot read the database: {exc}") from exc
+        if data is None:
+            raise UsageFailure(f"diff: no audit #{ref.lstrip('#')} in the history")
+        return _checked(data, ref)
+
+    result = diff(load(old), load(new))
+    click.echo(utf8(json.dumps(result, indent=2, ensure_ascii=False) + "\n" if fmt.lower() == "json"
+                    else diff_markdown(result)), nl=False)
+
+
+def _checked(data: dict[str, Any], ref: str) -> dict[str, Any]:
+    from archaudit.history import PreviousReportError, check_previous
+
+    try:
+        return check_previous(data)
+    except PreviousReportError as exc:
+        raise UsageFailure(f"diff: audit {ref}: {exc}") from exc
