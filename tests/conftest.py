@@ -42,9 +42,9 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never write to the developer's real cache or data directory from tests."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
-    # ...nor to the real history database: one per test session (audits of different tmp trees are
-    # different repositories in it); tests about the history name their own database
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.getbasetemp() / "xdg-data"))
+    # ...nor to the real history database (each test has its own: an audit never compares itself with
+    # another test's audit of the same tree)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
     monkeypatch.delenv("ARCHAUDIT_HISTORY_URL", raising=False)
 
 

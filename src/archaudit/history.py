@@ -84,9 +84,13 @@ def _items_of_json(findings: list[dict[str, Any]]) -> list[_Item]:
         evidence = [e if isinstance(e, dict) else {} for e in f.get("evidence", [])]
         places = [p for p in f.get("places", []) if isinstance(p, str)]
         out.append(_Item(str(f.get("fingerprint")), tuple(
-            (p, str(e.get("path", "")), e.get("line") if isinstance(e.get("line"), int) else 0)
-            for p, e in zip(places, evidence, strict=False))))
+            (p, str(e.get("path", "")), _line(e)) for p, e in zip(places, evidence, strict=False))))
     return out
+
+
+def _line(e: dict[str, Any]) -> int:
+    line = e.get("line")
+    return line if isinstance(line, int) else 0
 
 
 def _fixed_entry(f: dict[str, Any], fixed_on: Mapping[str, str]) -> dict[str, Any]:
