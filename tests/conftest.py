@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,6 +16,10 @@ from archaudit.repo import Repo
 from archaudit.run import Options, audit, build_repo
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# Module-scoped fixtures run before the autouse fixture below: the real data directory (the audit
+# history) must be out of reach from the start, for them and for every subprocess.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="archaudit-test-data-")
+atexit.register(shutil.rmtree, os.environ["XDG_DATA_HOME"], True)
 NO_CACHE = Options(use_cache=False, jobs=1)
 
 

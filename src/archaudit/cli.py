@@ -195,7 +195,8 @@ def _history_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--compare", type=click.Path(path_type=Path),
               help="A previous JSON report: show what changed (default: the previous audit in the history).")
 @_history_options
-@click.option("--no-history", is_flag=True, help="Do not record this audit, nor compare it with the history.")
+@click.option("--no-history", is_flag=True, envvar="ARCHAUDIT_NO_HISTORY",
+              help="Do not record this audit, nor compare it with the history (env ARCHAUDIT_NO_HISTORY=1).")
 @click.option("--timestamp", is_flag=True, help="Stamp the report (SOURCE_DATE_EPOCH is honoured).")
 @click.option("--fail-on", type=click.Choice(["critical", "high", "medium", "low"]), default=None,
               help="Exit 1 when a finding has this severity or worse (with --compare: a new finding).")
