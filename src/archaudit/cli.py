@@ -177,9 +177,26 @@ def _reading_options(formats: str, quiet_help: str) -> Callable[[Callable[..., A
     return apply
 
 
+def _history_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Where the history of audits is kept (see archaudit.store)."""
+    for option in reversed((
+        click.option("--history", "history_path", type=click.Path(path_type=Path, dir_okay=False),
+                     help="The history database file (default: archaudit/history.sqlite in the user's data "
+                          "directory)."),
+        click.option("--history-url", envvar="ARCHAUDIT_HISTORY_URL", default=None,
+                     help="A shared history database, postgresql://user@host/db (env ARCHAUDIT_HISTORY_URL)."),
+    )):
+        fn = option(fn)
+    return fn
+
+
 @main.command("audit", epilog=EXIT_CODES)
 @_reading_options("md, json, sarif, html", "No progress bar and no summary line on stderr.")
-@click.option("--compare", type=click.Path(path_type=Path), help="A previous JSON report: show what changed.")
+@click.option("--compare", type=click.Path(path_type=Path),
+              help="A previous JSON report: show what changed (default: the previous audit in the history).")
+@_history_options
+@click.option("--no-history", is_flag=True, envvar="ARCHAUDIT_NO_HISTORY",
+              help="Do not record this audit, nor compare it with the history (env ARCHAUDIT_NO_HISTORY=1).")
 @click.option("--timestamp", is_flag=True, help="Stamp the report (SOURCE_DATE_EPOCH is honoured).")
 @click.option("--fail-on", type=click.Choice(["critical", "high", "medium", "low"]), default=None,
               help="Exit 1 when a finding has this severity or worse (with --compare: a new finding).")
@@ -189,10 +206,10 @@ def _reading_options(formats: str, quiet_help: str) -> Callable[[Callable[..., A
               help="Language of the Markdown and HTML reports (default: [tool.archaudit] lang, else en).")
 @_interruptible
 def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cache: bool, force: bool,
-                  compare: Path | None, timestamp: bool, fail_on: str | None, jobs: int, preview: bool,
-                  lang: str | None) -> None:
-    """Audit the repository at PATH (default: the current directory)."""
-    from archaudit.history import compare_with
+                  compare: Path | None, history_path: Path | None, history_url: str | None, no_history: bool,
+                  timestamp: bool, fail_on: str | None, jobs: int, preview: bool, lang: str | None) -> None:
+    """Audit the repository at PATH (default: the current directory); record it in the history and
+    say what changed since the previous audit."""
     from archaudit.report import render_html, render_json, render_markdown, render_sarif
 
     _check_dir(path)
@@ -205,8 +222,8 @@ def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cac
             report = audit(path, options, progress)
     except ConfigError as exc:
         raise UsageFailure(f"invalid archaudit configuration: {exc}") from exc
-    if previous is not None and compare is not None:
-        report.comparison = compare_with(report.findings, previous, str(compare))
+    store = None if no_history else _open_history(history_path, history_url, required=False)
+    report.comparison = _since_previous(store, history_path or history_url, path, report, previous, compare)
     renderers: dict[str, Callable[[Any], str]] = {
         "md": lambda r: render_markdown.render(r, lang=r.lang), "json": render_json.render,
         "sarif": render_sarif.render, "html": lambda r: render_html.render(r, lang=r.lang)}
@@ -214,7 +231,7 @@ def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cac
     if not quiet and output is not None and sys.stderr.isatty():
         click.echo(encodable(f"archaudit: {len(report.findings)} findings; wrote "
                              + ", ".join(str(t) for t in targets.values())), err=True)
-    gated = report.comparison.new if report.comparison else report.findings  # a ratchet with --compare
+    gated = report.comparison.regressions() if report.comparison and compare else report.findings  # a ratchet
     if fail_on and any(f.severity.rank <= _rank(fail_on) for f in gated):
         sys.exit(1)
 
@@ -225,14 +242,64 @@ def _rank(name: str) -> int:
     return Severity(name).rank
 
 
-def _load_previous(path: Path) -> dict[str, object]:
+def _load_previous(path: Path, what: str = "--compare") -> dict[str, Any]:
+    """A previous JSON report, validated (exit 2 with the reason: unreadable, not JSON, not archaudit's,
+    damaged, or fingerprints of another scheme)."""
+    from archaudit.history import PreviousReportError, check_previous
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageFailure(f"--compare {path}: not a readable archaudit JSON report ({exc})") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
-        raise UsageFailure(f"--compare {path}: not an archaudit JSON report (no findings list)")
-    return data
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise UsageFailure(f"{what} {path}: not a readable archaudit JSON report ({exc})") from exc
+    try:
+        return check_previous(data)
+    except PreviousReportError as exc:
+        raise UsageFailure(f"{what} {path}: {exc}") from exc
+
+
+def _open_history(history_path: Path | None, history_url: str | None, required: bool) -> Any:
+    """The history store, or None. A store asked for explicitly (or `required`) that cannot be opened
+    is an error (exit 2); the default one only costs a warning: the audit is still written."""
+    from archaudit.store import Store, StoreError, default_url, sqlite_url
+
+    explicit = history_path is not None or history_url is not None
+    try:
+        url = history_url or (sqlite_url(history_path) if history_path else default_url())
+        return Store(url)
+    except (StoreError, OSError) as exc:
+        if explicit or required:
+            raise UsageFailure(f"history: cannot open the database: {exc}") from exc
+        click.echo(encodable(f"archaudit: history not recorded ({exc})"), err=True)
+        return None
+
+
+def _since_previous(store: Any, explicit: object, path: Path, report: Any, previous: dict[str, Any] | None,
+                    compare: Path | None) -> Any:
+    """Record the audit in the store (when there is one), then compare it with --compare or with the
+    repository's previous recorded audit."""
+    from archaudit.recording import record, since_previous
+    from archaudit.store import StoreError
+
+    recorded = None
+    if store is not None:
+        try:
+            recorded = record(store, path, report, _recorded_at())
+        except StoreError as exc:
+            if explicit:
+                raise UsageFailure(f"history: cannot record the audit: {exc}") from exc
+            click.echo(encodable(f"archaudit: history not recorded ({exc})"), err=True)
+    try:
+        comparison, note = since_previous(report, recorded, previous, str(compare or ""))
+    except StoreError as exc:
+        raise UsageFailure(f"history: cannot read the previous audit: {exc}") from exc
+    if note:
+        click.echo(encodable(f"archaudit: {note}"), err=True)
+    return comparison
+
+
+def _recorded_at() -> dt.datetime:
+    """When this audit is recorded: now, or SOURCE_DATE_EPOCH (reproducible runs and tests)."""
+    return dt.datetime.fromisoformat(_timestamp(True) or "")
 
 
 class _progress:
@@ -311,3 +378,71 @@ def explain_command(rule_id: str) -> None:
     if rule is None:
         raise UsageFailure(f"unknown rule {rule_id!r}; see 'archaudit rules'")
     click.echo(explain(rule), nl=False)
+
+
+@main.command("history")
+@click.argument("path", default=".", type=click.Path(path_type=Path))
+@_history_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json"], case_sensitive=False), default="table",
+              show_default=True)
+@click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True, help="The newest N audits.")
+def history_command(path: Path, history_path: Path | None, history_url: str | None, fmt: str, limit: int) -> None:
+    """Past audits of the repository at PATH: date, commit, findings by severity, score per axis and
+    its trend."""
+    from archaudit.recording import repository_of
+    from archaudit.report.render_history import history_json, history_table
+    from archaudit.store import StoreError
+
+    _check_dir(path)
+    store = _open_history(history_path, history_url, required=True)
+    try:
+        repository = repository_of(store, path)
+        rows = store.audits(repository, limit) if repository is not None else []
+    except StoreError as exc:
+        raise UsageFailure(f"history: cannot read the database: {exc}") from exc
+    if not rows:
+        click.echo(encodable(f"archaudit: no recorded audit of {path}"), err=True)
+    click.echo(utf8(history_json(rows) if fmt.lower() == "json" else history_table(rows)), nl=False)
+
+
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@_history_options
+@click.option("--format", "fmt", type=click.Choice(["md", "json"], case_sensitive=False), default="md",
+              show_default=True)
+def diff_command(old: str, new: str, history_path: Path | None, history_url: str | None, fmt: str) -> None:
+    """What changed from OLD to NEW: each a JSON report, or an audit id of the history (#12 or 12, as
+    'archaudit history' lists them). New, fixed and persisting findings, score deltas."""
+    from archaudit.history import diff
+    from archaudit.report.render_history import diff_markdown
+    from archaudit.store import StoreError
+
+    store: list[Any] = []
+
+    def load(ref: str) -> dict[str, Any]:
+        candidate = Path(ref)
+        if candidate.is_file() or not ref.lstrip("#").isdigit():
+            return _load_previous(candidate, "diff:")
+        if not store:
+            store.append(_open_history(history_path, history_url, required=True))
+        try:
+            data = store[0].as_report(int(ref.lstrip("#")))
+        except StoreError as exc:
+            raise UsageFailure(f"history: cannot read the database: {exc}") from exc
+        if data is None:
+            raise UsageFailure(f"diff: no audit #{ref.lstrip('#')} in the history")
+        return _checked(data, ref)
+
+    result = diff(load(old), load(new))
+    click.echo(utf8(json.dumps(result, indent=2, ensure_ascii=False) + "\n" if fmt.lower() == "json"
+                    else diff_markdown(result)), nl=False)
+
+
+def _checked(data: dict[str, Any], ref: str) -> dict[str, Any]:
+    from archaudit.history import PreviousReportError, check_previous
+
+    try:
+        return check_previous(data)
+    except PreviousReportError as exc:
+        raise UsageFailure(f"diff: audit {ref}: {exc}") from exc

@@ -85,13 +85,43 @@ class Verdict:
 
 
 @dataclass(frozen=True)
+class ScoreDelta:
+    """One axis's score then and now (None: not evaluated in that audit)."""
+
+    axis: str
+    before: float | None
+    after: float | None
+
+    @property
+    def delta(self) -> float | None:
+        return None if self.before is None or self.after is None else round(self.after - self.before, 1)
+
+
+@dataclass(frozen=True)
 class Comparison:
-    """What changed since a previous audit, by finding fingerprint."""
+    """What changed since a previous audit (a `--compare` report or the history's previous audit),
+    matched by finding and occurrence fingerprints.
+
+    `fixed` holds dicts (rule, title, message, severity, fingerprint, path, line, fixed_on: the date of
+    the first audit that saw it gone, "" when no audit recorded it); `new_places` are new occurrences of
+    findings that persist (a second SQL injection beside a known one), `fixed_places` occurrences gone
+    from findings that persist."""
 
     previous: str
     new: tuple[Finding, ...]
     fixed: tuple[dict[str, Any], ...]
     persisting: int
+    source: str = "file"  # file (--compare) | history (the store's previous audit)
+    previous_date: str = ""  # when the previous audit was made, "" when its report does not say
+    still_open: tuple[str, ...] = ()  # fingerprints of the persisting findings
+    new_places: tuple[tuple[Finding, Evidence, str], ...] = ()  # (finding, place, occurrence fingerprint)
+    fixed_places: tuple[dict[str, Any], ...] = ()
+    scores: tuple[ScoreDelta, ...] = ()
+
+    def regressions(self) -> tuple[Finding, ...]:
+        """Findings that are new, or that persist with a new occurrence: what a ratchet gates on."""
+        grown = tuple(dict.fromkeys(f for f, _, _ in self.new_places if f not in self.new))
+        return self.new + grown
 
 
 @dataclass

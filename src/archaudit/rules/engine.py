@@ -17,7 +17,16 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 
-from archaudit.findings import Evidence, Finding, Hit, Premise, Severity, Undetermined, fingerprint
+from archaudit.findings import (
+    Evidence,
+    Finding,
+    Hit,
+    Premise,
+    Severity,
+    Undetermined,
+    assign_fingerprints,
+    fingerprint,
+)
 from archaudit.redact import redact_text
 from archaudit.repo import Repo
 from archaudit.resolve.blocks import context_at
@@ -59,8 +68,9 @@ def _exposed_severity(rule: Rule, repo: Repo, hits: list[Hit]) -> tuple[Severity
     return _ONE_STEP_LOWER[rule.severity], "/".join(sorted(c.value for c in contexts))
 
 
-def _finding(rule: Rule, hits: list[Hit], repo: Repo) -> Finding:
-    """One finding for hits of the same root cause: the first hit's message, every place as evidence."""
+def _finding(rule: Rule, hits: list[Hit], repo: Repo) -> tuple[Finding, str]:
+    """One finding for hits of the same root cause: the first hit's message, every place as evidence;
+    with that root cause (the fingerprints are given once every finding is known)."""
     hits = sorted(hits, key=lambda h: (h.path, h.line))
     first = hits[0]
     secrets = tuple(dict.fromkeys(v for h in hits for v in h.secrets))
@@ -78,13 +88,11 @@ def _finding(rule: Rule, hits: list[Hit], repo: Repo) -> Finding:
         where = "used only by" if any(h.exposure for h in hits) else "only in"
         message += f" ({where} {exposure} code, so rated one step lower)"
     premises = tuple(dict.fromkeys(p for h in hits for p in h.premises))
-    scope = "" if rule.aggregate == "repository" else first.path
     return Finding(
         rule=rule.id, name=rule.name, severity=severity, axis=rule.axis, title=rule.title,
         message=redact_text(message, known=secrets), impact=rule.impact, action=rule.action,
-        evidence=(*places, *also), fingerprint=fingerprint(rule.id, scope, _cause(first)), premises=premises,
-        occurrences=len(hits),
-    )
+        evidence=(*places, *also), premises=premises, occurrences=len(hits),
+    ), _cause(first)
 
 
 _SUPPRESS = re.compile(r"archaudit:\s*ignore(?:\[(?P<ids>[A-Z0-9, ]+)\])?", re.IGNORECASE)
@@ -195,5 +203,6 @@ def run_rules(repo: Repo, rules: list[Rule],
             continue
         by_rule[rule.id] = (rule, _kept_hits(repo, rule, hits, undetermined))
     _drop_superseded(by_rule)
-    findings = [_finding(rule, group, repo) for rule, hits in by_rule.values() for group in _group(rule, hits)]
+    findings = assign_fingerprints([_finding(rule, group, repo) for rule, hits in by_rule.values()
+                                    for group in _group(rule, hits)])
     return sorted(findings, key=lambda f: f.sort_key), sorted(set(undetermined), key=lambda u: (u.topic, u.why))
