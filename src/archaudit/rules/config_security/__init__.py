@@ -13,8 +13,11 @@ from archaudit.rules.config_security import (
     wildcard_cors,
     wildcard_cors_credentials,
 )
+from archaudit.rules.config_security.typescript import cookie_flags_off as ts_cookie_flags_off
 from archaudit.rules.config_security.typescript import cors_wildcard as ts_cors_wildcard
 from archaudit.rules.config_security.typescript import debug_on as ts_debug_on
+from archaudit.rules.config_security.typescript import nest_validation_whitelist as ts_nest_validation_whitelist
+from archaudit.rules.config_security.typescript import no_security_headers as ts_no_security_headers
 from archaudit.rules.config_security.typescript import tls_unverified as ts_tls_unverified
 from archaudit.rules.config_security.typescript import typeorm_synchronize as ts_typeorm_synchronize
 
@@ -23,4 +26,5 @@ RULES: list[Rule] = [
     env_committed.RULE, unused_flag.RULE, api_docs_exposed.RULE, wildcard_cors_credentials.RULE,
     env_example_missing.RULE,
     ts_cors_wildcard.RULE, ts_typeorm_synchronize.RULE, ts_tls_unverified.RULE, ts_debug_on.RULE,
+    ts_no_security_headers.RULE, ts_nest_validation_whitelist.RULE, ts_cookie_flags_off.RULE,
 ]
