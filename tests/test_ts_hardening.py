@@ -1,14 +1,16 @@
 """TypeScript hardening rules (TS101-TS107): the claims they leave "not determined" when a premise is
-missing, and the `env` facts the extractor records for the configuration inventory."""
+missing; the `env` facts the extractor records, the configuration inventory they fill for TypeScript,
+and the "not analysed" notes of the sections that read Python only."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from archaudit.languages.typescript.extract import extract
+from archaudit.model import Section
 from archaudit.rules import ALL_RULES
 from archaudit.rules.engine import run_rules
-from tests.conftest import repo_of, write_tree
+from tests.conftest import report_of, repo_of, write_tree
 
 _RULES = {r.id: r for r in ALL_RULES}
 _NEST = '{"name": "api", "dependencies": {"@nestjs/core": "^10.0.0"}}'
@@ -61,3 +63,35 @@ def test_env_reads_with_their_defaults() -> None:
     got = [(e["name"], e["line"], e["func"], e["has_default"], e["default"]) for e in facts["env"]]
     assert got == [("JWT_SECRET", 1, "", True, "dev"), ("DB_URL", 2, "", True, "x"), ("ORIGINS", 3, "", False, None),
                    ("HOST", 4, "", False, None), ("PORT", 4, "", True, 3000), ("NODE_ENV", 5, "f", False, None)]
+
+
+def _sections(root: Path) -> dict[str, Section]:
+    return {s.key: s for s in report_of(root).sections}
+
+
+def test_a_typescript_backend_fills_configuration_and_says_what_is_not_analysed(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"package.json": _NEST, "src/main.ts": (
+        "import 'dotenv/config'\nimport { NestFactory } from '@nestjs/core'\n"
+        "async function bootstrap() {\n  const app = await NestFactory.create(AppModule)\n"
+        "  await app.listen(process.env.PORT || 3000)\n}\n"),
+        "src/config/app.config.ts": ("import { registerAs } from '@nestjs/config'\n"
+                                     "export default registerAs('app', () => ({ secret: process.env.JWT_SECRET }))\n"),
+        "test/app.e2e-spec.ts": "const url = process.env.TEST_URL\n"})
+    sections = _sections(tmp_path)
+    rows = {r["setting"]: (r["default"], r["file"], r["line"]) for t in sections["configuration"].tables
+            if t.key == "settings" for r in t.rows}
+    assert rows == {"PORT": ("3000", "src/main.ts", 5), "JWT_SECRET": ("(required)", "src/config/app.config.ts", 2)}
+    texts = [f.text for f in sections["configuration"].facts]
+    assert "@nestjs/config namespace 'app' (registerAs)" in texts
+    assert "configuration loaded with dotenv (import 'dotenv/config')" in texts
+    for key in ("architecture", "api", "data", "background", "integrations", "tests"):
+        assert sections[key].not_analysed and sections[key].not_analysed[0].startswith(
+            "TypeScript/JavaScript (2 application files)"), key
+    assert not sections["configuration"].not_analysed  # the configuration section reads TypeScript
+
+
+def test_python_and_front_end_code_get_no_typescript_note(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/main.py": "import os\nDEBUG = os.environ.get('DEBUG')\n",
+                          "web/package.json": '{"name": "web", "dependencies": {"react": "^18.0.0"}}',
+                          "web/src/App.tsx": "export const App = () => <div>{process.env.API_URL}</div>\n"})
+    assert not any(s.not_analysed for s in _sections(tmp_path).values())

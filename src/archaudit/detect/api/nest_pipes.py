@@ -89,8 +89,9 @@ def find_global_pipes(repo: Repo) -> list[GlobalPipe]:
             if not call["callee"].endswith(".useGlobalPipes"):
                 continue
             # the ValidationPipe built in this statement: the first one from this line on, in the same function
-            mine = next((p for p in pipes if p["func"] == call["func"] and call["line"] <= p["line"] <= call["line"] + 30
-                         and any("ValidationPipe" in expr_text(a) for a in call["args"])), None)
+            near = [p for p in pipes if p["func"] == call["func"] and call["line"] <= p["line"] <= call["line"] + 30]
+            named = any("ValidationPipe" in expr_text(a) for a in call["args"])
+            mine = near[0] if near and named else None
             options, why = _options(repo, path, facts, mine) if mine else (None, "")
             out.append(GlobalPipe(path, call["line"], "useGlobalPipes", mine is not None, options, why))
         if path in pipe_modules:

@@ -42,6 +42,9 @@ class TsApp:
     func: str  # the function creating it ("" at module level)
     package: str  # folder of the nearest package.json ("" for the root)
     unfollowed: tuple[str, ...] = ()  # "setup (from @acme/core)": calls given the app, not in the repository
+    # a hybrid app connecting a microservice transport (gRPC, NATS...) in its bootstrap or in a function of the
+    # repository the bootstrap calls: an internal service, its HTTP side is not taken as the public API
+    microservice: bool = False
 
 
 def serving(repo: Repo, path: str) -> bool:
@@ -76,6 +79,23 @@ def _unfollowed(repo: Repo, path: str, facts: TsFacts, create: CallFact) -> tupl
     return tuple(sorted(set(out)))
 
 
+def _microservice_setups(repo: Repo) -> frozenset[str]:
+    """Names of the functions of serving code that call `connectMicroservice` (bootstraps included)."""
+    out: set[str] = set()
+    for path, facts in repo.derived(ts_facts).items():
+        if serving(repo, path):
+            out.update(c["func"].rsplit(".", 1)[-1] for c in facts["calls"]
+                       if c["callee"].endswith(".connectMicroservice"))
+    return frozenset(out - {""})
+
+
+def _is_microservice(repo: Repo, facts: TsFacts, create: CallFact) -> bool:
+    setups = repo.derived(_microservice_setups)
+    if create["func"].rsplit(".", 1)[-1] in setups:
+        return True
+    return any(c["func"] == create["func"] and c["callee"] in setups for c in facts["calls"])
+
+
 def _framework_imported(facts: TsFacts, framework: str) -> bool:
     return any(package_name(i["module"]) == framework for i in facts["imports"])
 
@@ -92,7 +112,7 @@ def find_ts_apps(repo: Repo) -> list[TsApp]:
             callee = call["callee"]
             if callee == "NestFactory.create":
                 out.append(TsApp("nestjs", path, call["line"], call["func"], folder,
-                                 _unfollowed(repo, path, facts, call)))
+                                 _unfollowed(repo, path, facts, call), _is_microservice(repo, facts, call)))
                 continue
             for framework, (name, label) in _FRAMEWORK_CALLS.items():
                 if callee.lower() == name.lower() and _framework_imported(facts, framework):

@@ -205,7 +205,9 @@ class Walker:
                     {"name": name, "line": line(node), "func": func, "has_default": True, "default": default}
                 )
                 return
-        self.facts["env"].append({"name": name, "line": line(node), "func": func, "has_default": False, "default": None})
+        self.facts["env"].append(
+            {"name": name, "line": line(node), "func": func, "has_default": False, "default": None}
+        )
 
     # -- calls -----------------------------------------------------------------------------------
     def new(self, node: Node, func: str, rec: Any) -> None:

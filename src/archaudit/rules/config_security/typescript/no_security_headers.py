@@ -40,9 +40,10 @@ def check(repo: Repo) -> Iterator[Hit]:
     """Reads the HTTP applications created in serving code (NestFactory.create, express(), new Koa(),
     fastify()) and whether any serving file imports a security-header middleware (helmet, koa-helmet,
     @fastify/helmet, lusca), writes X-Frame-Options / X-Content-Type-Options / HSTS / CSP headers itself,
-    or a proxy configuration in the tree sets them. When none does, each application is reported (one
+    or a proxy configuration in the tree sets them. Hybrid NestJS apps that connect a microservice transport
+    (internal gRPC/NATS services) are not judged. When none does, each application is reported (one
     finding for the repository); an app handed to set-up code outside the repository is not determined."""
-    apps = repo.derived(find_ts_apps)
+    apps = [a for a in repo.derived(find_ts_apps) if not a.microservice]
     if not apps or importers(repo, HEADER_MODULES) or _headers_set_elsewhere(repo):
         return
     for app in apps:

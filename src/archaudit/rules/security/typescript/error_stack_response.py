@@ -59,7 +59,8 @@ RULE = Rule(
     action="Log the stack on the server and answer a generic message with a request id; include the stack only "
            "behind an explicit development check (config.env === 'development').",
     check=check,
-    example_bad="app.use((err, req, res, next) => {\n  res.status(500).json({ message: err.message, stack: err.stack })\n})",
+    example_bad="app.use((err, req, res, next) => {\n"
+                "  res.status(500).json({ message: err.message, stack: err.stack })\n})",
     example_good="app.use((err, req, res, next) => {\n  logger.error(err)\n"
                  "  res.status(500).json({ message: 'Internal error', requestId: req.id })\n})",
 )

@@ -39,8 +39,9 @@ def _global_premises(repo: Repo) -> list[Premise]:
     out = []
     guards = [m for m in repo.derived(find_nest_modules) if m.global_guards]
     if guards:
+        names = ", ".join(guards[0].global_guards)
         out.append(Premise.unknown("no global guard applies to the gateway",
-                                   f"{guards[0].name} registers the global guard(s) {', '.join(guards[0].global_guards)}, "
+                                   f"{guards[0].name} registers the global guard(s) {names}, "
                                    "which run for gateways too when they read the WebSocket context"))
     for path, facts in repo.derived(ts_facts).items():
         for c in facts["calls"]:
@@ -93,7 +94,7 @@ RULE = Rule(
     severity=Severity.MEDIUM,
     title="NestJS WebSocket gateway without authentication",
     impact="Anyone who can reach the socket endpoint can connect, send every message the gateway handles and "
-           "receive what it broadcasts; HTTP guards do not protect gateways.",
+           "receive what it broadcasts; guards put on controllers do not protect gateways.",
     action="Authenticate the handshake (verify the token in handleConnection and disconnect on failure, or a "
            "socket.io middleware in afterInit) and put a WebSocket guard (@UseGuards(WsJwtGuard)) on the gateway.",
     check=check,
