@@ -10,7 +10,7 @@ from archaudit.languages.typescript.extract import extract
 from archaudit.model import Section
 from archaudit.rules import ALL_RULES
 from archaudit.rules.engine import run_rules
-from tests.conftest import report_of, repo_of, write_tree
+from tests.conftest import repo_of, report_of, write_tree
 
 _RULES = {r.id: r for r in ALL_RULES}
 _NEST = '{"name": "api", "dependencies": {"@nestjs/core": "^10.0.0"}}'
