@@ -11,6 +11,7 @@ from collections.abc import Callable
 from archaudit.detect import SECTIONS
 from archaudit.detect.config.settings import secret_values
 from archaudit.detect.overview import system_overview
+from archaudit.detect.ts_coverage import with_ts_coverage
 from archaudit.findings import Finding, Undetermined
 from archaudit.model import AxisScore, Fact, Report, Section, Verdict
 from archaudit.redact import redact_report
@@ -31,7 +32,7 @@ def _sections(repo: Repo, progress: Progress | None) -> tuple[list[Section], lis
     sections, failures = [], []
     for done, build in enumerate(SECTIONS, start=1):
         try:
-            sections.append(build(repo))
+            sections.append(with_ts_coverage(repo, build(repo)))
         except Exception as exc:  # one broken detector must not cost the whole report
             failures.append(Undetermined(f"section {build.__module__}", f"failed ({type(exc).__name__}: {exc})"))
         if progress:

@@ -37,6 +37,9 @@ class Section:
     tables: tuple[Table, ...] = ()
     undetermined: tuple[str, ...] = ()
     headline: str = ""  # one sentence for the executive summary, "" when there is nothing to say
+    # code this section's detectors do not read, present in the repository ("TypeScript/JavaScript (40 files)..."):
+    # an empty section then says "not analysed", never "nothing found"
+    not_analysed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

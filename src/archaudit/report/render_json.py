@@ -55,6 +55,7 @@ def _section(s: Section) -> dict[str, Any]:
         "title": s.title, "headline": s.headline, "facts": [_fact(f) for f in s.facts],
         "tables": {t.key: [dict(sorted(r.items())) for r in t.rows] for t in s.tables},
         "not_determined": list(s.undetermined),
+        "not_analysed": list(s.not_analysed),
     }
 
 

@@ -96,6 +96,7 @@ class HeaderFact(TypedDict):
 SETTING_KEYS = frozenset(
     {"synchronize", "dropSchema", "rejectUnauthorized", "NODE_TLS_REJECT_UNAUTHORIZED", "playground", "debug"}
 )
+# `ctx.body = {...}` assignments are kept too (key "body"): what a Koa handler answers
 
 
 class SettingFact(TypedDict):
@@ -105,6 +106,14 @@ class SettingFact(TypedDict):
     func: str  # enclosing "Class.method" or function name, "" at module level
     keys: list[str]  # every key of the enclosing object literal, sorted ([] for an assignment)
     target: str  # the dotted assignment target ("process.env.NODE_TLS_REJECT_UNAUTHORIZED"), "" for a property
+
+
+class EnvRead(TypedDict):
+    name: str  # the variable of `process.env.NAME`, `process.env['NAME']` or `const { NAME } = process.env`
+    line: int
+    func: str  # enclosing "Class.method" or function name, "" at module level
+    has_default: bool  # `process.env.X || d`, `?? d`, or a destructuring default
+    default: Value  # the fallback when has_default, else None
 
 
 class TsFacts(TypedDict):
@@ -117,6 +126,7 @@ class TsFacts(TypedDict):
     consts: list[ConstFact]
     headers: list[HeaderFact]  # string literals naming X-* headers (request ids, API keys...)
     settings: list[SettingFact]  # security-relevant options wherever they are written (SETTING_KEYS)
+    env: list[EnvRead]  # environment variables read through process.env
     errors: int  # ERROR/MISSING nodes tree-sitter had to insert (0 for clean code)
 
 

@@ -17,8 +17,11 @@ from archaudit.rules.config_security import (
     wildcard_cors,
     wildcard_cors_credentials,
 )
+from archaudit.rules.config_security.typescript import cookie_flags_off as ts_cookie_flags_off
 from archaudit.rules.config_security.typescript import cors_wildcard as ts_cors_wildcard
 from archaudit.rules.config_security.typescript import debug_on as ts_debug_on
+from archaudit.rules.config_security.typescript import nest_validation_whitelist as ts_nest_validation_whitelist
+from archaudit.rules.config_security.typescript import no_security_headers as ts_no_security_headers
 from archaudit.rules.config_security.typescript import tls_unverified as ts_tls_unverified
 from archaudit.rules.config_security.typescript import typeorm_synchronize as ts_typeorm_synchronize
 
@@ -28,4 +31,5 @@ RULES: list[Rule] = [
     env_example_missing.RULE, django_https.RULE, django_allowed_hosts.RULE, django_admin_url.RULE,
     setting_redefined.RULE,
     ts_cors_wildcard.RULE, ts_typeorm_synchronize.RULE, ts_tls_unverified.RULE, ts_debug_on.RULE,
+    ts_no_security_headers.RULE, ts_nest_validation_whitelist.RULE, ts_cookie_flags_off.RULE,
 ]

@@ -12,6 +12,10 @@ from archaudit.rules.security import (
     unguarded_sensitive_route,
     weak_password_hash,
 )
+from archaudit.rules.security.typescript import error_stack_response as ts_error_stack_response
+from archaudit.rules.security.typescript import nest_validation_not_global as ts_nest_validation_not_global
+from archaudit.rules.security.typescript import no_rate_limit as ts_no_rate_limit
+from archaudit.rules.security.typescript import ws_gateway_unauthenticated as ts_ws_gateway_unauthenticated
 
 RULES: list[Rule] = [
     weak_password_hash.RULE,
@@ -23,4 +27,8 @@ RULES: list[Rule] = [
     exception_leak.RULE,
     committed_secret.RULE,
     unchecked_upload.RULE,
+    ts_no_rate_limit.RULE,
+    ts_nest_validation_not_global.RULE,
+    ts_ws_gateway_unauthenticated.RULE,
+    ts_error_stack_response.RULE,
 ]
