@@ -9,7 +9,7 @@ from archaudit.findings import Evidence, Finding, Undetermined
 from archaudit.model import Fact, Report, Section, Verdict
 from archaudit.redact import redact_report
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 def _evidence(e: Evidence) -> dict[str, Any]:
@@ -73,6 +73,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
         "not_determined": [_undetermined(u) for u in report.undetermined],
     }
+    out.update(_accountability(report))
     if report.verdict:
         out["verdict"] = _verdict(report.verdict)
     if report.generated_at:
@@ -81,6 +82,23 @@ def to_dict(report: Report) -> dict[str, Any]:
         c = report.comparison
         out["comparison"] = {"previous": c.previous, "new": [finding_dict(f) for f in c.new],
                              "fixed": list(c.fixed), "persisting": c.persisting}
+    return out
+
+
+def _accountability(report: Report) -> dict[str, Any]:
+    """The configuration used, what suppressions accepted (and why), their problems, the baseline."""
+    out: dict[str, Any] = {
+        "configuration": report.configuration,
+        "suppressed": [{"rule": s.rule, "path": s.path, "line": s.line, "message": s.message, "kind": s.kind,
+                        "reason": s.reason, "where": s.where, **({"expires": s.expires} if s.expires else {})}
+                       for s in report.suppressed],
+        "suppression_problems": [{"problem": p.problem, "where": p.where, "text": p.text, "rule": p.rule}
+                                 for p in report.suppression_problems],
+    }
+    if report.baseline:
+        b = report.baseline
+        out["baseline"] = {"file": b.file, "new": [finding_dict(f) for f in b.new], "fixed": list(b.fixed),
+                           "accepted": b.accepted}
     return out
 
 
