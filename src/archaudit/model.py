@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from archaudit.findings import Axis, Evidence, Finding, Skipped, Undetermined
+from archaudit.findings import Axis, Evidence, Finding, Severity, Skipped, Undetermined
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,7 @@ class Suppressed:
     reason: str
     where: str
     expires: str = ""
+    severity: Severity = Severity.INFO  # the rule's severity (a SARIF result's level)
 
 
 @dataclass(frozen=True)

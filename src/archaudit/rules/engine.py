@@ -121,7 +121,7 @@ def _kept_hits(repo: Repo, rule: Rule, hits: list[Hit], unknown: list[Undetermin
         if not _in_context(repo, rule, hit):
             repo.stats["out_of_context"] = repo.stats.get("out_of_context", 0) + 1
             continue
-        if ledger.accepts(rule.id, hit):
+        if ledger.accepts(rule, hit):
             repo.stats["suppressed"] = repo.stats.get("suppressed", 0) + 1
             continue
         missing = next((p for p in hit.premises if not p.established), unread)

@@ -22,6 +22,7 @@ from archaudit.findings import Hit
 from archaudit.model import Suppressed, SuppressionProblem
 from archaudit.redact import redact_text
 from archaudit.repo import Repo
+from archaudit.rules.base import Rule
 
 _DIRECTIVE = re.compile(r"archaudit:\s*ignore\b(?:\[(?P<ids>[^\]]*)\])?(?P<rest>.*)", re.IGNORECASE | re.DOTALL)
 _REASON_PREFIX = re.compile(r"^\s*(?:reason\s*[:=]|[:\-\u2014]+)?\s*", re.IGNORECASE)
@@ -98,17 +99,18 @@ class Ledger:
         self._entries = [e for e in self.repo.config.suppress if not e.expires or e.expires >= today]
         self._expired = [e for e in self.repo.config.suppress if e.expires and e.expires < today]
 
-    def accepts(self, rule_id: str, hit: Hit) -> bool:
+    def accepts(self, rule: Rule, hit: Hit) -> bool:
         """True when a suppression accepts this hit (recorded as suppressed, with its reason)."""
+        rule_id = rule.id
         for directive in self._inline.get((hit.path, hit.line), []) if hit.line else []:
             if rule_id in directive.rules:
                 self._used.add((directive, rule_id))
-                self._record(rule_id, hit, "inSource", directive.reason, directive.where)
+                self._record(rule, hit, "inSource", directive.reason, directive.where)
                 return True
         for entry in self._entries:
             if entry.rule == rule_id and self._matches(entry, hit.path):
                 self._used.add(entry)
-                self._record(rule_id, hit, "external", entry.reason, entry.where(self.repo.config.source),
+                self._record(rule, hit, "external", entry.reason, entry.where(self.repo.config.source),
                              entry.expires)
                 return True
         return False
@@ -123,9 +125,9 @@ class Ledger:
             spec = self._specs[id(entry)] = pathspec.GitIgnoreSpec.from_lines([entry.path])
         return bool(spec.match_file(path))
 
-    def _record(self, rule_id: str, hit: Hit, kind: str, reason: str, where: str, expires: str = "") -> None:
-        self.suppressed.append(Suppressed(rule_id, hit.path, hit.line, redact_text(hit.message, known=hit.secrets),
-                                          kind, reason, where, expires))
+    def _record(self, rule: Rule, hit: Hit, kind: str, reason: str, where: str, expires: str = "") -> None:
+        self.suppressed.append(Suppressed(rule.id, hit.path, hit.line, redact_text(hit.message, known=hit.secrets),
+                                          kind, reason, where, expires, rule.severity))
 
     def report(self, ran: set[str]) -> tuple[list[Suppressed], list[SuppressionProblem]]:
         """What was suppressed and every suppression problem, once all rules have run (`ran`: their ids)."""
