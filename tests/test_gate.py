@@ -69,14 +69,15 @@ def test_the_gate_fails_on_new_findings_only_and_says_which(tmp_path: Path) -> N
                                 "  high     SEC006  app/orders.py:2  SQL built by string formatting"]
     new = json.loads(out)["baseline"]["new"]
     assert [(f["rule"], f["evidence"][0]["path"]) for f in new] == [("SEC006", "app/orders.py")]
-    assert run("audit", str(repo), "--baseline", str(baseline), "--fail-on", "critical", "--no-cache", "--quiet")[0] == 0
+    code, _, _ = run("audit", str(repo), "--baseline", str(baseline), "--fail-on", "critical", "--no-cache", "--quiet")
+    assert code == 0
 
 
 def test_fixed_baseline_entries_are_listed(tmp_path: Path) -> None:
     repo = _repo(tmp_path / "repo")
     baseline = tmp_path / "baseline.json"
     run("baseline", str(repo), "-o", str(baseline), "--quiet", "--no-cache")
-    (repo / "app" / "users.py").write_text("def find(cursor, value):\n    cursor.execute('SELECT 1 WHERE v = ?', (value,))\n")
+    (repo / "app" / "users.py").write_text("def find(cursor, v):\n    cursor.execute('SELECT 1 WHERE v = ?', (v,))\n")
     code, out, _ = run("audit", str(repo), "--baseline", str(baseline), "--format", "json", "--no-cache", "--quiet")
     fixed = json.loads(out)["baseline"]["fixed"]
     assert code == 0 and [(e["rule"], e["path"]) for e in fixed] == [("SEC006", "app/users.py")]

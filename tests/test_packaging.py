@@ -127,7 +127,8 @@ _BAD = {"README.md": "# shop\n\n## Quick start\n\n```sh\nmake run\n```\n",
 _GOOD = {**_BAD, "app/db.py": 'def find(cursor, v):\n    cursor.execute("SELECT id FROM t WHERE v = ?", (v,))\n'}
 
 
-def _try_repo(hooks: Path, repo: Path, hook: str, tmp_path: Path, path_prefix: str = "") -> subprocess.CompletedProcess[str]:
+def _try_repo(hooks: Path, repo: Path, hook: str, tmp_path: Path,
+              path_prefix: str = "") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **_GIT_ENV, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
            "XDG_CACHE_HOME": str(tmp_path / "cache"), "PATH": path_prefix + os.environ.get("PATH", "")}
     return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hooks), hook, "--all-files"],
@@ -191,7 +192,7 @@ def test_the_github_action_uploads_sarif_and_gates_afterwards() -> None:
 
 def test_every_command_documents_its_exit_codes() -> None:
     assert main.commands  # click group
-    for name, command in main.commands.items():
+    for name in main.commands:
         out = CliRunner().invoke(main, [name, "--help"]).output
         assert "Exit codes:" in out and re.search(r"^\s+0\s", out, re.MULTILINE), name
         assert ("130  interrupted" in out) == (name not in ("rules", "explain")), name

@@ -39,7 +39,7 @@ def _problems(report: Report) -> set[tuple[str, str, str]]:
 def test_an_inline_suppression_needs_rule_ids_and_a_reason(tmp_path: Path) -> None:
     root = write_tree(tmp_path, {
         "app/a.py": _sql("a", "  # archaudit: ignore[SEC006] reason: value is an enum member"),
-        "app/b.py": _sql("b").replace("    cursor", "    # archaudit: ignore[sec006] the table name is a constant\n    cursor"),
+        "app/b.py": _sql("b").replace("    cursor", "    # archaudit: ignore[sec006] a constant table\n    cursor"),
         "app/c.py": _sql("c", "  # archaudit: ignore[SEC006]"),
         "app/d.py": "# archaudit: ignore\n" + _sql("d"),
         "app/e.py": _sql("e", "  # archaudit: ignore[NOPE999] reason: typo"),
@@ -48,7 +48,7 @@ def test_an_inline_suppression_needs_rule_ids_and_a_reason(tmp_path: Path) -> No
     assert _sec006_places(report) == ["app/c.py:2", "app/d.py:3", "app/e.py:2"]
     assert [(s.path, s.line, s.kind, s.reason, s.where) for s in report.suppressed] == [
         ("app/a.py", 2, "inSource", "value is an enum member", "app/a.py:2"),
-        ("app/b.py", 3, "inSource", "the table name is a constant", "app/b.py:2"),
+        ("app/b.py", 3, "inSource", "a constant table", "app/b.py:2"),
     ]
     assert _problems(report) == {("no-reason", "app/c.py:2", "SEC006"), ("bare", "app/d.py:1", ""),
                                  ("unknown-rule", "app/e.py:2", "NOPE999")}

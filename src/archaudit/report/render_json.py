@@ -89,7 +89,8 @@ def _accountability(report: Report) -> dict[str, Any]:
     """The configuration used, what suppressions accepted (and why), their problems, the baseline."""
     out: dict[str, Any] = {
         "configuration": report.configuration,
-        "suppressed": [{"rule": s.rule, "severity": s.severity.value, "path": s.path, "line": s.line, "message": s.message, "kind": s.kind,
+        "suppressed": [{"rule": s.rule, "severity": s.severity.value, "path": s.path, "line": s.line,
+                        "message": s.message, "kind": s.kind,
                         "reason": s.reason, "where": s.where, **({"expires": s.expires} if s.expires else {})}
                        for s in report.suppressed],
         "suppression_problems": [{"problem": p.problem, "where": p.where, "text": p.text, "rule": p.rule}
