@@ -57,15 +57,14 @@ def _result(f: Finding, index: int) -> dict[str, Any]:
 def _suppressed(s: Suppressed, index: int | None) -> dict[str, Any]:
     """A finding a suppression accepted: a result carrying `suppressions` (kind inSource for an inline
     comment, external for a configuration entry; the reason as justification), so dashboards show
-    it as dismissed with the team's reason instead of not at all."""
+    it as dismissed with the team's reason instead of not at all. A repository-level one (no file to
+    point at) is left out: code scanning refuses results without a location (JSON lists it)."""
     result: dict[str, Any] = {"ruleId": s.rule, "level": LEVELS[s.severity], "message": {"text": s.message},
                               "suppressions": [{"kind": s.kind, "status": "accepted",
                                                 "justification": f"{s.reason} ({s.where})"}]}
     if index is not None:
         result["ruleIndex"] = index
-    location = _location(Evidence(s.path, s.line))
-    if location:
-        result["locations"] = [location]
+    result["locations"] = [_location(Evidence(s.path, s.line))]
     return result
 
 
@@ -84,7 +83,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             "originalUriBaseIds": {
                 "SRCROOT": {"description": {"text": f"the audited repository ({report.root_name})"}}},
             "results": [_result(f, index[f.rule]) for f in report.findings]
-                       + [_suppressed(s, index.get(s.rule)) for s in report.suppressed],
+                       + [_suppressed(s, index.get(s.rule)) for s in report.suppressed if s.path not in ("", ".")],
         }],
     }
 
