@@ -177,8 +177,8 @@ def assign_fingerprints(found: list[tuple[Finding, str]]) -> list[Finding]:
     stable across audits: moved lines and a renamed file keep it while the evidence is unchanged.
 
     An occurrence is rule + root cause + its normalised source line, numbered among identical ones
-    (ordered by path and line: the path only breaks ties). A finding is rule + root cause; findings
-    sharing both (the same cause in several files) are told apart by their evidence, then by path.
+    (ordered by path and line: the path only breaks ties). A finding is rule + root cause + its
+    evidence; findings sharing all three (the same line in several files) are told apart by path.
     `found` pairs each finding with its root cause (the hit's key or message)."""
     causes, occurrences = [], []
     for index, (f, cause) in enumerate(found):
@@ -197,10 +197,11 @@ def assign_fingerprints(found: list[tuple[Finding, str]]) -> list[Finding]:
 
 
 def _finding_fingerprints(found: list[tuple[Finding, str]], causes: list[str]) -> list[str]:
-    """The cause alone when it is unique in the report; else with the evidence; else with the path
+    """The cause with its evidence (never the cause alone: a second finding of the same cause
+    appearing elsewhere would then change the first one's fingerprint); on a tie, with the path
     (and, should even that repeat, a number)."""
-    out = list(causes)
-    for tie_break in (_evidence_key, _path_key, None):
+    out = [_digest(cause, _evidence_key(f)) for cause, (f, _) in zip(causes, found, strict=True)]
+    for tie_break in (_path_key, None):
         counts: dict[str, int] = {}
         for key in out:
             counts[key] = counts.get(key, 0) + 1

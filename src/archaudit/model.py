@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from archaudit.findings import Axis, Evidence, Finding, Skipped, Undetermined
+from archaudit.findings import Axis, Evidence, Finding, Severity, Skipped, Undetermined
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,44 @@ class Comparison:
         return self.new + grown
 
 
+@dataclass(frozen=True)
+class Suppressed:
+    """A finding's place accepted by a suppression: inline (SARIF kind "inSource", `where` is the
+    comment's path:line) or in the configuration ("external", `where` names the entry)."""
+
+    rule: str
+    path: str
+    line: int
+    message: str
+    kind: str  # inSource | external
+    reason: str
+    where: str
+    expires: str = ""
+    severity: Severity = Severity.INFO  # the rule's severity (a SARIF result's level)
+
+
+@dataclass(frozen=True)
+class SuppressionProblem:
+    """A suppression that accepts nothing: bare, without a reason, naming an unknown rule, unused
+    or expired. Listed in the report, never a finding (it says nothing of the audited code's quality
+    and moves no score)."""
+
+    problem: str  # bare | no-reason | unknown-rule | unused | expired
+    where: str
+    text: str
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class BaselineResult:
+    """The audit against a committed baseline of accepted findings (`archaudit baseline`)."""
+
+    file: str
+    new: tuple[Finding, ...]  # findings the baseline lacks
+    fixed: tuple[dict[str, Any], ...]  # baseline entries no finding matches any more
+    accepted: int  # findings the baseline holds
+
+
 @dataclass
 class Report:
     tool_version: str
@@ -143,6 +181,10 @@ class Report:
     stats: dict[str, Any] = field(default_factory=dict)
     verdict: Verdict | None = None
     lang: str = "en"  # the language the Markdown and HTML renderers write (the data itself is English)
+    configuration: dict[str, Any] = field(default_factory=dict)  # the settings used (Config.described)
+    suppressed: list[Suppressed] = field(default_factory=list)
+    suppression_problems: list[SuppressionProblem] = field(default_factory=list)
+    baseline: BaselineResult | None = None
 
     def findings_by_rule(self) -> list[tuple[str, list[Finding]]]:
         """Findings grouped by rule, groups in the order of their worst (first) finding."""

@@ -75,6 +75,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
         "not_determined": [_undetermined(u) for u in report.undetermined],
     }
+    out.update(_accountability(report))
     if report.verdict:
         out["verdict"] = _verdict(report.verdict)
     if report.generated_at:
@@ -94,6 +95,24 @@ def _comparison(c: Comparison) -> dict[str, Any]:
         "fixed_places": list(c.fixed_places),
         "scores": [{"axis": s.axis, "before": s.before, "after": s.after, "delta": s.delta} for s in c.scores],
     }
+
+
+def _accountability(report: Report) -> dict[str, Any]:
+    """The configuration used, what suppressions accepted (and why), their problems, the baseline."""
+    out: dict[str, Any] = {
+        "configuration": report.configuration,
+        "suppressed": [{"rule": s.rule, "severity": s.severity.value, "path": s.path, "line": s.line,
+                        "message": s.message, "kind": s.kind,
+                        "reason": s.reason, "where": s.where, **({"expires": s.expires} if s.expires else {})}
+                       for s in report.suppressed],
+        "suppression_problems": [{"problem": p.problem, "where": p.where, "text": p.text, "rule": p.rule}
+                                 for p in report.suppression_problems],
+    }
+    if report.baseline:
+        b = report.baseline
+        out["baseline"] = {"file": b.file, "new": [finding_dict(f) for f in b.new], "fixed": list(b.fixed),
+                           "accepted": b.accepted}
+    return out
 
 
 def render(report: Report) -> str:

@@ -3,7 +3,8 @@
 Between a rule's hits and the report's findings the engine applies, in this order, the policies no
 rule should re-implement:
 1. execution context: a hit in a context the rule does not judge is dropped;
-2. suppression: `# archaudit: ignore[RULE]` on the line or the line above;
+2. suppression: `# archaudit: ignore[RULE] reason: ...` on the line or alone on the line above, and
+   the configuration's `[[suppress]]` entries (`rules/suppress.py`, which also reports the bad ones);
 3. premises: a hit resting on a fact not established (its own premises, or for a claim of absence,
    a file of that language that could not be parsed) becomes a "not determined" line, not a finding;
 4. one fact, one rule: a hit restated on the same line by a rule that supersedes it is dropped;
@@ -13,7 +14,6 @@ rule should re-implement:
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -32,6 +32,7 @@ from archaudit.repo import Repo
 from archaudit.resolve.blocks import context_at
 from archaudit.resolve.context import Context, context_of
 from archaudit.rules.base import Rule
+from archaudit.rules.suppress import Ledger
 
 Progress = Callable[[str, int, int], None]
 _MAX_LISTED = 8  # unparsed files named in a "not determined" line
@@ -95,20 +96,6 @@ def _finding(rule: Rule, hits: list[Hit], repo: Repo) -> tuple[Finding, str]:
     ), _cause(first)
 
 
-_SUPPRESS = re.compile(r"archaudit:\s*ignore(?:\[(?P<ids>[A-Z0-9, ]+)\])?", re.IGNORECASE)
-
-
-def suppressed(repo: Repo, rule_id: str, path: str, line: int) -> bool:
-    """An inline `# archaudit: ignore[RULE]` (or bare `ignore`) on the line or the line above."""
-    if not line:
-        return False
-    for lineno in (line, line - 1):
-        m = _SUPPRESS.search(repo.line(path, lineno))
-        if m and (not m.group("ids") or rule_id in {i.strip().upper() for i in m.group("ids").split(",")}):
-            return True
-    return False
-
-
 def unread_premise(repo: Repo, rule: Rule) -> Premise | None:
     """For a claim of absence: unknown when a file of those languages, in a context the rule judges,
     could not be parsed (what it holds was not seen)."""
@@ -134,7 +121,7 @@ def _not_determined(rule: Rule, hit: Hit, premise: Premise) -> Undetermined:
                         rule=rule.id, evidence=where)
 
 
-def _kept_hits(repo: Repo, rule: Rule, hits: list[Hit], unknown: list[Undetermined]) -> list[Hit]:
+def _kept_hits(repo: Repo, rule: Rule, hits: list[Hit], unknown: list[Undetermined], ledger: Ledger) -> list[Hit]:
     """The hits that become findings (context, suppression and premises applied)."""
     unread = unread_premise(repo, rule)
     kept = []
@@ -142,7 +129,7 @@ def _kept_hits(repo: Repo, rule: Rule, hits: list[Hit], unknown: list[Undetermin
         if not _in_context(repo, rule, hit):
             repo.stats["out_of_context"] = repo.stats.get("out_of_context", 0) + 1
             continue
-        if suppressed(repo, rule.id, hit.path, hit.line):
+        if ledger.accepts(rule, hit):
             repo.stats["suppressed"] = repo.stats.get("suppressed", 0) + 1
             continue
         missing = next((p for p in hit.premises if not p.established), unread)
@@ -187,10 +174,15 @@ def _in_context(repo: Repo, rule: Rule, hit: Hit) -> bool:
     return context_at(repo, hit.path, hit.line) in rule.contexts
 
 
-def run_rules(repo: Repo, rules: list[Rule],
-              progress: Progress | None = None) -> tuple[list[Finding], list[Undetermined]]:
+def run_rules(repo: Repo, rules: list[Rule], progress: Progress | None = None,
+              ledger: Ledger | None = None) -> tuple[list[Finding], list[Undetermined]]:
     """All findings, sorted worst-first, and what could not be determined (a rule that fails
-    is reported there, never fatal; so is a claim whose premises are not established)."""
+    is reported there, never fatal; so is a claim whose premises are not established). `ledger`
+    records what suppressions accepted (the caller reads it afterwards)."""
+    if ledger is None:
+        from archaudit.rules import RULES_BY_ID
+
+        ledger = Ledger(repo, frozenset(RULES_BY_ID))
     by_rule: dict[str, tuple[Rule, list[Hit]]] = {}
     undetermined: list[Undetermined] = []
     for done, rule in enumerate(rules, start=1):
@@ -201,7 +193,7 @@ def run_rules(repo: Repo, rules: list[Rule],
         except Exception as exc:  # a rule bug must not take the audit down with it
             undetermined.append(Undetermined(f"rule {rule.id}", f"the check failed ({type(exc).__name__}: {exc})"))
             continue
-        by_rule[rule.id] = (rule, _kept_hits(repo, rule, hits, undetermined))
+        by_rule[rule.id] = (rule, _kept_hits(repo, rule, hits, undetermined, ledger))
     _drop_superseded(by_rule)
     findings = assign_fingerprints([_finding(rule, group, repo) for rule, hits in by_rule.values()
                                     for group in _group(rule, hits)])
