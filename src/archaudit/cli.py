@@ -54,6 +54,12 @@ Exit codes:
   2    bad usage, unreadable PATH, invalid archaudit configuration, refused write
   130  interrupted (Ctrl-C, SIGINT)
   143  terminated (SIGTERM)"""
+READ_EXIT_CODES = """\b
+Exit codes:
+  0    printed
+  2    bad usage, unreadable history or report, unknown audit id
+  130  interrupted (Ctrl-C, SIGINT)
+  143  terminated (SIGTERM)"""
 LIST_EXIT_CODES = """\b
 Exit codes:
   0    printed
@@ -495,12 +501,13 @@ def explain_command(rule_id: str) -> None:
     click.echo(explain(rule), nl=False)
 
 
-@main.command("history")
+@main.command("history", epilog=READ_EXIT_CODES)
 @click.argument("path", default=".", type=click.Path(path_type=Path))
 @_history_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json"], case_sensitive=False), default="table",
               show_default=True)
 @click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True, help="The newest N audits.")
+@_interruptible
 def history_command(path: Path, history_path: Path | None, history_url: str | None, fmt: str, limit: int) -> None:
     """Past audits of the repository at PATH: date, commit, findings by severity, score per axis and
     its trend."""
@@ -520,12 +527,13 @@ def history_command(path: Path, history_path: Path | None, history_url: str | No
     click.echo(utf8(history_json(rows) if fmt.lower() == "json" else history_table(rows)), nl=False)
 
 
-@main.command("diff")
+@main.command("diff", epilog=READ_EXIT_CODES)
 @click.argument("old")
 @click.argument("new")
 @_history_options
 @click.option("--format", "fmt", type=click.Choice(["md", "json"], case_sensitive=False), default="md",
               show_default=True)
+@_interruptible
 def diff_command(old: str, new: str, history_path: Path | None, history_url: str | None, fmt: str) -> None:
     """What changed from OLD to NEW: each a JSON report, or an audit id of the history (#12 or 12, as
     'archaudit history' lists them). New, fixed and persisting findings, score deltas."""
