@@ -257,6 +257,11 @@ def _assigned(func: Function, name: str, line: int) -> list[ast.expr]:
     return out
 
 
+def assigned(func: Function | None, name: str, line: int) -> list[ast.expr]:
+    """Every value bound to the local `name` in `func` up to `line` (see `_assigned`)."""
+    return _assigned(func, name, line) if func is not None else []
+
+
 def _validated_names(func: Function, line: int) -> set[str]:
     """Names checked by an `if` that encloses `line`: membership in a list, quote characters,
     `.isidentifier()`/`.isalnum()`, a regex match. Such a value is whitelisted before use."""
@@ -325,3 +330,6 @@ def _redirect_body(body: list[ast.stmt]) -> bool:
                 continue
         return False
     return returns > 0
+
+
+Flow = _Flow  # the local data flow of one function, as `flow_at` returns it (for type hints)

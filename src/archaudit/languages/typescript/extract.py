@@ -59,6 +59,7 @@ def extract(source: str, path: str = "x.ts") -> TsFacts:
     facts["functions"].sort(key=lambda f: f["line"])
     facts["imports"].sort(key=lambda i: (i["line"], i["module"]))
     facts["settings"].sort(key=lambda s: (s["line"], s["key"]))
+    facts["sinks"].sort(key=lambda s: (s["line"], s["callee"]))
     return facts
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from tree_sitter import Node
 
-from archaudit.languages.typescript import declarations
+from archaudit.languages.typescript import declarations, sinks
 from archaudit.languages.typescript.facts import SETTING_KEYS, Import, TsFacts
 from archaudit.languages.typescript.kinds import BRANCH, ERROR, FUNCTIONS, HANDLED, PRUNE, ROUTE_METHODS, STATEMENT
 from archaudit.languages.typescript.kinds import Grammar as Grammar
@@ -39,6 +39,8 @@ class Walker:
             "consts": [],
             "headers": [],
             "settings": [],
+            "sinks": [],
+            "env_fallbacks": [],
             "errors": 0,
         }
         self.exports: set[str] = set()
@@ -163,6 +165,10 @@ class Walker:
         if key_node is not None and key_node.end_byte - key_node.start_byte < 40:
             raw = key_node.text
             key = raw.decode("utf-8", "replace").strip("'\"") if raw is not None else ""
+            if key == "__html":
+                found = sinks.html_sink(node, func)
+                if found is not None:
+                    self.facts["sinks"].append(found)
             value = node.child_by_field_name("value") if key in SETTING_KEYS else None
             if value is not None:
                 parent = node.parent
@@ -178,6 +184,13 @@ class Walker:
             value = string_value(node)
             if value[:2].lower() == "x-":
                 self.facts["headers"].append({"name": value, "line": line(node)})
+
+    def binary(self, node: Node, func: str, rec: Any) -> None:
+        """`process.env.JWT_SECRET || "dev"`: a fallback literal for an environment variable."""
+        found = sinks.env_fallback(node, func)
+        if found is not None:
+            self.facts["env_fallbacks"].append(found)
+        self.stack.extend(node.named_children)
 
     # -- calls -----------------------------------------------------------------------------------
     def new(self, node: Node, func: str, rec: Any) -> None:
@@ -201,6 +214,9 @@ class Walker:
             callee = ("new " + callee) if is_new else callee
             at = node.start_point[0] + 1
             self.facts["calls"].append({"callee": callee, "line": at, "func": func, "args": values})
+            found = sinks.sink(callee, node, [a for a in arg_nodes if a.type != "comment"], func)
+            if found is not None:
+                self.facts["sinks"].append(found)
             if (
                 callee in ("require", "import")
                 and values
@@ -242,5 +258,6 @@ HANDLERS = {
     "assignment_expression": Walker.assignment,
     "string": Walker.string,
     "pair": Walker.pair,
+    "binary_expression": Walker.binary,
     **{t: declarations.class_ for t in declarations.CLASSES},
 }

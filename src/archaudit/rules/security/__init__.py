@@ -2,14 +2,21 @@
 
 from archaudit.rules.base import Rule
 from archaudit.rules.security import (
+    code_evaluation,
     committed_secret,
     exception_leak,
     jwt_no_expiry,
     jwt_unverified,
     no_rate_limit,
+    path_from_request,
+    secret_logged,
+    shell_injection,
     sql_string_building,
+    ssrf,
     unchecked_upload,
+    unescaped_html,
     unguarded_sensitive_route,
+    unsafe_deserialization,
     weak_password_hash,
 )
 
@@ -23,4 +30,11 @@ RULES: list[Rule] = [
     exception_leak.RULE,
     committed_secret.RULE,
     unchecked_upload.RULE,
+    secret_logged.RULE,
+    unescaped_html.RULE,
+    unsafe_deserialization.RULE,
+    shell_injection.RULE,
+    code_evaluation.RULE,
+    ssrf.RULE,
+    path_from_request.RULE,
 ]
