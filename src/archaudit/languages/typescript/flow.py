@@ -17,12 +17,14 @@ from tree_sitter import Node
 from archaudit.languages.typescript.nodes import dotted, line, text
 
 REQUEST, PARAM, CODE, UNKNOWN = "request", "param", "code", "unknown"
-_RANK = {REQUEST: 0, PARAM: 1, UNKNOWN: 2, CODE: 3}
+REQUEST_OBJECT = "request-object"  # the request itself: only some of its members are client input
+_RANK = {REQUEST: 0, PARAM: 1, UNKNOWN: 2, REQUEST_OBJECT: 2, CODE: 3}
 _REQUEST_NAMES = frozenset({"req", "request"})
 _CLIENT_PARTS = frozenset({"body", "query", "params", "headers", "cookies", "file", "files", "url", "originalUrl",
                            "path", "header", "get", "param"})
-_REQUEST_DECORATORS = frozenset({"Body", "Query", "Param", "Headers", "Req", "Request", "UploadedFile",
-                                 "UploadedFiles", "Cookies", "Ip", "HostParam"})
+_REQUEST_DECORATORS = frozenset({"Body", "Query", "Param", "Headers", "UploadedFile", "UploadedFiles", "Cookies",
+                                 "HostParam"})
+_REQUEST_OBJECT_DECORATORS = frozenset({"Req", "Request"})
 _SCOPES = frozenset({"arrow_function", "function_expression", "function", "generator_function",
                      "function_declaration", "generator_function_declaration", "method_definition"})
 _WRAPPERS = frozenset({"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression",
@@ -88,7 +90,7 @@ def _member(node: Node, depth: int) -> tuple[str, str]:
     if root.type != "identifier":
         return UNKNOWN, name
     found, what = _identifier(root, text(root), depth)
-    if found == REQUEST and text(root) in _REQUEST_NAMES | {"ctx"}:
+    if found == REQUEST_OBJECT:
         client = any(p in _CLIENT_PARTS for p in parts[1:3])
         return (REQUEST, name) if client else (UNKNOWN, name)  # req.user, req.app: not client input
     if found == PARAM and text(root) == "ctx" and parts[1:2] in (["request"], ["query"], ["params"]):
@@ -110,9 +112,11 @@ def _call(node: Node, depth: int) -> tuple[str, str]:
         obj = fn.child_by_field_name("object")
         if prop in _STRING_METHODS:
             return origin(obj, depth + 1)
-        if obj is not None and obj.type == "identifier" and text(obj) in _REQUEST_NAMES and prop in ("get", "header",
-                                                                                                     "param"):
-            return _identifier(obj, text(obj), depth)[0], text(node)[:80]  # req.get('host'), req.header('x')
+        if prop == "getRequest":
+            return REQUEST_OBJECT, text(node)[:80]  # NestJS: context.switchToHttp().getRequest()
+        if obj is not None and obj.type == "identifier" and prop in ("get", "header", "param") \
+                and _identifier(obj, text(obj), depth)[0] == REQUEST_OBJECT:
+            return REQUEST, text(node)[:80]  # req.get('host'), req.header('x')
     return UNKNOWN, text(node)[:60]
 
 
@@ -146,8 +150,8 @@ def _parameter(scope: Node, name: str) -> tuple[str, str] | None:
                           for d in p.named_children if d.type == "decorator" and d.named_child_count]
             if any(d in _REQUEST_DECORATORS for d in decorators):
                 return REQUEST, f"{name} (@{decorators[0]}() parameter of {func})"
-            if name in _REQUEST_NAMES or (name == "ctx" and not decorators):
-                return REQUEST if name in _REQUEST_NAMES else PARAM, name
+            if name in _REQUEST_NAMES or any(d in _REQUEST_OBJECT_DECORATORS for d in decorators):
+                return REQUEST_OBJECT, name
             return PARAM, f"{name} (parameter of {func})"
         if pattern.type == "object_pattern" and name in _pattern_names(pattern):
             return PARAM, f"{name} (parameter of {func})"

@@ -13,7 +13,7 @@ import re
 from tree_sitter import Node
 
 from archaudit.languages.typescript.facts import EnvFallbackFact, SinkFact
-from archaudit.languages.typescript.flow import CODE, leading, literal_prefix, origin, resolve_local
+from archaudit.languages.typescript.flow import CODE, REQUEST_OBJECT, UNKNOWN, leading, literal_prefix, origin, resolve_local
 from archaudit.languages.typescript.nodes import dotted, line, string_value, text
 
 _LAST = frozenset({"exec", "execSync", "spawn", "spawnSync", "eval", "Function", "runInNewContext",
@@ -74,6 +74,7 @@ def sink(callee: str, node: Node, args: list[Node], func: str) -> SinkFact | Non
         found, what = (CODE, prefix) if _FIXED_HOST.match(prefix) else origin(first)
     else:  # `${base}/x`: the host is whatever the leading piece holds
         found, what = origin(leading(url))
+    found = UNKNOWN if found == REQUEST_OBJECT else found  # the whole request object: not one client value
     keys = sorted({_key(c) for a in args[1:] if a.type == "object" for c in a.named_children} - {""})
     return {"kind": kind, "callee": callee, "line": line(node), "func": func, "origin": found, "what": what[:120],
             "prefix": prefix[:80], "keys": keys, "arg": text(first)[:120]}
@@ -90,6 +91,7 @@ def html_sink(node: Node, func: str) -> SinkFact | None:
     if value is None:
         return None
     found, what = origin(value)
+    found = UNKNOWN if found == REQUEST_OBJECT else found
     return {"kind": "html", "callee": "dangerouslySetInnerHTML", "line": line(node), "func": func, "origin": found,
             "what": what[:120], "prefix": "", "keys": [], "arg": text(value)[:120]}
 

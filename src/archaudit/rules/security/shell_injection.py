@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.typescript_index import ts_facts
 from archaudit.rules.base import PYTHON, TYPESCRIPT, Rule
 from archaudit.rules.security._sinks import CODE, hit, python_calls, python_input, ts_imports, ts_input, ts_sinks
 
@@ -41,9 +42,24 @@ def _python(repo: Repo) -> Iterator[Hit]:
                   "metacharacters in it run as commands.", found, _FACT, key=name)
 
 
+def _child_process(repo: Repo, path: str, callee: str) -> bool:
+    """The callee is child_process's: a name imported from it, or a member of its namespace."""
+    if "child_process" not in ts_imports(repo, path):
+        return False
+    root, _, member = callee.rpartition(".")
+    functions, namespaces = set(), {"child_process", "childProcess", "cp"}
+    for imp in repo.derived(ts_facts)[path]["imports"]:
+        if imp["module"].removeprefix("node:") != "child_process":
+            continue
+        for name in imp["names"]:
+            local = name.rsplit(" as ", 1)[-1]
+            (namespaces if name.startswith(("* as ", "default as ")) else functions).add(local)
+    return callee in functions if not root else root.rsplit(".", 1)[-1] in namespaces or root == "require()"
+
+
 def _typescript(repo: Repo) -> Iterator[Hit]:
     for path, s in ts_sinks(repo, "shell"):
-        if "child_process" not in ts_imports(repo, path):
+        if not _child_process(repo, path, s["callee"]):
             continue
         last = s["callee"].rsplit(".", 1)[-1]
         if last in ("spawn", "spawnSync") and "shell" not in s["keys"]:

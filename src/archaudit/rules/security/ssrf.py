@@ -15,7 +15,7 @@ from archaudit.rules.security._sinks import REQUEST, Input, python_calls, python
 _METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "stream")
 _CLIENTS = (*(f"{lib}.{m}" for lib in ("requests", "httpx", "urllib3") for m in _METHODS),
             "urllib.request.urlopen", "urllib.request.Request", "urllib.urlopen", "urllib2.urlopen")
-# a check of the destination in the same function: an allow-list may exist (not asserted either way)
+# a check of the destination in the same function: credited as the allow-list
 _GUARD = re.compile(r"(urlparse|urlsplit|hostname|netloc|allow|whitelist|is_safe_url|url_has_allowed_host|"
                     r"validate_?url|is_?valid_?url|ip_address|isAllowed|validateUrl|isSafeUrl|URL)$", re.I)
 _FACT = "the destination URL comes from the request"
@@ -49,14 +49,12 @@ def check(repo: Repo) -> Iterator[Hit]:
     the URL (the whole value, or the head of an f-string / template / concatenation) is followed
     one step to request data or a route handler's parameter. A URL whose literal head fixes the
     host (`https://api.example.com/{id}`) is silent, and so is any destination whose source is not
-    established (most outbound clients build URLs from settings). When the same function parses or
-    checks the URL (urlparse, an allow-list helper), the missing allow-list is not determined."""
+    established (most outbound clients build URLs from settings), and so is a call in a function
+    that parses or checks the URL (urlparse, an allow-list helper): the guard is credited."""
     for path, line, callee, found, guarded in (*_python(repo), *_typescript(repo)):
-        premises = (Premise(_FACT),) + ((Premise.unknown(_NO_GUARD, "the function parses or checks the URL; "
-                                                         "whether that is an allow-list is not determined"),)
-                                        if guarded else (Premise(_NO_GUARD),))
-        yield Hit(path, line, f"{callee}() sends a request to a URL taken from {found.what}, with no allow-list "
-                  "of destinations.", key=callee, premises=premises)
+        if not guarded:
+            yield Hit(path, line, f"{callee}() sends a request to a URL taken from {found.what}, and the function "
+                      "never checks the destination.", key=callee, premises=(Premise(_FACT), Premise(_NO_GUARD)))
 
 
 RULE = Rule(
