@@ -47,10 +47,13 @@ def _child_process(repo: Repo, path: str, callee: str) -> bool:
     if "child_process" not in ts_imports(repo, path):
         return False
     root, _, member = callee.rpartition(".")
-    functions, namespaces = set(), {"child_process", "childProcess", "cp"}
+    functions: set[str] = set()
+    namespaces = {"child_process", "childProcess", "cp"}
     for imp in repo.derived(ts_facts)[path]["imports"]:
         if imp["module"].removeprefix("node:") != "child_process":
             continue
+        if not imp["names"]:  # `const exec = require('child_process').exec`: the local name is not recorded
+            functions.update(("exec", "execSync", "spawn", "spawnSync"))
         for name in imp["names"]:
             local = name.rsplit(" as ", 1)[-1]
             (namespaces if name.startswith(("* as ", "default as ")) else functions).add(local)
