@@ -13,7 +13,15 @@ import re
 from tree_sitter import Node
 
 from archaudit.languages.typescript.facts import EnvFallbackFact, SinkFact
-from archaudit.languages.typescript.flow import CODE, REQUEST_OBJECT, UNKNOWN, leading, literal_prefix, origin, resolve_local
+from archaudit.languages.typescript.flow import (
+    CODE,
+    REQUEST_OBJECT,
+    UNKNOWN,
+    leading,
+    literal_prefix,
+    origin,
+    resolve_local,
+)
 from archaudit.languages.typescript.nodes import dotted, line, string_value, text
 
 _LAST = frozenset({"exec", "execSync", "spawn", "spawnSync", "eval", "Function", "runInNewContext",

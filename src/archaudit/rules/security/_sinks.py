@@ -22,7 +22,7 @@ from archaudit.languages.python.facts import CallFact
 from archaudit.languages.typescript.facts import SinkFact
 from archaudit.repo import Repo
 from archaudit.resolve.origins import Flow, Origin, assigned, calls_at, flow_at
-from archaudit.resolve.python_index import CallRef, calls_named, function_index, is_app_code
+from archaudit.resolve.python_index import CallRef, calls_named, function_index, import_aliases, is_app_code
 from archaudit.resolve.typescript_index import is_ts_test, ts_facts
 
 REQUEST, UNDETERMINED, CODE = "request", "undetermined", "code"
@@ -32,6 +32,8 @@ _CLIENT = re.compile(r"\b(request|req)\.(GET|POST|args|form|values|json|data|bod
                      r"params|url|path|full_path|match_info)\b")
 _PARAM = re.compile(r"(\w+) \(parameter of (\w+)\)")
 _BROWSER_ASSETS = re.compile(r"(^|/)(static|public|vendor|vendors|lib|libs|bower_components|wwwroot)/")
+_REQUEST_NAMES = frozenset({"request", "req"})
+_GLOBAL_REQUESTS = ("flask.request", "quart.request", "bottle.request")
 _DEPENDENCY = re.compile(r"^(Depends|Security|fastapi\.Depends|Inject)\b")
 
 
@@ -54,6 +56,21 @@ def premise(found: Input, fact: str) -> tuple[Premise, ...]:
 def python_calls(repo: Repo, *names: str) -> list[CallRef]:
     """Calls of these qualified names in application code, in (path, line) order."""
     return [ref for ref in calls_named(repo, *names) if is_app_code(repo, ref[0])]
+
+
+def may_reach_request(repo: Repo, path: str, call: CallFact) -> bool:
+    """A cheap pre-filter from the facts, for rules that only report established request data: the
+    call sits in a route handler (whose parameters are request input), in a function taking a
+    `request`, or in a module importing Flask's global `request`. Anything else can only end as "not determined", so its source is not parsed."""
+    func = call["func"]
+    if not func:
+        return False
+    if (path, func) in endpoints_by_handler(repo):
+        return True
+    fn = repo.derived(function_index).get((path, func))
+    if fn is not None and not _REQUEST_NAMES.isdisjoint(fn["params"]):
+        return True
+    return repo.derived(import_aliases)[path].get("request", "").endswith(_GLOBAL_REQUESTS)
 
 
 def python_input(repo: Repo, path: str, call: CallFact, method: str, position: int, keywords: tuple[str, ...],

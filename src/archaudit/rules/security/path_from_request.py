@@ -7,7 +7,16 @@ from collections.abc import Iterator
 from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import PYTHON, TYPESCRIPT, Rule
-from archaudit.rules.security._sinks import CODE, REQUEST, hit, python_calls, python_input, ts_input, ts_sinks
+from archaudit.rules.security._sinks import (
+    CODE,
+    REQUEST,
+    hit,
+    may_reach_request,
+    python_calls,
+    python_input,
+    ts_input,
+    ts_sinks,
+)
 
 _SERVERS = ("flask.send_file", "flask.helpers.send_file", "django.http.FileResponse", "fastapi.responses.FileResponse",
             "starlette.responses.FileResponse", "aiofiles.open")
@@ -26,6 +35,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     through `basename()`/`secure_filename()`/`safe_join()`, and, for `open()` and `fs`, paths whose
     source is not established; for the serving calls such a path is reported as not determined."""
     for path, call, name in python_calls(repo, *_SERVERS, *_OPENERS):
+        if name in _OPENERS and not may_reach_request(repo, path, call):
+            continue
         found = python_input(repo, path, call, call["name"].rsplit(".", 1)[-1], 0,
                              ("path", "path_or_file", "filename", "file", "streaming_content"), safe=_CONFINING)
         if found is None or found.state == CODE or (name in _OPENERS and found.state != REQUEST):

@@ -10,7 +10,15 @@ from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_within
 from archaudit.resolve.typescript_index import ts_facts
 from archaudit.rules.base import PYTHON, TYPESCRIPT, Rule
-from archaudit.rules.security._sinks import REQUEST, Input, python_calls, python_input, ts_input, ts_sinks
+from archaudit.rules.security._sinks import (
+    REQUEST,
+    Input,
+    may_reach_request,
+    python_calls,
+    python_input,
+    ts_input,
+    ts_sinks,
+)
 
 _METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "stream")
 _CLIENTS = (*(f"{lib}.{m}" for lib in ("requests", "httpx", "urllib3") for m in _METHODS),
@@ -24,6 +32,8 @@ _NO_GUARD = "no check of the destination in the same function"
 
 def _python(repo: Repo) -> Iterator[tuple[str, int, str, Input, bool]]:
     for path, call, name in python_calls(repo, *_CLIENTS):
+        if not may_reach_request(repo, path, call):
+            continue
         position = 1 if name.endswith(".request") and not name.startswith("urllib.") else 0
         found = python_input(repo, path, call, call["name"].rsplit(".", 1)[-1], position, ("url",), host_only=True)
         if found is None or found.state != REQUEST:
