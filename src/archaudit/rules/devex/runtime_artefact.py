@@ -35,8 +35,9 @@ def check(repo: Repo) -> Iterator[Hit]:
     files a running system writes: SQLite databases (and their journals), `celerybeat-schedule`,
     `*.log`, database or Redis dumps, `.pyc` outside `__pycache__`, coverage data, pid files.
     Only files no language claims count (`Dockerfile.db` is a Dockerfile). Fixtures and sample
-    data (under tests/, fixtures/, samples, docs) are data kept on purpose and are not judged. `node_modules/`, `__pycache__/`, `htmlcov/` and `coverage/` are left out of the
-    walk itself, so they are not reported here. One finding lists every such file."""
+    data (under tests/, fixtures/, samples, docs) are data kept on purpose and are not judged.
+    `node_modules/`, `__pycache__/`, `htmlcov/` and `coverage/` are left out of the walk itself, so
+    they are not reported here. One finding lists every such file."""
     for f in repo.files:
         what = artefact_kind(f.path) if f.language == "other" else ""  # Dockerfile.db is a Dockerfile
         if what and context_of(repo, f.path) not in _KEPT:

@@ -30,7 +30,7 @@ REQUEST, UNDETERMINED, CODE = "request", "undetermined", "code"
 _CLIENT = re.compile(r"\b(request|req)\.(GET|POST|args|form|values|json|data|body|files|FILES|headers|cookies|"
                      r"COOKIES|query_params|path_params|query_string|get_json|META|stream|content|get_data|query|"
                      r"params|url|path|full_path|match_info)\b")
-_PARAM = re.compile(r"(\w+) \(parameter of (\w+)\)")
+_PARAM = re.compile(r"(?<!\w)(\w{1,100}) \(parameter of (\w{1,100})\)")
 _BROWSER_ASSETS = re.compile(r"(^|/)(static|public|vendor|vendors|lib|libs|bower_components|wwwroot)/")
 _REQUEST_NAMES = frozenset({"request", "req"})
 _GLOBAL_REQUESTS = ("flask.request", "quart.request", "bottle.request")
@@ -61,7 +61,8 @@ def python_calls(repo: Repo, *names: str) -> list[CallRef]:
 def may_reach_request(repo: Repo, path: str, call: CallFact) -> bool:
     """A cheap pre-filter from the facts, for rules that only report established request data: the
     call sits in a route handler (whose parameters are request input), in a function taking a
-    `request`, or in a module importing Flask's global `request`. Anything else can only end as "not determined", so its source is not parsed."""
+    `request`, or in a module importing Flask's global `request`. Anything else can only end as
+    "not determined", so its source is not parsed."""
     func = call["func"]
     if not func:
         return False

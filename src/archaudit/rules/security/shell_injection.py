@@ -46,7 +46,7 @@ def _child_process(repo: Repo, path: str, callee: str) -> bool:
     """The callee is child_process's: a name imported from it, or a member of its namespace."""
     if "child_process" not in ts_imports(repo, path):
         return False
-    root, _, member = callee.rpartition(".")
+    root = callee.rpartition(".")[0]
     functions: set[str] = set()
     namespaces = {"child_process", "childProcess", "cp"}
     for imp in repo.derived(ts_facts)[path]["imports"]:
