@@ -60,6 +60,8 @@ def extract(source: str, path: str = "x.ts") -> TsFacts:
     facts["imports"].sort(key=lambda i: (i["line"], i["module"]))
     facts["settings"].sort(key=lambda s: (s["line"], s["key"]))
     facts["env"].sort(key=lambda e: (e["line"], e["name"]))
+    facts["sinks"].sort(key=lambda s: (s["line"], s["callee"]))
+    facts["env_fallbacks"].sort(key=lambda f: (f["line"], f["name"]))
     return facts
 
 

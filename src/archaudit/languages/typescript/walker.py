@@ -16,7 +16,7 @@ from typing import Any
 
 from tree_sitter import Node
 
-from archaudit.languages.typescript import declarations
+from archaudit.languages.typescript import declarations, sinks
 from archaudit.languages.typescript.facts import SETTING_KEYS, Import, TsFacts
 from archaudit.languages.typescript.kinds import BRANCH, ERROR, FUNCTIONS, HANDLED, PRUNE, ROUTE_METHODS, STATEMENT
 from archaudit.languages.typescript.kinds import Grammar as Grammar
@@ -41,6 +41,8 @@ class Walker:
             "headers": [],
             "settings": [],
             "env": [],
+            "sinks": [],
+            "env_fallbacks": [],
             "errors": 0,
         }
         self.exports: set[str] = set()
@@ -167,6 +169,10 @@ class Walker:
         if key_node is not None and key_node.end_byte - key_node.start_byte < 40:
             raw = key_node.text
             key = raw.decode("utf-8", "replace").strip("'\"") if raw is not None else ""
+            if key == "__html":
+                found = sinks.html_sink(node, func)
+                if found is not None:
+                    self.facts["sinks"].append(found)
             value = node.child_by_field_name("value") if key in SETTING_KEYS else None
             if value is not None:
                 parent = node.parent
@@ -209,6 +215,13 @@ class Walker:
             {"name": name, "line": line(node), "func": func, "has_default": False, "default": None}
         )
 
+    def binary(self, node: Node, func: str, rec: Any) -> None:
+        """`process.env.JWT_SECRET || "dev"`: a fallback literal for an environment variable."""
+        found = sinks.env_fallback(node, func)
+        if found is not None:
+            self.facts["env_fallbacks"].append(found)
+        self.stack.extend(node.named_children)
+
     # -- calls -----------------------------------------------------------------------------------
     def new(self, node: Node, func: str, rec: Any) -> None:
         self.call(node, func, rec, True)
@@ -231,6 +244,9 @@ class Walker:
             callee = ("new " + callee) if is_new else callee
             at = node.start_point[0] + 1
             self.facts["calls"].append({"callee": callee, "line": at, "func": func, "args": values})
+            found = sinks.sink(callee, node, [a for a in arg_nodes if a.type != "comment"], func)
+            if found is not None:
+                self.facts["sinks"].append(found)
             if (
                 callee in ("require", "import")
                 and values
@@ -293,5 +309,6 @@ HANDLERS = {
     "pair": Walker.pair,
     "member_expression": Walker.member,
     "subscript_expression": Walker.member,
+    "binary_expression": Walker.binary,
     **{t: declarations.class_ for t in declarations.CLASSES},
 }
