@@ -1,5 +1,6 @@
 """Production's Flask configuration (detect/config/flask_config.py) and the Flask hardening rules'
-premises: what they claim when the configuration is known, "not determined" when it is not."""
+premises: what they claim when the configuration is known, "not determined" when it is not; the
+reverse-proxy premise of the FastAPI/Starlette Host check (CFG115)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 from archaudit.detect.config.flask_config import flask_configs
 from archaudit.repo import Repo
-from archaudit.rules.config_security import flask_session_cookie, flask_upload_limit
+from archaudit.rules.config_security import flask_session_cookie, flask_upload_limit, starlette_trusted_host
 from archaudit.rules.engine import run_rules
 from tests.conftest import repo_of, write_tree
 
@@ -75,3 +76,18 @@ def test_nginx_in_front_limits_the_body(tmp_path: Path) -> None:
            '    return request.files.get("f").filename\n')
     root = write_tree(tmp_path, {"app.py": app, "nginx/site.conf": "server {\n  listen 80;\n}\n"})
     assert run_rules(repo_of(root), [flask_upload_limit.RULE]) == ([], [])
+
+
+_FASTAPI = ('from fastapi import FastAPI, Request\napp = FastAPI()\n\n@app.get("/r")\nasync def r(request: Request):\n'
+            '    return {"url": str(request.url_for("r"))}\n')
+
+
+def test_a_proxy_in_the_compose_file_silences_the_host_check(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"main.py": _FASTAPI, "docker-compose.yml":
+                                 "services:\n  proxy:\n    image: traefik:v3.0\n  api:\n    build: .\n"})
+    assert run_rules(repo_of(root), [starlette_trusted_host.RULE]) == ([], [])
+
+
+def test_no_deployment_file_leaves_the_host_check_not_determined(tmp_path: Path) -> None:
+    findings, unknown = run_rules(repo_of(write_tree(tmp_path, {"main.py": _FASTAPI})), [starlette_trusted_host.RULE])
+    assert findings == [] and [u.rule for u in unknown] == ["CFG115"]

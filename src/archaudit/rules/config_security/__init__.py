@@ -20,6 +20,7 @@ from archaudit.rules.config_security import (
     secret_default,
     setting_redefined,
     sql_echo,
+    starlette_trusted_host,
     unused_flag,
     wildcard_cors,
     wildcard_cors_credentials,
@@ -35,6 +36,6 @@ RULES: list[Rule] = [
     env_example_missing.RULE, django_https.RULE, django_allowed_hosts.RULE, django_admin_url.RULE,
     setting_redefined.RULE, django_secret_generated.RULE, django_browser_protections.RULE,
     django_middleware_missing.RULE, flask_session_cookie.RULE, flask_csrf_disabled.RULE, flask_upload_limit.RULE,
-    flask_dev_server.RULE,
+    flask_dev_server.RULE, starlette_trusted_host.RULE,
     ts_cors_wildcard.RULE, ts_typeorm_synchronize.RULE, ts_tls_unverified.RULE, ts_debug_on.RULE,
 ]
