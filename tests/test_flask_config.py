@@ -78,7 +78,7 @@ def test_nginx_in_front_limits_the_body(tmp_path: Path) -> None:
     assert run_rules(repo_of(root), [flask_upload_limit.RULE]) == ([], [])
 
 
-_FASTAPI = ('from fastapi import FastAPI, Request\napp = FastAPI()\n\n@app.get("/r")\nasync def r(request: Request):\n'
+_FASTAPI = ('from fastapi import FastAPI, Request\napp = FastAPI()\n\n@app.get("/r")\nasync def reset_password(request: Request):\n'
             '    return {"url": str(request.url_for("r"))}\n')
 
 
@@ -91,3 +91,15 @@ def test_a_proxy_in_the_compose_file_silences_the_host_check(tmp_path: Path) -> 
 def test_no_deployment_file_leaves_the_host_check_not_determined(tmp_path: Path) -> None:
     findings, unknown = run_rules(repo_of(write_tree(tmp_path, {"main.py": _FASTAPI})), [starlette_trusted_host.RULE])
     assert findings == [] and [u.rule for u in unknown] == ["CFG115"]
+
+
+def test_a_redirect_back_to_the_client_is_not_a_link_sent_out(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"main.py": _FASTAPI.replace("reset_password", "login_redirect"),
+                                 "Dockerfile": 'FROM python:3.12\nCMD ["uvicorn", "main:app"]\n'})
+    assert run_rules(repo_of(root), [starlette_trusted_host.RULE]) == ([], [])
+
+
+def test_a_reset_link_behind_no_proxy_fires(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"main.py": _FASTAPI, "Dockerfile": 'FROM python:3.12\nCMD ["uvicorn", "main:app"]\n'})
+    findings, _ = run_rules(repo_of(root), [starlette_trusted_host.RULE])
+    assert [(f.rule, f.evidence[0].ref) for f in findings] == [("CFG115", "main.py:6")]
