@@ -78,7 +78,8 @@ def test_nginx_in_front_limits_the_body(tmp_path: Path) -> None:
     assert run_rules(repo_of(root), [flask_upload_limit.RULE]) == ([], [])
 
 
-_FASTAPI = ('from fastapi import FastAPI, Request\napp = FastAPI()\n\n@app.get("/r")\nasync def reset_password(request: Request):\n'
+_FASTAPI = ('from fastapi import FastAPI, Request\napp = FastAPI()\n\n@app.get("/r")\n'
+            'async def reset_password(request: Request):\n'
             '    return {"url": str(request.url_for("r"))}\n')
 
 

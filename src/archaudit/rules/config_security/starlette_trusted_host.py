@@ -80,10 +80,10 @@ RULE = Rule(
     name="starlette-host-header-trusted",
     axis=Axis.CONFIG_SECURITY,
     severity=Severity.LOW,
-    title="A FastAPI/Starlette application builds URLs from an unchecked Host header",
-    impact="Starlette accepts any Host: URLs built with request.url_for / request.base_url (password-reset "
-           "and verification links in e-mails, redirects, cached pages) can be made to point at an "
-           "attacker's domain (Host header poisoning).",
+    title="A FastAPI/Starlette application builds e-mailed links from an unchecked Host header",
+    impact="Starlette accepts any Host: a password-reset or invitation link built with request.url_for / "
+           "request.base_url can be made to point at an attacker's domain, and the victim's click hands "
+           "over the token (Host header poisoning).",
     action="Add TrustedHostMiddleware(allowed_hosts=[...]) from a setting, or build external links from a "
            "configured base URL; at a proxy, route only the known Host names to the application.",
     check=check,
