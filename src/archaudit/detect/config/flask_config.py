@@ -16,7 +16,7 @@ mapping built in code (`config.update(some_dict)`), a `from_object` argument tha
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from archaudit.detect.config.settings import Setting, find_settings
@@ -53,6 +53,7 @@ class FlaskConfig:
     """Production's configuration of one Flask application (the file constructing `Flask(...)`)."""
 
     app: str
+    created: int = 0  # the line constructing the application
     values: dict[str, Key] = field(default_factory=dict)
     loaded: tuple[Evidence, ...] = ()  # the loads followed, and the classes/modules they name
     unknown: str = ""  # why production's configuration is not determined ("" when it is)
@@ -73,9 +74,10 @@ def _compute(repo: Repo) -> list[FlaskConfig]:
     for path, facts in repo.python_items():
         if context_of(repo, path) is not Context.PRODUCTION:
             continue
-        if any(c["name"] in names and context_at(repo, path, c["line"]) is Context.PRODUCTION
-               for c in facts["calls"]):
-            out.append(_resolve_app(repo, path))
+        made = [c["line"] for c in facts["calls"]
+                if c["name"] in names and context_at(repo, path, c["line"]) is Context.PRODUCTION]
+        if made:
+            out.append(replace(_resolve_app(repo, path), created=min(made)))
     return out
 
 
@@ -117,7 +119,7 @@ def _resolve_app(repo: Repo, path: str) -> FlaskConfig:
         values.update({k: Key(v.name, v.value, v.file, v.line, v.env, v.has_default, v.conditional or nested)
                        for k, v in keys.items()})
         loaded += [Evidence(path, line), where]
-    return FlaskConfig(path, values, tuple(loaded))
+    return FlaskConfig(path, values=values, loaded=tuple(loaded))
 
 
 def _show(arg: Any) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archaudit.detect.config.flask_config import FlaskConfig, Key, flask_configs, mentioned_elsewhere
-from archaudit.findings import Hit, Premise
+from archaudit.findings import Evidence, Hit, Premise
 from archaudit.languages.python.facts import is_expr
 from archaudit.repo import Repo
 
@@ -17,6 +17,12 @@ class JudgedApp:
 
     config: FlaskConfig
     premises: tuple[Premise, ...]
+
+    @property
+    def anchor(self) -> Evidence:
+        """Where a missing key belongs: the config class production loads, else the line creating the app."""
+        classes = [e for e in self.config.loaded if e.snippet.startswith("class ")]
+        return classes[-1] if classes else Evidence(self.config.app, self.config.created)
 
 
 def production_apps(repo: Repo, claim: str) -> tuple[list[JudgedApp], list[Hit]]:

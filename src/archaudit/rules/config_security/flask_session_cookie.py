@@ -29,7 +29,7 @@ def _weak(repo: Repo, app: JudgedApp) -> Iterator[tuple[str, str, int, tuple[Pre
     values = app.config.values
     missing, premise = absent(repo, app, "SESSION_COOKIE_SECURE")
     if missing:
-        yield "SESSION_COOKIE_SECURE is not set (Flask's default is False)", app.config.app, 0, \
+        yield "SESSION_COOKIE_SECURE is not set (Flask's default is False)", app.anchor.path, app.anchor.line, \
             (premise,) if premise else ()
     elif why := false_value(values["SESSION_COOKIE_SECURE"]):
         key = values["SESSION_COOKIE_SECURE"]

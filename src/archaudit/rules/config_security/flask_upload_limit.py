@@ -51,8 +51,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         missing, premise = absent(repo, app, "MAX_CONTENT_LENGTH")
         if missing:
             extra = (premise,) if premise else ()
-            yield Hit(app.config.app, 0, f"Flask application {app.config.app} accepts uploads ({upload.ref}) and "
-                      "sets no MAX_CONTENT_LENGTH: a request body of any size is read.",
+            yield Hit(app.anchor.path, app.anchor.line, f"Flask application {app.config.app} accepts uploads "
+                      f"({upload.ref}) and sets no MAX_CONTENT_LENGTH: a request body of any size is read.",
                       key=f"{app.config.app} max content", premises=(*app.premises, accepts, no_proxy, *extra))
 
 
