@@ -115,6 +115,18 @@ class Finding:
     # one fingerprint per occurrence (the first `occurrences` evidence entries, in order): a new
     # occurrence of a known finding (an SQL injection added beside an old one) is new, not persisting
     places: tuple[str, ...] = ()
+    # where code-scanning tools (SARIF, GitHub, GitLab) show a finding whose evidence is the repository
+    # itself ("no README"): the file that shows the absence or the manifest, line 1 (set by the engine)
+    anchor: Evidence | None = None
+
+    @property
+    def location(self) -> Evidence:
+        """The one file:line a tool that needs a file shows this finding at: its first evidence, or its
+        anchor when that evidence is the repository itself."""
+        first = self.evidence[0] if self.evidence else Evidence(".", 0)
+        if self.anchor is not None and first.path in ("", "."):
+            return self.anchor
+        return first if first.line else Evidence(first.path, 1, first.snippet)  # a whole file: its first line
 
     @property
     def sort_key(self) -> tuple[int, str, str, int, str]:

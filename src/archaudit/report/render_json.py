@@ -17,13 +17,16 @@ def _evidence(e: Evidence) -> dict[str, Any]:
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "rule": f.rule, "name": f.name, "severity": f.severity.value, "axis": f.axis.value, "title": f.title,
         "message": f.message, "impact": f.impact, "action": f.action,
         "evidence": [_evidence(e) for e in f.evidence], "fingerprint": f.fingerprint,
         "occurrences": f.occurrences, "places": list(f.places),
         "premises": [{"fact": p.fact, "evidence": [_evidence(e) for e in p.evidence]} for p in f.premises],
     }
+    if f.anchor is not None:
+        out["anchor"] = _evidence(f.anchor)
+    return out
 
 
 def _undetermined(u: Undetermined) -> dict[str, Any]:

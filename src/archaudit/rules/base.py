@@ -57,6 +57,10 @@ class Rule:
     # the source languages whose code the rule examines; an empty set means repository files (CI,
     # manifests, docs, env files); None: decided by where the rule lives (see `code_languages`)
     languages: frozenset[str] | None = None
+    # for a claim about the repository itself (a hit at "."): the files, in order of preference, that
+    # show the absence or where the fix goes ("README.md", "pyproject.toml", ".github/workflows/"); the
+    # engine anchors the finding at the first that exists, line 1, for tools that need a file (SARIF)
+    anchor: tuple[str, ...] = ()
 
     @property
     def code_languages(self) -> frozenset[str]:

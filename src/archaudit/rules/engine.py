@@ -89,11 +89,34 @@ def _finding(rule: Rule, hits: list[Hit], repo: Repo) -> tuple[Finding, str]:
         where = "used only by" if any(h.exposure for h in hits) else "only in"
         message += f" ({where} {exposure} code, so rated one step lower)"
     premises = tuple(dict.fromkeys(p for h in hits for p in h.premises))
+    anchor = repository_anchor(repo, rule) if places[0].path in ("", ".") else None
     return Finding(
         rule=rule.id, name=rule.name, severity=severity, axis=rule.axis, title=rule.title,
         message=redact_text(message, known=secrets), impact=rule.impact, action=rule.action,
-        evidence=(*places, *also), premises=premises, occurrences=len(hits),
+        evidence=(*places, *also), premises=premises, occurrences=len(hits), anchor=anchor,
     ), _cause(first)
+
+
+# where a repository-level claim is shown when its rule names no file that exists: the manifests, then
+# the README (what a reader of the repository opens first)
+_MANIFESTS = ("pyproject.toml", "package.json", "setup.cfg", "setup.py", "requirements.txt", "README.md",
+              "README.rst", "README")
+
+
+def repository_anchor(repo: Repo, rule: Rule) -> Evidence | None:
+    """The file, line 1, that a finding about the repository itself ("no README", "no CI") points at in
+    tools that need a file: the first existing candidate of the rule (`Rule.anchor`; a name ending in "/"
+    is the first file under that folder), else a manifest or README, else the first file of the tree
+    (None only for a tree without files)."""
+    paths = sorted(repo.by_path)
+    for candidate in (*rule.anchor, *_MANIFESTS):
+        if candidate.endswith("/"):
+            found = next((p for p in paths if p.startswith(candidate)), None)
+        else:
+            found = candidate if candidate in repo.by_path else None
+        if found:
+            return Evidence(found, 1)
+    return Evidence(paths[0], 1) if paths else None
 
 
 def unread_premise(repo: Repo, rule: Rule) -> Premise | None:

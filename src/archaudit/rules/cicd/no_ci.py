@@ -32,6 +32,7 @@ RULE = Rule(
     action="Add a CI pipeline (e.g. .github/workflows/ci.yml) that installs the locked dependencies and runs "
            "the linters and the test suite on every push and pull request.",
     check=check,
+    anchor=("pyproject.toml", "package.json", "README.md"),
     example_bad="repo/\n  app/\n  tests/\n  (no .github/workflows, no .gitlab-ci.yml)",
     example_good="repo/\n  .github/workflows/ci.yml   # ruff + mypy + pytest on push and pull_request",
 )

@@ -33,6 +33,7 @@ RULE = Rule(
     action="Add a .pre-commit-config.yaml (ruff, ruff-format, end-of-file fixer, a secret scanner) and "
            "document `pre-commit install` in the README.",
     check=check,
+    anchor=("pyproject.toml", "package.json"),
     example_bad="repo/ with no .pre-commit-config.yaml, .husky/ or lefthook.yml",
     example_good=".pre-commit-config.yaml\n  repos:\n    - repo: https://github.com/astral-sh/ruff-pre-commit",
 )

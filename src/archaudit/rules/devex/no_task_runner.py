@@ -35,6 +35,7 @@ RULE = Rule(
     action="Add a Makefile or justfile (or [tool.poe.tasks], nox) with install, run, test, lint and migrate "
            "targets, and use the same targets in CI.",
     check=check,
+    anchor=("pyproject.toml", "package.json"),
     example_bad="app/\ntests/\nrequirements.txt   # commands only in people's shell history",
     example_good="Makefile\n  test:\n  \tpytest\n  lint:\n  \truff check .",
 )

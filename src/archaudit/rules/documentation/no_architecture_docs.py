@@ -67,6 +67,7 @@ RULE = Rule(
            "decisions as short ADRs in docs/adr/.",
     contexts=ALL,
     check=check,
+    anchor=("README.md", "README.rst", "docs/"),
     example_bad="app/ (45 modules)\nREADME.md  # install and run only",
     example_good="docs/architecture.md\ndocs/adr/0001-use-postgres.md",
 )

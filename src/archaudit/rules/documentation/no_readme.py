@@ -30,6 +30,7 @@ RULE = Rule(
            "to deeper docs.",
     contexts=ALL,
     check=check,
+    anchor=("pyproject.toml", "package.json", "setup.cfg", "setup.py"),
     example_bad="repo/\n  app/main.py\n  requirements.txt",
     example_good="repo/\n  README.md   # purpose, quick start, how to test\n  app/main.py",
 )

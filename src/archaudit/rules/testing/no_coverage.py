@@ -33,6 +33,7 @@ RULE = Rule(
     action="Measure coverage in CI (pytest-cov: `pytest --cov=<package>`) and configure it in pyproject.toml "
            "([tool.coverage.run] source, [tool.coverage.report] fail_under).",
     check=check,
+    anchor=("pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini", ".github/workflows/"),
     example_bad="tests/test_api.py\npyproject.toml  # [tool.pytest.ini_options] only",
     example_good="[tool.coverage.report]\nfail_under = 80",
 )

@@ -56,6 +56,7 @@ RULE = Rule(
     action="Add pytest with a tests/ folder; start with smoke tests of the main endpoints (a test client) "
            "and unit tests of the business rules, and run them in CI.",
     check=check,
+    anchor=("pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini"),
     example_bad="app/main.py\napp/services/orders.py\n(no tests/ folder, no test_*.py)",
     example_good="app/...\ntests/test_orders.py   def test_place_order(): ...",
 )
