@@ -23,16 +23,17 @@ from archaudit import __version__
 from archaudit.config import ConfigError, unknown_selectors
 from archaudit.gate import SIGNATURE as BASELINE_SIGNATURE
 from archaudit.i18n import LANGUAGES
+from archaudit.outputs import HEAD, written_by_archaudit
 from archaudit.redact import redact_text
 from archaudit.run import Options, audit
 from archaudit.safe_text import encodable, utf8
 
-FORMATS = {"md": "report.md", "json": "report.json", "sarif": "report.sarif", "html": "report.html"}
+# format -> the file it is written to in an output directory
+FORMATS = {"md": "report.md", "json": "report.json", "sarif": "report.sarif", "html": "report.html",
+           "github": "report.github", "junit": "report.junit.xml", "gitlab": "report.gitlab.json",
+           "summary": "report.txt"}
 DOCUMENT_FORMATS = {"md": "architecture.md", "html": "architecture.html"}
-_SIGNATURES = (b"# Architecture audit:", b"# Audit d'architecture :", b"# Architecture document:",
-               b'"tool": {\n    "name": "archaudit"',
-               b'"driver": {\n          "name": "archaudit"', b'<meta name="generator" content="archaudit ',
-               BASELINE_SIGNATURE)
+STDOUT = "-"
 
 
 EXIT_CODES = """\b
@@ -123,7 +124,11 @@ def _check_dir(path: Path) -> None:
         raise UsageFailure(f"{path}: not a readable directory")
 
 
-def _parse_formats(value: str, names: dict[str, str] = FORMATS) -> list[str]:
+def _parse_formats(value: str | None, output: str | None, names: dict[str, str] = FORMATS) -> list[str]:
+    """The formats asked for, case-insensitive ("MD" is "md"). Without --format: the concise summary when
+    the audit goes to the terminal (no -o), the Markdown report when it goes to a file or directory."""
+    if value is None:
+        value = "summary" if output is None and "summary" in names else "md"
     formats = [f.strip().lower() for f in value.split(",") if f.strip()]
     unknown = [f for f in formats if f not in names]
     if unknown or not formats:
@@ -135,38 +140,56 @@ def _ours(path: Path) -> bool:
     """True for a file archaudit itself wrote earlier (safe to replace without asking)."""
     try:
         with open(path, "rb") as fh:
-            head = fh.read(200)
+            head = fh.read(HEAD)
     except OSError:
         return False
-    return any(sig in head for sig in _SIGNATURES)
+    return written_by_archaudit(head) or BASELINE_SIGNATURE in head
 
 
-def _targets(output: Path | None, formats: list[str], force: bool,
+def _targets(output: str | None, formats: list[str], force: bool,
              names: dict[str, str] = FORMATS) -> dict[str, Path | None]:
-    if output is None:
+    """Where each format goes: None for stdout (no -o, or `-o -`), a file, or `DIR/<names[format]>` when
+    -o is a directory, ends with "/" (created), or several formats are asked for. Only a regular file
+    is checked for being archaudit's own: a device or a pipe (`-o /dev/stdout`) is never read."""
+    if output is None or output == STDOUT:
         if len(formats) > 1:
-            raise UsageFailure("several formats need -o/--output DIRECTORY")
+            raise UsageFailure("several formats need -o/--output DIRECTORY" if output is None else
+                               "only one format can go to stdout (-o -); write several to a directory")
         return {formats[0]: None}
-    if len(formats) == 1 and not output.is_dir():
-        targets: dict[str, Path | None] = {formats[0]: output}
+    path = Path(output)
+    if len(formats) == 1 and not output.endswith(("/", os.sep)) and not path.is_dir():
+        targets: dict[str, Path | None] = {formats[0]: path}
     else:
-        if output.exists() and not output.is_dir():
+        if path.exists() and not path.is_dir():
             raise UsageFailure(f"{output} is a file; several formats need a directory")
-        targets = {f: output / names[f] for f in formats}
-    for path in targets.values():
-        if path is not None and path.exists() and not force and not _ours(path):
-            raise UsageFailure(f"{path} exists and was not written by archaudit; pass --force to overwrite it")
+        targets = {f: path / names[f] for f in formats}
+    for target in targets.values():
+        if target is not None and target.is_file() and not force and not _ours(target):
+            raise UsageFailure(f"{target} exists and was not written by archaudit; pass --force to overwrite it")
     return targets
 
 
 def _emit(targets: dict[str, Path | None], render: Callable[[str], str]) -> None:
-    """Each format's text to its file, or to stdout (bytes: the same UTF-8 whatever the locale)."""
+    """Each format's text to its file, or to stdout (bytes: the same UTF-8 whatever the locale). A reader
+    that stops early (`| head`) is not an error: the rest is dropped, and the exit code still says
+    how the audit went."""
     for f, target in targets.items():
         text = render(f)
-        if target is None:
-            click.echo(utf8(text), nl=False)
-        else:
-            _write(target, text)
+        try:
+            if target is None:
+                click.echo(utf8(text), nl=False)
+                sys.stdout.flush()
+            else:
+                _write(target, text)
+        except BrokenPipeError:
+            _drop_stdout()
+
+
+def _drop_stdout() -> None:
+    """After a broken pipe: later writes (and the flush at exit) go nowhere instead of raising."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _write(path: Path, text: str) -> None:
@@ -174,6 +197,8 @@ def _write(path: Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(utf8(text))
+    except BrokenPipeError:
+        raise
     except OSError as exc:
         raise UsageFailure(f"cannot write {path}: {exc.strerror}") from exc
 
@@ -189,8 +214,10 @@ def _reading_options(formats: str, quiet_help: str) -> Callable[[Callable[..., A
     def apply(fn: Callable[..., Any]) -> Callable[..., Any]:
         for option in reversed((
             click.argument("path", default=".", type=click.Path(path_type=Path)),
-            click.option("--format", "fmt", default="md", show_default=True, help=f"Comma list of: {formats}."),
-            click.option("-o", "--output", type=click.Path(path_type=Path), help="A file (one format) or a directory."),
+            click.option("--format", "fmt", default=None, metavar="LIST",
+                         help=f"Comma list of: {formats} (case-insensitive)."),
+            click.option("-o", "--output", type=click.Path(), metavar="PATH",
+                         help="A file (one format), '-' for stdout, or a directory (existing, or ending in '/')."),
             click.option("--quiet", is_flag=True, help=quiet_help),
             click.option("--no-cache", is_flag=True, help="Ignore and do not update the facts cache (cold run)."),
             click.option("--force", is_flag=True, help="Overwrite output files not written by archaudit."),
@@ -248,7 +275,8 @@ def _options(no_cache: bool, jobs: int, preview: bool, config_file: Path | None,
 
 
 @main.command("audit", epilog=EXIT_CODES)
-@_reading_options("md, json, sarif, html", "No progress bar and no summary line on stderr.")
+@_reading_options("summary, md, json, sarif, html, github, junit, gitlab. Default: summary on the terminal, md "
+                  "with -o", "No progress bar and no summary line on stderr.")
 @click.option("--compare", type=click.Path(path_type=Path),
               help="A previous JSON report: show what changed (default: the previous audit in the history).")
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path),
@@ -265,7 +293,7 @@ def _options(no_cache: bool, jobs: int, preview: bool, config_file: Path | None,
 @click.option("--lang", type=click.Choice(LANGUAGES, case_sensitive=False), default=None,
               help="Language of the Markdown and HTML reports (default: [tool.archaudit] lang, else en).")
 @_interruptible
-def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cache: bool, force: bool,
+def audit_command(path: Path, fmt: str | None, output: str | None, quiet: bool, no_cache: bool, force: bool,
                   compare: Path | None, baseline_file: Path | None, history_path: Path | None,
                   history_url: str | None, no_history: bool, timestamp: bool, fail_on: str | None,
                   exit_zero: bool, jobs: int, preview: bool, config_file: Path | None, select: tuple[str, ...],
@@ -273,10 +301,11 @@ def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cac
     """Audit the repository at PATH (default: the current directory); record it in the history and
     say what changed since the previous audit."""
     from archaudit.gate import against
-    from archaudit.report import render_html, render_json, render_markdown, render_sarif
+    from archaudit.report import (render_github, render_gitlab, render_html, render_json, render_junit,
+                                  render_markdown, render_sarif, render_summary)
 
     _check_dir(path)
-    formats = _parse_formats(fmt)
+    formats = _parse_formats(fmt, output)
     targets = _targets(output, formats, force)
     previous = _load_previous(compare) if compare else None
     accepted = _load_baseline(baseline_file) if baseline_file else None
@@ -293,11 +322,13 @@ def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cac
         report.baseline = against(report.findings, accepted, str(baseline_file))
     renderers: dict[str, Callable[[Any], str]] = {
         "md": lambda r: render_markdown.render(r, lang=r.lang), "json": render_json.render,
-        "sarif": render_sarif.render, "html": lambda r: render_html.render(r, lang=r.lang)}
+        "sarif": render_sarif.render, "html": lambda r: render_html.render(r, lang=r.lang),
+        "github": render_github.render, "junit": render_junit.render, "gitlab": render_gitlab.render,
+        "summary": render_summary.render}
     _emit(targets, lambda f: renderers[f](report))
-    if not quiet and output is not None and sys.stderr.isatty():
-        click.echo(encodable(f"archaudit: {len(report.findings)} findings; wrote "
-                             + ", ".join(str(t) for t in targets.values())), err=True)
+    written = [str(t) for t in targets.values() if t is not None]
+    if not quiet and written and sys.stderr.isatty():
+        click.echo(encodable(f"archaudit: {len(report.findings)} findings; wrote " + ", ".join(written)), err=True)
     if fail_on:
         _gate(report, fail_on.lower(), exit_zero)
 
@@ -423,7 +454,9 @@ def _recorded_at() -> dt.datetime:
 
 
 class _progress:
-    """A Rich progress bar on stderr, only when stderr is a terminal and not --quiet."""
+    """Rich progress bars on stderr, only when stderr is a terminal and not --quiet: one line per phase
+    (walking the tree, reading files, parsing files, inventory, rules) with its count done/total, the
+    parse updated after every batch while the workers run."""
 
     def __init__(self, quiet: bool) -> None:
         self.enabled = not quiet and sys.stderr.isatty()
@@ -434,9 +467,10 @@ class _progress:
         if not self.enabled:
             return None
         from rich.console import Console
-        from rich.progress import Progress
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.bar = Progress(console=Console(stderr=True), transient=True)
+        self.bar = Progress(TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), console=Console(stderr=True), transient=True)
         self.bar.start()
 
         def update(stage: str, done: int, total: int) -> None:
@@ -455,7 +489,7 @@ class _progress:
 @main.command("architecture", epilog=WRITE_EXIT_CODES)
 @_reading_options("md, html", "No progress bar on stderr.")
 @_interruptible
-def architecture_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cache: bool, force: bool,
+def architecture_command(path: Path, fmt: str | None, output: str | None, quiet: bool, no_cache: bool, force: bool,
                          jobs: int) -> None:
     """Write the architecture document of the repository at PATH, for newcomers: components, style,
     code organisation, background work, endpoints, how to add an endpoint or a job."""
@@ -464,7 +498,7 @@ def architecture_command(path: Path, fmt: str, output: Path | None, quiet: bool,
     from archaudit.run import build_repo
 
     _check_dir(path)
-    targets = _targets(output, _parse_formats(fmt, DOCUMENT_FORMATS), force, DOCUMENT_FORMATS)
+    targets = _targets(output, _parse_formats(fmt, output, DOCUMENT_FORMATS), force, DOCUMENT_FORMATS)
     try:
         with _progress(quiet) as progress:
             doc = build_document(build_repo(path, Options(use_cache=not no_cache, jobs=jobs), progress))
@@ -472,8 +506,9 @@ def architecture_command(path: Path, fmt: str, output: Path | None, quiet: bool,
         raise UsageFailure(f"invalid archaudit configuration: {exc}") from exc
     renderers = {"md": render_markdown, "html": render_html}
     _emit(targets, lambda f: renderers[f](doc))
-    if not quiet and output is not None and sys.stderr.isatty():
-        click.echo(encodable("archaudit: wrote " + ", ".join(str(t) for t in targets.values())), err=True)
+    written = [str(t) for t in targets.values() if t is not None]
+    if not quiet and written and sys.stderr.isatty():
+        click.echo(encodable("archaudit: wrote " + ", ".join(written)), err=True)
 
 
 @main.command("rules", epilog=LIST_EXIT_CODES)

@@ -21,6 +21,7 @@ from archaudit.analyze import EXTRACTORS, analyze_batch
 from archaudit.cache import FactCache, ReportCache, content_key, package_fingerprint
 from archaudit.config import Config, load_config
 from archaudit.findings import Skipped
+from archaudit.outputs import HEAD, written_by_archaudit
 from archaudit.repo import Repo
 from archaudit.rules import RULES_BY_ID
 from archaudit.safe_text import utf8
@@ -32,6 +33,8 @@ _TEXT_LANGUAGES = frozenset({"yaml", "toml", "json", "ini", "dotenv", "conf", "s
 _SECRET_NAMES = (".pem", ".key", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", ".p12", ".keystore")
 _IN_PROCESS_LIMIT = 64
 _BATCH = 48
+OWN_OUTPUT = "!an archaudit report written by an earlier run (not audited)"
+_OUTPUT_SUFFIXES = (".sarif", ".html", ".xml", ".github")  # archaudit's formats that are not read as text
 
 
 @dataclass(frozen=True)
@@ -55,18 +58,33 @@ def _wanted(f: RepoFile) -> bool:
     return f.path.rsplit("/", 1)[-1].endswith(_SECRET_NAMES)
 
 
-def read_keys(root: Path, files: list[RepoFile]) -> dict[str, str]:
-    """Content key of every file whose content matters ("!reason" for a file that can't be read)."""
+def read_keys(root: Path, files: list[RepoFile], progress: Progress | None = None) -> dict[str, str]:
+    """Content key of every file whose content matters ("!reason" for a file that can't be read, and
+    OWN_OUTPUT for a report archaudit wrote)."""
     keys: dict[str, str] = {}
-    for f in files:
-        if not _wanted(f):
-            continue
+    for f in files:  # outputs whose content is otherwise never read: recognised by their first bytes
+        if not _wanted(f) and f.path.endswith(_OUTPUT_SUFFIXES) and _own_output(root / f.path):
+            keys[f.path] = OWN_OUTPUT
+    wanted = [f for f in files if _wanted(f)]
+    for done, f in enumerate(wanted, start=1):
+        if progress and (done % 200 == 0 or done == len(wanted)):
+            progress("reading files", done, len(wanted))
         try:
             with open(root / f.path, "rb") as fh:
-                keys[f.path] = content_key(fh.read(), f.path)
+                data = fh.read()
         except OSError as exc:
             keys[f.path] = f"!unreadable ({exc.strerror})"
+            continue
+        keys[f.path] = OWN_OUTPUT if written_by_archaudit(data[:4096]) else content_key(data, f.path)
     return keys
+
+
+def _own_output(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return written_by_archaudit(fh.read(HEAD))
+    except OSError:
+        return False
 
 
 def analyse_files(root: Path, files: list[RepoFile], keys: dict[str, str], options: Options,
@@ -88,29 +106,37 @@ def analyse_files(root: Path, files: list[RepoFile], keys: dict[str, str], optio
         else:
             misses.append((f.path, str(root / f.path), f.language))
     total = len(misses)
-    for done, (rel, blob) in enumerate(_parse_all(misses, options.jobs), start=1):
+    if progress:
+        progress("parsing files", 0, total)
+
+    def parsed(done: int) -> None:
+        if progress:
+            progress("parsing files", done, total)
+
+    for rel, blob in _parse_all(misses, options.jobs, parsed):
         results[rel] = marshal.loads(blob)
         cache.put(keys[rel], blob)
-        if progress and (done % 50 == 0 or done == total):
-            progress("parsing", done, total)
     cache.save()
     return results, {"parsed": total, "cached": len(results) - total}
 
 
-def _parse_all(items: list[tuple[str, str, str]], jobs: int) -> list[tuple[str, bytes]]:
-    if len(items) <= _IN_PROCESS_LIMIT:
-        return analyze_batch(items)
-    workers = jobs or os.cpu_count() or 1
-    if workers <= 1:
-        return analyze_batch(items)
-    # Biggest work first, interleaved, so both workers finish together.
+def _parse_all(items: list[tuple[str, str, str]], jobs: int,
+               parsed: Callable[[int], None] = lambda done: None) -> list[tuple[str, bytes]]:
+    """Facts of every item, in order; `parsed(count so far)` after each batch, while the parse runs."""
     batches = [items[i : i + _BATCH] for i in range(0, len(items), _BATCH)]
     out: list[tuple[str, bytes]] = []
+    workers = jobs or os.cpu_count() or 1
+    if len(items) <= _IN_PROCESS_LIMIT or workers <= 1:
+        for batch in batches:
+            out.extend(analyze_batch(batch))
+            parsed(len(out))
+        return out
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_signals)
     try:
         for chunk in pool.map(analyze_batch, batches):
             out.extend(chunk)
+            parsed(len(out))
     except BaseException:  # Ctrl-C, SIGTERM (raised as SystemExit by the CLI), a worker's error...
         _kill_workers(pool)  # ...never waits for the workers (shutdown(wait=True) did, for ever)
         raise
@@ -174,8 +200,14 @@ def read_tree(root: Path, progress: Progress | None = None, options: Options = O
     config = configure(root, options)
     walked = walk(root, config.exclude)
     if progress:
-        progress("walking", len(walked.files), len(walked.files))
-    return Tree(config, walked, read_keys(root, walked.files))
+        progress("walking the tree", len(walked.files), len(walked.files))
+    keys = read_keys(root, walked.files, progress)
+    own = {path for path, key in keys.items() if key == OWN_OUTPUT}
+    if own:  # a report written inside the tree by an earlier run: listed as skipped, never audited
+        walked = WalkResult([f for f in walked.files if f.path not in own],
+                            sorted([*walked.skipped, *(Skipped(p, OWN_OUTPUT[1:]) for p in own)]))
+        keys = {path: key for path, key in keys.items() if path not in own}
+    return Tree(config, walked, keys)
 
 
 def build_repo(root: Path, options: Options = Options(), progress: Progress | None = None,
