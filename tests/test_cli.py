@@ -27,8 +27,17 @@ def test_version() -> None:
     assert code == 0 and out.strip() == f"archaudit, version {__version__}"
 
 
-def test_markdown_to_stdout_by_default(tmp_path: Path) -> None:
+def test_concise_summary_to_stdout_by_default(tmp_path: Path) -> None:
+    """No --format and no -o: the terminal gets the summary, not the whole Markdown document."""
     code, out, _ = run("audit", str(write_tree(tmp_path, SMALL)), "--no-cache")
+    assert code == 0
+    assert out.startswith(f"archaudit summary: {tmp_path.name}")
+    assert "Scores (0-10):" in out and out.rstrip().endswith("--format md,json,sarif,html.")
+    assert len(out.splitlines()) < 25
+
+
+def test_markdown_to_stdout_when_asked(tmp_path: Path) -> None:
+    code, out, _ = run("audit", str(write_tree(tmp_path, SMALL)), "--no-cache", "--format", "MD")
     assert code == 0
     assert out.startswith(f"# Architecture audit: {tmp_path.name}")
 

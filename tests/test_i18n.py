@@ -31,7 +31,8 @@ def run(*args: str) -> tuple[int, str, str]:
 
 @pytest.fixture(scope="module")
 def french_md() -> str:
-    code, out, err = run("audit", str(EXAMPLE), "--lang", "fr", "--no-cache", "--preview", "--no-history")
+    code, out, err = run("audit", str(EXAMPLE), "--format", "md", "--lang", "fr", "--no-cache", "--preview",
+                         "--no-history")
     assert code == 0, err
     return out
 
@@ -141,9 +142,9 @@ def test_json_is_the_same_in_both_languages() -> None:
 
 def test_lang_setting_in_pyproject(tmp_path: Path) -> None:
     root = write_tree(tmp_path, {**SMALL, "pyproject.toml": '[tool.archaudit]\nlang = "fr"\n'})
-    code, out, _ = run("audit", str(root), "--no-cache")
+    code, out, _ = run("audit", str(root), "--no-cache", "--format", "md")
     assert code == 0 and out.startswith("# Audit d'architecture")
-    code, out, _ = run("audit", str(root), "--no-cache", "--lang", "en")  # the flag wins
+    code, out, _ = run("audit", str(root), "--no-cache", "--format", "md", "--lang", "en")  # the flag wins
     assert code == 0 and out.startswith("# Architecture audit")
 
 
