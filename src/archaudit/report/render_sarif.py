@@ -69,7 +69,7 @@ def _help(f: Finding) -> dict[str, str]:
 
 
 def _rule(f: Finding, doc_url: str | None) -> dict[str, Any]:
-    tags = [f.axis.value, *(["security"] if f.axis in SECURITY_AXES else [])]
+    tags = list(dict.fromkeys([f.axis.value, *(["security"] if f.axis in SECURITY_AXES else [])]))  # a set
     rule: dict[str, Any] = {
         "id": f.rule, "name": f.name, "shortDescription": {"text": f.title},
         "fullDescription": {"text": f.impact}, "help": _help(f),
