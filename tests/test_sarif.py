@@ -13,11 +13,11 @@ from typing import Any
 import jsonschema
 import pytest
 
+from archaudit.history import compare_with
 from archaudit.model import Comparison, Report
 from archaudit.report import render_sarif
 from archaudit.report.render_json import to_dict as json_dict
 from archaudit.report.render_markdown import render as render_markdown
-from archaudit.history import compare_with
 from tests.conftest import report_of, write_tree
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
@@ -26,7 +26,8 @@ EXAMPLE = Path(__file__).parents[1] / "examples" / "shop-api"
 # without coverage; and a path that needs percent-encoding
 BARE = {"pyproject.toml": '[project]\nname = "bare"\nversion = "1"\ndependencies = ["fastapi"]\n',
         "app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
-        "app/my módule #1.py": 'password = "x"\n\n\ndef f(db, q):\n    return db.execute(f"SELECT * FROM t WHERE a = {q}")\n',
+        "app/my módule #1.py": ('password = "x"\n\n\ndef f(db, q):\n'
+                                '    return db.execute(f"SELECT * FROM t WHERE a = {q}")\n'),
         "tests/test_main.py": "def test_x():\n    assert True\n"}
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 GITHUB_MAX_RESULTS = 25_000  # per run

@@ -108,9 +108,10 @@ def _absent(entry: dict[str, Any], index: dict[str, int]) -> dict[str, Any] | No
     if not places or rule not in index:
         return None
     where = Evidence(str(places[0]["path"]), int(places[0].get("line") or 1))
+    text = f"Fixed since the previous audit: {entry.get('title', '')}: {entry.get('message', '')}"
     return {"ruleId": rule, "ruleIndex": index[rule], "level": "none", "baselineState": "absent",
-            "message": {"text": f"Fixed since the previous audit: {entry.get('title', '')}: {entry.get('message', '')}"},
-            "locations": [_physical(where)], "partialFingerprints": {"archaudit/v1": str(entry.get("fingerprint", ""))}}
+            "message": {"text": text}, "locations": [_physical(where)],
+            "partialFingerprints": {"archaudit/v1": str(entry.get("fingerprint", ""))}}
 
 
 def _descriptors(report: Report, doc_url: str | None) -> list[dict[str, Any]]:
