@@ -215,7 +215,7 @@ def _reading_options(formats: str, quiet_help: str) -> Callable[[Callable[..., A
         for option in reversed((
             click.argument("path", default=".", type=click.Path(path_type=Path)),
             click.option("--format", "fmt", default=None, metavar="LIST",
-                         help=f"Comma list of: {formats} (case-insensitive)."),
+                         help=f"Comma list (any case) of: {formats}."),
             click.option("-o", "--output", type=click.Path(), metavar="PATH",
                          help="A file (one format), '-' for stdout, or a directory (existing, or ending in '/')."),
             click.option("--quiet", is_flag=True, help=quiet_help),
