@@ -207,3 +207,37 @@ def test_every_phase_reports_progress(tmp_path: Path) -> None:
     audit(EXAMPLE, Options(use_cache=False, jobs=1), lambda *a: calls.append(a))
     assert [s for s in dict.fromkeys(c[0] for c in calls)] == [
         "walking the tree", "reading files", "parsing files", "inventory", "rules"]
+
+
+def _stderr_on_a_terminal(*args: str) -> str:
+    """Run archaudit with stderr on a pseudo-terminal; what it drew there, control sequences removed."""
+    pty = pytest.importorskip("pty")
+    master, slave = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(SRC), "COLUMNS": "120"}
+    proc = subprocess.Popen([sys.executable, "-m", "archaudit", *args], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=slave, env=env)
+    os.close(slave)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the other side closed
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(master)
+    assert proc.wait(timeout=TIMEOUT) == 0
+    return re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", drawn).decode("utf-8", "replace")
+
+
+def test_progress_bar_shows_every_phase_with_counts_on_a_terminal(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "repo", {f"app/m{i}.py": f"x = {i}\n" for i in range(120)})
+    out = str(tmp_path / "r.json")
+    drawn = _stderr_on_a_terminal("audit", str(root), "--no-cache", "--format", "json", "-o", out)
+    for phase, count in (("walking the tree", "120/120"), ("reading files", "120/120"),
+                         ("parsing files", "120/120"), ("inventory", "/"), ("rules", "/")):
+        frames = [x for x in re.split(r"[\r\n]", drawn) if x.startswith(phase)]
+        assert any(count in x for x in frames), (phase, drawn)
+    quiet = _stderr_on_a_terminal("audit", str(root), "--no-cache", "--format", "json", "-o", out, "--quiet")
+    assert quiet.strip() == ""
