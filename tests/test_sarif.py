@@ -239,3 +239,14 @@ def test_fixed_findings_are_absent_results_only_where_a_place_is_known(bare_repo
     absent = [r for r in log["runs"][0]["results"] if r.get("baselineState") == "absent"]
     assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in absent] == [
         ("SEC006", "app/old.py")]
+
+
+def test_anchor_without_any_manifest_is_the_first_file(tmp_path: Path) -> None:
+    """Nothing the rule names and no manifest or README: the first file of the tree, never "."."""
+    root = write_tree(tmp_path, {"src/b.py": "x = 1\n", "a.py": "y = 2\n"})
+    report = report_of(root)
+    located = {f.rule: (f.location.path, f.location.line) for f in report.findings if f.evidence[0].path == "."}
+    assert located and set(located.values()) == {("a.py", 1)}
+    log = _sarif(report)
+    _validate(log)
+    assert github_problems(log) == []
