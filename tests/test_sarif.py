@@ -216,7 +216,7 @@ def test_baseline_state_with_a_comparison(bare_report: Report) -> None:
     kept = next(f for f in previous["findings"] if f["rule"] != "DOC001")
     previous["findings"] = [f for f in previous["findings"] if f["rule"] != "DOC001"]
     report = replace(bare_report)
-    report.comparison = compare_with(report.findings, previous, "old.json")
+    report.comparison = compare_with(report, previous, "old.json")
     log = _sarif(report)
     _validate(log)
     assert github_problems(log) == []
@@ -229,16 +229,22 @@ def test_fixed_findings_are_absent_results_only_where_a_place_is_known(bare_repo
     """GitHub needs a location: a fixed finding the comparison names with a place is an `absent` result;
     one known only by its fingerprint is not invented a place."""
     gone = {"rule": "SEC006", "title": "SQL built by string formatting", "message": "m",
-            "fingerprint": "0123456789abcdef", "evidence": [{"path": "app/old.py", "line": 3}]}
+            "fingerprint": "0123456789abcdef", "path": "app/old.py", "line": 3}  # as the history gives it
+    from_report = {"rule": "SEC006", "title": "t", "message": "m", "fingerprint": "00000000000000ff",
+                   "evidence": [{"path": "app/older.py", "line": 9}]}  # as a report's finding names it
     unplaced = {"rule": "OBS001", "title": "t", "message": "m", "fingerprint": "fedcba9876543210"}
+    grown = bare_report.findings[0]
     report = replace(bare_report)
-    report.comparison = Comparison(previous="old.json", new=(), fixed=(gone, unplaced), persisting=0)
+    report.comparison = Comparison(previous="old.json", new=(), fixed=(gone, from_report, unplaced), persisting=0,
+                                   new_places=((grown, grown.evidence[0], "f" * 16),))
     log = _sarif(report)
     _validate(log)
     assert github_problems(log) == []
-    absent = [r for r in log["runs"][0]["results"] if r.get("baselineState") == "absent"]
+    results = log["runs"][0]["results"]
+    absent = [r for r in results if r.get("baselineState") == "absent"]
     assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in absent] == [
-        ("SEC006", "app/old.py")]
+        ("SEC006", "app/old.py"), ("SEC006", "app/older.py")]
+    assert [r["baselineState"] for r in results[:2]] == ["updated", "unchanged"]  # a new place of a known finding
 
 
 def test_anchor_without_any_manifest_is_the_first_file(tmp_path: Path) -> None:

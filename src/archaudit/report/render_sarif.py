@@ -11,8 +11,8 @@
   declared (never a made-up address).
 - One invocation (`executionSuccessful`; `endTimeUtc` only with --timestamp / SOURCE_DATE_EPOCH, so the
   same input gives the same bytes), `automationDetails.id` (one category per audited repository), and
-  with --compare each result's `baselineState` (new / unchanged; fixed findings that still name a
-  place are listed as `absent`).
+  with a comparison (--compare or the history's previous audit) each result's `baselineState`: new,
+  updated (it persists with a new occurrence), unchanged; fixed findings that name a place are `absent`.
 """
 
 from __future__ import annotations
@@ -103,7 +103,8 @@ def _result(f: Finding, index: int, baseline: str | None) -> dict[str, Any]:
 
 def _absent(entry: dict[str, Any], index: dict[str, int]) -> dict[str, Any] | None:
     """A finding of the previous audit that is gone, when the comparison still names where it was."""
-    places = [e for e in entry.get("evidence") or () if isinstance(e, dict) and e.get("path") not in (None, "", ".")]
+    places = [e for e in (entry, *(entry.get("evidence") or ())) if isinstance(e, dict)
+              and e.get("path") not in (None, "", ".")]  # the history's {path, line}, or a report's evidence
     rule = str(entry.get("rule", ""))
     if not places or rule not in index:
         return None
@@ -132,9 +133,13 @@ def to_dict(report: Report, doc_url: str | None = None) -> dict[str, Any]:
     index = {d["id"]: i for i, d in enumerate(descriptors)}
     comparison = report.comparison
     new = {f.fingerprint for f in comparison.new} if comparison else set()
+    grown = {f.fingerprint for f in comparison.regressions()} - new if comparison else set()
 
     def state(f: Finding) -> str | None:
-        return None if comparison is None else ("new" if f.fingerprint in new else "unchanged")
+        """new; updated (it persists with a new occurrence); unchanged."""
+        if comparison is None:
+            return None
+        return "new" if f.fingerprint in new else "updated" if f.fingerprint in grown else "unchanged"
 
     results = [_result(f, index[f.rule], state(f)) for f in report.findings]
     if comparison:

@@ -66,7 +66,9 @@ def render(report: Report) -> str:
              _scores(report)]
     if report.comparison:
         c = report.comparison
-        lines.append(f"Since {c.previous}: {len(c.new)} new, {len(c.fixed)} fixed, {c.persisting} persisting.")
+        when = f" ({c.previous_date})" if c.previous_date and c.source == "file" else ""  # history names its date
+        lines.append(f"Since {c.previous}{when}: {len(c.new)} new, {len(c.regressions()) - len(c.new)} with a new "
+                     f"place, {len(c.fixed)} fixed, {c.persisting} persisting.")
     lines += _finding_lines(report)
     lines.append(_not_determined(report))
     lines.append("Full report: add --format md (Markdown on stdout), or -o DIR --format md,json,sarif,html.")
