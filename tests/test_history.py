@@ -86,7 +86,7 @@ def test_markdown_and_html_say_what_changed_since_the_previous_audit(tmp_path: P
     repo = write_tree(tmp_path / "repo", {"app/main.py": "x = 1\n"})
     assert run("audit", str(repo), "--history", str(db), "--no-cache", epoch=DAY1)[0] == 0
     (repo / "README.md").write_text("# repo\n\n## Quick start\n\n    pip install .\n")
-    code, md, _ = run("audit", str(repo), "--history", str(db), "--no-cache", epoch=DAY2)
+    code, md, _ = run("audit", str(repo), "--history", str(db), "--no-cache", "--format", "md", epoch=DAY2)
     assert code == 0
     assert "## Changes since the previous audit" in md
     assert "~~**No README at the repository root**" in md and "(fixed on 2023-11-15)" in md
@@ -162,7 +162,7 @@ def test_an_unusable_default_database_warns_and_the_audit_goes_on(tmp_path: Path
     (tmp_path / "data").write_text("a file where the directory should be")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     repo = write_tree(tmp_path / "repo", {"app/main.py": "x = 1\n"})
-    code, out, err = run("audit", str(repo), "--no-cache")
+    code, out, err = run("audit", str(repo), "--no-cache", "--format", "md")
     assert code == 0 and out.startswith("# ") and "history not recorded" in err
     (tmp_path / "bad.sqlite").write_bytes(b"not a database" * 100)
     code, _, err = run("audit", str(repo), "--no-cache", "--history", str(tmp_path / "bad.sqlite"))
