@@ -69,7 +69,7 @@ def github_problems(log: dict[str, Any]) -> list[str]:
             text = result.get("message", {}).get("text", "")
             if not text or re.search(r"\{\d+\}", text):
                 problems.append(f"{where}: message.text missing or not formatted")
-            if not result.get("partialFingerprints"):
+            if not result.get("partialFingerprints") and not result.get("suppressions"):
                 problems.append(f"{where}: no partialFingerprints")
             locations = result.get("locations") or []
             if not locations:

@@ -301,8 +301,16 @@ def audit_command(path: Path, fmt: str | None, output: str | None, quiet: bool, 
     """Audit the repository at PATH (default: the current directory); record it in the history and
     say what changed since the previous audit."""
     from archaudit.gate import against
-    from archaudit.report import (render_github, render_gitlab, render_html, render_json, render_junit,
-                                  render_markdown, render_sarif, render_summary)
+    from archaudit.report import (
+        render_github,
+        render_gitlab,
+        render_html,
+        render_json,
+        render_junit,
+        render_markdown,
+        render_sarif,
+        render_summary,
+    )
 
     _check_dir(path)
     formats = _parse_formats(fmt, output)

@@ -4,8 +4,9 @@
   repository itself the file the engine anchored it at, line 1). Paths are relative to `SRCROOT`
   and percent-encoded (RFC 3986: spaces, `#`, `%`, non-ASCII).
 - Levels follow severity (critical/high: error, medium: warning, low/info: note) and each rule carries
-  `properties.security-severity`, GitHub's finer scale: critical 9.5, high 8.0, medium 5.5, low 3.0 (none for info)
-  (GitHub reads it for rules tagged `security`: those of the security and configuration-security axes).
+  `properties.security-severity`, GitHub's finer scale: critical 9.5, high 8.0, medium 5.5, low 3.0,
+  none for info (GitHub reads it for rules tagged `security`: the security and configuration-security
+  axes).
 - `help` (text and Markdown) is the rule's why and what to do; `helpUri` points at the rule's anchor
   in docs/rules.md of the repository archaudit's own metadata declares, and is left out when none is
   declared (never a made-up address).
@@ -13,6 +14,8 @@
   same input gives the same bytes), `automationDetails.id` (one category per audited repository), and
   with a comparison (--compare or the history's previous audit) each result's `baselineState`: new,
   updated (it persists with a new occurrence), unchanged; fixed findings that name a place are `absent`.
+- Findings a suppression accepted are results with `suppressions` (inSource / external, the reason
+  as justification), except repository-level ones (no place to show them at; JSON lists them).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from typing import Any
 from urllib.parse import quote
 
 from archaudit.findings import Axis, Evidence, Finding, Severity
-from archaudit.model import Report
+from archaudit.model import Report, Suppressed
 from archaudit.redact import redact_report
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -115,16 +118,31 @@ def _absent(entry: dict[str, Any], index: dict[str, int]) -> dict[str, Any] | No
             "partialFingerprints": {"archaudit/v1": str(entry.get("fingerprint", ""))}}
 
 
+def _suppressed(s: Suppressed, index: dict[str, int]) -> dict[str, Any] | None:
+    """A finding a suppression accepted: a result carrying `suppressions` (kind inSource for an inline
+    comment, external for a configuration entry; the reason as justification), so dashboards show
+    it as dismissed with the team's reason instead of not at all. A repository-level one (no file to
+    point at) is left out: code scanning refuses results without a location (JSON lists it)."""
+    if s.path in ("", "."):
+        return None
+    return {"ruleId": s.rule, "ruleIndex": index[s.rule], "level": LEVELS[s.severity], "message": {"text": s.message},
+            "locations": [_physical(Evidence(s.path, s.line))],
+            "suppressions": [{"kind": s.kind, "status": "accepted", "justification": f"{s.reason} ({s.where})"}]}
+
+
 def _descriptors(report: Report, doc_url: str | None) -> list[dict[str, Any]]:
-    """The rules that fired, then those only a fixed finding of the comparison names (sorted by id)."""
+    """The rules that fired, then those only a suppressed finding or a fixed finding of the comparison
+    names (sorted by id)."""
     fired: dict[str, Finding] = {}
     for f in report.findings:
         fired.setdefault(f.rule, f)
     rules = {rule_id: _rule(f, doc_url) for rule_id, f in fired.items()}
-    for entry in report.comparison.fixed if report.comparison else ():
-        rule_id = str(entry.get("rule", ""))
+    others = [(str(e.get("rule", "")), str(e.get("title") or "")) for e in
+              (report.comparison.fixed if report.comparison else ())]
+    others += [(s.rule, "") for s in report.suppressed]
+    for rule_id, title in others:
         if rule_id and rule_id not in rules:
-            rules[rule_id] = {"id": rule_id, "shortDescription": {"text": str(entry.get("title") or rule_id)}}
+            rules[rule_id] = {"id": rule_id, "shortDescription": {"text": title or rule_id}}
     return [rules[r] for r in sorted(rules)]
 
 
@@ -142,6 +160,7 @@ def to_dict(report: Report, doc_url: str | None = None) -> dict[str, Any]:
         return "new" if f.fingerprint in new else "updated" if f.fingerprint in grown else "unchanged"
 
     results = [_result(f, index[f.rule], state(f)) for f in report.findings]
+    results += [r for r in (_suppressed(s, index) for s in report.suppressed) if r]
     if comparison:
         results += [r for r in (_absent(e, index) for e in comparison.fixed) if r]
     invocation: dict[str, Any] = {"executionSuccessful": True}
