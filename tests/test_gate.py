@@ -83,7 +83,7 @@ def test_fixed_baseline_entries_are_listed(tmp_path: Path) -> None:
     code, out, _ = run("audit", str(repo), "--baseline", str(baseline), "--format", "json", "--no-cache", "--quiet")
     fixed = json.loads(out)["baseline"]["fixed"]
     assert code == 0 and [(e["rule"], e["path"]) for e in fixed] == [("SEC006", "app/users.py")]
-    code, out, _ = run("audit", str(repo), "--baseline", str(baseline), "--no-cache", "--quiet")
+    code, out, _ = run("audit", str(repo), "--baseline", str(baseline), "--no-cache", "--quiet", "--format", "md")
     assert "## Against the baseline" in out and "- Fixed: **SQL built by string formatting** `app/users.py`" in out
 
 

@@ -84,6 +84,18 @@ def test_gitlab_code_quality_fields(example: Report) -> None:
     assert {i["severity"] for i in issues} == {"major", "minor", "info"}  # high, medium, low in the example
 
 
+def test_summary_names_the_comparison_and_the_baseline(example: Report) -> None:
+    from archaudit.model import BaselineResult, Comparison
+
+    findings = tuple(example.findings)
+    comparison = Comparison(previous="old.json", new=findings[:2], fixed=({},), persisting=len(findings) - 2)
+    baseline = BaselineResult(file="baseline.json", new=findings[:1], fixed=(), accepted=50)
+    report = replace(example, comparison=comparison, baseline=baseline)
+    lines = render_summary.render(report).splitlines()
+    assert lines[3] == f"Since old.json: 2 new, 0 with a new place, 1 fixed, {len(example.findings) - 2} persisting."
+    assert lines[4] == "Against the baseline baseline.json: 1 new, 50 accepted, 0 entries fixed."
+
+
 def test_summary_is_short_and_says_how_to_get_the_rest(example: Report) -> None:
     text = render_summary.render(example)
     lines = text.splitlines()

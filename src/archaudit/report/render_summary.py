@@ -69,6 +69,10 @@ def render(report: Report) -> str:
         when = f" ({c.previous_date})" if c.previous_date and c.source == "file" else ""  # history names its date
         lines.append(f"Since {c.previous}{when}: {len(c.new)} new, {len(c.regressions()) - len(c.new)} with a new "
                      f"place, {len(c.fixed)} fixed, {c.persisting} persisting.")
+    if report.baseline:
+        b = report.baseline
+        lines.append(f"Against the baseline {b.file}: {len(b.new)} new, {b.accepted} accepted, "
+                     f"{len(b.fixed)} entries fixed.")
     lines += _finding_lines(report)
     lines.append(_not_determined(report))
     lines.append("Full report: add --format md (Markdown on stdout), or -o DIR --format md,json,sarif,html.")
