@@ -1,0 +1,126 @@
+"""The repository-level rules that claim an absence (OBS003 request id, OBS004 error tracker, DX002
+git hooks, CFG010 .env template) judge Node.js backends too: they fire on a NestJS/Express service
+that lacks the practice, with the place where the application is created, and stay silent when the
+npm package, header or start command providing it is there, or when the code is only tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archaudit.rules.config_security.env_example_missing import RULE as CFG010
+from archaudit.rules.devex.no_git_hooks import RULE as DX002
+from archaudit.rules.base import Rule
+from archaudit.rules.engine import run_rules
+from archaudit.rules.observability.no_error_tracking import RULE as OBS004
+from archaudit.rules.observability.no_request_id import RULE as OBS003
+from tests.conftest import repo_of
+
+PACKAGE = '{"name": "api", "dependencies": {"@nestjs/core": "^10.0.0", "@nestjs/common": "^10.0.0"%s}%s}'
+MAIN = """import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+%s
+async function bootstrap() {
+  const app = await NestFactory.create(AppModule);
+  await app.listen(3000);
+}
+bootstrap();
+"""
+EXPRESS = """const express = require('express');
+const dotenv = require('dotenv');
+
+dotenv.config();
+const app = express();
+app.get('/health', (req, res) => res.json({ ok: true }));
+app.listen(process.env.PORT || 5000);
+"""
+
+
+def _tree(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def _places(rule: Rule, root: Path) -> set[tuple[str, int]]:
+    findings, failures = run_rules(repo_of(root), [rule])
+    assert not failures, failures
+    return {(f.evidence[0].path, f.evidence[0].line) for f in findings}
+
+
+def _nest(tmp_path: Path, extra_import: str = "", deps: str = "", more: dict[str, str] | None = None) -> Path:
+    return _tree(tmp_path, {"package.json": PACKAGE % (deps, ""), "src/main.ts": MAIN % extra_import,
+                            "src/app.module.ts": "export class AppModule {}\n", **(more or {})})
+
+
+def test_nest_backend_without_tracker_or_request_id(tmp_path: Path) -> None:
+    root = _nest(tmp_path)
+    assert _places(OBS004, root) == {("src/main.ts", 5)}
+    assert _places(OBS003, root) == {("src/main.ts", 5)}
+
+
+def test_express_backend_without_tracker(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {"package.json": '{"dependencies": {"express": "^4"}}', "server.js": EXPRESS})
+    assert _places(OBS004, root) == {("server.js", 5)}
+
+
+def test_sentry_and_request_id_packages_count(tmp_path: Path) -> None:
+    root = _nest(tmp_path, "import * as Sentry from '@sentry/nestjs';\nimport { ClsModule } from 'nestjs-cls';\n")
+    assert _places(OBS004, root) == set()
+    assert _places(OBS003, root) == set()
+
+
+def test_request_id_header_and_preloaded_agent_count(tmp_path: Path) -> None:
+    middleware = ("export function requestIdMiddleware(req, res, next) {\n"
+                  "  res.setHeader('X-Request-ID', req.headers['x-request-id'] ?? crypto.randomUUID());\n"
+                  "  next();\n}\n")
+    root = _tree(tmp_path / "a", {"package.json": PACKAGE % ("", ""), "src/main.ts": MAIN % "",
+                                  "src/request-id.ts": middleware})
+    assert _places(OBS003, root) == set()
+    preloaded = _tree(tmp_path / "b", {"package.json": PACKAGE % ("", ', "scripts": {"start": "node -r dd-trace/init '
+                                                                      'dist/main"}'),
+                                       "src/main.ts": MAIN % ""})
+    assert _places(OBS004, preloaded) == set()
+
+
+def test_tracker_imported_only_by_tests_does_not_count(tmp_path: Path) -> None:
+    root = _nest(tmp_path, more={"test/app.e2e-spec.ts": "import * as Sentry from '@sentry/node';\n"})
+    assert _places(OBS004, root) == {("src/main.ts", 5)}
+
+
+def test_front_end_only_is_not_a_backend(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {"package.json": '{"dependencies": {"react": "^18"}}',
+                            "src/main.tsx": "import React from 'react';\nexport const App = () => null;\n"})
+    assert _places(OBS004, root) == set()
+    assert _places(OBS003, root) == set()
+
+
+def test_git_hooks_in_node_projects(tmp_path: Path) -> None:
+    bare = _nest(tmp_path / "bare")
+    assert _places(DX002, bare) == {(".", 0)}
+    hooked = _tree(tmp_path / "hooked", {"package.json": PACKAGE % ("", ', "devDependencies": {"lint-staged": "^15"}'),
+                                         "src/main.ts": MAIN % ""})
+    assert _places(DX002, hooked) == set()
+
+
+def test_dotenv_without_template(tmp_path: Path) -> None:
+    root = _tree(tmp_path / "express", {"package.json": '{"dependencies": {"express": "^4", "dotenv": "^16"}}',
+                                        "server.js": EXPRESS})
+    assert _places(CFG010, root) == {("server.js", 2)}
+    nest = _nest(tmp_path / "nest", more={"src/app.module.ts": (
+        "import { Module } from '@nestjs/common';\nimport { ConfigModule } from '@nestjs/config';\n\n"
+        "@Module({ imports: [ConfigModule.forRoot({ isGlobal: true })] })\nexport class AppModule {}\n")})
+    assert _places(CFG010, nest) == {("src/app.module.ts", 4)}
+
+
+def test_dotenv_with_template_or_no_env_file(tmp_path: Path) -> None:
+    templated = _tree(tmp_path / "t", {"package.json": '{"dependencies": {"express": "^4"}}', "server.js": EXPRESS,
+                                       ".env.example": "PORT=5000\n"})
+    assert _places(CFG010, templated) == set()
+    ignored = _nest(tmp_path / "i", more={"src/app.module.ts": (
+        "import { ConfigModule } from '@nestjs/config';\n"
+        "export const config = ConfigModule.forRoot({ ignoreEnvFile: true });\n")})
+    assert _places(CFG010, ignored) == set()
+    only_tests = _nest(tmp_path / "s", more={"test/setup.ts": "import 'dotenv/config';\n"})
+    assert _places(CFG010, only_tests) == set()
