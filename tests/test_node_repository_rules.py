@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from archaudit.rules.base import Rule
 from archaudit.rules.config_security.env_example_missing import RULE as CFG010
 from archaudit.rules.devex.no_git_hooks import RULE as DX002
-from archaudit.rules.base import Rule
 from archaudit.rules.engine import run_rules
 from archaudit.rules.observability.no_error_tracking import RULE as OBS004
 from archaudit.rules.observability.no_request_id import RULE as OBS003
+from archaudit.rules.performance.engine_without_pool import RULE as PERF005
 from tests.conftest import repo_of
 
 PACKAGE = '{"name": "api", "dependencies": {"@nestjs/core": "^10.0.0", "@nestjs/common": "^10.0.0"%s}%s}'
@@ -124,3 +125,44 @@ def test_dotenv_with_template_or_no_env_file(tmp_path: Path) -> None:
     assert _places(CFG010, ignored) == set()
     only_tests = _nest(tmp_path / "s", more={"test/setup.ts": "import 'dotenv/config';\n"})
     assert _places(CFG010, only_tests) == set()
+
+
+TYPEORM = """import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      useFactory: (config: ConfigService) => ({
+        type: 'postgres',
+        host: config.get('DATABASE_HOST'),
+        entities: [__dirname + '/**/*.entity{.ts,.js}'],
+        synchronize: false,%s
+      }),
+    }),
+  ],
+})
+export class AppModule {}
+"""
+DATA_SOURCE = """import { DataSource } from 'typeorm';
+
+export default new DataSource({ type: 'postgres', host: process.env.DB_HOST, entities: ['src/**/*.entity.ts'] });
+"""
+
+
+def test_typeorm_without_pool_options(tmp_path: Path) -> None:
+    scripts = ', "scripts": {"migration:run": "typeorm -d src/data-source.ts migration:run"}'
+    root = _nest(tmp_path / "bare", deps=', "@nestjs/typeorm": "^10"', more={
+        "src/app.module.ts": TYPEORM % "", "src/data-source.ts": DATA_SOURCE})
+    (root / "package.json").write_text(PACKAGE % (', "@nestjs/typeorm": "^10"', scripts), encoding="utf-8")
+    assert _places(PERF005, root) == {("src/app.module.ts", 10)}
+    pooled = _nest(tmp_path / "pooled", more={"src/app.module.ts": TYPEORM % "\n        extra: { max: 20 },"})
+    assert _places(PERF005, pooled) == set()
+    spread = _nest(tmp_path / "spread", more={"src/app.module.ts": TYPEORM % "\n        ...poolOptions,"})
+    assert _places(PERF005, spread) == set()
+    local = (TYPEORM % "").replace("type: 'postgres',\n        host: config.get('DATABASE_HOST'),",
+                                   "type: 'sqlite',\n        database: 'db.sqlite',")
+    sqlite = _nest(tmp_path / "sqlite", more={"src/app.module.ts": local})
+    assert _places(PERF005, sqlite) == set()
+    tests = _nest(tmp_path / "tests", more={"test/app.e2e-spec.ts": TYPEORM % ""})
+    assert _places(PERF005, tests) == set()

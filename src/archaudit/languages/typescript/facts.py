@@ -94,7 +94,8 @@ class HeaderFact(TypedDict):
 
 
 SETTING_KEYS = frozenset(
-    {"synchronize", "dropSchema", "rejectUnauthorized", "NODE_TLS_REJECT_UNAUTHORIZED", "playground", "debug"}
+    {"synchronize", "dropSchema", "rejectUnauthorized", "NODE_TLS_REJECT_UNAUTHORIZED", "playground", "debug",
+     "entities", "autoLoadEntities"}
 )
 
 
@@ -103,7 +104,7 @@ class SettingFact(TypedDict):
     line: int
     value: Value
     func: str  # enclosing "Class.method" or function name, "" at module level
-    keys: list[str]  # every key of the enclosing object literal, sorted ([] for an assignment)
+    keys: list[str]  # every key of the enclosing object literal, sorted, "..." for a spread ([] for an assignment)
     target: str  # the dotted assignment target ("process.env.NODE_TLS_REJECT_UNAUTHORIZED"), "" for a property
 
 

@@ -29,8 +29,9 @@ def _switched(kwargs: dict[str, Any]) -> bool:
 def check(repo: Repo) -> Iterator[Hit]:
     """Looks at `FastAPI(...)` application calls (outside tests and development-only files) that set
     neither `docs_url` nor `openapi_url` to None or to a computed value (literal paths only move the docs),
-    so /docs, /redoc and /openapi.json are served in every environment; calls passing `**kwargs` are skipped (the switch may be inside), and so are apps given
-    publication metadata (contact, license_info, terms_of_service, servers): docs meant to be read.
+    so /docs, /redoc and /openapi.json are served in every environment; calls passing `**kwargs` are
+    skipped (the switch may be inside), and so are apps given publication metadata (contact,
+    license_info, terms_of_service, servers): docs meant to be read.
     For Flask: flasgger `Swagger(app)` or flask-restx `Api(app)` without `doc=` created outside any `if` block."""
     for path, call, name in calls_named(repo, *_FASTAPI, *_FLASK_UIS):
         if repo.by_path[path].role == "test" or is_dev_path(path):

@@ -16,7 +16,8 @@ _DSN = re.compile(r"^(?P<scheme>[a-z][a-z0-9+.-]*)://(?:(?P<user>[^:/@\s]*)(?::(
 _WELL_KNOWN = frozenset({"postgres", "root", "password", "admin", "secret", "example", "changeme", "pass", "test",
                          "mysql", "user", "123456", "postgrespassword", "toor"})
 _PASSWORD_PIECES = frozenset({"password", "pass", "passwd", "pwd"})
-_DB_OWNERS = frozenset({"db", "database", "postgres", "postgresql", "pg", "mysql", "mariadb", "mongo", "mongodb", "sql"})
+_DB_OWNERS = frozenset({"db", "database", "postgres", "postgresql", "pg", "mysql", "mariadb", "mongo", "mongodb",
+                        "sql"})
 _DB_SCHEMES = ("postgres", "mysql", "mariadb", "sqlite", "mongodb", "mssql", "oracle", "cockroach", "redis", "amqp")
 
 
@@ -30,7 +31,8 @@ def _is_dsn_setting(name: str) -> bool:
 
 
 def _is_db_password(name: str) -> bool:
-    """`DB_PASSWORD`, `POSTGRES_PASSWORD`, `DATABASE_PASS`, `MYSQL_PWD`: the password the app presents to its database."""
+    """`DB_PASSWORD`, `POSTGRES_PASSWORD`, `DATABASE_PASS`, `MYSQL_PWD`: the password the app presents to its
+    database."""
     parts = pieces(name)
     return len(parts) >= 2 and parts[-1] in _PASSWORD_PIECES and any(p in _DB_OWNERS for p in parts[:-1])
 

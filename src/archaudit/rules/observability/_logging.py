@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from archaudit.repo import Repo
-from archaudit.resolve.typescript_index import js_packages
 from archaudit.resolve.python_index import Place, calls_written, first_import, import_places, is_app_code
+from archaudit.resolve.typescript_index import js_packages
 
 STRUCTURED_LOGGING = ("structlog", "pythonjsonlogger", "json_log_formatter", "ecs_logging", "json_logging",
                       "logstash", "logstash_formatter", "jsonlogger")

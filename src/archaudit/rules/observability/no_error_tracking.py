@@ -9,9 +9,13 @@ from archaudit.repo import Repo
 from archaudit.resolve.python_index import first_import
 from archaudit.resolve.typescript_backend import ts_app_anchor, ts_backend, ts_first_import, ts_unread_premise
 from archaudit.rules.base import PYTHON, TYPESCRIPT, Rule
-from archaudit.rules.observability._logging import ERROR_TRACKERS, NODE_ERROR_TRACKERS, auto_instrumented, node_preloaded
+from archaudit.rules.observability._logging import (
+    ERROR_TRACKERS,
+    NODE_ERROR_TRACKERS,
+    auto_instrumented,
+    node_preloaded,
+)
 from archaudit.rules.observability._signals import app_anchor, web_backend
-
 
 _MESSAGE = ("Unhandled errors are not reported to any error tracker (no Sentry, Rollbar, Bugsnag, APM or "
             "OpenTelemetry exporter is initialised).")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from archaudit.detect.data.engines import find_engines
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.model import Fact
 from archaudit.repo import Repo
-from archaudit.rules.base import Rule
+from archaudit.resolve.typescript_backend import production_ts
+from archaudit.resolve.typescript_index import js_packages, ts_facts
+from archaudit.rules.base import PYTHON, TYPESCRIPT, Rule
 
 
 def _production(repo: Repo, path: str) -> bool:
@@ -20,7 +23,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     """Reports SQLAlchemy `create_engine` / `create_async_engine` calls in application code whose URL is
     not SQLite (neither the literal, the expression text, nor connect_args point at SQLite) and that
     set none of pool_size, max_overflow, pool_pre_ping and no poolclass. Calls passing **kwargs are
-    skipped: their settings cannot be read."""
+    skipped: their settings cannot be read. TypeScript: `typeorm_without_pool`."""
+    yield from typeorm_without_pool(repo)
     for e in repo.derived(find_engines):
         if e.mentions_sqlite or e.pooled or e.star_kwargs or not _production(repo, e.path):
             continue
@@ -29,6 +33,34 @@ def check(repo: Repo) -> Iterator[Hit]:
         kind = "create_async_engine" if e.is_async else "create_engine"
         yield Hit(e.path, e.line, f"{kind}({e.url or 'URL'}) relies on the default pool: no pool_size, "
                   "max_overflow or pool_pre_ping.", key=f"{kind}:{e.url}")
+
+
+_TYPEORM = ("typeorm", "@nestjs/typeorm")
+_OPTION_KEYS = ("entities", "autoLoadEntities", "synchronize")  # keys the TS facts keep, one of which a data source has
+_POOL_KEYS = frozenset({"poolSize", "extra", "pool", "replication", "..."})  # "...": a spread may hold them
+
+
+def typeorm_without_pool(repo: Repo) -> Iterator[Hit]:
+    """TypeORM data-source options (an object with `type`, a `host` or `url`, and entities/synchronize)
+    in production code of a file importing TypeORM that set neither `poolSize` nor `extra` (the driver
+    pool's `max`), nor spread other options in. A data source only a package.json script loads (the
+    migration CLI's `-d src/data-source.ts`) serves no request and is skipped; SQLite has no host."""
+    facts = repo.derived(ts_facts)
+    scripts = " ".join(cmd for pkg in repo.derived(js_packages) for cmd in pkg.scripts.values())
+    for path in production_ts(repo):
+        f = facts[path]
+        cli = re.search(r"(?:\s-d|--dataSource)[\s=]+\S*" + re.escape(path.rsplit("/", 1)[-1]), scripts)
+        if not any(i["module"] in _TYPEORM for i in f["imports"]) or cli:
+            continue
+        seen: set[tuple[str, ...]] = set()
+        for setting in f["settings"]:
+            keys = tuple(setting["keys"])
+            if setting["key"] not in _OPTION_KEYS or keys in seen:
+                continue
+            seen.add(keys)
+            if "type" in keys and ("host" in keys or "url" in keys) and not _POOL_KEYS.intersection(keys):
+                yield Hit(path, setting["line"], "The TypeORM data source relies on the driver's default pool: "
+                          "no poolSize or extra (max, idle/connection timeouts).", key=f"typeorm:{','.join(keys)}")
 
 
 def pool_strengths(repo: Repo) -> list[Fact]:
@@ -50,6 +82,7 @@ RULE = Rule(
     action="Set pool_size/max_overflow from configuration to match workers x concurrency and the database "
            "limit, and enable pool_pre_ping (plus pool_recycle below the server's idle timeout).",
     check=check,
+    languages=PYTHON | TYPESCRIPT,
     example_bad='engine = create_engine(settings.DATABASE_URL)',
     example_good='engine = create_engine(settings.DATABASE_URL, pool_size=settings.DB_POOL_SIZE,\n'
                  '                       max_overflow=10, pool_pre_ping=True, pool_recycle=1800)',
