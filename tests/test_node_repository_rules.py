@@ -62,8 +62,14 @@ def test_nest_backend_without_tracker_or_request_id(tmp_path: Path) -> None:
 
 
 def test_express_backend_without_tracker(tmp_path: Path) -> None:
-    root = _tree(tmp_path, {"package.json": '{"dependencies": {"express": "^4"}}', "server.js": EXPRESS})
+    root = _tree(tmp_path / "e", {"package.json": '{"dependencies": {"express": "^4"}}', "server.js": EXPRESS})
     assert _places(OBS004, root) == {("server.js", 5)}
+    loader = ("import { createExpressServer } from 'routing-controllers';\n\n"
+              "export const app = createExpressServer({ controllers: [] });\n")
+    routed = _tree(tmp_path / "r", {"package.json": '{"dependencies": {"express": "^4"}}',
+                                    "src/context.ts": "import express from 'express';\nexport const r = 1;\n",
+                                    "src/loader.ts": loader})
+    assert _places(OBS004, routed) == {("src/loader.ts", 3)}
 
 
 def test_sentry_and_request_id_packages_count(tmp_path: Path) -> None:
@@ -79,6 +85,11 @@ def test_request_id_header_and_preloaded_agent_count(tmp_path: Path) -> None:
     root = _tree(tmp_path / "a", {"package.json": PACKAGE % ("", ""), "src/main.ts": MAIN % "",
                                   "src/request-id.ts": middleware})
     assert _places(OBS003, root) == set()
+    context = ("export const context = ({ req }) => {\n  const requestId = Math.random();\n"
+               "  return { requestId, req };\n};\n")
+    scoped = _tree(tmp_path / "c", {"package.json": PACKAGE % ("", ""), "src/main.ts": MAIN % "",
+                                    "src/context.ts": context})
+    assert _places(OBS003, scoped) == set()
     preloaded = _tree(tmp_path / "b", {"package.json": PACKAGE % ("", ', "scripts": {"start": "node -r dd-trace/init '
                                                                       'dist/main"}'),
                                        "src/main.ts": MAIN % ""})
@@ -125,6 +136,12 @@ def test_dotenv_with_template_or_no_env_file(tmp_path: Path) -> None:
     assert _places(CFG010, ignored) == set()
     only_tests = _nest(tmp_path / "s", more={"test/setup.ts": "import 'dotenv/config';\n"})
     assert _places(CFG010, only_tests) == set()
+    undotted = _tree(tmp_path / "u", {"package.json": '{"dependencies": {"express": "^4"}}', "server.js": EXPRESS,
+                                      "env-example-relational": "DATABASE_HOST=localhost\n"})
+    assert _places(CFG010, undotted) == set()
+    loads_template = _tree(tmp_path / "l", {"package.json": '{"dependencies": {"express": "^4"}}',
+                                            "app.js": "process.loadEnvFile('.env.example');\n" + EXPRESS})
+    assert _places(CFG010, loads_template) == set()
 
 
 TYPEORM = """import { Module } from '@nestjs/common';

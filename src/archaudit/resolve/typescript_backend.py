@@ -20,7 +20,7 @@ from archaudit.resolve.typescript_index import TS_LANGUAGES, is_ts_test, package
 SERVER_FRAMEWORKS = ("@nestjs/core", "@nestjs/common", "express", "fastify", "koa", "@hapi/hapi", "hono")
 # calls creating the server application object, by callee text
 _APP_CALLS = ("NestFactory.create", "express", "fastify", "Fastify", "new Koa", "new Hapi.Server", "Hapi.server",
-              "new Hono")
+              "new Hono", "createExpressServer", "createKoaServer")  # the last two: routing-controllers
 _MAX_LISTED = 5
 
 

@@ -117,6 +117,7 @@ class TsFacts(TypedDict):
     calls: list[CallFact]
     consts: list[ConstFact]
     headers: list[HeaderFact]  # string literals naming X-* headers (request ids, API keys...)
+    id_names: list[HeaderFact]  # variables named for a request/correlation/trace id (`const requestId = ...`)
     settings: list[SettingFact]  # security-relevant options wherever they are written (SETTING_KEYS)
     errors: int  # ERROR/MISSING nodes tree-sitter had to insert (0 for clean code)
 

@@ -38,6 +38,7 @@ class Walker:
             "calls": [],
             "consts": [],
             "headers": [],
+            "id_names": [],
             "settings": [],
             "errors": 0,
         }

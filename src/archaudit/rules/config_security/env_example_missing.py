@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from archaudit.detect.config.section import find_env_files
 from archaudit.findings import Axis, Hit, Severity
+from archaudit.languages.typescript.facts import CallFact
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_written
 from archaudit.resolve.typescript_backend import production_ts
@@ -35,7 +37,16 @@ def _env_loading(repo: Repo) -> list[tuple[str, int, str]]:
     return out
 
 
+_TEMPLATE_NAME = re.compile(r"example|sample|template|dist", re.IGNORECASE)
 _NODE_DOTENV = ("dotenv", "dotenv-flow", "dotenv-expand", "@dotenvx/dotenvx")
+
+
+def _loads_template(call: CallFact) -> bool:
+    """`process.loadEnvFile('.env.example')`, `dotenv.config({ path: '.env.sample' })`: a template by name."""
+    first = call["args"][0] if call["args"] else None
+    target = first.get("path") if isinstance(first, dict) else first
+    return call["callee"].endswith(("loadEnvFile", "config")) and isinstance(target, str) \
+        and bool(_TEMPLATE_NAME.search(target.rsplit("/", 1)[-1]))
 
 
 def _ts_env_loading(repo: Repo) -> list[tuple[str, int, str]]:
@@ -46,6 +57,8 @@ def _ts_env_loading(repo: Repo) -> list[tuple[str, int, str]]:
     facts = repo.derived(ts_facts)
     for path in production_ts(repo):
         f = facts[path]
+        if any(_loads_template(c) for c in f["calls"]):
+            continue  # the code loads the template itself (whether it is committed may be hidden by .gitignore)
         out += [(path, i["line"], f"{i['module']} loads an env file") for i in f["imports"]
                 if not i["type_only"] and package_name(i["module"]) in _NODE_DOTENV]
         for call in f["calls"]:

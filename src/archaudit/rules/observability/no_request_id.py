@@ -67,8 +67,8 @@ _TS_NAMES = ("requestid", "correlationid", "traceid")
 def ts_correlation(repo: Repo) -> Place | None:
     """Where a Node.js backend handles request correlation: a request-id/tracing package (cls-rtracer,
     nestjs-cls, express-request-id, pino-http which gives every request an id, OpenTelemetry, an APM), an
-    X-Request-ID/X-Correlation-ID/traceparent header written in production code, or a class or function
-    named for it (RequestIdMiddleware, correlationId()); memoised."""
+    X-Request-ID/X-Correlation-ID/traceparent header written in production code, or a class, function or
+    variable named for it (RequestIdMiddleware, correlationId(), `const requestId = ...`); memoised."""
     return repo.derived(_ts_correlation)
 
 
@@ -82,6 +82,8 @@ def _ts_correlation(repo: Repo) -> Place | None:
         for h in f["headers"]:
             if h["name"].lower() in _HEADERS:
                 return (path, h["line"])
+        if f["id_names"]:
+            return (path, f["id_names"][0]["line"])
         named = [(c["name"], c["line"]) for c in f["classes"]] + [(fn["name"], fn["line"]) for fn in f["functions"]]
         for name, line in named:
             if any(n in name.lower().replace("_", "") for n in _TS_NAMES):
