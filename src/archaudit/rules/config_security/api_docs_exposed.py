@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_named
 from archaudit.rules.base import Rule
@@ -26,6 +26,17 @@ def _switched(kwargs: dict[str, Any]) -> bool:
     return any(k in kwargs and not isinstance(kwargs[k], str) for k in _DOC_SWITCHES)
 
 
+def _switch_lines(repo: Repo, path: str, line: int, keys: list[str]) -> tuple[Evidence, ...]:
+    """Where the fixed `docs_url=` / `openapi_url=` arguments of the call starting at `line` are written."""
+    lines = repo.lines(path)
+    out = []
+    for key in keys:
+        found = next((n for n in range(line, min(len(lines), line + 40) + 1) if f"{key}=" in lines[n - 1]), 0)
+        if found and found != line:
+            out.append(Evidence(path, found))
+    return tuple(out)
+
+
 def check(repo: Repo) -> Iterator[Hit]:
     """Looks at `FastAPI(...)` application calls (outside tests and development-only files) that set
     neither `docs_url` nor `openapi_url` to None or to a computed value (literal paths only move the docs),
@@ -44,6 +55,7 @@ def check(repo: Repo) -> Iterator[Hit]:
             fixed = [f"{k}={kwargs[k]!r}" for k in _DOC_SWITCHES if k in kwargs]
             why = f"set to fixed paths ({', '.join(fixed)})" if fixed else "no docs_url/openapi_url switch"
             yield Hit(path, call["line"], f"FastAPI serves /docs and /openapi.json unconditionally ({why}).",
+                      also=_switch_lines(repo, path, call["line"], [k for k in _DOC_SWITCHES if k in kwargs]),
                       key="fastapi docs")
         elif _FLASK_UIS[name] not in call["kwargs"]:
             header = enclosing_header(repo, path, call["line"])
