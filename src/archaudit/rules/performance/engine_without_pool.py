@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from archaudit.detect.data.engines import find_engines
+from archaudit.detect.data.typescript import find_typeorm_sources
 from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.model import Fact
 from archaudit.repo import Repo
-from archaudit.resolve.typescript_backend import production_ts
-from archaudit.resolve.typescript_index import js_packages, ts_facts
 from archaudit.rules.base import PYTHON, TYPESCRIPT, Rule
 
 
@@ -35,32 +33,14 @@ def check(repo: Repo) -> Iterator[Hit]:
                   "max_overflow or pool_pre_ping.", key=f"{kind}:{e.url}")
 
 
-_TYPEORM = ("typeorm", "@nestjs/typeorm")
-_OPTION_KEYS = ("entities", "autoLoadEntities", "synchronize")  # keys the TS facts keep, one of which a data source has
-_POOL_KEYS = frozenset({"poolSize", "extra", "pool", "replication", "..."})  # "...": a spread may hold them
-
-
 def typeorm_without_pool(repo: Repo) -> Iterator[Hit]:
-    """TypeORM data-source options (an object with `type`, a `host` or `url`, and entities/synchronize)
-    in production code of a file importing TypeORM that set neither `poolSize` nor `extra` (the driver
-    pool's `max`), nor spread other options in. A data source only a package.json script loads (the
-    migration CLI's `-d src/data-source.ts`) serves no request and is skipped; SQLite has no host."""
-    facts = repo.derived(ts_facts)
-    scripts = " ".join(cmd for pkg in repo.derived(js_packages) for cmd in pkg.scripts.values())
-    for path in production_ts(repo):
-        f = facts[path]
-        cli = re.search(r"(?:\s-d|--dataSource)[\s=]+\S*" + re.escape(path.rsplit("/", 1)[-1]), scripts)
-        if not any(i["module"] in _TYPEORM for i in f["imports"]) or cli:
-            continue
-        seen: set[tuple[str, ...]] = set()
-        for setting in f["settings"]:
-            keys = tuple(setting["keys"])
-            if setting["key"] not in _OPTION_KEYS or keys in seen:
-                continue
-            seen.add(keys)
-            if "type" in keys and ("host" in keys or "url" in keys) and not _POOL_KEYS.intersection(keys):
-                yield Hit(path, setting["line"], "The TypeORM data source relies on the driver's default pool: "
-                          "no poolSize or extra (max, idle/connection timeouts).", key=f"typeorm:{','.join(keys)}")
+    """TypeORM data-source options (`find_typeorm_sources`: `type`, a `host` or `url`, entities or
+    synchronize, in production code importing TypeORM, not the migration CLI's data source) that set
+    neither `poolSize` nor `extra` (the driver pool's `max`), nor spread other options in."""
+    for src in find_typeorm_sources(repo):
+        if not src.pooled:
+            yield Hit(src.path, src.line, "The TypeORM data source relies on the driver's default pool: "
+                      "no poolSize or extra (max, idle/connection timeouts).", key=f"typeorm:{','.join(src.keys)}")
 
 
 def pool_strengths(repo: Repo) -> list[Fact]:
