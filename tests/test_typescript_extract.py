@@ -138,7 +138,8 @@ const other = { verbose: true }
 def test_security_settings_are_kept_with_their_object_keys() -> None:
     settings = _facts("app.module.ts", SETTINGS)["settings"]
     assert [(s["key"], s["line"], s["value"], s["func"], s["keys"], s["target"]) for s in settings] == [
-        ("synchronize", 1, True, "", ["entities", "synchronize", "type"], ""),
+        ("entities", 1, [{"$": "U"}], "", ["...", "entities", "synchronize", "type"], ""),  # "...": a spread
+        ("synchronize", 1, True, "", ["...", "entities", "synchronize", "type"], ""),
         ("rejectUnauthorized", 3, False, "", ["rejectUnauthorized"], ""),
         ("synchronize", 3, {"$": "process.env.NODE_ENV === 'test'"}, "", ["ssl", "synchronize"], ""),
         ("NODE_TLS_REJECT_UNAUTHORIZED", 4, "0", "", [], "process.env.NODE_TLS_REJECT_UNAUTHORIZED"),

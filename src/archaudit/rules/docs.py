@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from archaudit.rules.base import DEFAULT_PRECISION, Rule
+from archaudit.rules.base import DEFAULT_PRECISION, TYPESCRIPT, Rule
 
 
 def precision_text(rule: Rule) -> str:
@@ -14,6 +14,18 @@ def precision_text(rule: Rule) -> str:
         return "not measured (never fired on the ecosystem corpus)"
     text = f"{rule.precision:.0%} ({rule.judged} judged)"
     return text + (f"; preview: below {DEFAULT_PRECISION:.0%}, runs only with --preview" if rule.preview else "")
+
+
+def languages_text(rule: Rule) -> str:
+    """The code a rule reads, so a rule that does not cover a language says so ("Python only")."""
+    langs = rule.code_languages
+    if not langs:
+        return "repository files (CI, manifests, docs, env files), whatever the language"
+    python, ts = "python" in langs, bool(langs & TYPESCRIPT)
+    if python and ts:
+        return "Python and TypeScript/JavaScript"
+    return "Python only (TypeScript/JavaScript not analysed)" if python else \
+        "TypeScript/JavaScript only (Python not analysed)" if ts else ", ".join(sorted(langs))
 
 
 def rules_table(rules: list[Rule]) -> str:
@@ -27,7 +39,7 @@ def rules_json(rules: list[Rule]) -> str:
     return json.dumps([{"id": r.id, "name": r.name, "axis": r.axis.value, "severity": r.severity.value,
                         "title": r.title, "impact": r.impact, "action": r.action, "checks": r.rationale,
                         "precision": r.precision, "judged": r.judged, "preview": r.preview,
-                        "contexts": sorted(c.value for c in r.contexts)}
+                        "contexts": sorted(c.value for c in r.contexts), "languages": sorted(r.code_languages)}
                        for r in rules], indent=2) + "\n"
 
 
@@ -35,6 +47,7 @@ def explain(rule: Rule) -> str:
     parts = [f"{rule.id} {rule.name}: {rule.title}", f"severity: {rule.severity.value}; axis: {rule.axis.value}",
              f"precision on the ecosystem corpus: {precision_text(rule)}",
              f"judges code in: {', '.join(sorted(c.value for c in rule.contexts))}",
+             f"reads: {languages_text(rule)}",
              "", f"What it checks: {rule.rationale}", f"Why it matters: {rule.impact}", f"What to do: {rule.action}"]
     if rule.example_bad:
         parts += ["", "Bad:", _indent(rule.example_bad)]
@@ -60,6 +73,7 @@ def rules_markdown(rules: list[Rule]) -> str:
         out += ["", f"## {r.id}", "", f"**{r.name}**: {r.title} ({r.severity.value}, {r.axis.value})", "",
                 f"- Precision: {precision_text(r)}",
                 f"- Judges code in: {', '.join(sorted(c.value for c in r.contexts))}",
+                f"- Reads: {languages_text(r)}",
                 f"- What it checks: {r.rationale}", f"- Why it matters: {r.impact}", f"- What to do: {r.action}"]
         if r.example_bad:
             out += ["", "Bad:", "", "```", r.example_bad, "```"]

@@ -50,10 +50,14 @@ def classify(path: str) -> tuple[str, str]:
     return language, _role(path, name, language)
 
 
+# env templates named without the leading dot: env-example-relational, env.sample, env_template
+_ENV_TEMPLATE = re.compile(r"^env[._-](example|sample|template|dist)", re.IGNORECASE)
+
+
 def _language(name: str) -> str:
     if name.startswith("Dockerfile") or name.endswith(".Dockerfile"):
         return "dockerfile"
-    if name.startswith(".env"):
+    if name.startswith(".env") or _ENV_TEMPLATE.match(name):
         return "dotenv"
     dot = name.rfind(".")
     return LANGUAGES.get(name[dot:].lower(), "other") if dot > 0 else "other"

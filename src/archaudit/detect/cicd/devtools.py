@@ -26,8 +26,10 @@ _RUNNER_FILES = {**{n: "make" for n in MAKEFILES}, **{n: "just" for n in JUSTFIL
                  "Taskfile.yml": "task", "Taskfile.yaml": "task", "noxfile.py": "nox", "tox.ini": "tox"}
 _PYPROJECT_RUNNERS = re.compile(r"^\s*\[tool\.(poe|taskipy|pdm\.scripts|hatch\.envs\.[\w.-]+\.scripts|tox|invoke)\b")
 _HOOK_FILES = frozenset({".pre-commit-config.yaml", ".pre-commit-config.yml", "lefthook.yml", "lefthook.yaml",
-                         ".lefthook.yml", ".lefthook.yaml", "lefthook.toml", ".overcommit.yml"})
-_HOOK_PACKAGES = ("husky", "lefthook", "simple-git-hooks", "pre-commit")
+                         ".lefthook.yml", ".lefthook.yaml", "lefthook.toml", ".overcommit.yml",
+                         ".simple-git-hooks.json", ".simple-git-hooks.js", ".simple-git-hooks.cjs"})
+# lint-staged and yorkie only run from a git hook: declaring them shows the project wires one
+_HOOK_PACKAGES = ("husky", "lefthook", "simple-git-hooks", "pre-commit", "lint-staged", "yorkie")
 _MAX_LINE = 1000  # longer lines are data, not rules (and would slow the regexes down)
 _MAKE_RULE = re.compile(r"^([^\s#=:][^=:]*?)\s*::?(?!=)")
 _JUST_RECIPE = re.compile(r"^@?([A-Za-z_][\w-]*+)[^:=]*+:(?!=)")  # possessive: the two runs never trade
@@ -97,7 +99,8 @@ def _task_script_folders(repo: Repo) -> list[DevTool]:
 
 
 def find_git_hooks(repo: Repo) -> list[DevTool]:
-    """Git hook managers: pre-commit, husky, lefthook, overcommit, simple-git-hooks, .githooks/."""
+    """Git hook managers: pre-commit, husky, lefthook, overcommit, simple-git-hooks, .githooks/, and
+    lint-staged / yorkie declared in a package.json (they run from a hook)."""
     out = []
     for f in repo.files:
         base = f.path.rsplit("/", 1)[-1]

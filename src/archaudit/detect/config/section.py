@@ -119,7 +119,20 @@ def display(name: str, value: Any, has_default: bool = True) -> str:
     if isinstance(value, str):
         shown = redact_value(name, value)
         return shown if shown == "<redacted>" else repr(shown)
-    return str(redact_value(name, repr(value)))
+    return str(redact_value(name, _source(value)))
+
+
+def _source(value: Any) -> str:
+    """A nested default as it reads in the code: `{'default': {'HOST': os.environ.get('DB_HOST')}}`
+    (expressions by their text, not the internal `{"$": ...}` form)."""
+    if is_expr(value):
+        return expr_text(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_source(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        inner = ", ".join(_source(v) for v in value)
+        return f"[{inner}]" if isinstance(value, list) else f"({inner}{',' if len(value) == 1 else ''})"
+    return repr(value)
 
 
 def _row(repo: Repo, s: Setting) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from collections import Counter
 from archaudit.detect.data.engines import Engine, find_engines
 from archaudit.detect.data.migrations import Migration, branch_points, find_migrations, heads, migration_chains
 from archaudit.detect.data.orm import Model, find_models
+from archaudit.detect.data.typescript import find_typeorm_sources
 from archaudit.findings import Evidence
 from archaudit.model import Fact, Section, Table
 from archaudit.repo import Repo
@@ -80,6 +81,13 @@ def _engine_facts(engines: list[Engine]) -> list[Fact]:
     return facts
 
 
+def _typeorm_facts(repo: Repo) -> list[Fact]:
+    """TypeORM data sources of a TypeScript backend and whether their pool is configured."""
+    return [Fact("TypeORM data source (" + ("pool options set" if s.pooled else "default driver pool: no poolSize "
+                                            "or extra") + ")", (Evidence(s.path, s.line),))
+            for s in find_typeorm_sources(repo)]
+
+
 def section(repo: Repo) -> Section:
     models = repo.derived(find_models)
     migrations = repo.derived(find_migrations)
@@ -91,7 +99,7 @@ def section(repo: Repo) -> Section:
     if migrations:
         tables.append(Table("migrations", "Alembic revisions", ("revision", "down_revision", "date", "downgrade"),
                             _migration_rows(migrations)))
-    facts = _model_facts(models) + _migration_facts(repo) + _engine_facts(engines)
+    facts = _model_facts(models) + _migration_facts(repo) + _engine_facts(engines) + _typeorm_facts(repo)
     undetermined = []
     if not models:
         undetermined.append("no ORM model (SQLAlchemy, SQLModel, Django) was found")

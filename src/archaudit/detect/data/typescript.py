@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from archaudit.repo import Repo
+from archaudit.resolve.typescript_backend import production_ts
 from archaudit.resolve.typescript_index import dep_line, is_ts_test, js_packages, package_of, ts_facts
 
 _ENTITY_DECORATORS = {
@@ -167,3 +168,49 @@ def find_ts_data(repo: Repo) -> list[DataRecord]:
     _migrations(repo, out)
     _components(repo, out)
     return sorted(set(out))
+
+
+_TYPEORM = ("typeorm", "@nestjs/typeorm")
+_OPTION_KEYS = ("entities", "autoLoadEntities", "synchronize")  # keys the TS facts keep, one of which a data source has
+_POOL_KEYS = frozenset({"poolSize", "extra", "pool", "replication"})
+
+
+@dataclass(frozen=True)
+class TypeOrmSource:
+    """TypeORM data-source options written in production code: an object literal with `type`, a `host`
+    or `url` (a networked database: SQLite has neither), and entities/synchronize."""
+
+    path: str
+    line: int
+    keys: tuple[str, ...]  # every key of the object, "..." for a spread
+
+    @property
+    def pooled(self) -> bool:
+        """Pool options set (`poolSize`, `extra: { max }`), or a spread that may hold them."""
+        return bool(_POOL_KEYS.intersection(self.keys)) or "..." in self.keys
+
+
+def find_typeorm_sources(repo: Repo) -> list[TypeOrmSource]:
+    """TypeORM data sources of the application, by file and line (memoised). A data source only a
+    package.json script loads (the migration CLI's `typeorm -d src/data-source.ts`) serves no request
+    and is left out."""
+    return repo.derived(_typeorm_sources)
+
+
+def _typeorm_sources(repo: Repo) -> list[TypeOrmSource]:
+    facts = repo.derived(ts_facts)
+    scripts = " ".join(cmd for pkg in repo.derived(js_packages) for cmd in pkg.scripts.values())
+    out = []
+    for path in production_ts(repo):
+        f = facts[path]
+        cli = re.search(r"(?:\s-d|--dataSource)[\s=]+\S*" + re.escape(path.rsplit("/", 1)[-1]), scripts)
+        if not any(i["module"] in _TYPEORM for i in f["imports"]) or cli:
+            continue
+        seen: set[tuple[str, ...]] = set()
+        for setting in f["settings"]:
+            keys = tuple(setting["keys"])
+            if setting["key"] in _OPTION_KEYS and keys not in seen and "type" in keys \
+                    and ("host" in keys or "url" in keys):
+                seen.add(keys)
+                out.append(TypeOrmSource(path, setting["line"], keys))
+    return out

@@ -30,6 +30,8 @@ from archaudit.languages.python.values import (
     decorator,
     dotted,
     is_formatted_sql,
+    is_interpolated,
+    is_sql_text,
     source,
     value_of,
 )
@@ -61,6 +63,7 @@ class _Extractor:
         }
         self.names: set[str] = set()
         self.materialised: dict[tuple[str, str], str] = {}  # (function, local) -> ".all()" / "list()"
+        self.sql_locals: set[tuple[str, str]] = set()  # (function, local) assigned SQL text (literal or formatted)
         self.counts: list[list[int]] = [[0, 0]]  # [statements, branches] per enclosing function
         self.func: list[str] = []  # qualname stack of enclosing functions
         self.func_end: list[int] = []  # last line of each enclosing function
@@ -275,8 +278,9 @@ class _Extractor:
             name = dotted(t)
             if not name:
                 continue
+            extends_sql = self._extends_sql(node, name, value)
             if not self.func or name.startswith(("self.", "app.", "settings.")) or "[" in name or web_object \
-                    or is_formatted_sql(value):
+                    or is_formatted_sql(value) or extends_sql:
                 self.facts["assigns"].append({"target": name, "line": node.lineno, "value": value,
                                               "func": self.scope, "cls": self.cls[-1] if self.cls else ""})
             if self.func and is_shared(name.split("[")[0]) and ("." in name or "[" in name):
@@ -287,6 +291,19 @@ class _Extractor:
         # recorded after the value is walked: in `rows = list(rows[:limit])` the slice reads the old `rows`
         if self.func and isinstance(targets[0], ast.Name) and materialises(node.value):
             self.materialised[(self.scope, targets[0].id)] = materialises(node.value)
+
+    def _extends_sql(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign, name: str, value: Any) -> bool:
+        """`query = "SELECT ..."` then `query += f" ORDER BY {col}"`: the SQL is built across statements.
+        Remembers the function's locals holding SQL text, and is True for an interpolated piece added to one
+        (recorded as an assign of that piece, so SEC006 can follow `execute(query)` back to it)."""
+        if not self.func:
+            return False
+        key = (self.scope, name)
+        if not isinstance(node, ast.AugAssign):
+            if is_formatted_sql(value) or is_sql_text(value):
+                self.sql_locals.add(key)
+            return False
+        return key in self.sql_locals and isinstance(node.op, ast.Add) and is_interpolated(value)
 
     def return_(self, node: ast.Return) -> None:
         """Literal dict returns (`return {...}`, `return {...}, 400`) and `return <call>, 400`: keys and status."""

@@ -97,7 +97,9 @@ def exposes_exception(node: ast.Return | ast.Call, exc_name: str) -> bool:
 _DEBUG_NAME = re.compile(r"^([A-Z][A-Z0-9_]*_)?DEBUG(_MODE)?$|^debug$|"
                          r"^(is_?)?(dev|develop|development|local|staging|debug)(_mode)?$", re.IGNORECASE)
 _PROD_NAME = re.compile(r"^(is_?)?(prod|production)$", re.IGNORECASE)
-_TEST_NAME = re.compile(r"^TESTING$|^testing$|^TEST_MODE$|^IS_TEST(ING)?$|^is_testing$")
+# and the variables only a CI runner sets (`if os.environ.get("GITHUB_WORKFLOW"):` configures the CI job)
+_TEST_NAME = re.compile(r"^TESTING$|^testing$|^TEST_MODE$|^IS_TEST(ING)?$|^is_testing$|"
+                        r"^(CI|GITHUB_ACTIONS|GITHUB_WORKFLOW|GITLAB_CI|TRAVIS|CIRCLECI|BUILDKITE|TF_BUILD)$")
 _ENV_NAME = re.compile(r"^([A-Z][A-Z0-9_]*_)?ENV(IRONMENT)?(_NAME)?$|^env(ironment)?(_name)?$|"
                        r"^(stage|STAGE|mode|MODE)$")
 _DEV_ENVS = frozenset({"dev", "develop", "development", "local", "debug", "staging", "stage", "qa", "sandbox"})

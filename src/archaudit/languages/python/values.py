@@ -149,6 +149,21 @@ _SQL_START = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "CREATE", "DROP", 
               "MERGE", "GRANT", "EXEC")
 
 
+def is_sql_text(value: Value) -> bool:
+    """A plain string literal starting with an SQL keyword (`"SELECT * FROM logs "`)."""
+    return isinstance(value, str) and value.lstrip(" (\n\t").upper().startswith(_SQL_START)
+
+
+def is_interpolated(value: Value) -> bool:
+    """An f-string with a substitution, a %-formatted, concatenated or .format()-ed string expression."""
+    if not (isinstance(value, dict) and len(value) == 1 and isinstance(value.get("$"), str)):
+        return False
+    text = value["$"]
+    if text.startswith(("f'", ".format'")):
+        return "{" in text
+    return text.startswith(("%'", "+'"))
+
+
 def is_formatted_sql(value: Value) -> bool:
     """True for a Value that is an f-string / % / + / .format string starting with an SQL keyword.
 

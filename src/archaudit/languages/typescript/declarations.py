@@ -5,6 +5,7 @@ record) the node is walked in; bodies are pushed back on the walker's stack in t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, Protocol
 
@@ -117,12 +118,18 @@ def function_(w: Walker, name: str, node: Node, func: str, rec: Any) -> None:
     w.push_in((node.child_by_field_name("body"), node.child_by_field_name("parameters")), (func, rec), qual, record)
 
 
+# a per-request identifier the code makes or carries: requestId, correlation_id, traceId
+_ID_NAME = re.compile(r"(request|correlation|trace)_?id", re.IGNORECASE)
+
+
 def declarator(w: Walker, node: Node, func: str, rec: Any) -> None:
     name_node, value = node.child_by_field_name("name"), node.child_by_field_name("value")
     if value is None:
         return
     name = text(name_node)[:80]
     vtype = value.type
+    if name_node is not None and name_node.type == "identifier" and _ID_NAME.search(name):
+        w.facts["id_names"].append({"name": name, "line": line(node)})
     if vtype == "call_expression" and dotted(value.child_by_field_name("function")) == "require":
         _require(w, name_node, value)
     if name_node is not None and name_node.type == "object_pattern" and text(value) == "process.env":

@@ -94,7 +94,8 @@ class HeaderFact(TypedDict):
 
 
 SETTING_KEYS = frozenset(
-    {"synchronize", "dropSchema", "rejectUnauthorized", "NODE_TLS_REJECT_UNAUTHORIZED", "playground", "debug"}
+    {"synchronize", "dropSchema", "rejectUnauthorized", "NODE_TLS_REJECT_UNAUTHORIZED", "playground", "debug",
+     "entities", "autoLoadEntities"}
 )
 # `ctx.body = {...}` assignments are kept too (key "body"): what a Koa handler answers
 
@@ -104,7 +105,7 @@ class SettingFact(TypedDict):
     line: int
     value: Value
     func: str  # enclosing "Class.method" or function name, "" at module level
-    keys: list[str]  # every key of the enclosing object literal, sorted ([] for an assignment)
+    keys: list[str]  # every key of the enclosing object literal, sorted, "..." for a spread ([] for an assignment)
     target: str  # the dotted assignment target ("process.env.NODE_TLS_REJECT_UNAUTHORIZED"), "" for a property
 
 
@@ -144,6 +145,7 @@ class TsFacts(TypedDict):
     calls: list[CallFact]
     consts: list[ConstFact]
     headers: list[HeaderFact]  # string literals naming X-* headers (request ids, API keys...)
+    id_names: list[HeaderFact]  # variables named for a request/correlation/trace id (`const requestId = ...`)
     settings: list[SettingFact]  # security-relevant options wherever they are written (SETTING_KEYS)
     env: list[EnvRead]  # environment variables read through process.env
     sinks: list[SinkFact]  # security-relevant calls with the origin of their input

@@ -39,6 +39,7 @@ class Walker:
             "calls": [],
             "consts": [],
             "headers": [],
+            "id_names": [],
             "settings": [],
             "env": [],
             "sinks": [],
@@ -287,9 +288,12 @@ def _env_name(node: Node) -> str:
 
 
 def _key_text(node: Node) -> str:
-    """The key of an object-literal member (pair or shorthand), "" for spreads and computed keys."""
+    """The key of an object-literal member (pair or shorthand), "..." for a spread (the object holds
+    keys not written here), "" for computed keys."""
     if node.type == "shorthand_property_identifier":
         return text(node)
+    if node.type == "spread_element":
+        return "..."
     key = node.child_by_field_name("key") if node.type == "pair" else None
     if key is None or key.type == "computed_property_name":
         return ""

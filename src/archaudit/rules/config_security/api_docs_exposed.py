@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_named
 from archaudit.rules.base import Rule
@@ -18,21 +19,44 @@ _PUBLICATION = ("contact", "license_info", "terms_of_service", "servers")
 _FLASK_UIS = {"flasgger.Swagger": "doc", "flask_restx.Api": "doc", "flask_restplus.Api": "doc"}
 
 
+def _switched(kwargs: dict[str, Any]) -> bool:
+    """A docs switch that can turn the docs off: `None`, or a value computed from settings or the
+    environment (`"/docs" if settings.SHOW_DOCS else None`); a literal path such as `docs_url="/docs"`
+    only moves the docs, it does not hide them."""
+    return any(k in kwargs and not isinstance(kwargs[k], str) for k in _DOC_SWITCHES)
+
+
+def _switch_lines(repo: Repo, path: str, line: int, keys: list[str]) -> tuple[Evidence, ...]:
+    """Where the fixed `docs_url=` / `openapi_url=` arguments of the call starting at `line` are written."""
+    lines = repo.lines(path)
+    out = []
+    for key in keys:
+        found = next((n for n in range(line, min(len(lines), line + 40) + 1) if f"{key}=" in lines[n - 1]), 0)
+        if found and found != line:
+            out.append(Evidence(path, found))
+    return tuple(out)
+
+
 def check(repo: Repo) -> Iterator[Hit]:
     """Looks at `FastAPI(...)` application calls (outside tests and development-only files) that set
-    neither `docs_url` nor `openapi_url`, so /docs, /redoc and /openapi.json are served in every
-    environment; calls passing `**kwargs` are skipped (the switch may be inside), and so are apps given
-    publication metadata (contact, license_info, terms_of_service, servers): docs meant to be read.
+    neither `docs_url` nor `openapi_url` to None or to a computed value (literal paths only move the docs),
+    so /docs, /redoc and /openapi.json are served in every environment; calls passing `**kwargs` are
+    skipped (the switch may be inside), and so are apps given publication metadata (contact,
+    license_info, terms_of_service, servers): docs meant to be read.
     For Flask: flasgger `Swagger(app)` or flask-restx `Api(app)` without `doc=` created outside any `if` block."""
     for path, call, name in calls_named(repo, *_FASTAPI, *_FLASK_UIS):
         if repo.by_path[path].role == "test" or is_dev_path(path):
             continue
         if name in _FASTAPI:
-            if any(k in call["kwargs"] for k in (*_DOC_SWITCHES, *_PUBLICATION)) \
+            kwargs = call["kwargs"]
+            if _switched(kwargs) or any(k in kwargs for k in _PUBLICATION) \
                     or "**" in call_text(repo, path, call["line"]):
                 continue
-            yield Hit(path, call["line"], "FastAPI serves /docs and /openapi.json unconditionally "
-                      "(no docs_url/openapi_url switch).", key="fastapi docs")
+            fixed = [f"{k}={kwargs[k]!r}" for k in _DOC_SWITCHES if k in kwargs]
+            why = f"set to fixed paths ({', '.join(fixed)})" if fixed else "no docs_url/openapi_url switch"
+            yield Hit(path, call["line"], f"FastAPI serves /docs and /openapi.json unconditionally ({why}).",
+                      also=_switch_lines(repo, path, call["line"], [k for k in _DOC_SWITCHES if k in kwargs]),
+                      key="fastapi docs")
         elif _FLASK_UIS[name] not in call["kwargs"]:
             header = enclosing_header(repo, path, call["line"])
             if not header.startswith(("if ", "elif ", "else")):

@@ -9,12 +9,15 @@ from archaudit.findings import Axis, Hit, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
+_CODE = frozenset({"python", "typescript", "javascript"})
+
 
 def check(repo: Repo) -> Iterator[Hit]:
-    """In a repository with Python source code, looks for a git hook manager anywhere in the tree:
-    .pre-commit-config.yaml, .husky/, lefthook.yml, .overcommit.yml, .githooks/, or husky / lefthook /
-    simple-git-hooks / pre-commit declared in a package.json. Reports once when there is none."""
-    if not any(repo.by_path[p].role == "source" for p in repo.python):
+    """In a repository with Python or TypeScript/JavaScript source code, looks for a git hook manager
+    anywhere in the tree: .pre-commit-config.yaml, .husky/, lefthook.yml, .overcommit.yml, .githooks/,
+    or husky / lefthook / simple-git-hooks / lint-staged / pre-commit declared in a package.json.
+    Reports once when there is none."""
+    if not any(f.role == "source" and f.language in _CODE for f in repo.files):
         return
     if repo.derived(find_git_hooks):
         return
@@ -30,8 +33,8 @@ RULE = Rule(
     title="No pre-commit hooks",
     impact="Style, lint and secret problems are found late (in review or CI) instead of before the commit, "
            "costing round trips and letting secrets reach the history.",
-    action="Add a .pre-commit-config.yaml (ruff, ruff-format, end-of-file fixer, a secret scanner) and "
-           "document `pre-commit install` in the README.",
+    action="Add a .pre-commit-config.yaml (ruff, ruff-format, end-of-file fixer, a secret scanner), or for a "
+           "Node project husky with lint-staged (eslint, prettier), and document how to install the hooks.",
     check=check,
     anchor=("pyproject.toml", "package.json"),
     example_bad="repo/ with no .pre-commit-config.yaml, .husky/ or lefthook.yml",

@@ -6,6 +6,7 @@ import re
 
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import Place, calls_written, first_import, import_places, is_app_code
+from archaudit.resolve.typescript_index import js_packages
 
 STRUCTURED_LOGGING = ("structlog", "pythonjsonlogger", "json_log_formatter", "ecs_logging", "json_logging",
                       "logstash", "logstash_formatter", "jsonlogger")
@@ -21,6 +22,14 @@ METRICS = ("prometheus_client", "starlette_exporter", "prometheus_fastapi_instru
            "statsd", "datadog", "pystatsd", "starlette_prometheus", "prometheus_async", "opentelemetry.metrics")
 # Launchers that instrument the process without an import in the code.
 _AUTO_INSTRUMENT = ("opentelemetry-instrument", "ddtrace-run", "newrelic-admin")
+# npm packages (a trailing "/" names a scope) of error trackers and APM agents for Node.js
+NODE_ERROR_TRACKERS = ("@sentry/", "raven", "@bugsnag/", "bugsnag", "rollbar", "honeybadger", "@honeybadger-io/",
+                       "airbrake", "@airbrake/", "newrelic", "@newrelic/", "dd-trace", "@datadog/", "elastic-apm-node",
+                       "@opentelemetry/", "@appsignal/", "@highlight-run/", "applicationinsights",
+                       "@google-cloud/error-reporting", "@hyperdx/")
+# Node agents preloaded by the start command (`node -r dd-trace/init`, `--require newrelic`)
+_NODE_PRELOADS = ("dd-trace/init", "newrelic", "@opentelemetry/auto-instrumentations-node", "elastic-apm-node/start",
+                  "@sentry/node/preload")
 
 
 def structured_logging(repo: Repo) -> Place | None:
@@ -81,6 +90,20 @@ def _auto_instrumented(repo: Repo) -> bool:
             if any(m in text for m in _AUTO_INSTRUMENT):
                 return True
     return False
+
+
+def node_preloaded(repo: Repo) -> bool:
+    """A Node start command (package.json script or deploy file) preloads an APM agent with
+    `-r`/`--require`/`--import` (no import in the code needed; memoised)."""
+    return repo.derived(_node_preloaded)
+
+
+def _node_preloaded(repo: Repo) -> bool:
+    flags = tuple(f"{flag}{sep}{agent}" for flag in ("-r", "--require", "--import") for sep in (" ", "=")
+                  for agent in _NODE_PRELOADS)
+    scripts = [cmd for pkg in repo.derived(js_packages) for cmd in pkg.scripts.values()]
+    deploys = [repo.text(f.path) or "" for f in repo.files if f.role == "deploy"]
+    return any(flag in text for text in (*scripts, *deploys) for flag in flags)
 
 
 def sentry_init(repo: Repo) -> Place | None:
