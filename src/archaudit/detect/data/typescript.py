@@ -203,9 +203,10 @@ def _typeorm_sources(repo: Repo) -> list[TypeOrmSource]:
     out = []
     for path in production_ts(repo):
         f = facts[path]
-        cli = re.search(r"(?:\s-d|--dataSource)[\s=]+\S*" + re.escape(path.rsplit("/", 1)[-1]), scripts)
-        if not any(i["module"] in _TYPEORM for i in f["imports"]) or cli:
+        if not any(i["module"] in _TYPEORM for i in f["imports"]):  # first: one pattern per file costs 0.6 s
             continue
+        if re.search(r"(?:\s-d|--dataSource)[\s=]+\S*" + re.escape(path.rsplit("/", 1)[-1]), scripts):
+            continue  # the data source of the migration CLI (`typeorm -d file`), not of the application
         seen: set[tuple[str, ...]] = set()
         for setting in f["settings"]:
             keys = tuple(setting["keys"])
