@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -168,11 +168,11 @@ class Message(str):
     `Message("...")` of the package as a msgid, and tests/test_i18n.py fails on one without a French
     translation). A template without fields is taken verbatim (no `{{` escaping). Operations that
     build a new string (`+`, f-strings, `.join`) give a plain English `str`: nest Messages instead
-    (`Message("{claim} ({n} places)", claim=message, n=3)`, `Message.join("; ", parts)`)."""
+    (`Message("{claim} ({n} places)", claim=message, n=3)`, `Message.joined("; ", parts)`)."""
 
     template: str
     plural_template: str  # with `count`: the plural form, chosen by the catalogue's plural rule
-    count: str  # the field holding the number that chooses singular or plural
+    count_field: str  # the field holding the number that chooses singular or plural
     params: tuple[tuple[str, Param], ...]
     lookup: bool  # False for a join of parts: only the parts are translated
 
@@ -185,7 +185,7 @@ class Message(str):
         values = dict(params)
         chosen = plural if plural and values.get(count) != 1 else template
         self = super().__new__(cls, chosen.format(**values) if params else chosen)
-        self.template, self.plural_template, self.count, self.params, self.lookup = (
+        self.template, self.plural_template, self.count_field, self.params, self.lookup = (
             template, plural, count, params, lookup)
         return self
 
@@ -201,11 +201,11 @@ class Message(str):
         return cls._make(text, "", "", (), True)
 
     @classmethod
-    def join(cls, sep: str, parts: list[str] | tuple[str, ...]) -> Message:
+    def joined(cls, sep: str, parts: Sequence[str]) -> Message:
         """Parts said one after the other with `sep`; each part that is a Message is translated."""
         params = tuple((f"p{i}", part) for i, part in enumerate(parts))
         escaped = sep.replace("{", "{{").replace("}", "}}")
-        return cls._make(escaped.join("{p%d}" % i for i in range(len(parts))), "", "", params, False)
+        return cls._make(escaped.join(f"{{p{i}}}" for i in range(len(parts))), "", "", params, False)
 
     def fields(self) -> dict[str, Param]:
         return dict(self.params)
@@ -220,11 +220,11 @@ class Message(str):
             return self
         params = tuple((k, v.redacted(redact) if isinstance(v, Message) else redact(v) if isinstance(v, str) else v)
                        for k, v in self.params)
-        again = Message._make(self.template, self.plural_template, self.count, params, self.lookup)
+        again = Message._make(self.template, self.plural_template, self.count_field, params, self.lookup)
         return again if str(again) == whole else whole
 
     def __reduce__(self) -> tuple[Any, ...]:  # pickled reports (the report cache) keep the parts
-        return (Message._make, (self.template, self.plural_template, self.count, self.params, self.lookup))
+        return (Message._make, (self.template, self.plural_template, self.count_field, self.params, self.lookup))
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Message:  # immutable, like str
         return self

@@ -78,7 +78,7 @@ class Translator:
         if not message.lookup:
             template = message.template
         elif message.plural_template:
-            template = self.plural(message.template, message.plural_template, int(fields.get(message.count, 0)))
+            template = self.plural(message.template, message.plural_template, int(fields.get(message.count_field, 0)))
         else:
             template = self(message.template)
         if not message.params:

@@ -152,9 +152,10 @@ def _literal(node: ast.expr) -> str | None:
 def message_messages() -> Iterator[tuple[MsgId, str]]:
     """(msgid, where) of every Message template in the package (the report text analysis builds)."""
     for node, kind, where in _message_calls():
-        texts = [_literal(a) for a in node.args[:2 if kind == "Message.plural" else 1]]
-        if all(texts) and texts:
-            yield (tuple(texts) if len(texts) == 2 else texts[0]), where  # type: ignore[misc]
+        texts = [t for a in node.args[:2 if kind == "Message.plural" else 1] if (t := _literal(a))]
+        if texts == [] or len(texts) < min(len(node.args), 2 if kind == "Message.plural" else 1):
+            continue  # reported by message_errors()
+        yield (texts[0], texts[1]) if len(texts) == 2 else texts[0], where
 
 
 def message_errors() -> list[str]:

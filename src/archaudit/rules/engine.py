@@ -204,8 +204,9 @@ def run_rules(repo: Repo, rules: list[Rule],
         try:
             hits = list(rule.check(repo))
         except Exception as exc:  # a rule bug must not take the audit down with it
+            error = f"{type(exc).__name__}: {exc}"
             undetermined.append(Undetermined(Message("rule {rule}", rule=rule.id),
-                                             Message("the check failed ({error})", error=f"{type(exc).__name__}: {exc}")))
+                                             Message("the check failed ({error})", error=error)))
             continue
         by_rule[rule.id] = (rule, _kept_hits(repo, rule, hits, undetermined))
     _drop_superseded(by_rule)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_named
 from archaudit.rules.base import Rule
@@ -31,13 +31,14 @@ def check(repo: Repo) -> Iterator[Hit]:
             if any(k in call["kwargs"] for k in (*_DOC_SWITCHES, *_PUBLICATION)) \
                     or "**" in call_text(repo, path, call["line"]):
                 continue
-            yield Hit(path, call["line"], "FastAPI serves /docs and /openapi.json unconditionally "
-                      "(no docs_url/openapi_url switch).", key="fastapi docs")
+            yield Hit(path, call["line"], Message("FastAPI serves /docs and /openapi.json unconditionally (no "
+                                                  "docs_url/openapi_url switch)."), key="fastapi docs")
         elif _FLASK_UIS[name] not in call["kwargs"]:
             header = enclosing_header(repo, path, call["line"])
             if not header.startswith(("if ", "elif ", "else")):
-                yield Hit(path, call["line"], f"{name} registers the interactive API documentation "
-                          "unconditionally.", key=f"{name} docs")
+                yield Hit(path, call["line"], Message("{name} registers the interactive API documentation "
+                                                      "unconditionally.",
+                                                      name=name), key=f"{name} docs")
 
 
 RULE = Rule(

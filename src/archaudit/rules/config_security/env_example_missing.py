@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.config.section import find_env_files
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_written
 from archaudit.rules.base import Rule
@@ -43,7 +43,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     places = sorted(_env_loading(repo))
     if places:
         path, line, what = places[0]
-        yield Hit(path, line, f"{what.capitalize()}, but the repository has no .env.example listing the variables.",
+        yield Hit(path, line, Message("{value}, but the repository has no .env.example listing the variables.",
+                                      value=what.capitalize()),
                   key="env-example")
 
 

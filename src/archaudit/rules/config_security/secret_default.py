@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from archaudit.detect.config.settings import Setting, find_settings, readers_of, startup_guard
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.model import Fact
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
@@ -71,8 +71,10 @@ def check(repo: Repo) -> Iterator[Hit]:
     management command resetting a demo admin password) is rated one step lower. The value is never shown."""
     for s, guard in repo.derived(secret_defaults):
         if guard is None:
-            how = f"falls back to a literal when {s.env} is unset" if s.env else "has a literal default"
-            yield Hit(s.file, s.line, f"{s.name} ({s.source}) {how}, and nothing refuses it at startup.",
+            how = (Message("falls back to a literal when {env} is unset", env=s.env) if s.env
+                   else Message("has a literal default"))
+            yield Hit(s.file, s.line, Message("{name} ({source}) {how}, and nothing refuses it at startup.",
+                                              name=s.name, source=s.source, how=how),
                       key=f"{s.source}.{s.name}", secrets=(s.value,),
                       exposure=tuple(Evidence(path, 0) for path in readers_of(repo, s)))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import first_import
 from archaudit.rules.base import Rule
@@ -21,8 +21,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         return
     place = app_anchor(repo)
     if place:
-        yield Hit(place[0], place[1], "Unhandled errors are not reported to any error tracker (no Sentry, "
-                                      "Rollbar, Bugsnag, APM or OpenTelemetry exporter is initialised).",
+        yield Hit(place[0], place[1], Message("Unhandled errors are not reported to any error tracker (no Sentry, "
+                                              "Rollbar, Bugsnag, APM or OpenTelemetry exporter is initialised)."),
                   key="no-tracker")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import Place, first_import, is_app_code
 from archaudit.rules.base import Rule
@@ -55,8 +55,9 @@ def check(repo: Repo) -> Iterator[Hit]:
         return
     place = app_anchor(repo)
     if place:
-        yield Hit(place[0], place[1], "Requests carry no request id or trace id: no middleware reads or sets "
-                                      "X-Request-ID/X-Correlation-ID and no tracing library is used.", key="no-id")
+        yield Hit(place[0], place[1], Message("Requests carry no request id or trace id: no middleware reads or "
+                                              "sets X-Request-ID/X-Correlation-ID and no tracing library is used."),
+                  key="no-id")
 
 
 RULE = Rule(

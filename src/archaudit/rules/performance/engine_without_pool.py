@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.data.engines import find_engines
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.model import Fact
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
@@ -27,8 +27,9 @@ def check(repo: Repo) -> Iterator[Hit]:
         if any(k == "poolclass" for k, _ in e.settings):
             continue
         kind = "create_async_engine" if e.is_async else "create_engine"
-        yield Hit(e.path, e.line, f"{kind}({e.url or 'URL'}) relies on the default pool: no pool_size, "
-                  "max_overflow or pool_pre_ping.", key=f"{kind}:{e.url}")
+        yield Hit(e.path, e.line, Message("{kind}({value}) relies on the default pool: no pool_size, max_overflow "
+                                          "or pool_pre_ping.",
+                                          kind=kind, value=e.url or Message("URL")), key=f"{kind}:{e.url}")
 
 
 def pool_strengths(repo: Repo) -> list[Fact]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.languages.python.facts import CallFact
 from archaudit.repo import Repo
 from archaudit.resolve.origins import Origin, Source, calls_at, flow_at
@@ -43,8 +43,9 @@ def check(repo: Repo) -> Iterator[Hit]:
             continue
         source = _token_source(repo, path, call["line"])
         if source is not None:
-            yield Hit(path, call["line"], f"A JWT is decoded without verifying its signature ({how}); "
-                      f"the token is {source.what}.", key=how)
+            yield Hit(path, call["line"], Message("A JWT is decoded without verifying its signature ({how}); the "
+                                                  "token is {what}.",
+                                                  how=how, what=source.what), key=how)
 
 
 def _token_source(repo: Repo, path: str, line: int) -> Source | None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from archaudit.detect.api.endpoint import Endpoint
 from archaudit.detect.api.section import find_endpoints
-from archaudit.findings import Axis, Evidence, Hit, Premise, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Premise, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.origins import only_redirects
 from archaudit.rules.base import Rule
@@ -78,8 +78,10 @@ def check(repo: Repo) -> Iterator[Hit]:
         if reason and e.handler_file.endswith(".py") and only_redirects(repo, e.handler_file, e.handler_line):
             continue  # `return redirect(...)` on every path: nothing is exposed or changed here
         if reason:
-            yield Hit(e.file, e.line, f"{e.method} {e.path} ({reason}, handler {e.handler}) has no authentication "
-                                      f"guard, while {guarded} other endpoint(s) have one.",
+            yield Hit(e.file, e.line, Message("{method} {path} ({reason}, handler {handler}) has no authentication "
+                                              "guard, while {guarded} other endpoint(s) have one.",
+                                              method=e.method, path=e.path, reason=reason, handler=e.handler,
+                                              guarded=guarded),
                       key=f"{e.method} {e.path}", premises=_premises(e, example))
 
 

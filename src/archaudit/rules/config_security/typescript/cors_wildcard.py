@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.languages.typescript.facts import CallFact
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import is_ts_test, ts_facts
@@ -48,7 +48,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         if any(c["line"] not in preflight for c, _ in hits):  # the preflight restates the middleware's origin
             hits = [(c, v) for c, v in hits if c["line"] not in preflight]
         for call, verdict in hits:
-            yield Hit(path, call["line"], f"CORS: {verdict}.", key=call["callee"])
+            yield Hit(path, call["line"], Message("CORS: {verdict}.",
+                                                  verdict=verdict), key=call["callee"])
 
 
 def _preflight_lines(calls: list[CallFact]) -> set[int]:
