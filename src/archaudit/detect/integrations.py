@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from archaudit.detect.architecture.layers import is_test_path, layer_of
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Fact, Section, Table
 from archaudit.repo import Repo
 
@@ -115,7 +115,8 @@ def section(repo: Repo) -> Section:
     undetermined = () if found or not repo.python else (
         "no known external-service SDK is imported (HTTP calls to services through generic clients are not "
         "attributed)",)
-    headline = ("integrations: " + ", ".join(sorted({it.service for it in found}))) if found else ""
+    services = ", ".join(sorted({it.service for it in found}))
+    headline = Message("integrations: {services}", services=services) if found else ""
     return Section(key="integrations", title="External integrations", facts=tuple(facts),
                    tables=(Table("integrations", "External services", ("service", "category", "modules",
                                                                       "wrapped by"), tuple(rows)),) if rows else (),

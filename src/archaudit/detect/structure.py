@@ -11,7 +11,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Fact, Section, Table
 from archaudit.repo import Repo
 
@@ -24,13 +24,14 @@ _NAMED_ROLES = {
     "migrations": "database migrations", "alembic": "database migrations", "examples": "examples",
 }
 _JS_KINDS = (  # (dependency, label), first match wins
-    ("@nestjs/core", "Node.js backend (NestJS)"), ("express", "Node.js backend (Express)"),
-    ("fastify", "Node.js backend (Fastify)"), ("koa", "Node.js backend (Koa)"),
-    ("next", "front end (Next.js)"), ("react", "front end (React)"), ("vue", "front end (Vue)"),
-    ("svelte", "front end (Svelte)"), ("@angular/core", "front end (Angular)"),
+    ("@nestjs/core", Message("Node.js backend (NestJS)")), ("express", Message("Node.js backend (Express)")),
+    ("fastify", Message("Node.js backend (Fastify)")), ("koa", Message("Node.js backend (Koa)")),
+    ("next", Message("front end (Next.js)")), ("react", Message("front end (React)")),
+    ("vue", Message("front end (Vue)")), ("svelte", Message("front end (Svelte)")),
+    ("@angular/core", Message("front end (Angular)")),
 )
-_PY_KINDS = (("django", "Python backend (Django)"), ("fastapi", "Python backend (FastAPI)"),
-             ("flask", "Python backend (Flask)"), ("starlette", "Python backend (Starlette)"))
+_PY_KINDS = (("django", Message("Python backend (Django)")), ("fastapi", Message("Python backend (FastAPI)")),
+             ("flask", Message("Python backend (Flask)")), ("starlette", Message("Python backend (Starlette)")))
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def named_role(folder: str) -> str:
 def _js_kind(repo: Repo, manifest: str) -> str:
     data = repo.json(manifest)
     if not isinstance(data, dict):
-        return "JavaScript package"
+        return Message("JavaScript package")
     deps: set[str] = set()
     for key in ("dependencies", "devDependencies", "peerDependencies"):
         if isinstance(data.get(key), dict):
@@ -56,7 +57,7 @@ def _js_kind(repo: Repo, manifest: str) -> str:
     for dep, label in _JS_KINDS:
         if dep in deps:
             return label
-    return "JavaScript/TypeScript package"
+    return Message("JavaScript/TypeScript package")
 
 
 def _py_kind(repo: Repo, folder: str) -> str:
@@ -65,7 +66,7 @@ def _py_kind(repo: Repo, folder: str) -> str:
     for dep, label in _PY_KINDS:
         if dep in text:
             return label
-    return "Python application"
+    return Message("Python application")
 
 
 # A copy of a package.json inside built assets is not an app of its own.
@@ -103,7 +104,8 @@ def find_apps(repo: Repo) -> list[App]:
     for folder, app in py.items():
         other = js.get(folder)
         if other is not None and other.kind.startswith(("front end", "Node.js")):
-            apps[folder] = App(folder, f"{app.kind} + {other.kind}", app.manifest)
+            apps[folder] = App(folder, Message("{python} + {javascript}", python=app.kind, javascript=other.kind),
+                               app.manifest)
     return [apps[k] for k in sorted(apps)]
 
 
@@ -133,16 +135,21 @@ def section(repo: Repo) -> Section:
         rows.append(row)
     facts = []
     if len([a for a in apps]) >= 2:
-        facts.append(Fact(f"Monorepo with {len(apps)} apps: " + "; ".join(
-            f"{a.folder or '(root)'}: {a.kind}" for a in apps), tuple(Evidence(a.manifest, 0) for a in apps)))
+        listed = Message.joined("; ", [Message("{folder}: {kind}", folder=a.folder or Message("(root)"), kind=a.kind)
+                                       for a in apps])
+        facts.append(Fact(Message("Monorepo with {n} apps: {apps}", n=len(apps), apps=listed),
+                          tuple(Evidence(a.manifest, 0) for a in apps)))
     for a in apps:
-        facts.append(Fact(f"{a.folder or '(root)'} is a {a.kind}", (Evidence(a.manifest, 0),)))
+        facts.append(Fact(Message("{value} is a {kind}",
+                                  value=a.folder or Message("(root)"), kind=a.kind), (Evidence(a.manifest, 0),)))
     counts = Counter(f.language for f in repo.files)
     py_lines = sum(m["lines"] for m in repo.python.values())
-    facts.append(Fact(f"{len(repo.files)} files; {len(repo.python)} parsed Python files ({py_lines} lines), "
-                      f"{counts.get('typescript', 0)} TypeScript, {counts.get('javascript', 0)} JavaScript"))
-    headline = (f"monorepo of {len(apps)} apps" if len(apps) >= 2 else
-                (apps[0].kind if apps else "repository with no recognised manifest"))
+    facts.append(Fact(Message("{n} files; {n2} parsed Python files ({py_lines} lines), {value} TypeScript, {value2} "
+                              "JavaScript",
+                              n=len(repo.files), n2=len(repo.python), py_lines=py_lines,
+                              value=counts.get('typescript', 0), value2=counts.get('javascript', 0))))
+    headline = (Message("monorepo of {n} apps", n=len(apps)) if len(apps) >= 2 else
+                (apps[0].kind if apps else Message("repository with no recognised manifest")))
     return Section(
         key="structure", title="Repository structure", facts=tuple(facts),
         tables=(Table("folders", "Top-level folders", ("folder", "role", "files", "languages"), tuple(rows)),),

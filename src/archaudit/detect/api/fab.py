@@ -14,6 +14,7 @@ from __future__ import annotations
 from archaudit.detect.api.endpoint import Endpoint, is_auth_name, new_endpoint, version_of
 from archaudit.detect.api.fab_views import UNKNOWN, FabClass, attribute, fab_classes, methods_index
 from archaudit.detect.api.routers import has_test_role, resolve_symbol
+from archaudit.findings import Message
 from archaudit.languages.python.facts import Decorator, FunctionFact, Value, expr_text
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_by_method
@@ -61,7 +62,7 @@ def _registered(repo: Repo, classes: dict[tuple[str, str], FabClass]) -> tuple[s
     `appbuilder` object whose argument could not be resolved."""
     index = repo.derived(calls_by_method)
     found: set[tuple[str, str]] = set()
-    notes = []
+    notes: list[str] = []
     for method in _REGISTER:
         for path, call, _ in index.get(method, ()):
             if has_test_role(repo, path):
@@ -72,8 +73,9 @@ def _registered(repo: Repo, classes: dict[tuple[str, str], FabClass]) -> tuple[s
             if target in classes:
                 found.add(target)  # type: ignore[arg-type]
             elif target is None and "appbuilder" in call["name"].lower():
-                notes.append(f"{path}:{call['line']}: {call['name']}({text or '?'}) could not be resolved to a "
-                             "view class of the repository; its routes are not listed")
+                notes.append(Message("{path}:{line}: {name}({value}) could not be resolved to a view class of the "
+                                     "repository; its routes are not listed",
+                                     path=path, line=call['line'], name=call['name'], value=text or '?'))
     return found, notes
 
 

@@ -17,7 +17,7 @@ from archaudit.detect.api.fab import fab_endpoints
 from archaudit.detect.api.fastapi_flask import RawRoute, decorated_routes, registered_routes
 from archaudit.detect.api.guards import fastapi_guard, flask_guard
 from archaudit.detect.api.routers import Chain, ChainExpander, WebObject, find_objects, has_test_role
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Fact, Section, Table
 from archaudit.repo import Repo
 
@@ -70,8 +70,9 @@ def api_inventory(repo: Repo) -> ApiInventory:
         if key not in served:
             served[key] = _chains_of(expander, raw.obj)
         if len(routes) + len(served[key]) > MAX_ENDPOINTS:
-            notes.append(f"more than {MAX_ENDPOINTS:,} routes once router mounts are expanded; routes from "
-                         f"{raw.file}:{raw.line} on were not listed")
+            notes.append(Message("more than {max_endpoints} routes once router mounts are expanded; routes from "
+                                 "{file}:{line} on were not listed",
+                                 max_endpoints=f"{MAX_ENDPOINTS:,}", file=raw.file, line=raw.line))
             break
         routes.extend((raw, chain, _guard(repo, raw, chain)) for chain in served[key])
     notes.extend(expander.notes)
@@ -160,17 +161,19 @@ def section(repo: Repo) -> Section:
         open_eps = [e for e in eps if e.auth is False]
         if open_eps:
             places = sorted({(e.file, e.line) for e in open_eps})[:20]
-            facts.append(Fact(f"{len(open_eps)} of {len(eps)} endpoints have no visible auth guard",
+            facts.append(Fact(Message("{n} of {n2} endpoints have no visible auth guard",
+                                      n=len(open_eps), n2=len(eps)),
                               tuple(Evidence(f, line) for f, line in places)))
         elif all(e.auth is None for e in eps):
-            facts.append(Fact("No authentication mechanism was found: whether endpoints are protected is not "
-                              "determined"))
+            facts.append(Fact(Message("No authentication mechanism was found: whether endpoints are protected is "
+                                      "not determined")))
     headline = ""
     if eps:
         fw = ", ".join(_LABELS.get(k, k) for k in sorted(frameworks))
-        headline = f"{len(eps)} endpoints ({fw}), {len(routers)} routers"
-        if versions:
-            headline += ", versions " + ", ".join(sorted(versions))
+        headline = (Message("{n} endpoints ({frameworks}), {routers} routers, versions {versions}", n=len(eps),
+                            frameworks=fw, routers=len(routers), versions=", ".join(sorted(versions))) if versions
+                    else Message("{n} endpoints ({frameworks}), {routers} routers", n=len(eps), frameworks=fw,
+                                 routers=len(routers)))
     columns = ("method", "path", "handler", "auth", "response_model", "version")
     table = Table("endpoints", "Endpoints", columns, rows)
     return Section(key="api", title="API surface", facts=tuple(facts), tables=(table,) if rows else (),

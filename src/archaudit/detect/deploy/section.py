@@ -20,7 +20,7 @@ from archaudit.detect.deploy.manifests import (
     find_render_services,
 )
 from archaudit.detect.formats.dockerfile import command_text, find_dockerfiles
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Fact, Section, Table
 from archaudit.repo import Repo
 
@@ -109,19 +109,23 @@ def section(repo: Repo) -> Section:
     facts = []
     for path, key, value, line in find_fly(repo):
         if key == "checks":
-            facts.append(Fact(f"fly.toml declares health checks ({value})", (Evidence(path, line),)))
+            facts.append(Fact(Message("fly.toml declares health checks ({value})",
+                                      value=value), (Evidence(path, line),)))
     for path, key, value, line in find_app_yaml(repo):
         if key == "runtime":
-            facts.append(Fact(f"App Engine runtime {value}", (Evidence(path, line),)))
+            facts.append(Fact(Message("App Engine runtime {value}",
+                                      value=value), (Evidence(path, line),)))
     pins: dict[str, Evidence] = {}
     for v in pyversions.find_python_versions(repo):
         if v.kind == "pin" and v.version:
             pins.setdefault(v.version, Evidence(v.file, v.line))
     if pins:
-        facts.append(Fact(f"Python interpreter pinned to {', '.join(sorted(pins))}",
+        facts.append(Fact(Message("Python interpreter pinned to {names}",
+                                  names=', '.join(sorted(pins))),
                           tuple(pins[k] for k in sorted(pins))))
     web = [s for s in starts if s.process in ("web", "CMD", "ENTRYPOINT") or s.process.endswith(" start")]
-    headline = f"started with `{web[0].command[:80]}` ({web[0].source})" if web else ""
+    headline = (Message("started with `{command}` ({source})", command=web[0].command[:80], source=web[0].source)
+                if web else "")
     undetermined = () if starts else ("no start command was found in a Procfile, render.yaml, Dockerfile, "
                                       "compose file, app.yaml or fly.toml",)
     return Section(key="deployment", title="Deployment", facts=tuple(facts), tables=tables,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from archaudit.detect.frontend.contract import contract_tables
 from archaudit.detect.frontend.packages import FRAMEWORKS, front_packages
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Fact, Section, Table
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import JsPackage, dep_line, package_of, ts_facts, tsconfig_options
@@ -226,9 +226,11 @@ def _app_rows(repo: Repo, pkg: JsPackage, label: str) -> tuple[list[dict[str, ob
             )
     for aspect, value, ev in _code_signals(repo, pkg):
         rows.append({"app": app, "aspect": aspect, "value": value, "file": ev.path, "line": ev.line})
-    facts = [Fact(f"{app}: {label} front end ({strict})", (Evidence(pkg.manifest, 0),))]
+    facts = [Fact(Message("{app}: {label} front end ({strict})",
+                          app=app, label=label, strict=strict), (Evidence(pkg.manifest, 0),))]
     if absent:
-        facts.append(Fact(f"{app}: no {', no '.join(absent)} library declared", (Evidence(pkg.manifest, 0),)))
+        facts.append(Fact(Message("{app}: no {names} library declared",
+                                  app=app, names=', no '.join(absent)), (Evidence(pkg.manifest, 0),)))
     return rows, facts
 
 

@@ -81,7 +81,8 @@ def check(repo: Repo) -> Iterator[Hit]:
 
 def guarded_secrets(repo: Repo) -> list[Fact]:
     """Strength: a secret's insecure default cannot reach production because startup refuses it."""
-    return [Fact(f"{s.name} has a development default, but startup refuses it (a check raises)",
+    return [Fact(Message("{name} has a development default, but startup refuses it (a check raises)",
+                         name=s.name),
                  (guard, Evidence(s.file, s.line)))
             for s, guard in repo.derived(secret_defaults) if guard is not None]
 

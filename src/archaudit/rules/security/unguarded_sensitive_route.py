@@ -50,13 +50,15 @@ def _premises(e: Endpoint, guarded: Endpoint) -> tuple[Premise, ...]:
     """What the claim rests on: the route is mounted in a resolved application (otherwise guards
     added where its router is mounted are not seen), no guard on it, and, corroborating, the project
     does guard other endpoints."""
-    mounted = (Premise(f"the route is served by the application `{e.app}`", evidence=(Evidence(e.file, e.line),))
-               if e.app else Premise.unknown("the route is mounted in an application",
-                                             "its router is not mounted by a call the audit could resolve, so "
-                                             "guards added where it is mounted are not known"))
+    mounted = (Premise(Message("the route is served by the application `{app}`",
+                               app=e.app), evidence=(Evidence(e.file, e.line),))
+               if e.app else Premise.unknown(Message("the route is mounted in an application"),
+                                             Message("its router is not mounted by a call the audit could resolve, "
+                                                     "so guards added where it is mounted are not known")))
     return (mounted,
-            Premise("no guard on the route, its routers or the application", evidence=(Evidence(e.file, e.line),)),
-            Premise("other endpoints of the project are guarded",
+            Premise(Message("no guard on the route, its routers or the application"),
+                    evidence=(Evidence(e.file, e.line),)),
+            Premise(Message("other endpoints of the project are guarded"),
                     evidence=(Evidence(guarded.file, guarded.line),)))
 
 
