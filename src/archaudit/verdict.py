@@ -76,6 +76,12 @@ _NAME = re.compile(r"`[^`]{0,200}`")
 _LISTED = 3
 
 
+def _elided(text: Message) -> Message:
+    """The Message with every field quoted in backticks said as `…` (the names that differ per place)."""
+    params = tuple((k, "…" if f"`{{{k}}}`" in text.template else v) for k, v in text.params)
+    return Message._make(text.template, text.plural_template, text.count_field, params, text.lookup)
+
+
 def _condensed(lines: list[str]) -> list[str]:
     """Lines that say the same thing about different places, said once with the places counted:
     "18 x router `...` is never mounted... (a.py:3, b.py:9, c.py:1 and 15 more)"."""
@@ -86,7 +92,8 @@ def _condensed(lines: list[str]) -> list[str]:
         if not m:
             groups.setdefault(line, [])
             continue
-        text = _NAME.sub("`…`", line[m.end():])
+        rest = line.fields()["text"] if isinstance(line, Message) and line.template == "{place}: {text}" else ""
+        text = _elided(rest) if isinstance(rest, Message) else _NAME.sub("`…`", line[m.end():])
         if text == line[m.end():]:
             originals[text] = line  # said once, it stays the line it was (a Message keeps its parts)
         groups.setdefault(text, []).append(m.group("place"))

@@ -17,11 +17,13 @@ from archaudit.repo import Repo
 
 _PY_MANIFESTS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "manage.py")
 _NAMED_ROLES = {
-    "infra": "infrastructure", "infrastructure": "infrastructure", "terraform": "infrastructure",
-    "k8s": "deployment manifests", "helm": "deployment manifests", "deploy": "deployment manifests",
-    "nginx": "reverse-proxy configuration", "scripts": "scripts", "bin": "scripts", "docs": "documentation",
-    "doc": "documentation", "tests": "tests", "test": "tests", ".github": "CI configuration",
-    "migrations": "database migrations", "alembic": "database migrations", "examples": "examples",
+    "infra": Message("infrastructure"), "infrastructure": Message("infrastructure"),
+    "terraform": Message("infrastructure"), "k8s": Message("deployment manifests"),
+    "helm": Message("deployment manifests"), "deploy": Message("deployment manifests"),
+    "nginx": Message("reverse-proxy configuration"), "scripts": Message("scripts"), "bin": Message("scripts"),
+    "docs": Message("documentation"), "doc": Message("documentation"), "tests": Message("tests"),
+    "test": Message("tests"), ".github": Message("CI configuration"), "migrations": Message("database migrations"),
+    "alembic": Message("database migrations"), "examples": Message("examples"),
 }
 _JS_KINDS = (  # (dependency, label), first match wins
     ("@nestjs/core", Message("Node.js backend (NestJS)")), ("express", Message("Node.js backend (Express)")),
@@ -124,10 +126,10 @@ def section(repo: Repo) -> Section:
     for top in sorted(per_dir):
         langs = ", ".join(f"{lang} {n}" for lang, n in per_dir[top].most_common(3) if lang != "other")
         app = app_by_top.get(top)
-        role = app.kind if app else named_role(top) or ("root files" if top == "." else "")
+        role = app.kind if app else named_role(top) or (Message("root files") if top == "." else "")
         if not role and root_app and any(lang in per_dir[top] for lang in ("python", "typescript", "javascript")):
-            role = f"source code of the root app ({root_app.kind})"
-        role = role or "not determined"
+            role = Message("source code of the root app ({kind})", kind=root_app.kind)
+        role = role or Message("not determined")
         row = {"folder": top if top == "." else top + "/", "role": role, "files": sum(per_dir[top].values()),
                "languages": langs or "-"}
         if app:

@@ -182,13 +182,15 @@ def _unmapped(repo: Repo, seen: set[tuple[str, int]], fab: set[tuple[str, str]])
             for d in fn["decorators"]:
                 if fn["cls"] and d["name"].rsplit(".", 1)[-1] == "expose" and (path, d["line"]) not in seen:
                     groups["fab" if (path, fn["cls"]) in fab else "other"].append((path, d["line"]))
-    why = {"fab": "Flask-AppBuilder view method(s) of classes no add_view/add_view_no_menu/add_api call registers "
-                  "(base classes, or views registered in a way the audit cannot follow)",
-           "other": "@expose class-view method(s) of a framework other than Flask-AppBuilder (e.g. Flask-Admin)"}
-    out = []
+    out: list[str] = []
     for kind, refs in groups.items():
         if refs:
             file, line = min(refs)
-            out.append(f"{file}:{line}: {len(refs)} {why[kind]} in {len({r[0] for r in refs})} file(s) are not "
-                       "mapped to endpoints")
+            place, n, files = f"{file}:{line}", len(refs), len({r[0] for r in refs})
+            text = (Message("{n} Flask-AppBuilder view method(s) of classes no add_view/add_view_no_menu/add_api "
+                            "call registers (base classes, or views registered in a way the audit cannot follow) in "
+                            "{files} file(s) are not mapped to endpoints", n=n, files=files) if kind == "fab" else
+                    Message("{n} @expose class-view method(s) of a framework other than Flask-AppBuilder (e.g. "
+                            "Flask-Admin) in {files} file(s) are not mapped to endpoints", n=n, files=files))
+            out.append(Message("{place}: {text}", place=place, text=text))
     return out

@@ -129,11 +129,12 @@ def _imports_guard_module(repo: Repo) -> bool:
 
 def _unmounted(repo: Repo, objs: dict[tuple[str, str, str], WebObject]) -> list[str]:
     """Routers that no include_router/register_blueprint mounts: their paths lack any outer prefix."""
-    out = []
+    out: list[str] = []
     for o in objs.values():
         if o.kind == "router" and not o.parents and o.line and not has_test_role(repo, o.file):
-            out.append(f"{o.file}:{o.line}: router `{o.name}` is never mounted by a call the audit could "
-                       "resolve; its endpoints are listed without an outer prefix")
+            out.append(Message("{place}: {text}", place=f"{o.file}:{o.line}", text=Message(
+                "router `{name}` is never mounted by a call the audit could resolve; its endpoints are listed "
+                "without an outer prefix", name=o.name)))
     return out
 
 

@@ -96,11 +96,12 @@ def _facts(repo: Repo, tables: dict[str, Table]) -> list[Fact]:
     for c in clients:
         by_how[c.how] += 1
     if clients:
-        facts.append(Fact("Client instantiation: " + "; ".join(f"{how}: {n}" for how, n in sorted(by_how.items())),
+        counted = Message.joined("; ", [Message("{how}: {n}", how=how, n=n) for how, n in sorted(by_how.items())])
+        facts.append(Fact(Message("Client instantiation: {counts}", counts=counted),
                           tuple(Evidence(c.path, c.line) for c in clients[:5])))
     styles = sorted({d.style for d in repo.derived(find_di)})
     if styles:
-        facts.append(Fact("Dependency injection: " + ", ".join(styles)))
+        facts.append(Fact(Message("Dependency injection: {styles}", styles=", ".join(styles))))
     ports = repo.derived(find_ports)
     if ports:
         wired = sum(1 for p in ports if p.implementations)

@@ -115,6 +115,6 @@ def section(repo: Repo) -> Section:
         parts.append(Message("{n} periodic schedules", n=len(bg.schedules)))
     headline = Message.joined("; ", parts) if parts else ""
     undetermined = () if bg.tasks or bg.schedules or queues else (
-        "no background work (task queue, scheduler, BackgroundTasks) was found",)
+        Message("no background work (task queue, scheduler, BackgroundTasks) was found"),)
     return Section(key="background", title="Background work", facts=tuple(_facts(bg, queues)),
                    tables=tuple(tables), undetermined=undetermined, headline=headline)

@@ -48,20 +48,20 @@ def _migration_facts(repo: Repo) -> list[Fact]:
     for chain, items in repo.derived(migration_chains).items():
         tops = heads(items)
         facts.append(Fact(
-            f"Alembic chain {chain}: {len(items)} revisions, {len(tops)} head(s): "
-            + ", ".join(h.revision for h in tops),
+            Message("Alembic chain {chain}: {n} revisions, {heads} head(s): {names}", chain=chain, n=len(items),
+                    heads=len(tops), names=", ".join(h.revision for h in tops)),
             tuple(Evidence(h.path, h.line) for h in tops),
         ))
         for rev, kids in branch_points(items).items():
-            facts.append(Fact(f"Revision {rev} branches into {len(kids)} revisions: "
-                              + ", ".join(k.revision for k in kids),
+            facts.append(Fact(Message("Revision {revision} branches into {n} revisions: {names}", revision=rev,
+                                      n=len(kids), names=", ".join(k.revision for k in kids)),
                               tuple(Evidence(k.path, k.down_line) for k in kids)))
         weak = [m for m in items if m.downgrade != "code"]
         if weak:
             kinds = Counter(m.downgrade for m in weak)
             facts.append(Fact(
-                f"{len(weak)} of {len(items)} revisions in {chain} have no working downgrade ("
-                + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")",
+                Message("{n} of {total} revisions in {chain} have no working downgrade ({kinds})", n=len(weak),
+                        total=len(items), chain=chain, kinds=", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))),
                 tuple(Evidence(m.path, m.downgrade_line or m.line) for m in weak[:5]),
             ))
     return facts

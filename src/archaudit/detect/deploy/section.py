@@ -126,7 +126,7 @@ def section(repo: Repo) -> Section:
     web = [s for s in starts if s.process in ("web", "CMD", "ENTRYPOINT") or s.process.endswith(" start")]
     headline = (Message("started with `{command}` ({source})", command=web[0].command[:80], source=web[0].source)
                 if web else "")
-    undetermined = () if starts else ("no start command was found in a Procfile, render.yaml, Dockerfile, "
-                                      "compose file, app.yaml or fly.toml",)
+    undetermined = () if starts else (Message("no start command was found in a Procfile, render.yaml, Dockerfile, "
+                                              "compose file, app.yaml or fly.toml"),)
     return Section(key="deployment", title="Deployment", facts=tuple(facts), tables=tables,
                    undetermined=undetermined, headline=headline)

@@ -107,7 +107,7 @@ def contract_tables(repo: Repo) -> tuple[list[Fact], tuple[Table, ...]]:
     calls = repo.derived(find_client_calls)
     endpoints = [e for e in all_endpoints(repo) if e.method != "WS"]
     if not calls or not endpoints:
-        side = "no front-end HTTP call with a literal path" if not calls else "no backend endpoint"
+        side = Message("no front-end HTTP call with a literal path") if not calls else Message("no backend endpoint")
         return [Fact(Message("API contract check not run: {side} was found",
                              side=side))], ()
     normalized = [(normalize(e.path), e) for e in endpoints]

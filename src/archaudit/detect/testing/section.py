@@ -158,9 +158,10 @@ def _coverage_facts(inv: TestInventory) -> list[Fact]:
     if not inv.coverage:
         return []
     threshold = inv.fail_under
-    text = "Coverage is configured or measured in " + ", ".join(sorted({c.path for c in inv.coverage}))
-    if threshold is not None:
-        text += f"; minimum enforced: {threshold.fail_under:g}%"
+    places = ", ".join(sorted({c.path for c in inv.coverage}))
+    text = (Message("Coverage is configured or measured in {places}; minimum enforced: {fail_under}%", places=places,
+                    fail_under=f"{threshold.fail_under:g}") if threshold is not None
+            else Message("Coverage is configured or measured in {places}", places=places))
     evidence = [threshold] if threshold else []
     evidence += [c for c in inv.coverage if c is not threshold][:3]
     return [Fact(text, tuple(Evidence(c.path, c.line) for c in evidence))]
@@ -170,8 +171,9 @@ def _package_facts(inv: TestInventory) -> list[Fact]:
     untested = inv.untested
     if not untested or not inv.files:
         return []
-    return [Fact(f"{len(untested)} of {len(inv.packages)} application packages have no tests: "
-                 + ", ".join(p.folder for p in untested), tuple(Evidence(p.path, 0) for p in untested[:5]))]
+    return [Fact(Message("{n} of {total} application packages have no tests: {names}", n=len(untested),
+                         total=len(inv.packages), names=", ".join(p.folder for p in untested)),
+                 tuple(Evidence(p.path, 0) for p in untested[:5]))]
 
 
 def _folder_rows(inv: TestInventory) -> tuple[dict[str, object], ...]:

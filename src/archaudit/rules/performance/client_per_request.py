@@ -99,7 +99,8 @@ def check(repo: Repo) -> Iterator[Hit]:
             origin.setdefault(i, (Evidence(e.handler_file, e.handler_line), direct))
     for i, (where_from, direct) in sorted(origin.items()):
         site = sites[i]
-        where = "the route handler" if direct else f"on the request path of the handler at {where_from.ref}"
+        where = (Message("the route handler") if direct
+                 else Message("on the request path of the handler at {place}", place=where_from.ref))
         yield Hit(site.path, site.line, Message("{call}() runs on every call of {func} ({where}): a new {client} "
                                                 "instance per request.",
                                                 call=site.call, func=site.func, where=where,

@@ -41,11 +41,11 @@ def _weak_call(call: CallFact, name: str) -> str:
         default = call["kwargs"].get("default")
         first = default if isinstance(default, str) else schemes[0] if isinstance(schemes, list) and schemes else None
         if isinstance(first, str) and first in WEAK_SCHEMES:
-            return f'Passlib CryptContext defaults to the weak scheme "{first}"'
+            return Message('Passlib CryptContext defaults to the weak scheme "{scheme}".', scheme=first)
     if name.endswith("generate_password_hash"):
         method = call["kwargs"].get("method", call["args"][1] if len(call["args"]) > 1 else None)
         if isinstance(method, str) and method.split(":")[0] in _WEAK_WERKZEUG:
-            return f'Werkzeug generate_password_hash uses the weak method "{method}"'
+            return Message('Werkzeug generate_password_hash uses the weak method "{method}".', method=method)
     return ""
 
 

@@ -43,9 +43,9 @@ def _verdict(facts: TsFacts, setting: SettingFact) -> str:
         return f"`{key}: true`"
     text = condition(value)
     if text and true_by_default(text):
-        return f"`{key}` is on unless a variable turns it off ({text[:80]})"
+        return Message("`{key}` is on unless a variable turns it off ({condition})", key=key, condition=text[:80])
     if text and _default_true_call(facts, setting, text):
-        return f"`{key}` reads {text[:80]} with a default of true"
+        return Message("`{key}` reads {condition} with a default of true", key=key, condition=text[:80])
     return ""
 
 
