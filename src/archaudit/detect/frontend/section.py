@@ -167,7 +167,7 @@ def _strictness(repo: Repo, pkg: JsPackage) -> tuple[str, Evidence]:
 
 def _code_signals(repo: Repo, pkg: JsPackage) -> list[tuple[str, str, Evidence]]:
     """Resilience signals in the code: a CircuitBreaker class, request-id headers."""
-    out = []
+    out: list[tuple[str, str, Evidence]] = []
     for path, facts in repo.derived(ts_facts).items():
         owner = package_of(repo, path)
         if owner is None or owner.folder != pkg.folder:
