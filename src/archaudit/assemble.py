@@ -11,7 +11,7 @@ from collections.abc import Callable
 from archaudit.detect import SECTIONS
 from archaudit.detect.config.settings import secret_values
 from archaudit.detect.overview import system_overview
-from archaudit.findings import Finding, Undetermined
+from archaudit.findings import Finding, Message, Undetermined
 from archaudit.model import AxisScore, Fact, Report, Section, Verdict
 from archaudit.redact import redact_report
 from archaudit.repo import Repo
@@ -47,13 +47,13 @@ def build_report(repo: Repo, version: str, timestamp: str | None = None,
     rules = [r for r in enabled if r.id not in held]
     findings, rule_failures = run_rules(repo, rules, progress)
     undetermined = failures + rule_failures
-    undetermined += [Undetermined("archaudit configuration", note) for note in repo.config.notes]
+    undetermined += [Undetermined(Message("archaudit configuration"), note) for note in repo.config.notes]
     if held:
-        why = (f"{len(held)} rule(s) not run, their measured precision being below {DEFAULT_PRECISION:.0%} "
-               f"({', '.join(held)}); --preview runs them")
-        undetermined.append(Undetermined("rules in preview", why))
+        why = Message("{n} rule(s) not run, their measured precision being below {precision} ({rules}); --preview "
+                      "runs them", n=len(held), precision=f"{DEFAULT_PRECISION:.0%}", rules=", ".join(held))
+        undetermined.append(Undetermined(Message("rules in preview"), why))
     for s in sections:
-        undetermined += [Undetermined(s.title, text) for text in s.undetermined]
+        undetermined += [Undetermined(Message.known(s.title), text) for text in s.undetermined]
     undetermined += unread_sources(repo)
     scores = score_axes(findings, rules, served_languages(repo))
     strengths = find_strengths(repo, findings)

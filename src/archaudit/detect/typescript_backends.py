@@ -57,8 +57,9 @@ def _arch_facts(repo: Repo) -> list[Fact]:
     if is_hexagonal(arch):
         facts.append(
             Fact(
-                "Hexagonal layout: "
-                + ", ".join(f"{folder}/ ({layer}, {n} files)" for folder, (layer, n) in arch.layers.items())
+                Message("Hexagonal layout: {layers}", layers=Message.joined(", ", [
+                    Message("{folder}/ ({layer}, {n} files)", folder=folder, layer=layer, n=n)
+                    for folder, (layer, n) in arch.layers.items()]))
             )
         )
     if arch.commands or arch.queries:
@@ -73,8 +74,8 @@ def _arch_facts(repo: Repo) -> list[Fact]:
     if arch.contexts:
         facts.append(
             Fact(
-                f"{len(arch.contexts)} domain sub-folders (candidate bounded contexts): "
-                + ", ".join(f"{c}/ ({n})" for c, n in arch.contexts.items())
+                Message("{n} domain sub-folders (candidate bounded contexts): {folders}", n=len(arch.contexts),
+                        folders=", ".join(f"{c}/ ({n})" for c, n in arch.contexts.items()))
             )
         )
     if arch.injectables:
@@ -107,9 +108,9 @@ def section(repo: Repo) -> Section:
     if endpoints:
         facts.append(
             Fact(
-                f"{len(endpoints)} endpoints ("
-                + ", ".join(f"{fw} {n}" for fw, n in sorted(by_fw.items()))
-                + f"); {sum(1 for e in endpoints if e.auth)} behind a guard"
+                Message("{n} endpoints ({frameworks}); {guarded} behind a guard", n=len(endpoints),
+                        frameworks=", ".join(f"{fw} {n}" for fw, n in sorted(by_fw.items())),
+                        guarded=sum(1 for e in endpoints if e.auth))
             )
         )
     facts += _arch_facts(repo)

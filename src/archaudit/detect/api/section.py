@@ -26,7 +26,7 @@ _GUARD_MODULES = ("fastapi.security", "flask_login", "flask_jwt_extended", "flas
                   "django.contrib.auth.mixins", "authlib", "fastapi_users", "jose", "jwt")
 MAX_ENDPOINTS = 20_000  # (route, prefix) pairs expanded; past it the rest is "not determined"
 _SORT_KEY = attrgetter("path", "method", "file", "line")  # Endpoint.sort_key, computed in C
-_AUTH_LABELS = {True: "yes", False: "no", None: "not determined"}
+_AUTH_LABELS = {True: Message("yes"), False: Message("no"), None: Message("not determined")}
 _LABELS = {"fastapi": "FastAPI", "flask": "Flask", "django": "Django", "drf": "Django REST framework",
            "flask-appbuilder": "Flask-AppBuilder"}
 
@@ -143,7 +143,8 @@ def section(repo: Repo) -> Section:
     inv = repo.derived(api_inventory)
     eps = inv.endpoints
     rows = tuple({"method": e.method, "path": e.path, "handler": e.handler,
-                  "auth": _AUTH_LABELS[e.auth] + (f" ({e.auth_evidence})" if e.auth_evidence else ""),
+                  "auth": Message("{auth} ({how})", auth=_AUTH_LABELS[e.auth], how=e.auth_evidence) if e.auth_evidence
+                  else _AUTH_LABELS[e.auth],
                   "response_model": e.response_model or "-", "version": e.version or "-",
                   "file": e.file, "line": e.line} for e in eps)
     frameworks = Counter(e.framework for e in eps)
@@ -151,14 +152,14 @@ def section(repo: Repo) -> Section:
     versions = Counter(e.version for e in eps if e.version)
     facts = []
     if eps:
-        facts.append(Fact("Endpoints per framework: " + ", ".join(
-            f"{_LABELS.get(k, k)} {n}" for k, n in sorted(frameworks.items()))))
-        facts.append(Fact(f"{len(routers)} routers/blueprints/urls modules: " + ", ".join(
-            f"{k.replace('::', ' ')} ({n})" for k, n in sorted(routers.items())),
+        facts.append(Fact(Message("Endpoints per framework: {counts}", counts=", ".join(
+            f"{_LABELS.get(k, k)} {n}" for k, n in sorted(frameworks.items())))))
+        facts.append(Fact(Message("{n} routers/blueprints/urls modules: {modules}", n=len(routers), modules=", ".join(
+            f"{k.replace('::', ' ')} ({n})" for k, n in sorted(routers.items()))),
             tuple(Evidence(f, 0) for f in sorted({e.file for e in eps})[:20])))
         if versions:
-            facts.append(Fact("Endpoints per version prefix: " + ", ".join(
-                f"/{k} {n}" for k, n in sorted(versions.items()))))
+            facts.append(Fact(Message("Endpoints per version prefix: {counts}", counts=", ".join(
+                f"/{k} {n}" for k, n in sorted(versions.items())))))
         open_eps = [e for e in eps if e.auth is False]
         if open_eps:
             places = sorted({(e.file, e.line) for e in open_eps})[:20]

@@ -178,7 +178,7 @@ def section(repo: Repo) -> Section:
             rows.append({"job": job.name, "step": "(reusable workflow)", "runs": job.reusable,
                          "kinds": "not determined", "file": job.file, "line": job.line})
         for st in job.steps:
-            runs = st.run.strip().replace("\n", "; ")[:160] if st.run else f"uses {st.uses}"
+            runs = st.run.strip().replace("\n", "; ")[:160] if st.run else Message("uses {action}", action=st.uses)
             rows.append({"job": job.name, "step": st.name[:80], "runs": runs, "kinds": ", ".join(st.kinds) or "-",
                          "file": job.file, "line": st.line})
     facts = []

@@ -26,8 +26,9 @@ __all__ = ["EnvFile", "Setting", "env_ignore_rule", "find_env_files", "find_sett
 _EXAMPLE = re.compile(r"example|sample|template|dist|default|tpl", re.IGNORECASE)
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$")
 _PUBLIC_PREFIXES = ("VITE_", "REACT_APP_", "NEXT_PUBLIC_", "NUXT_PUBLIC_", "PUBLIC_", "EXPO_PUBLIC_")
-_KINDS = {"pydantic": "pydantic settings class", "config-class": "config class", "module": "settings module",
-          "django": "Django settings module", "flask": "app.config assignment", "env": "environment read"}
+_KINDS = {"pydantic": Message("pydantic settings class"), "config-class": Message("config class"),
+          "module": Message("settings module"), "django": Message("Django settings module"),
+          "flask": Message("app.config assignment"), "env": Message("environment read")}
 _MAX_ROWS = 400
 _SETTINGS_CLASSES = ("SettingsConfigDict", "ConfigDict")
 _LOADERS = ("load_dotenv", "from_object", "from_envvar", "from_pyfile", "read_env")
@@ -122,7 +123,8 @@ def display(name: str, value: Any, has_default: bool = True) -> str:
 
 
 def _row(repo: Repo, s: Setting) -> dict[str, Any]:
-    source = f"{s.source} ({_KINDS[s.kind]})" + (f", env {s.env}" if s.env and s.env != s.name else "")
+    source = (Message("{source} ({kind}), env {env}", source=s.source, kind=_KINDS[s.kind], env=s.env)
+              if s.env and s.env != s.name else Message("{source} ({kind})", source=s.source, kind=_KINDS[s.kind]))
     return {"setting": s.name, "default": display(s.name, s.value, s.has_default), "source": source,
             "read elsewhere?": read_elsewhere(repo, s), "file": s.file, "line": s.line}
 

@@ -70,8 +70,8 @@ def _docker_rows(repo: Repo) -> list[dict[str, Any]]:
         bases = [i.args.split()[0] for i in df.all("FROM") if i.args]
         user, health = df.last("USER"), df.last("HEALTHCHECK")
         start = df.last("CMD") or df.last("ENTRYPOINT")
-        rows.append({"base images": ", ".join(bases) or "-", "user": user.args if user else "(root: no USER)",
-                     "healthcheck": health.args[:80] if health else "none",
+        rows.append({"base images": ", ".join(bases) or "-", "user": user.args if user else Message("(root: no USER)"),
+                     "healthcheck": health.args[:80] if health else Message("none"),
                      "starts": command_text(start.args)[:120] if start else "-",
                      "file": df.path, "line": df.all("FROM")[0].line if df.all("FROM") else 0})
     return rows
@@ -88,7 +88,7 @@ def _render_rows(repo: Repo) -> list[dict[str, Any]]:
     return [{"service": s.name, "type": s.type or "-", "build": s.get("buildCommand")[:100] or "-",
              "start": (s.get("startCommand") or s.get("dockerCommand"))[:100] or "-",
              "pre-deploy": s.get("preDeployCommand")[:100] or "-",
-             "health check path": s.get("healthCheckPath") or "none",
+             "health check path": s.get("healthCheckPath") or Message("none"),
              "file": s.file, "line": s.line} for s in find_render_services(repo)]
 
 

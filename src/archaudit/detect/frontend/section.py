@@ -230,8 +230,9 @@ def _app_rows(repo: Repo, pkg: JsPackage, label: str) -> tuple[list[dict[str, ob
     facts = [Fact(Message("{app}: {label} front end ({strict})",
                           app=app, label=label, strict=strict), (Evidence(pkg.manifest, 0),))]
     if absent:
-        facts.append(Fact(Message("{app}: no {names} library declared",
-                                  app=app, names=Message.joined(", no ", absent)), (Evidence(pkg.manifest, 0),)))
+        missing = Message.joined(", ", [Message("no {category}", category=c) for c in absent])
+        facts.append(Fact(Message("{app}: {names} library declared", app=app, names=missing),
+                          (Evidence(pkg.manifest, 0),)))
     return rows, facts
 
 

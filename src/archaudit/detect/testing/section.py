@@ -128,9 +128,10 @@ def _tool_facts(inv: TestInventory) -> list[Fact]:
     plugins = [t for t in inv.tools if t.kind == "plugin"]
     out = []
     if frameworks:
-        text = "Test framework: " + ", ".join(t.name for t in frameworks)
-        if plugins:
-            text += " (plugins: " + ", ".join(t.name for t in plugins) + ")"
+        names = ", ".join(t.name for t in frameworks)
+        text = (Message("Test framework: {names} (plugins: {plugins})", names=names,
+                        plugins=", ".join(t.name for t in plugins)) if plugins
+                else Message("Test framework: {names}", names=names))
         out.append(Fact(text, tuple(Evidence(t.path, t.line) for t in [*frameworks, *plugins][:6])))
     return out
 

@@ -37,7 +37,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     place = setup or app_anchor(repo)
     if place is None:
         return
-    where = "Logging is configured as plain text" if setup else "No logging configuration produces structured logs"
+    where = (Message("Logging is configured as plain text") if setup
+             else Message("No logging configuration produces structured logs"))
     yield Hit(place[0], place[1], Message("{where}: no JSON/structured log output is set up anywhere.",
                                           where=where), key="plain-logs")
 

@@ -34,8 +34,9 @@ def check(repo: Repo) -> Iterator[Hit]:
 
 def pool_strengths(repo: Repo) -> list[Fact]:
     """Strength: engines whose pool is explicitly sized or health-checked."""
-    return [Fact("Database connection pool configured (" + ", ".join(f"{k}={v}" for k, v in e.settings
-                 if k != "echo") + ")", (Evidence(e.path, e.line),))
+    return [Fact(Message("Database connection pool configured ({settings})",
+                         settings=", ".join(f"{k}={v}" for k, v in e.settings if k != "echo")),
+                 (Evidence(e.path, e.line),))
             for e in repo.derived(find_engines) if e.pooled and _production(repo, e.path)]
 
 
