@@ -70,14 +70,15 @@ def _migration_facts(repo: Repo) -> list[Fact]:
 def _engine_facts(engines: list[Engine]) -> list[Fact]:
     facts = []
     for e in engines:
-        pool = ", ".join(f"{k}={v}" for k, v in e.settings) or "no pool settings"
-        kind = "async engine" if e.is_async else "sync engine"
-        url = f" on {e.url}" if e.url else ""
-        facts.append(Fact(Message("SQLAlchemy {kind}{url} ({pool})",
-                                  kind=kind, url=url, pool=pool), (Evidence(e.path, e.line),)))
+        pool = ", ".join(f"{k}={v}" for k, v in e.settings) or Message("no pool settings")
+        kind = Message("async engine") if e.is_async else Message("sync engine")
+        text = (Message("SQLAlchemy {kind} on {url} ({pool})", kind=kind, url=e.url, pool=pool) if e.url
+                else Message("SQLAlchemy {kind} ({pool})", kind=kind, pool=pool))
+        facts.append(Fact(text, (Evidence(e.path, e.line),)))
     modes = {e.is_async for e in engines}
     if modes:
-        mode = "both sync and async" if len(modes) == 2 else ("async" if True in modes else "sync")
+        mode = (Message("both sync and async") if len(modes) == 2 else
+                Message("async") if True in modes else Message("sync"))
         facts.append(Fact(Message("SQLAlchemy is used in {mode} mode",
                                   mode=mode), tuple(Evidence(e.path, e.line) for e in engines[:5])))
     return facts

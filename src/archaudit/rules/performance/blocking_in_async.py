@@ -49,11 +49,11 @@ def _blocking(call: CallFact, local: dict[str, str], module: str, sessions: set[
         return f"{q}()"
     owner, _, method = name.rpartition(".")
     if owner in sessions and method in _SESSION_METHODS:
-        return f"{name}() on a sync Session"
+        return Message("{call}() on a sync Session", call=name)
     if (q if q != name else f"{module}.{name}") in factories:
-        return f"{name}() (sync sessionmaker)"
+        return Message("{call}() (sync sessionmaker)", call=name)
     if name == "open" and "open" not in local and reads_file:
-        return "open() file read"
+        return Message("open() file read")
     return ""
 
 
