@@ -170,3 +170,42 @@ def test_french_markdown_of_the_example_reads_as_french() -> None:
     for f in report.findings:
         assert translator("fr").message(f.message) in md or len(f.message) > 200, f.rule
         assert f"{f.message}" not in md or not _prose(f.message), (f.rule, f.message)
+
+
+@pytest.mark.parametrize("root", [EXAMPLE, FIXTURES / "repos" / "ts_nest", FIXTURES / "repos" / "bg_celery"],
+                         ids=lambda p: p.name)
+def test_the_architecture_document_has_french_for_every_text(root: Path, translated: set[str]) -> None:
+    from archaudit.architecture_doc import build_document
+    from archaudit.run import build_repo
+
+    doc = build_document(build_repo(root, Options(use_cache=False, jobs=1)))
+    found = [p for text, where in report_texts(doc, "doc") for p in problems(text, where, translated)]
+    assert not found, "\n".join(found)
+
+
+def test_archaudit_architecture_lang_fr(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from archaudit.cli import main
+
+    result = CliRunner().invoke(main, ["architecture", str(EXAMPLE), "--lang", "fr", "--no-cache", "--quiet"])
+    assert result.exit_code == 0, result.stderr
+    md = result.stdout
+    assert md.startswith("# Document d'architecture : shop-api")
+    for french in ("## Vue d'ensemble", "## Style d'architecture", "## Organisation du code", "## Ajouter un endpoint",
+                   "| Nom | Type | Détail | Preuves |", "contient la couche api"):
+        assert french in md, french
+    for english in ("## Overview", "Architecture style", "How to add", "holds the", "Not determined"):
+        assert english not in md, english
+    target = tmp_path / "architecture.html"
+    html = CliRunner().invoke(main, ["architecture", str(EXAMPLE), "--lang", "fr", "--format", "html", "-o",
+                                     str(target), "--no-cache", "--quiet"])
+    assert html.exit_code == 0, html.stderr
+    page = target.read_text(encoding="utf-8")
+    assert '<html lang="fr">' in page and "<h2>Vue d'ensemble</h2>" in page and "<h2>Overview</h2>" not in page
+    again = CliRunner().invoke(main, ["architecture", str(EXAMPLE), "--no-cache", "--quiet", "-o",
+                                      str(tmp_path / "a.md")])
+    assert again.exit_code == 0  # a French document is recognised as ours: no --force needed
+    again = CliRunner().invoke(main, ["architecture", str(EXAMPLE), "--lang", "fr", "--no-cache", "--quiet", "-o",
+                                      str(tmp_path / "a.md")])
+    assert again.exit_code == 0 and (tmp_path / "a.md").read_text(encoding="utf-8").startswith("# Document d'arch")

@@ -29,6 +29,7 @@ from archaudit.safe_text import encodable, utf8
 FORMATS = {"md": "report.md", "json": "report.json", "sarif": "report.sarif", "html": "report.html"}
 DOCUMENT_FORMATS = {"md": "architecture.md", "html": "architecture.html"}
 _SIGNATURES = (b"# Architecture audit:", b"# Audit d'architecture :", b"# Architecture document:",
+               b"# Document d'architecture :",
                b'"tool": {\n    "name": "archaudit"',
                b'"driver": {\n          "name": "archaudit"', b'<meta name="generator" content="archaudit ')
 
@@ -267,9 +268,11 @@ class _progress:
 
 @main.command("architecture", epilog=EXIT_CODES)
 @_reading_options("md, html", "No progress bar on stderr.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="Language of the document (default: [tool.archaudit] lang, else en).")
 @_interruptible
 def architecture_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cache: bool, force: bool,
-                         jobs: int) -> None:
+                         jobs: int, lang: str | None) -> None:
     """Write the architecture document of the repository at PATH, for newcomers: components, style,
     code organisation, background work, endpoints, how to add an endpoint or a job."""
     from archaudit.architecture_doc import build_document
@@ -280,11 +283,13 @@ def architecture_command(path: Path, fmt: str, output: Path | None, quiet: bool,
     targets = _targets(output, _parse_formats(fmt, DOCUMENT_FORMATS), force, DOCUMENT_FORMATS)
     try:
         with _progress(quiet) as progress:
-            doc = build_document(build_repo(path, Options(use_cache=not no_cache, jobs=jobs), progress))
+            repo = build_repo(path, Options(use_cache=not no_cache, jobs=jobs), progress)
+            doc = build_document(repo)
     except ConfigError as exc:
         raise UsageFailure(f"invalid archaudit configuration: {exc}") from exc
+    language = lang or repo.config.lang
     renderers = {"md": render_markdown, "html": render_html}
-    _emit(targets, lambda f: renderers[f](doc))
+    _emit(targets, lambda f: renderers[f](doc, language))
     if not quiet and output is not None and sys.stderr.isatty():
         click.echo(encodable("archaudit: wrote " + ", ".join(str(t) for t in targets.values())), err=True)
 

@@ -134,6 +134,7 @@ def translator(lang: str | None = None) -> Translator:
 # Words the renderers build from data (axis labels, severities, formula fragments): each is a msgid.
 VOCABULARY = (
     *(a.label for a in Axis),
+    *(a.label.lower() for a in Axis),  # in a sentence ("not examined on: security, performance")
     *(s.value for s in Severity),
     N_("(capped)"),
     N_("10 (no finding on this axis)"),

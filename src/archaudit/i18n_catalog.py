@@ -40,7 +40,7 @@ _VOLATILE_HEADERS = re.compile(
     rb'^"(POT-Creation-Date|PO-Revision-Date|Last-Translator|Language-Team|Report-Msgid-Bugs-To|Generated-By): '
     rb'[^"]*"\n', re.MULTILINE)
 TEMPLATES = PACKAGE / "report" / "templates"
-PYTHON_SOURCES = ("report/render_markdown.py", "report/render_html.py", "i18n.py")
+PYTHON_SOURCES = ("report/render_markdown.py", "report/render_html.py", "report/render_architecture.py", "i18n.py")
 _JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true", "trim_blocks": "true"}
 MsgId = str | tuple[str, ...]  # a msgid, or (singular, plural)
 

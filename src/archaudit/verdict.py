@@ -128,7 +128,7 @@ def coverage(repo: Repo, sections: list[Section], undetermined: list[Undetermine
     missing: dict[str, list[str]] = {}
     for s in scores:
         for language in s.not_examined if s.is_evaluated else ():
-            missing.setdefault(language, []).append(Message.known(s.axis.label))
+            missing.setdefault(language, []).append(Message.known(s.axis.label.lower()))
     out += [Message("The {language} code was not examined on: {axes}", language=language,
                     axes=Message.joined(", ", axes)) for language, axes in missing.items()]
     skipped = len(repo.skipped) + len(repo.problems)
