@@ -99,7 +99,6 @@ def report_texts(obj: Any, where: str = "report") -> Iterator[tuple[str, str]]:
 
 def _report_problems(root: Path, translated: set[str]) -> list[str]:
     report = audit(root, Options(use_cache=False, jobs=1, preview=True))
-    report.summary = {}  # counts and the repository name
     return [p for text, where in report_texts(report) for p in problems(text, where, translated)]
 
 
@@ -149,6 +148,20 @@ def test_a_message_is_its_english_and_renders_french() -> None:
     assert translator("en").message(m) == m
     plural = Message.plural("{n} file", "{n} files", n=1)
     assert plural == "1 file" and Message.plural("{n} file", "{n} files", n=2) == "2 files"
+    one, two = (Message.plural("{folder}/ ({n} file)", "{folder}/ ({n} files)", folder="app", n=n) for n in (1, 2))
+    assert (translator("fr").message(one), translator("fr").message(two)) == ("app/ (1 fichier)", "app/ (2 fichiers)")
+    joined = Message.joined("; ", [Message("{n} ORM models", n=3), Message("{n} Alembic revisions", n=2)])
+    assert joined == "3 ORM models; 2 Alembic revisions"
+    assert translator("fr").message(joined) == "3 modèles ORM ; 2 révisions Alembic"
+
+
+def test_the_report_cache_keeps_the_parts_of_messages() -> None:
+    """A report read back from the cache (pickle) is translated like a fresh one."""
+    import pickle
+
+    m = Message("{message} ({n} places)", message=Message("The repository root has no README."), n=2)
+    again = pickle.loads(pickle.dumps(m))
+    assert again == m and translator("fr").message(again) == translator("fr").message(m) != m
 
 
 def test_a_secret_inside_a_message_is_masked_in_every_language() -> None:

@@ -68,7 +68,8 @@ def build_report(repo: Repo, version: str, timestamp: str | None = None,
         "by_severity": {k: severities[k] for k in sorted(severities)},
         "average_score": round(sum(s.score for s in rated) / len(rated), 1) if rated else None,
         "axes_evaluated": len(rated),
-        "headlines": [f"{s.title}: {s.headline}" for s in sections if s.headline],
+        "headlines": [Message("{section}: {headline}", section=Message.known(s.title), headline=s.headline)
+                      for s in sections if s.headline],
     }
     verdict = _verdict(repo, sections, findings, strengths, undetermined, scores)
     report = Report(

@@ -75,8 +75,10 @@ class Translator:
         that is a Message translated in turn, any other value shown as is). A template the catalogue
         does not hold, or a translation that does not fit the fields, gives the English."""
         fields = {k: self.message(v) if isinstance(v, Message) else v for k, v in message.params}
-        if not message.lookup:
+        if not message.lookup:  # a join: only its separator is the language's ("a ; b" in French)
             template = message.template
+            for sep, said in _SEPARATORS.get(self.lang, ()):
+                template = template.replace("}" + sep + "{", "}" + said + "{")
         elif message.plural_template:
             template = self.plural(message.template, message.plural_template, int(fields.get(message.count_field, 0)))
         else:
@@ -99,6 +101,10 @@ class Translator:
         if whole != text:
             return whole
         return text.replace(" (capped)", " " + self("(capped)"))
+
+
+# How the separators of joined lists (findings.Message.joined) are written in each language
+_SEPARATORS: dict[str, tuple[tuple[str, str], ...]] = {"fr": (("; ", " ; "),)}
 
 
 def _localised(obj: Any, tr: Translator) -> Any:
