@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from archaudit.analyze import skip_reason
 from archaudit.findings import Evidence, Message, Undetermined
 from archaudit.repo import Repo
 from archaudit.resolve.context import Context, context_of
@@ -63,7 +64,7 @@ def unread_sources(repo: Repo) -> list[Undetermined]:
                          kinds=", ".join(kinds))
                  if kinds else Message("what it defines is missing from the inventory and the findings"))
         out.append(Undetermined(NOT_PARSED, Message("{path} ({reason}): {hides}", path=path,
-                                                    reason=repo.results[path]["skip"], hides=hides),
+                                                    reason=skip_reason(repo.results[path]), hides=hides),
                                 evidence=(Evidence(path, 0),)))
     if listed > _MAX_FILES:
         out.append(Undetermined(NOT_PARSED, Message("{n} more served source file(s) could not be parsed; listed "

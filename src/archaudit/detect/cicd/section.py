@@ -194,7 +194,7 @@ def section(repo: Repo) -> Section:
     if not ci_files(repo):
         facts.append(Fact(Message("No CI configuration file was found (GitHub Actions, GitLab CI, CircleCI, "
                                   "Jenkins, Azure, Bitbucket, Travis)")))
-    undetermined = [f"the jobs of {p} could not be read (unsupported CI system or no jobs)"
+    undetermined = [Message("the jobs of {path} could not be read (unsupported CI system or no jobs)", path=p)
                     for p in unsupported_ci_files(repo)]
     kinds = sorted({k for j in jobs for k in j.kinds})
     runs = ", ".join(kinds) or Message("no recognised check")
