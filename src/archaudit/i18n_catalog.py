@@ -171,14 +171,16 @@ def message_errors() -> list[str]:
         given = {k.arg for k in node.keywords if k.arg}
         if any(k.arg is None for k in node.keywords):
             continue  # Message(..., **values): checked when it is built
+        if not given and kind == "Message":  # no fields: the text is taken verbatim, braces included
+            if any("{{" in (t or "") or "}}" in (t or "") for t in texts):
+                errors.append(f"{where}: a template without fields is taken verbatim; write its braces once")
+            continue
         if kind == "Message.plural":
             given.add(next((_literal(k.value) or "" for k in node.keywords if k.arg == "count"), "n"))
             given.discard("count")
         fields = set().union(*(_fields(t or "") for t in texts))
         if fields != given:
             errors.append(f"{where}: fields {sorted(fields)} but values {sorted(given)}")
-        elif not fields and any("{" in (t or "") or "}" in (t or "") for t in texts):
-            errors.append(f"{where}: a template without fields is taken verbatim; write its braces once")
     return errors
 
 

@@ -24,13 +24,13 @@ def _verdict(call: CallFact, imports_cors: bool) -> str:
     callee, args = call["callee"], call["args"]
     first = args[0] if args else None
     if callee.endswith(".enableCors") and _any_origin(first):
-        return "enableCors() allows every origin"
+        return Message("enableCors() allows every origin")
     if callee == "cors" and imports_cors and _any_origin(first):
-        return "cors() middleware allows every origin"
+        return Message("cors() middleware allows every origin")
     if callee == "NestFactory.create" and len(args) > 1 and isinstance(args[1], dict):
         cors = args[1].get("cors")
         if cors is True or (isinstance(cors, dict) and _any_origin(cors)):
-            return "NestFactory.create(..., { cors }) allows every origin"
+            return Message("NestFactory.create(..., { cors }) allows every origin")
     return ""
 
 
