@@ -78,13 +78,14 @@ def check(repo: Repo) -> Iterator[Hit]:
         first = min(notices)
         others = sorted(notices)
         others.remove(first)
-        more = f"; also in {len(others)} other file(s): {', '.join(others[:5])}{', ...' if len(others) > 5 else ''}"
+        files = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
+        more = Message("; also in {n} other file(s): {files}", n=len(others), files=files) if others else ""
         yield Hit(first, min(notices[first]),
                   Message("{value} deprecation notice(s) are printed instead of warned (first in "
                           "{first}:{value2}{value3}): no DeprecationWarning, no level, nothing callers or tests can "
                           "filter.",
                           value=sum(map(len, notices.values())), first=first, value2=min(notices[first]),
-                          value3=more if others else ''), key="deprecation")
+                          value3=more), key="deprecation")
 
 
 RULE = Rule(
