@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,6 +16,10 @@ from archaudit.repo import Repo
 from archaudit.run import Options, audit, build_repo
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# Module-scoped fixtures run before the autouse fixture below: the real data directory (the audit
+# history) must be out of reach from the start, for them and for every subprocess.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="archaudit-test-data-")
+atexit.register(shutil.rmtree, os.environ["XDG_DATA_HOME"], True)
 NO_CACHE = Options(use_cache=False, jobs=1)
 
 
@@ -40,8 +47,12 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never write to the developer's real cache directory from tests."""
+    """Never write to the developer's real cache or data directory from tests."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+    # ...nor to the real history database (each test has its own: an audit never compares itself with
+    # another test's audit of the same tree)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
+    monkeypatch.delenv("ARCHAUDIT_HISTORY_URL", raising=False)
 
 
 # Hypothesis profiles: `ci` by default (a few hundred examples per parser, no example database so runs

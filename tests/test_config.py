@@ -37,16 +37,3 @@ def test_unknown_rule_ids_are_rejected(tmp_path: Path) -> None:
     write_tree(tmp_path, {"archaudit.toml": 'disable = ["NOPE001"]\n'})
     with pytest.raises(ConfigError, match="unknown rule 'NOPE001'"):
         load_config(tmp_path, known_rules={"DOC001"})
-
-
-def test_inline_suppression_on_the_line_or_the_line_above(tmp_path: Path) -> None:
-    from archaudit.rules.engine import suppressed
-
-    repo = repo_of(write_tree(tmp_path, {"app.py": (
-        "x = 1  # archaudit: ignore[SEC006] reviewed, constant input\n"
-        "# archaudit: ignore\n"
-        "y = 2\n"
-        "z = 3  # archaudit: ignore[OBS002]\n")}))
-    assert suppressed(repo, "SEC006", "app.py", 1)
-    assert suppressed(repo, "ANY001", "app.py", 3)
-    assert not suppressed(repo, "SEC006", "app.py", 4)

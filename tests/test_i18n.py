@@ -31,7 +31,7 @@ def run(*args: str) -> tuple[int, str, str]:
 
 @pytest.fixture(scope="module")
 def french_md() -> str:
-    code, out, err = run("audit", str(EXAMPLE), "--lang", "fr", "--no-cache", "--preview")
+    code, out, err = run("audit", str(EXAMPLE), "--lang", "fr", "--no-cache", "--preview", "--no-history")
     assert code == 0, err
     return out
 

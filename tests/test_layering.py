@@ -27,6 +27,10 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "redact": ("languages", "scan", "repo", "resolve", "detect", "rules", "report", "model", "findings",
                "assemble", "run", "cli", "config"),
     "config": ("languages", "scan", "repo", "resolve", "detect", "rules", "report", "assemble", "run", "cli"),
+    "store": ("languages", "repo", "resolve", "detect", "rules", "report", "assemble", "run", "cli", "recording"),
+    "config_files": ("languages", "scan", "repo", "resolve", "detect", "rules", "report", "model", "findings",
+                     "assemble", "run", "cli", "config"),
+    "gate": ("languages", "scan", "repo", "resolve", "detect", "rules", "report", "assemble", "run", "cli"),
     "i18n": ("languages", "scan", "repo", "resolve", "detect", "rules", "report", "model", "assemble", "run", "cli",
              "config"),
 }

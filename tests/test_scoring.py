@@ -18,7 +18,9 @@ def test_a_typescript_backend_is_not_scored_on_axes_only_python_rules_examine() 
     scores = {s.axis: s for s in report.scores}
     assert not scores[Axis.PERFORMANCE].is_evaluated
     assert scores[Axis.PERFORMANCE].formula.startswith("not evaluated")
-    assert scores[Axis.SECURITY].not_examined == ("TypeScript/JavaScript",)  # only repository-file rules ran
+    assert scores[Axis.OBSERVABILITY].not_examined == ("TypeScript/JavaScript",)  # no rule reads TS there
+    assert scores[Axis.SECURITY].is_evaluated and not scores[Axis.SECURITY].not_examined  # TS102-TS106
+    assert scores[Axis.SECURITY].not_examined == ()  # SEC101, SEC110-SEC115 read TypeScript/JavaScript too
     assert scores[Axis.CONFIG_SECURITY].is_evaluated and not scores[Axis.CONFIG_SECURITY].not_examined  # TS006...
     rated = [s for s in report.scores if s.is_evaluated]
     assert report.summary["axes_evaluated"] == len(rated) < len(report.scores)

@@ -69,11 +69,15 @@ def test_fastify_and_koa(tmp_path: Path) -> None:
                          "export default async function routes(app: FastifyInstance) {\n"
                          "  app.get('/items/:id', async (req) => ({}))\n}\n",
         "src/koa.ts": "import Router from '@koa/router'\nconst router = new Router({ prefix: '/k' })\n"
-                      "router.del('/x/:id', remove)\n",
+                      "router.del('/x/:id', remove)\n"
+                      "router.post('documents.list', auth(), list)\n"
+                      "cache.get('documents.list', fallback)\n"
+                      "router.get('not a path', x)\n",
     })
     eps = find_ts_endpoints(repo_of(root))
     assert [(e.method, e.path, e.framework, e.line) for e in eps] == [
-        ("DELETE", "/k/x/:id", "koa", 3), ("POST", "/login", "fastify", 5), ("GET", "/v1/items/:id", "fastify", 3)]
+        ("POST", "/k/documents.list", "koa", 4), ("DELETE", "/k/x/:id", "koa", 3), ("POST", "/login", "fastify", 5),
+        ("GET", "/v1/items/:id", "fastify", 3)]
 
 
 def test_jobs_queues_crons_and_worker() -> None:

@@ -28,7 +28,8 @@ def _register_optional() -> None:
     """Import optional language/scanner modules that add themselves to the tables above."""
     import importlib
 
-    for mod in ("archaudit.languages.typescript.extract", "archaudit.scan.secrets", "archaudit.scan.js_strings"):
+    for mod in ("archaudit.languages.typescript.extract", "archaudit.scan.secrets", "archaudit.scan.js_strings",
+                "archaudit.scan.suppressions"):
         try:
             importlib.import_module(mod)
         except ImportError:  # a missing optional grammar must not stop the Python audit

@@ -7,19 +7,23 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 
+from archaudit.config import Config
 from archaudit.detect import SECTIONS
 from archaudit.detect.config.settings import secret_values
 from archaudit.detect.overview import system_overview
+from archaudit.detect.ts_coverage import with_ts_coverage
 from archaudit.findings import Finding, Message, Undetermined
 from archaudit.model import AxisScore, Fact, Report, Section, Verdict
 from archaudit.redact import redact_report
 from archaudit.repo import Repo
 from archaudit.resolve.context import Context, context_of
 from archaudit.resolve.coverage import unread_sources
-from archaudit.rules import ALL_RULES
-from archaudit.rules.base import DEFAULT_PRECISION
+from archaudit.rules import ALL_RULES, RULES_BY_ID
+from archaudit.rules.base import DEFAULT_PRECISION, Rule
 from archaudit.rules.engine import run_rules
+from archaudit.rules.suppress import Ledger
 from archaudit.scoring import score_axes
 from archaudit.strengths import find_strengths
 from archaudit.verdict import build_verdict
@@ -31,7 +35,7 @@ def _sections(repo: Repo, progress: Progress | None) -> tuple[list[Section], lis
     sections, failures = [], []
     for done, build in enumerate(SECTIONS, start=1):
         try:
-            sections.append(build(repo))
+            sections.append(with_ts_coverage(repo, build(repo)))
         except Exception as exc:  # one broken detector must not cost the whole report
             failures.append(Undetermined(f"section {build.__module__}", f"failed ({type(exc).__name__}: {exc})"))
         if progress:
@@ -42,10 +46,10 @@ def _sections(repo: Repo, progress: Progress | None) -> tuple[list[Section], lis
 def build_report(repo: Repo, version: str, timestamp: str | None = None,
                  progress: Progress | None = None) -> Report:
     sections, failures = _sections(repo, progress)
-    enabled = [r for r in ALL_RULES if r.id not in repo.config.disable]
-    held = [] if repo.config.preview else sorted(r.id for r in enabled if r.preview)
-    rules = [r for r in enabled if r.id not in held]
-    findings, rule_failures = run_rules(repo, rules, progress)
+    rules, held = selected_rules(repo.config)
+    ledger = Ledger(repo, frozenset(RULES_BY_ID))
+    findings, rule_failures = run_rules(repo, rules, progress, ledger)
+    suppressed, suppression_problems = ledger.report({r.id for r in rules})
     undetermined = failures + rule_failures
     undetermined += [Undetermined(Message("archaudit configuration"), note) for note in repo.config.notes]
     if held:
@@ -55,7 +59,7 @@ def build_report(repo: Repo, version: str, timestamp: str | None = None,
     for s in sections:
         undetermined += [Undetermined(Message.known(s.title), text) for text in s.undetermined]
     undetermined += unread_sources(repo)
-    scores = score_axes(findings, rules, served_languages(repo))
+    scores = score_axes(findings, rules, served_languages(repo), _has_source(repo))
     strengths = find_strengths(repo, findings)
     severities = Counter(f.severity.value for f in findings)
     rated = [s for s in scores if s.is_evaluated]
@@ -64,7 +68,7 @@ def build_report(repo: Repo, version: str, timestamp: str | None = None,
         "python_files": len(repo.python),
         "python_lines": sum(m["lines"] for m in repo.python.values()),
         "findings": len(findings),
-        "suppressed": repo.stats.get("suppressed", 0),
+        "suppressed": len(suppressed),
         "by_severity": {k: severities[k] for k in sorted(severities)},
         "average_score": round(sum(s.score for s in rated) / len(rated), 1) if rated else None,
         "axes_evaluated": len(rated),
@@ -78,9 +82,21 @@ def build_report(repo: Repo, version: str, timestamp: str | None = None,
         skipped=sorted(set(repo.skipped) | set(repo.problems)),
         undetermined=sorted(undetermined, key=lambda u: (u.topic, u.why)),
         stats=dict(repo.stats),
-        verdict=verdict,
+        verdict=verdict, configuration=repo.config.described(), suppressed=suppressed,
+        suppression_problems=suppression_problems,
     )
     return redact_report(report, _known_secrets(repo))
+
+
+def selected_rules(config: Config) -> tuple[list[Rule], list[str]]:
+    """(the rules that run, with the configuration's severity overrides; the ids of the selected
+    rules held back because they are in preview). An override replaces the rule's own severity,
+    and the engine's exposure policy (one step lower outside production code) still applies."""
+    overrides = dict(config.severity)
+    enabled = [r for r in ALL_RULES if config.runs(r.id)]
+    held = [] if config.preview else sorted(r.id for r in enabled if r.preview)
+    rules = [replace(r, severity=overrides[r.id]) if r.id in overrides else r for r in enabled if r.id not in held]
+    return rules, held
 
 
 def _known_secrets(repo: Repo) -> tuple[str, ...]:
@@ -99,6 +115,11 @@ def _verdict(repo: Repo, sections: list[Section], findings: list[Finding], stren
     except Exception as exc:
         undetermined.append(Undetermined("verdict", f"failed ({type(exc).__name__}: {exc})"))
         return None
+
+
+def _has_source(repo: Repo) -> bool:
+    """Whether the tree holds any Python, TypeScript or JavaScript file, in any context."""
+    return any(f.language in ("python", "typescript", "javascript") for f in repo.files)
 
 
 def served_languages(repo: Repo) -> set[str]:

@@ -20,7 +20,8 @@ from typing import Any
 import click
 
 from archaudit import __version__
-from archaudit.config import ConfigError
+from archaudit.config import ConfigError, unknown_selectors
+from archaudit.gate import SIGNATURE as BASELINE_SIGNATURE
 from archaudit.i18n import LANGUAGES
 from archaudit.redact import redact_text
 from archaudit.run import Options, audit
@@ -31,16 +32,39 @@ DOCUMENT_FORMATS = {"md": "architecture.md", "html": "architecture.html"}
 _SIGNATURES = (b"# Architecture audit:", b"# Audit d'architecture :", b"# Architecture document:",
                b"# Document d'architecture :",
                b'"tool": {\n    "name": "archaudit"',
-               b'"driver": {\n          "name": "archaudit"', b'<meta name="generator" content="archaudit ')
+               b'"driver": {\n          "name": "archaudit"', b'<meta name="generator" content="archaudit ',
+               BASELINE_SIGNATURE)
 
 
 EXIT_CODES = """\b
 Exit codes:
-  0    the audit was written
-  1    a finding at or above --fail-on (with --compare: a new one)
+  0    the audit was written (also with --exit-zero whatever was found)
+  1    a finding at or above --fail-on (with --baseline or --compare: a new one)
   2    bad usage, unreadable PATH, invalid archaudit configuration, refused write
   130  interrupted (Ctrl-C, SIGINT)
   143  terminated (SIGTERM)"""
+COMPLETION = """
+
+\b
+Shell completion (bash; zsh_source and fish_source likewise), e.g. in ~/.bashrc:
+  eval "$(_ARCHAUDIT_COMPLETE=bash_source archaudit)"
+"""
+WRITE_EXIT_CODES = """\b
+Exit codes:
+  0    written
+  2    bad usage, unreadable PATH, invalid archaudit configuration, refused write
+  130  interrupted (Ctrl-C, SIGINT)
+  143  terminated (SIGTERM)"""
+READ_EXIT_CODES = """\b
+Exit codes:
+  0    printed
+  2    bad usage, unreadable history or report, unknown audit id
+  130  interrupted (Ctrl-C, SIGINT)
+  143  terminated (SIGTERM)"""
+LIST_EXIT_CODES = """\b
+Exit codes:
+  0    printed
+  2    bad usage (an unknown rule or format)"""
 
 
 class UsageFailure(click.ClickException):
@@ -155,7 +179,7 @@ def _write(path: Path, text: str) -> None:
         raise UsageFailure(f"cannot write {path}: {exc.strerror}") from exc
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES + COMPLETION)
 @click.version_option(__version__, prog_name="archaudit")
 def main() -> None:
     """archaudit: evidence-based architecture audits of backend repositories."""
@@ -178,36 +202,96 @@ def _reading_options(formats: str, quiet_help: str) -> Callable[[Callable[..., A
     return apply
 
 
+def _history_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Where the history of audits is kept (see archaudit.store)."""
+    for option in reversed((
+        click.option("--history", "history_path", type=click.Path(path_type=Path, dir_okay=False),
+                     help="The history database file (default: archaudit/history.sqlite in the user's data "
+                          "directory)."),
+        click.option("--history-url", envvar="ARCHAUDIT_HISTORY_URL", default=None,
+                     help="A shared history database, postgresql://user@host/db (env ARCHAUDIT_HISTORY_URL)."),
+    )):
+        fn = option(fn)
+    return fn
+
+
+def _selection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--config, --select, --ignore, --preview: which settings and rules an audit uses."""
+    for option in reversed((
+        click.option("--config", "config_file", type=click.Path(path_type=Path),
+                     help="Settings file (archaudit.toml or a pyproject.toml) instead of the repository's own."),
+        click.option("--select", multiple=True, metavar="IDS",
+                     help="Only these rules: ids or prefixes, comma-separated (SEC,CFG001); replaces `select`."),
+        click.option("--ignore", multiple=True, metavar="IDS",
+                     help="Never these rules: ids or prefixes, comma-separated; added to `disable`."),
+        click.option("--preview", is_flag=True,
+                     help="Also run rules in preview (measured precision below 85 % on the ecosystem corpus)."),
+    )):
+        fn = option(fn)
+    return fn
+
+
+def _selectors(values: tuple[str, ...], flag: str) -> tuple[str, ...]:
+    """Comma lists of rule ids or prefixes, upper-cased; an unknown one is a usage error (exit 2)."""
+    from archaudit.rules import RULES_BY_ID
+
+    selectors = tuple(dict.fromkeys(v.strip().upper() for value in values for v in value.split(",") if v.strip()))
+    unknown = unknown_selectors(selectors, RULES_BY_ID)
+    if unknown:
+        raise UsageFailure(f"{flag}: unknown rule id or prefix {', '.join(map(repr, unknown))}; see 'archaudit rules'")
+    return selectors
+
+
+def _options(no_cache: bool, jobs: int, preview: bool, config_file: Path | None, select: tuple[str, ...],
+             ignore: tuple[str, ...], **more: Any) -> Options:
+    return Options(use_cache=not no_cache, jobs=jobs, preview=preview, config_file=config_file,
+                   select=_selectors(select, "--select"), ignore=_selectors(ignore, "--ignore"), **more)
+
+
 @main.command("audit", epilog=EXIT_CODES)
 @_reading_options("md, json, sarif, html", "No progress bar and no summary line on stderr.")
-@click.option("--compare", type=click.Path(path_type=Path), help="A previous JSON report: show what changed.")
+@click.option("--compare", type=click.Path(path_type=Path),
+              help="A previous JSON report: show what changed (default: the previous audit in the history).")
+@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path),
+              help="A baseline (archaudit baseline): report what it lacks as new, and its entries now fixed.")
+@_history_options
+@click.option("--no-history", is_flag=True, envvar="ARCHAUDIT_NO_HISTORY",
+              help="Do not record this audit, nor compare it with the history (env ARCHAUDIT_NO_HISTORY=1).")
 @click.option("--timestamp", is_flag=True, help="Stamp the report (SOURCE_DATE_EPOCH is honoured).")
-@click.option("--fail-on", type=click.Choice(["critical", "high", "medium", "low"]), default=None,
-              help="Exit 1 when a finding has this severity or worse (with --compare: a new finding).")
-@click.option("--preview", is_flag=True,
-              help="Also run rules in preview (measured precision below 85 % on the ecosystem corpus).")
-@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+@click.option("--fail-on", type=click.Choice(["critical", "high", "medium", "low"], case_sensitive=False),
+              default=None, help="Exit 1 when a finding has this severity or worse (with --baseline or --compare: "
+              "a new finding); the findings that failed are listed on stderr.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when --fail-on fails (still listed on stderr).")
+@_selection_options
+@click.option("--lang", type=click.Choice(LANGUAGES, case_sensitive=False), default=None,
               help="Language of the Markdown and HTML reports (default: [tool.archaudit] lang, else en).")
 @_interruptible
 def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cache: bool, force: bool,
-                  compare: Path | None, timestamp: bool, fail_on: str | None, jobs: int, preview: bool,
-                  lang: str | None) -> None:
-    """Audit the repository at PATH (default: the current directory)."""
-    from archaudit.history import compare_with
+                  compare: Path | None, baseline_file: Path | None, history_path: Path | None,
+                  history_url: str | None, no_history: bool, timestamp: bool, fail_on: str | None,
+                  exit_zero: bool, jobs: int, preview: bool, config_file: Path | None, select: tuple[str, ...],
+                  ignore: tuple[str, ...], lang: str | None) -> None:
+    """Audit the repository at PATH (default: the current directory); record it in the history and
+    say what changed since the previous audit."""
+    from archaudit.gate import against
     from archaudit.report import render_html, render_json, render_markdown, render_sarif
 
     _check_dir(path)
     formats = _parse_formats(fmt)
     targets = _targets(output, formats, force)
     previous = _load_previous(compare) if compare else None
-    options = Options(use_cache=not no_cache, jobs=jobs, timestamp=_timestamp(timestamp), preview=preview, lang=lang)
+    accepted = _load_baseline(baseline_file) if baseline_file else None
+    options = _options(no_cache, jobs, preview, config_file, select, ignore, timestamp=_timestamp(timestamp),
+                       lang=lang)
     try:
         with _progress(quiet) as progress:
             report = audit(path, options, progress)
     except ConfigError as exc:
         raise UsageFailure(f"invalid archaudit configuration: {exc}") from exc
-    if previous is not None and compare is not None:
-        report.comparison = compare_with(report.findings, previous, str(compare))
+    store = None if no_history else _open_history(history_path, history_url, required=False)
+    report.comparison = _since_previous(store, history_path or history_url, path, report, previous, compare)
+    if accepted is not None:
+        report.baseline = against(report.findings, accepted, str(baseline_file))
     renderers: dict[str, Callable[[Any], str]] = {
         "md": lambda r: render_markdown.render(r, lang=r.lang), "json": render_json.render,
         "sarif": render_sarif.render, "html": lambda r: render_html.render(r, lang=r.lang)}
@@ -215,9 +299,62 @@ def audit_command(path: Path, fmt: str, output: Path | None, quiet: bool, no_cac
     if not quiet and output is not None and sys.stderr.isatty():
         click.echo(encodable(f"archaudit: {len(report.findings)} findings; wrote "
                              + ", ".join(str(t) for t in targets.values())), err=True)
-    gated = report.comparison.new if report.comparison else report.findings  # a ratchet with --compare
-    if fail_on and any(f.severity.rank <= _rank(fail_on) for f in gated):
-        sys.exit(1)
+    if fail_on:
+        _gate(report, fail_on.lower(), exit_zero)
+
+
+def _gate(report: Any, fail_on: str, exit_zero: bool) -> None:
+    """Exit 1 (unless --exit-zero) when findings fail --fail-on, after listing them on stderr."""
+    from archaudit.gate import failing, gate_message
+
+    failed, relative = failing(report, fail_on)
+    if not failed:
+        return
+    click.echo(encodable(redact_text(gate_message(fail_on, failed, relative))), err=True, nl=False)
+    if exit_zero:
+        click.echo("archaudit: --exit-zero: not failing the run", err=True)
+        return
+    sys.exit(1)
+
+
+def _load_baseline(path: Path) -> list[dict[str, Any]]:
+    from archaudit.gate import BaselineError, load_baseline
+
+    try:
+        return load_baseline(path)
+    except BaselineError as exc:
+        raise UsageFailure(f"--baseline {path}: {exc}") from exc
+
+
+@main.command("baseline", epilog=WRITE_EXIT_CODES)
+@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.option("-o", "--output", default="-", show_default=True,
+              help="The baseline file to write (meant to be committed); - for stdout.")
+@_selection_options
+@click.option("--quiet", is_flag=True, help="No progress bar and no summary line on stderr.")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not update the facts cache (cold run).")
+@click.option("--force", is_flag=True, help="Overwrite an output file not written by archaudit.")
+@click.option("--jobs", type=click.IntRange(0, 64), default=0, help="Worker processes (0: one per core).")
+@_interruptible
+def baseline_command(path: Path, output: str, preview: bool, config_file: Path | None, select: tuple[str, ...],
+                     ignore: tuple[str, ...], quiet: bool, no_cache: bool, force: bool, jobs: int) -> None:
+    """Write the findings of the repository at PATH as accepted debt: fingerprint, rule, path and
+    title of each, sorted, no date. `archaudit audit --baseline FILE --fail-on high` then fails only
+    on findings the file lacks."""
+    from archaudit.gate import render_baseline
+
+    _check_dir(path)
+    target = None if output == "-" else Path(output)
+    if target is not None and target.exists() and not force and (target.is_dir() or not _ours(target)):
+        raise UsageFailure(f"{target} exists and is not an archaudit baseline; pass --force to overwrite it")
+    try:
+        with _progress(quiet) as progress:
+            report = audit(path, _options(no_cache, jobs, preview, config_file, select, ignore), progress)
+    except ConfigError as exc:
+        raise UsageFailure(f"invalid archaudit configuration: {exc}") from exc
+    _emit({"baseline": target}, lambda _: render_baseline(report.findings))
+    if not quiet and target is not None:
+        click.echo(encodable(f"archaudit: {len(report.findings)} findings accepted in {target}"), err=True)
 
 
 def _rank(name: str) -> int:
@@ -226,14 +363,64 @@ def _rank(name: str) -> int:
     return Severity(name).rank
 
 
-def _load_previous(path: Path) -> dict[str, object]:
+def _load_previous(path: Path, what: str = "--compare") -> dict[str, Any]:
+    """A previous JSON report, validated (exit 2 with the reason: unreadable, not JSON, not archaudit's,
+    damaged, or fingerprints of another scheme)."""
+    from archaudit.history import PreviousReportError, check_previous
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageFailure(f"--compare {path}: not a readable archaudit JSON report ({exc})") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
-        raise UsageFailure(f"--compare {path}: not an archaudit JSON report (no findings list)")
-    return data
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise UsageFailure(f"{what} {path}: not a readable archaudit JSON report ({exc})") from exc
+    try:
+        return check_previous(data)
+    except PreviousReportError as exc:
+        raise UsageFailure(f"{what} {path}: {exc}") from exc
+
+
+def _open_history(history_path: Path | None, history_url: str | None, required: bool) -> Any:
+    """The history store, or None. A store asked for explicitly (or `required`) that cannot be opened
+    is an error (exit 2); the default one only costs a warning: the audit is still written."""
+    from archaudit.store import Store, StoreError, default_url, sqlite_url
+
+    explicit = history_path is not None or history_url is not None
+    try:
+        url = history_url or (sqlite_url(history_path) if history_path else default_url())
+        return Store(url)
+    except (StoreError, OSError) as exc:
+        if explicit or required:
+            raise UsageFailure(f"history: cannot open the database: {exc}") from exc
+        click.echo(encodable(f"archaudit: history not recorded ({exc})"), err=True)
+        return None
+
+
+def _since_previous(store: Any, explicit: object, path: Path, report: Any, previous: dict[str, Any] | None,
+                    compare: Path | None) -> Any:
+    """Record the audit in the store (when there is one), then compare it with --compare or with the
+    repository's previous recorded audit."""
+    from archaudit.recording import record, since_previous
+    from archaudit.store import StoreError
+
+    recorded = None
+    if store is not None:
+        try:
+            recorded = record(store, path, report, _recorded_at())
+        except StoreError as exc:
+            if explicit:
+                raise UsageFailure(f"history: cannot record the audit: {exc}") from exc
+            click.echo(encodable(f"archaudit: history not recorded ({exc})"), err=True)
+    try:
+        comparison, note = since_previous(report, recorded, previous, str(compare or ""))
+    except StoreError as exc:
+        raise UsageFailure(f"history: cannot read the previous audit: {exc}") from exc
+    if note:
+        click.echo(encodable(f"archaudit: {note}"), err=True)
+    return comparison
+
+
+def _recorded_at() -> dt.datetime:
+    """When this audit is recorded: now, or SOURCE_DATE_EPOCH (reproducible runs and tests)."""
+    return dt.datetime.fromisoformat(_timestamp(True) or "")
 
 
 class _progress:
@@ -266,7 +453,7 @@ class _progress:
             self.bar.stop()
 
 
-@main.command("architecture", epilog=EXIT_CODES)
+@main.command("architecture", epilog=WRITE_EXIT_CODES)
 @_reading_options("md, html", "No progress bar on stderr.")
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None,
               help="Language of the document (default: [tool.archaudit] lang, else en).")
@@ -294,17 +481,18 @@ def architecture_command(path: Path, fmt: str, output: Path | None, quiet: bool,
         click.echo(encodable("archaudit: wrote " + ", ".join(str(t) for t in targets.values())), err=True)
 
 
-@main.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "md"]), default="table", show_default=True)
+@main.command("rules", epilog=LIST_EXIT_CODES)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "md"], case_sensitive=False), default="table",
+              show_default=True)
 def rules_command(fmt: str) -> None:
     """List every rule: id, severity, axis, name and title."""
     from archaudit.rules import ALL_RULES
     from archaudit.rules.docs import rules_json, rules_markdown, rules_table
 
-    click.echo({"json": rules_json, "md": rules_markdown, "table": rules_table}[fmt](ALL_RULES), nl=False)
+    click.echo({"json": rules_json, "md": rules_markdown, "table": rules_table}[fmt.lower()](ALL_RULES), nl=False)
 
 
-@main.command("explain")
+@main.command("explain", epilog=LIST_EXIT_CODES)
 @click.argument("rule_id")
 def explain_command(rule_id: str) -> None:
     """Explain RULE_ID: what it checks, why it matters, what to do, bad and good examples."""
@@ -316,3 +504,73 @@ def explain_command(rule_id: str) -> None:
     if rule is None:
         raise UsageFailure(f"unknown rule {rule_id!r}; see 'archaudit rules'")
     click.echo(explain(rule), nl=False)
+
+
+@main.command("history", epilog=READ_EXIT_CODES)
+@click.argument("path", default=".", type=click.Path(path_type=Path))
+@_history_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json"], case_sensitive=False), default="table",
+              show_default=True)
+@click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True, help="The newest N audits.")
+@_interruptible
+def history_command(path: Path, history_path: Path | None, history_url: str | None, fmt: str, limit: int) -> None:
+    """Past audits of the repository at PATH: date, commit, findings by severity, score per axis and
+    its trend."""
+    from archaudit.recording import repository_of
+    from archaudit.report.render_history import history_json, history_table
+    from archaudit.store import StoreError
+
+    _check_dir(path)
+    store = _open_history(history_path, history_url, required=True)
+    try:
+        repository = repository_of(store, path)
+        rows = store.audits(repository, limit) if repository is not None else []
+    except StoreError as exc:
+        raise UsageFailure(f"history: cannot read the database: {exc}") from exc
+    if not rows:
+        click.echo(encodable(f"archaudit: no recorded audit of {path}"), err=True)
+    click.echo(utf8(history_json(rows) if fmt.lower() == "json" else history_table(rows)), nl=False)
+
+
+@main.command("diff", epilog=READ_EXIT_CODES)
+@click.argument("old")
+@click.argument("new")
+@_history_options
+@click.option("--format", "fmt", type=click.Choice(["md", "json"], case_sensitive=False), default="md",
+              show_default=True)
+@_interruptible
+def diff_command(old: str, new: str, history_path: Path | None, history_url: str | None, fmt: str) -> None:
+    """What changed from OLD to NEW: each a JSON report, or an audit id of the history (#12 or 12, as
+    'archaudit history' lists them). New, fixed and persisting findings, score deltas."""
+    from archaudit.history import diff
+    from archaudit.report.render_history import diff_markdown
+    from archaudit.store import StoreError
+
+    store: list[Any] = []
+
+    def load(ref: str) -> dict[str, Any]:
+        candidate = Path(ref)
+        if candidate.is_file() or not ref.lstrip("#").isdigit():
+            return _load_previous(candidate, "diff:")
+        if not store:
+            store.append(_open_history(history_path, history_url, required=True))
+        try:
+            data = store[0].as_report(int(ref.lstrip("#")))
+        except StoreError as exc:
+            raise UsageFailure(f"history: cannot read the database: {exc}") from exc
+        if data is None:
+            raise UsageFailure(f"diff: no audit #{ref.lstrip('#')} in the history")
+        return _checked(data, ref)
+
+    result = diff(load(old), load(new))
+    click.echo(utf8(json.dumps(result, indent=2, ensure_ascii=False) + "\n" if fmt.lower() == "json"
+                    else diff_markdown(result)), nl=False)
+
+
+def _checked(data: dict[str, Any], ref: str) -> dict[str, Any]:
+    from archaudit.history import PreviousReportError, check_previous
+
+    try:
+        return check_previous(data)
+    except PreviousReportError as exc:
+        raise UsageFailure(f"diff: audit {ref}: {exc}") from exc

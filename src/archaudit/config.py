@@ -1,111 +1,92 @@
 """The audited repository's own archaudit settings: one frozen Config, validated up front.
 
-Read from `archaudit.toml` at the root, else `[tool.archaudit]` in the root `pyproject.toml`:
+Read from `archaudit.toml`, else `[tool.archaudit]` in `pyproject.toml`, in the audited folder or the
+nearest parent up to the repository root (`config_files.locate`), or from `--config FILE`:
 
     exclude = ["tests/fixtures/", "legacy/**"]   # gitignore-style patterns, on top of .gitignore
-    disable = ["OBS002"]                          # rule ids that never run
+    select = ["SEC", "CFG001"]                    # only these rules run (ids or id prefixes)
+    disable = ["OBS002"]                          # rule ids or prefixes that never run (`ignore` too)
     preview = true                                # also run rules in preview (precision < 85 %)
     lang = "fr"                                   # the language of the Markdown and HTML reports (en, fr)
+
+    [tool.archaudit.severity]                     # a rule's severity, as this team rates it
+    OBS002 = "medium"
+
+    [[tool.archaudit.suppress]]                   # accepted findings, with a reason and an expiry
+    rule = "SEC004"
+    path = "app/admin/**"                         # gitignore-style; omitted: everywhere
+    reason = "admin routes are behind the VPN"
+    expires = 2027-03-01                          # optional: after it, the findings are back
 
 Every problem is reported at once, as a `ConfigError` the CLI turns into exit code 2.
 """
 
 from __future__ import annotations
 
-import re
-import tomllib
-from collections.abc import Collection
+import datetime as dt
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pathspec
 
+from archaudit.config_files import ConfigError, Located, kind, locate, read_file, rebase
+from archaudit.findings import Severity
 from archaudit.i18n import DEFAULT, LANGUAGES
 
-_KNOWN = {"exclude", "disable", "preview", "lang"}
+__all__ = ["Config", "ConfigError", "Suppression", "load_config", "unknown_selectors"]
+
+_KNOWN = {"exclude", "disable", "ignore", "select", "preview", "lang", "severity", "suppress"}
+_SUPPRESS_KEYS = {"rule", "path", "reason", "expires"}
 
 
-class ConfigError(ValueError):
-    """The repository's archaudit configuration is invalid; the message lists every problem."""
+@dataclass(frozen=True)
+class Suppression:
+    """A `[[tool.archaudit.suppress]]` entry: findings of `rule` under `path` are accepted, for `reason`,
+    until `expires` (ISO date, "" for ever). `index` is its 1-based place in the file (for messages)."""
+
+    rule: str
+    path: str
+    reason: str
+    expires: str = ""
+    index: int = 0
+
+    def where(self, source: str) -> str:
+        return f"{source} [[suppress]] #{self.index}"
 
 
 @dataclass(frozen=True)
 class Config:
     exclude: tuple[str, ...] = ()
-    disable: frozenset[str] = field(default_factory=frozenset)
+    disable: frozenset[str] = field(default_factory=frozenset)  # rule ids or prefixes that never run
     source: str = ""
     preview: bool = False  # also run rules whose measured precision is below the default bar
     notes: tuple[str, ...] = ()  # e.g. a pyproject.toml that could not be read (reported as not determined)
     lang: str = DEFAULT  # the reports' language; `--lang` overrides it
+    select: tuple[str, ...] = ()  # rule ids or prefixes; empty: every rule
+    severity: tuple[tuple[str, Severity], ...] = ()  # (rule id, severity) overrides, sorted by id
+    suppress: tuple[Suppression, ...] = ()
+    today: str = ""  # ISO date expiries are judged against ("" when no entry expires)
+
+    def runs(self, rule_id: str) -> bool:
+        """Whether a rule is selected (by `select`, when given) and not disabled (id or prefix)."""
+        if self.select and not any(rule_id.startswith(s) for s in self.select):
+            return False
+        return not any(rule_id.startswith(d) for d in self.disable)
+
+    def described(self) -> dict[str, Any]:
+        """The configuration as the report states it (plain data, sorted)."""
+        return {"source": self.source or "defaults (no archaudit configuration found)",
+                "exclude": list(self.exclude), "select": list(self.select), "disable": sorted(self.disable),
+                "severity": {rule: sev.value for rule, sev in self.severity}, "preview": self.preview,
+                "suppress": [{"rule": s.rule, "path": s.path, "reason": s.reason, "expires": s.expires}
+                             for s in self.suppress]}
 
 
-_MENTIONS_US = re.compile(r"""tool\s*\.\s*["']?archaudit|^\s*archaudit\s*=""", re.MULTILINE)
-
-
-def _parse(path: Path) -> tuple[dict[str, Any] | None, str]:
-    """(the TOML document, "") or (None, why it cannot be read). A document nested deeper than the
-    parser's recursion limit is unreadable like any other, never a RecursionError."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, f"cannot be read ({type(exc).__name__}: {str(exc)[:120]})"
-    try:
-        return tomllib.loads(text), ""
-    except tomllib.TOMLDecodeError as exc:
-        return None, f"not valid TOML ({str(exc)[:120]})"
-    except (RecursionError, MemoryError) as exc:
-        return None, f"not valid TOML (nested too deeply to be read: {type(exc).__name__})"
-    except ValueError as exc:  # e.g. an integer literal past int's digit limit
-        return None, f"not valid TOML ({str(exc)[:120]})"
-
-
-def _pyproject_table(path: Path) -> tuple[dict[str, Any] | None, str]:
-    """[tool.archaudit] of pyproject.toml, or (None, note). A pyproject that cannot be read while
-    it holds archaudit settings is refused (dropping them silently would audit with other settings
-    than the user wrote); one that does not mention archaudit only costs a note."""
-    data, why = _parse(path)
-    if data is None:
-        try:
-            mentions = bool(_MENTIONS_US.search(path.read_text(encoding="utf-8", errors="replace")))
-        except OSError:
-            mentions = True
-        if mentions:
-            raise ConfigError(f"{path.name}: {why}: its [tool.archaudit] settings cannot be read")
-        return None, f"{path.name} {why}: no [tool.archaudit] settings could be read from it"
-    tool = data.get("tool")
-    if tool is None:
-        return None, ""
-    if not isinstance(tool, dict):  # cannot hold [tool.archaudit]: the project's own business, not ours
-        return None, f"{path.name}: `tool` is {_kind(tool)}, not a table: no [tool.archaudit] settings in it"
-    table = tool.get("archaudit")
-    if table is not None and not isinstance(table, dict):
-        raise ConfigError(f"{path.name}: [tool.archaudit] must be a table, not {_kind(table)}")
-    return table, ""
-
-
-def _table(root: Path) -> tuple[dict[str, Any], str, str]:
-    """(settings table, file it came from, note on a file that could not be read)."""
-    own = root / "archaudit.toml"
-    if own.is_file():
-        data, why = _parse(own)
-        if data is None:
-            raise ConfigError(f"{own.name}: {why}")
-        return data, own.name, ""
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        table, note = _pyproject_table(pyproject)
-        if table is not None:
-            return table, pyproject.name, ""
-        return {}, "", note
-    return {}, "", ""
-
-
-def _kind(value: object) -> str:
-    """How a TOML value is named in a message: "a string", "an array"..."""
-    names = {str: "a string", bool: "a boolean", int: "an integer", float: "a float", list: "an array",
-             dict: "a table"}
-    return names.get(type(value), f"a {type(value).__name__}")
+def unknown_selectors(selectors: Iterable[str], known: Collection[str]) -> list[str]:
+    """Selectors (rule ids or prefixes such as "SEC") that name no known rule."""
+    return [s for s in selectors if not any(r.startswith(s) for r in known)]
 
 
 def _strings(table: dict[str, Any], key: str, what: str, errors: list[str]) -> list[str]:
@@ -116,26 +97,87 @@ def _strings(table: dict[str, Any], key: str, what: str, errors: list[str]) -> l
     return value
 
 
-def _bad_patterns(patterns: list[str]) -> list[str]:
-    """Exclude patterns that pathspec or `re` reject, each with the reason."""
-    bad = []
-    for pattern in patterns:
+def _bad_pattern(pattern: str) -> str:
+    """Why pathspec or `re` reject a gitignore-style pattern ("" when they accept it)."""
+    try:
+        pathspec.GitIgnoreSpec.from_lines([pattern])
+    except Exception as exc:  # pathspec raises its own errors, re.error, ValueError...
+        return f"{pattern[:80]!r} is not a valid gitignore pattern ({str(exc)[:120]})"
+    return ""
+
+
+def _severities(table: dict[str, Any], known: Collection[str] | None, errors: list[str]) -> list[tuple[str, Severity]]:
+    value = table.get("severity", {})
+    if not isinstance(value, dict):
+        errors.append(f"severity must be a table of rule id = severity, not {kind(value)}")
+        return []
+    out = []
+    names = ", ".join(s.value for s in Severity)
+    for rule, sev in sorted(value.items()):
+        rule = rule.upper()
+        if known is not None and rule not in known:
+            errors.append(f"unknown rule {rule[:80]!r} in severity")
+        elif not isinstance(sev, str) or sev.lower() not in {s.value for s in Severity}:
+            errors.append(f"severity of {rule} must be one of {names}, not {str(sev)[:40]!r}")
+        else:
+            out.append((rule, Severity(sev.lower())))
+    return out
+
+
+def _expiry(value: object) -> str | None:
+    """An ISO date from a TOML date or a "YYYY-MM-DD" string (None when it is neither)."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
         try:
-            pathspec.GitIgnoreSpec.from_lines([pattern])
-        except Exception as exc:  # pathspec raises its own errors, re.error, ValueError...
-            bad.append(f"exclude pattern {pattern[:80]!r} is not a valid gitignore pattern ({str(exc)[:120]})")
-    return bad
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            return None
+    return None
 
 
-def load_config(root: Path, known_rules: Collection[str] | None = None) -> Config:
-    """The Config of the repository at `root` (defaults when it has none). Rule ids in `disable`
-    are checked against `known_rules` when given: the pipeline, which knows the registry, passes
-    it (this module stays below the rules)."""
-    table, source, note = _table(root)
+def _suppressions(located: Located, known: Collection[str] | None, errors: list[str]) -> list[Suppression]:
+    value = located.table.get("suppress", [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        errors.append("suppress must be an array of tables ([[tool.archaudit.suppress]])")
+        return []
+    out = []
+    for index, entry in enumerate(value, start=1):
+        here = f"suppress #{index}"
+        errors += [f"{here}: unknown key {k[:80]!r}" for k in sorted(set(entry) - _SUPPRESS_KEYS)]
+        rule, path, reason = entry.get("rule"), entry.get("path", ""), entry.get("reason")
+        if not isinstance(rule, str) or (known is not None and rule.upper() not in known):
+            errors.append(f"{here}: rule must be a known rule id, not {str(rule)[:80]!r}")
+            continue
+        if not isinstance(reason, str) or not reason.strip():
+            errors.append(f"{here}: a reason is required (why this {rule.upper()} finding is accepted)")
+            continue
+        if not isinstance(path, str) or (path and _bad_pattern(path)):
+            errors.append(f"{here}: path must be a gitignore-style pattern, not {str(path)[:80]!r}")
+            continue
+        expires = _expiry(entry.get("expires", ""))
+        if "expires" in entry and expires is None:
+            errors.append(f"{here}: expires must be a date (2027-03-01), not {str(entry['expires'])[:40]!r}")
+            continue
+        rebased = rebase(path, located.prefix) if path else ""
+        if rebased is not None:  # None: it concerns files outside the audited folder
+            out.append(Suppression(rule.upper(), rebased, reason.strip(), expires or "", index))
+    return out
+
+
+def load_config(root: Path, known_rules: Collection[str] | None = None, file: Path | None = None) -> Config:
+    """The Config of the repository at `root` (defaults when it has none). Rule ids are checked
+    against `known_rules` when given: the pipeline, which knows the registry, passes it (this
+    module stays below the rules). `file`: the `--config` file, instead of looking for one."""
+    located = read_file(file, root) if file is not None else locate(root)
+    table = located.table
     errors = [f"unknown key {k[:80]!r}" for k in sorted(set(table) - _KNOWN)]
     exclude = _strings(table, "exclude", "strings", errors)
-    errors += _bad_patterns(exclude)
-    disable = [r.upper() for r in _strings(table, "disable", "rule ids", errors)]
+    errors += [f"exclude pattern {why}" for why in map(_bad_pattern, exclude) if why]
+    disable = [r.upper() for key in ("disable", "ignore") for r in _strings(table, key, "rule ids", errors)]
+    select = [r.upper() for r in _strings(table, "select", "rule ids", errors)]
     preview = table.get("preview", False)
     if not isinstance(preview, bool):
         errors.append("preview must be true or false")
@@ -145,7 +187,12 @@ def load_config(root: Path, known_rules: Collection[str] | None = None) -> Confi
         errors.append(f"lang must be one of {', '.join(map(repr, LANGUAGES))}, not {str(lang)[:40]!r}")
         lang = DEFAULT
     if known_rules is not None:
-        errors += [f"unknown rule {r[:80]!r} in disable" for r in disable if r not in known_rules]
+        errors += [f"unknown rule {r[:80]!r} in disable" for r in unknown_selectors(disable, known_rules)]
+        errors += [f"unknown rule {r[:80]!r} in select" for r in unknown_selectors(select, known_rules)]
+    severity = _severities(table, known_rules, errors)
+    suppress = _suppressions(located, known_rules, errors)
     if errors:
-        raise ConfigError(f"{source}: " + "; ".join(errors))
-    return Config(tuple(exclude), frozenset(disable), source, preview, (note,) if note else (), lang)
+        raise ConfigError(f"{located.source}: " + "; ".join(errors))
+    rebased = tuple(p for p in (rebase(p, located.prefix) for p in exclude) if p is not None)
+    return Config(rebased, frozenset(disable), located.source, preview, located.notes, lang,
+                  tuple(dict.fromkeys(select)), tuple(severity), tuple(suppress))

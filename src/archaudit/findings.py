@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -114,6 +114,9 @@ class Finding:
     fingerprint: str = ""
     premises: tuple[Premise, ...] = ()  # the chain of evidence: every fact the claim rests on, established
     occurrences: int = 1  # places of the same root cause merged into this finding
+    # one fingerprint per occurrence (the first `occurrences` evidence entries, in order): a new
+    # occurrence of a known finding (an SQL injection added beside an old one) is new, not persisting
+    places: tuple[str, ...] = ()
 
     @property
     def sort_key(self) -> tuple[int, str, str, int, str]:
@@ -142,14 +145,85 @@ class Undetermined:
 
 _LINE_REFS = re.compile(r"(?<=\w):\d+\b|\blines? \d+(-\d+)?\b", re.IGNORECASE)
 
+# Bumped whenever fingerprints are computed differently: reports and recorded audits of another
+# scheme are not compared (every finding would look new and every old one fixed).
+FINGERPRINT_SCHEME = 2
+
 
 def fingerprint(rule: str, path: str, detail: str) -> str:
-    """A fingerprint that survives unrelated edits: rule + path + normalised detail, with any
-    `file:line` / `line N` reference in the detail removed (lines move, the problem stays)."""
+    """The engine's grouping key: rule + path + normalised detail, with any `file:line` / `line N`
+    reference in the detail removed (lines move, the problem stays). Published fingerprints come from
+    `assign_fingerprints`, which does not depend on the path."""
     norm = " ".join(_LINE_REFS.sub("", detail).split()).lower()
-    return hashlib.sha256(utf8(f"{rule}\0{path}\0{norm}")).hexdigest()[:16]
+    return _digest(rule, path, norm)
 
 
+def _digest(*parts: str) -> str:
+    return hashlib.sha256(utf8("\0".join(parts))).hexdigest()[:16]
+
+
+def _evidence_text(text: str, paths: set[str]) -> str:
+    """A cause or snippet as the fingerprint sees it: no line references, none of the finding's own
+    paths or file names (a renamed file keeps its findings), whitespace and case folded."""
+    text = _LINE_REFS.sub("", text)
+    for path in sorted(paths, key=len, reverse=True):
+        text = text.replace(path, "")
+    for name in sorted({p.rsplit("/", 1)[-1] for p in paths}, key=len, reverse=True):
+        if len(name) > 3:
+            text = text.replace(name, "")
+    return " ".join(text.split()).lower()
+
+
+def assign_fingerprints(found: list[tuple[Finding, str]]) -> list[Finding]:
+    """Every finding and every occurrence of a report gets a fingerprint unique in the report and
+    stable across audits: moved lines and a renamed file keep it while the evidence is unchanged.
+
+    An occurrence is rule + root cause + its normalised source line, numbered among identical ones
+    (ordered by path and line: the path only breaks ties). A finding is rule + root cause + its
+    evidence; findings sharing all three (the same line in several files) are told apart by path.
+    `found` pairs each finding with its root cause (the hit's key or message)."""
+    causes, occurrences = [], []
+    for index, (f, cause) in enumerate(found):
+        primary = f.evidence[: max(f.occurrences, 1)] if f.evidence else ()
+        paths = {e.path for e in primary if e.path}
+        causes.append(_digest(f.rule, _evidence_text(cause, paths)))
+        for place, e in enumerate(primary):
+            occurrences.append((_digest(causes[-1], _evidence_text(e.snippet, paths)), e.path, e.line, index, place))
+    places: list[list[str]] = [[""] * max(f.occurrences, 1) if f.evidence else [] for f, _ in found]
+    rank: dict[str, int] = {}
+    for base, _path, _line, index, place in sorted(occurrences):
+        places[index][place] = _digest(base, str(rank.get(base, 0)))
+        rank[base] = rank.get(base, 0) + 1
+    return [replace(f, fingerprint=fp, places=tuple(places[i]))
+            for i, (f, fp) in enumerate(zip((f for f, _ in found), _finding_fingerprints(found, causes), strict=True))]
+
+
+def _finding_fingerprints(found: list[tuple[Finding, str]], causes: list[str]) -> list[str]:
+    """The cause with its evidence (never the cause alone: a second finding of the same cause
+    appearing elsewhere would then change the first one's fingerprint); on a tie, with the path
+    (and, should even that repeat, a number)."""
+    out = [_digest(cause, _evidence_key(f)) for cause, (f, _) in zip(causes, found, strict=True)]
+    for tie_break in (_path_key, None):
+        counts: dict[str, int] = {}
+        for key in out:
+            counts[key] = counts.get(key, 0) + 1
+        taken: dict[str, int] = {}
+        for i in sorted(range(len(out)), key=lambda i: found[i][0].sort_key):
+            if counts[out[i]] > 1:
+                key = out[i]
+                out[i] = _digest(key, tie_break(found[i][0]) if tie_break else str(taken.get(key, 0)))
+                taken[key] = taken.get(key, 0) + 1
+    return [_digest(key) for key in out]
+
+
+def _evidence_key(f: Finding) -> str:
+    primary = f.evidence[: max(f.occurrences, 1)]
+    paths = {e.path for e in primary if e.path}
+    return "\0".join(sorted(_evidence_text(e.snippet, paths) for e in primary))
+
+
+def _path_key(f: Finding) -> str:
+    return f.evidence[0].path if f.evidence else ""
 
 Param = Any  # str | int | float | Message: the value of one field of a Message
 

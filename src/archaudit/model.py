@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from archaudit.findings import Axis, Evidence, Finding, Skipped, Undetermined
+from archaudit.findings import Axis, Evidence, Finding, Severity, Skipped, Undetermined
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,9 @@ class Section:
     tables: tuple[Table, ...] = ()
     undetermined: tuple[str, ...] = ()
     headline: str = ""  # one sentence for the executive summary, "" when there is nothing to say
+    # code this section's detectors do not read, present in the repository ("TypeScript/JavaScript (40 files)..."):
+    # an empty section then says "not analysed", never "nothing found"
+    not_analysed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,13 +88,81 @@ class Verdict:
 
 
 @dataclass(frozen=True)
+class ScoreDelta:
+    """One axis's score then and now (None: not evaluated in that audit)."""
+
+    axis: str
+    before: float | None
+    after: float | None
+
+    @property
+    def delta(self) -> float | None:
+        return None if self.before is None or self.after is None else round(self.after - self.before, 1)
+
+
+@dataclass(frozen=True)
 class Comparison:
-    """What changed since a previous audit, by finding fingerprint."""
+    """What changed since a previous audit (a `--compare` report or the history's previous audit),
+    matched by finding and occurrence fingerprints.
+
+    `fixed` holds dicts (rule, title, message, severity, fingerprint, path, line, fixed_on: the date of
+    the first audit that saw it gone, "" when no audit recorded it); `new_places` are new occurrences of
+    findings that persist (a second SQL injection beside a known one), `fixed_places` occurrences gone
+    from findings that persist."""
 
     previous: str
     new: tuple[Finding, ...]
     fixed: tuple[dict[str, Any], ...]
     persisting: int
+    source: str = "file"  # file (--compare) | history (the store's previous audit)
+    previous_date: str = ""  # when the previous audit was made, "" when its report does not say
+    still_open: tuple[str, ...] = ()  # fingerprints of the persisting findings
+    new_places: tuple[tuple[Finding, Evidence, str], ...] = ()  # (finding, place, occurrence fingerprint)
+    fixed_places: tuple[dict[str, Any], ...] = ()
+    scores: tuple[ScoreDelta, ...] = ()
+
+    def regressions(self) -> tuple[Finding, ...]:
+        """Findings that are new, or that persist with a new occurrence: what a ratchet gates on."""
+        grown = tuple(dict.fromkeys(f for f, _, _ in self.new_places if f not in self.new))
+        return self.new + grown
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """A finding's place accepted by a suppression: inline (SARIF kind "inSource", `where` is the
+    comment's path:line) or in the configuration ("external", `where` names the entry)."""
+
+    rule: str
+    path: str
+    line: int
+    message: str
+    kind: str  # inSource | external
+    reason: str
+    where: str
+    expires: str = ""
+    severity: Severity = Severity.INFO  # the rule's severity (a SARIF result's level)
+
+
+@dataclass(frozen=True)
+class SuppressionProblem:
+    """A suppression that accepts nothing: bare, without a reason, naming an unknown rule, unused
+    or expired. Listed in the report, never a finding (it says nothing of the audited code's quality
+    and moves no score)."""
+
+    problem: str  # bare | no-reason | unknown-rule | unused | expired
+    where: str
+    text: str
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class BaselineResult:
+    """The audit against a committed baseline of accepted findings (`archaudit baseline`)."""
+
+    file: str
+    new: tuple[Finding, ...]  # findings the baseline lacks
+    fixed: tuple[dict[str, Any], ...]  # baseline entries no finding matches any more
+    accepted: int  # findings the baseline holds
 
 
 @dataclass
@@ -110,6 +181,10 @@ class Report:
     stats: dict[str, Any] = field(default_factory=dict)
     verdict: Verdict | None = None
     lang: str = "en"  # the language the Markdown and HTML renderers write (the data itself is English)
+    configuration: dict[str, Any] = field(default_factory=dict)  # the settings used (Config.described)
+    suppressed: list[Suppressed] = field(default_factory=list)
+    suppression_problems: list[SuppressionProblem] = field(default_factory=list)
+    baseline: BaselineResult | None = None
 
     def findings_by_rule(self) -> list[tuple[str, list[Finding]]]:
         """Findings grouped by rule, groups in the order of their worst (first) finding."""

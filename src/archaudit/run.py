@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import hashlib
 import marshal
@@ -41,6 +42,10 @@ class Options:
     timestamp: str | None = None
     preview: bool = False  # also run the rules in preview
     lang: str | None = None  # the reports' language (None: the repository's `lang` setting, else English)
+    config_file: Path | None = None  # `--config FILE` instead of looking for the repository's own
+    select: tuple[str, ...] = ()  # `--select`: replaces the configuration's `select`
+    ignore: tuple[str, ...] = ()  # `--ignore`: added to the configuration's `disable`
+    today: str = ""  # ISO date suppression expiries are judged against ("": the real date)
 
 
 def _wanted(f: RepoFile) -> bool:
@@ -150,10 +155,23 @@ class Tree:
         return h.hexdigest()
 
 
-def read_tree(root: Path, progress: Progress | None = None, preview: bool = False) -> Tree:
-    config = load_config(root, known_rules=RULES_BY_ID)
-    if preview:
+def configure(root: Path, options: Options) -> Config:
+    """The repository's configuration with the command line's choices applied on top. The date is
+    part of it only when an accepted finding expires (a report cached yesterday is stale today)."""
+    config = load_config(root, known_rules=RULES_BY_ID, file=options.config_file)
+    if options.preview:
         config = replace(config, preview=True)
+    if options.select:
+        config = replace(config, select=tuple(dict.fromkeys(s.upper() for s in options.select)))
+    if options.ignore:
+        config = replace(config, disable=config.disable | {s.upper() for s in options.ignore})
+    if any(s.expires for s in config.suppress):
+        config = replace(config, today=options.today or dt.date.today().isoformat())
+    return config
+
+
+def read_tree(root: Path, progress: Progress | None = None, options: Options = Options()) -> Tree:
+    config = configure(root, options)
     walked = walk(root, config.exclude)
     if progress:
         progress("walking", len(walked.files), len(walked.files))
@@ -170,7 +188,7 @@ def build_repo(root: Path, options: Options = Options(), progress: Progress | No
     """
     gc.disable()
     try:
-        repo = _build_repo(root, options, progress, tree or read_tree(root, progress))
+        repo = _build_repo(root, options, progress, tree or read_tree(root, progress, options))
     finally:
         gc.freeze()
         gc.enable()
@@ -195,7 +213,7 @@ def audit(root: Path, options: Options = Options(), progress: Progress | None = 
     the report computed last time, from the cache, without re-analysing anything."""
     from archaudit.assemble import build_report
 
-    tree = read_tree(root, progress, options.preview)
+    tree = read_tree(root, progress, options)
     reports = ReportCache(root, options.cache_dir, options.use_cache)
     lang = options.lang or tree.config.lang
     digest = tree.digest(lang)

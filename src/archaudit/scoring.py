@@ -6,7 +6,9 @@ than CAP points, so one noisy rule cannot decide an axis alone.
 
 Coverage: an axis is evaluated by the rules that ran on it for the code present (a rule reading
 Python says nothing about TypeScript). An axis no rule examined is "not evaluated", never 10/10; an
-axis whose rules read none of a language present lists that language as not examined.
+axis whose rules read none of a language present lists that language as not examined. A tree with no
+source code at all (an empty folder, a docs-only one) has nothing a score could speak of: its axes are
+not evaluated, except where a finding shows something was examined.
 """
 
 from __future__ import annotations
@@ -35,9 +37,10 @@ def _coverage(axis: Axis, ran: list[Rule], present: set[str]) -> tuple[tuple[str
 
 
 def score_axes(findings: list[Finding], ran: Iterable[Rule] | None = None,
-               present: Iterable[str] = ()) -> list[AxisScore]:
+               present: Iterable[str] = (), has_source: bool = True) -> list[AxisScore]:
     """One score per axis, in the Axis order. `ran`: the rules that ran (None: every axis counts as
-    evaluated by its findings only); `present`: the source languages of the served code."""
+    evaluated by its findings only); `present`: the source languages of the served code;
+    `has_source`: whether the tree holds any source file at all."""
     by_rule: dict[Axis, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     for f in findings:
         by_rule[f.axis][f.rule].append(f)
@@ -64,7 +67,9 @@ def score_axes(findings: list[Finding], ran: Iterable[Rule] | None = None,
             evaluated, missing = tuple(sorted(rules)), ()
         else:
             evaluated, missing = _coverage(axis, rules_ran, set(present))
-            if not evaluated:
+            if not has_source and not rules:
+                evaluated, formula = (), "not evaluated: the tree holds no source code"
+            elif not evaluated:
                 formula = "not evaluated: no rule examined this axis for the code present"
         scores.append(AxisScore(axis, score, formula, tuple(sorted(rules)), evaluated, missing))
     return scores

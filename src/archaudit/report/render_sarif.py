@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from archaudit.findings import Evidence, Finding, Severity
-from archaudit.model import Report
+from archaudit.model import Report, Suppressed
 from archaudit.redact import redact_report
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -54,6 +54,20 @@ def _result(f: Finding, index: int) -> dict[str, Any]:
     return result
 
 
+def _suppressed(s: Suppressed, index: int | None) -> dict[str, Any]:
+    """A finding a suppression accepted: a result carrying `suppressions` (kind inSource for an inline
+    comment, external for a configuration entry; the reason as justification), so dashboards show
+    it as dismissed with the team's reason instead of not at all. A repository-level one (no file to
+    point at) is left out: code scanning refuses results without a location (JSON lists it)."""
+    result: dict[str, Any] = {"ruleId": s.rule, "level": LEVELS[s.severity], "message": {"text": s.message},
+                              "suppressions": [{"kind": s.kind, "status": "accepted",
+                                                "justification": f"{s.reason} ({s.where})"}]}
+    if index is not None:
+        result["ruleIndex"] = index
+    result["locations"] = [_location(Evidence(s.path, s.line))]
+    return result
+
+
 def to_dict(report: Report) -> dict[str, Any]:
     rules: dict[str, Finding] = {}
     for f in report.findings:
@@ -68,7 +82,8 @@ def to_dict(report: Report) -> dict[str, Any]:
                                 "rules": [_rule(rules[r]) for r in ids]}},
             "originalUriBaseIds": {
                 "SRCROOT": {"description": {"text": f"the audited repository ({report.root_name})"}}},
-            "results": [_result(f, index[f.rule]) for f in report.findings],
+            "results": [_result(f, index[f.rule]) for f in report.findings]
+                       + [_suppressed(s, index.get(s.rule)) for s in report.suppressed if s.path not in ("", ".")],
         }],
     }
 

@@ -22,8 +22,9 @@ _DEFINES = {
     "routes": re.compile(r"\s{0,40}@\w{1,40}\.(get|post|put|patch|delete|route|api_route)\(|"
                          r"\s{0,40}@(Get|Post|Put|Patch|Delete|Controller)\(|.{0,80}\b(APIRouter|Blueprint|Router)\(|"
                          r"\s{0,40}(path|re_path|url)\("),
-    "guards": re.compile(r".{0,120}\b(Depends|Security|login_required|permission_classes|UseGuards|"
-                         r"authenticate|jwt_required)\b"),
+    # searched in the first _GUARD_WINDOW characters (a leading `.{0,120}` cost 120 steps per position)
+    "guards": re.compile(r"\b(Depends|Security|login_required|permission_classes|UseGuards|authenticate|"
+                         r"jwt_required)\b"),
     "settings": re.compile(r"\s{0,8}class \w{1,60}\((\w{1,40}\.)?BaseSettings\)|\s{0,8}[A-Z][A-Z0-9_]{2,60}\s?=\s?"
                            r"(os\.environ|os\.getenv|env\(|config\()"),
     "models": re.compile(r"\s{0,8}class \w{1,60}\(.{0,80}\b(Base|Model|db\.Model|models\.Model|SQLModel|Document)\b"
@@ -33,11 +34,15 @@ _DEFINES = {
 NOT_PARSED = Message("source file not parsed")  # the topic the verdict reads (compared as English)
 
 
+_GUARD_WINDOW = 140
+
+
 def _defines(repo: Repo, path: str) -> list[str]:
     found: set[str] = set()
     for line in repo.lines(path):
         head = line[:_MAX_LINE]
-        found.update(kind for kind, pattern in _DEFINES.items() if kind not in found and pattern.match(head))
+        found.update(kind for kind, pattern in _DEFINES.items() if kind not in found and (
+            pattern.search(head, 0, _GUARD_WINDOW) if kind == "guards" else pattern.match(head)))
         if len(found) == len(_DEFINES):
             break
     return [kind for kind in _DEFINES if kind in found]

@@ -62,13 +62,20 @@ Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 def function_at(tree: ast.Module, line: int) -> Function | None:
-    """The innermost function whose body holds `line`."""
+    """The innermost function whose body holds `line`. Functions are statements, so only the
+    statements whose span holds the line are descended into (not every node of the module)."""
     found: Function | None = None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) \
-                and node.lineno <= line <= (node.end_lineno or node.lineno) \
-                and (found is None or node.lineno >= found.lineno):
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if not node.lineno <= line <= (getattr(node, "end_lineno", None) or node.lineno):  # type: ignore[attr-defined]
+            continue
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and (found is None or node.lineno >= found.lineno):
             found = node
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            stack.extend(getattr(node, field, ()))
+        for case in getattr(node, "cases", ()):  # match cases carry no line: their bodies do
+            stack.extend(case.body)
     return found
 
 
@@ -260,6 +267,11 @@ def _assigned(func: Function, name: str, line: int) -> list[ast.expr]:
     return out
 
 
+def assigned(func: Function | None, name: str, line: int) -> list[ast.expr]:
+    """Every value bound to the local `name` in `func` up to `line` (see `_assigned`)."""
+    return _assigned(func, name, line) if func is not None else []
+
+
 def _validated_names(func: Function, line: int) -> set[str]:
     """Names checked by an `if` that encloses `line`: membership in a list, quote characters,
     `.isidentifier()`/`.isalnum()`, a regex match. Such a value is whitelisted before use."""
@@ -328,3 +340,6 @@ def _redirect_body(body: list[ast.stmt]) -> bool:
                 continue
         return False
     return returns > 0
+
+
+Flow = _Flow  # the local data flow of one function, as `flow_at` returns it (for type hints)

@@ -3,7 +3,8 @@
 Between a rule's hits and the report's findings the engine applies, in this order, the policies no
 rule should re-implement:
 1. execution context: a hit in a context the rule does not judge is dropped;
-2. suppression: `# archaudit: ignore[RULE]` on the line or the line above;
+2. suppression: `# archaudit: ignore[RULE] reason: ...` on the line or alone on the line above, and
+   the configuration's `[[suppress]]` entries (`rules/suppress.py`, which also reports the bad ones);
 3. premises: a hit resting on a fact not established (its own premises, or for a claim of absence,
    a file of that language that could not be parsed) becomes a "not determined" line, not a finding;
 4. one fact, one rule: a hit restated on the same line by a rule that supersedes it is dropped;
@@ -13,16 +14,26 @@ rule should re-implement:
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable
 
-from archaudit.findings import Evidence, Finding, Hit, Message, Premise, Severity, Undetermined, fingerprint
+from archaudit.findings import (
+    Evidence,
+    Finding,
+    Hit,
+    Message,
+    Premise,
+    Severity,
+    Undetermined,
+    assign_fingerprints,
+    fingerprint,
+)
 from archaudit.redact import redact_text
 from archaudit.repo import Repo
 from archaudit.resolve.blocks import context_at
 from archaudit.resolve.context import Context, context_of
 from archaudit.rules.base import Rule
+from archaudit.rules.suppress import Ledger
 
 Progress = Callable[[str, int, int], None]
 _MAX_LISTED = 8  # unparsed files named in a "not determined" line
@@ -66,8 +77,9 @@ def _exposed_severity(rule: Rule, repo: Repo, hits: list[Hit]) -> tuple[Severity
     return _ONE_STEP_LOWER[rule.severity], "/".join(sorted(c.value for c in contexts))
 
 
-def _finding(rule: Rule, hits: list[Hit], repo: Repo) -> Finding:
-    """One finding for hits of the same root cause: the first hit's message, every place as evidence."""
+def _finding(rule: Rule, hits: list[Hit], repo: Repo) -> tuple[Finding, str]:
+    """One finding for hits of the same root cause: the first hit's message, every place as evidence;
+    with that root cause (the fingerprints are given once every finding is known)."""
     hits = sorted(hits, key=lambda h: (h.path, h.line))
     first = hits[0]
     secrets = tuple(dict.fromkeys(v for h in hits for v in h.secrets))
@@ -89,27 +101,11 @@ def _finding(rule: Rule, hits: list[Hit], repo: Repo) -> Finding:
         message = Message("{message} (only in {contexts} code, so rated one step lower)", message=message,
                           contexts=exposure)
     premises = tuple(dict.fromkeys(p for h in hits for p in h.premises))
-    scope = "" if rule.aggregate == "repository" else first.path
     return Finding(
         rule=rule.id, name=rule.name, severity=severity, axis=rule.axis, title=rule.title,
         message=_redacted(message, secrets), impact=rule.impact, action=rule.action,
-        evidence=(*places, *also), fingerprint=fingerprint(rule.id, scope, _cause(first)), premises=premises,
-        occurrences=len(hits),
-    )
-
-
-_SUPPRESS = re.compile(r"archaudit:\s*ignore(?:\[(?P<ids>[A-Z0-9, ]+)\])?", re.IGNORECASE)
-
-
-def suppressed(repo: Repo, rule_id: str, path: str, line: int) -> bool:
-    """An inline `# archaudit: ignore[RULE]` (or bare `ignore`) on the line or the line above."""
-    if not line:
-        return False
-    for lineno in (line, line - 1):
-        m = _SUPPRESS.search(repo.line(path, lineno))
-        if m and (not m.group("ids") or rule_id in {i.strip().upper() for i in m.group("ids").split(",")}):
-            return True
-    return False
+        evidence=(*places, *also), premises=premises, occurrences=len(hits),
+    ), _cause(first)
 
 
 def unread_premise(repo: Repo, rule: Rule) -> Premise | None:
@@ -139,7 +135,7 @@ def _not_determined(rule: Rule, hit: Hit, premise: Premise) -> Undetermined:
                         rule=rule.id, evidence=where)
 
 
-def _kept_hits(repo: Repo, rule: Rule, hits: list[Hit], unknown: list[Undetermined]) -> list[Hit]:
+def _kept_hits(repo: Repo, rule: Rule, hits: list[Hit], unknown: list[Undetermined], ledger: Ledger) -> list[Hit]:
     """The hits that become findings (context, suppression and premises applied)."""
     unread = unread_premise(repo, rule)
     kept = []
@@ -147,7 +143,7 @@ def _kept_hits(repo: Repo, rule: Rule, hits: list[Hit], unknown: list[Undetermin
         if not _in_context(repo, rule, hit):
             repo.stats["out_of_context"] = repo.stats.get("out_of_context", 0) + 1
             continue
-        if suppressed(repo, rule.id, hit.path, hit.line):
+        if ledger.accepts(rule, hit):
             repo.stats["suppressed"] = repo.stats.get("suppressed", 0) + 1
             continue
         missing = next((p for p in hit.premises if not p.established), unread)
@@ -192,10 +188,15 @@ def _in_context(repo: Repo, rule: Rule, hit: Hit) -> bool:
     return context_at(repo, hit.path, hit.line) in rule.contexts
 
 
-def run_rules(repo: Repo, rules: list[Rule],
-              progress: Progress | None = None) -> tuple[list[Finding], list[Undetermined]]:
+def run_rules(repo: Repo, rules: list[Rule], progress: Progress | None = None,
+              ledger: Ledger | None = None) -> tuple[list[Finding], list[Undetermined]]:
     """All findings, sorted worst-first, and what could not be determined (a rule that fails
-    is reported there, never fatal; so is a claim whose premises are not established)."""
+    is reported there, never fatal; so is a claim whose premises are not established). `ledger`
+    records what suppressions accepted (the caller reads it afterwards)."""
+    if ledger is None:
+        from archaudit.rules import RULES_BY_ID
+
+        ledger = Ledger(repo, frozenset(RULES_BY_ID))
     by_rule: dict[str, tuple[Rule, list[Hit]]] = {}
     undetermined: list[Undetermined] = []
     for done, rule in enumerate(rules, start=1):
@@ -208,7 +209,8 @@ def run_rules(repo: Repo, rules: list[Rule],
             undetermined.append(Undetermined(Message("rule {rule}", rule=rule.id),
                                              Message("the check failed ({error})", error=error)))
             continue
-        by_rule[rule.id] = (rule, _kept_hits(repo, rule, hits, undetermined))
+        by_rule[rule.id] = (rule, _kept_hits(repo, rule, hits, undetermined, ledger))
     _drop_superseded(by_rule)
-    findings = [_finding(rule, group, repo) for rule, hits in by_rule.values() for group in _group(rule, hits)]
+    findings = assign_fingerprints([_finding(rule, group, repo) for rule, hits in by_rule.values()
+                                    for group in _group(rule, hits)])
     return sorted(findings, key=lambda f: f.sort_key), sorted(set(undetermined), key=lambda u: (u.topic, u.why))

@@ -49,9 +49,17 @@ def framework_of(facts: TsFacts) -> str:
     return ""
 
 
-def _path_arg(value: object) -> str | None:
+# koa-router joins a relative path to the router's prefix: `router.post("documents.list", ...)`
+_RELATIVE_SEGMENTS = re.compile(r"[A-Za-z_][\w.-]{0,80}(?:/[\w.:*-]{1,80}){0,8}")
+
+
+def _path_arg(value: object, relative: bool = False) -> str | None:
+    """The route path of a registration's first argument: an absolute path, or (`relative`, on a
+    koa-router instance) a relative one made of path segments, returned with its leading slash."""
     if isinstance(value, str):
-        return value if value.startswith("/") or value in ("", "*") else None
+        if value.startswith("/") or value in ("", "*"):
+            return value
+        return "/" + value if relative and _RELATIVE_SEGMENTS.fullmatch(value) else None
     if is_template(value):
         text = template_text(value)
         return text if text.startswith("/") else None
@@ -128,9 +136,15 @@ def _router_prefix(facts: TsFacts) -> str:
     return ""
 
 
+def _koa_routers(facts: TsFacts) -> bool:
+    """The file imports koa-router and builds a Router: its `router.verb("segment", ...)` calls are routes."""
+    return framework_of(facts) == "koa" and any(c["callee"] == "new Router" for c in facts["calls"])
+
+
 def _routes(facts: TsFacts) -> list[tuple[CallFact, str, str, int]]:
     """(call, verb, path, index of the first middleware argument) of each route registration."""
     by_line = {(c["line"], c["callee"]): c for c in facts["calls"]}
+    koa = _koa_routers(facts)
     out = []
     for call in facts["calls"]:
         m = _ROUTE.match(call["callee"])
@@ -140,7 +154,8 @@ def _routes(facts: TsFacts) -> list[tuple[CallFact, str, str, int]]:
             if path is not None and call["args"]:
                 out.append((call, _VERBS[m.group(2)], path, 0))
         elif m and len(call["args"]) >= 2:
-            path = _path_arg(call["args"][0])
+            relative = koa and m.group(1).lower().endswith("router")
+            path = _path_arg(call["args"][0], relative)
             if path is not None:
                 out.append((call, _VERBS[m.group(2)], path, 1))
         elif call["callee"].endswith(".route") and call["args"] and isinstance(call["args"][0], dict):

@@ -14,6 +14,7 @@ from typing import Any
 import pathspec
 
 from archaudit.detect.config.settings import Setting, find_settings, read_elsewhere, unused_flags
+from archaudit.detect.config.typescript import find_ts_env_settings, ts_config_facts
 from archaudit.findings import Evidence, Message
 from archaudit.languages.python.facts import expr_text, is_expr
 from archaudit.model import Fact, Section, Table
@@ -176,9 +177,9 @@ def _env_facts(repo: Repo, env_files: list[EnvFile]) -> tuple[list[Fact], list[d
 
 
 def section(repo: Repo) -> Section:
-    settings = find_settings(repo)
+    settings = [*find_settings(repo), *repo.derived(find_ts_env_settings)]
     env_files = find_env_files(repo)
-    facts = _loading_facts(repo)
+    facts = _loading_facts(repo) + ts_config_facts(repo)
     env_facts, env_rows = _env_facts(repo, env_files)
     facts += env_facts
     for s in unused_flags(repo):

@@ -11,6 +11,7 @@ from typing import Any
 
 from archaudit.languages.python.downlevel import downlevel
 from archaudit.languages.python.facts import FunctionFact, ModuleFacts
+from archaudit.languages.python.logs import is_log_call, reads
 from archaudit.languages.python.signals import (
     IDENTIFIER,
     MUTATORS,
@@ -56,6 +57,7 @@ class _Extractor:
             "include_lists": [],
             "list_spans": [],
             "context_blocks": [],
+            "logs": [],
         }
         self.names: set[str] = set()
         self.materialised: dict[tuple[str, str], str] = {}  # (function, local) -> ".all()" / "list()"
@@ -247,6 +249,9 @@ class _Extractor:
             })
             method = name.rsplit(".", 1)[-1]
             owner = name[: -len(method) - 1]
+            if is_log_call(name) and (node.args or node.keywords):
+                self.facts["logs"].append({"line": node.lineno, "func": self.scope, "call": name,
+                                           "reads": reads(node)})
             if method == "include" and node.args and isinstance(node.args[0], ast.List | ast.Tuple):
                 self.facts["include_lists"].append([node.lineno, node.end_lineno or node.lineno])
             if self.func and owner and method in MUTATORS and is_shared(owner):

@@ -137,6 +137,13 @@ class SliceFact(TypedDict):
     bounds: list[str]  # names used in the slice bounds, e.g. ["limit", "skip"]
 
 
+class LogFact(TypedDict):
+    line: int
+    func: str
+    call: str  # the logging call, e.g. "logger.info", "print"
+    reads: list[str]  # dotted reads in its arguments (see languages.python.logs)
+
+
 class ModuleFacts(TypedDict):
     lines: int
     docstring: bool
@@ -161,6 +168,7 @@ class ModuleFacts(TypedDict):
     # (`if __name__ == "__main__":`, a function asking `input()`), "dev" (`if DEBUG:`, the rest of a function
     # after `if not DEBUG: return`, `debug_*` functions), "test" (`if TESTING:`, `if "test" in sys.argv:`)
     context_blocks: list[list[Any]]
+    logs: list[LogFact]  # logging and print calls with what their arguments read
 
 
 def is_expr(value: Value) -> bool:

@@ -125,6 +125,8 @@ def declarator(w: Walker, node: Node, func: str, rec: Any) -> None:
     vtype = value.type
     if vtype == "call_expression" and dotted(value.child_by_field_name("function")) == "require":
         _require(w, name_node, value)
+    if name_node is not None and name_node.type == "object_pattern" and text(value) == "process.env":
+        _env_pattern(w, name_node, func)
     if vtype in FUNCTIONS and name_node is not None and name_node.type == "identifier":
         function_(w, name, value, func, rec)
         return
@@ -134,6 +136,22 @@ def declarator(w: Walker, node: Node, func: str, rec: Any) -> None:
         if grand is not None and grand.type in TOP:
             w.facts["consts"].append({"name": name, "line": line(node), "value": value_of(value)})
     w.stack.append(value)
+
+
+def _env_pattern(w: Walker, pattern: Node, func: str) -> None:
+    """`const { PORT = 3000, JWT_SECRET } = process.env`: one env read per destructured name."""
+    for part in pattern.named_children:
+        if part.type == "shorthand_property_identifier_pattern":
+            name, default, has = text(part), None, False
+        elif part.type == "object_assignment_pattern":
+            left, right = part.child_by_field_name("left"), part.child_by_field_name("right")
+            name, default, has = text(left), (value_of(right) if right is not None else None), right is not None
+        elif part.type == "pair_pattern":
+            name, default, has = text(part.child_by_field_name("key")), None, False
+        else:
+            continue
+        w.facts["env"].append({"name": name[:80], "line": line(part), "func": func, "has_default": has,
+                               "default": default})
 
 
 def _require(w: Walker, name_node: Node | None, call: Node) -> None:

@@ -49,7 +49,7 @@ def extract(source: str, path: str = "x.ts") -> TsFacts:
         raise SyntaxError(f"parser failure ({type(exc).__name__})", ("", 1, 0, "")) from exc
     root = tree.root_node
     _check_parsable(root, len(data.strip()))
-    walker = Walker()
+    walker = Walker(data)
     walker.run(root, grammar)
     facts = walker.facts
     facts["lines"] = source.count("\n") + (0 if source.endswith("\n") or not source else 1)
@@ -59,6 +59,9 @@ def extract(source: str, path: str = "x.ts") -> TsFacts:
     facts["functions"].sort(key=lambda f: f["line"])
     facts["imports"].sort(key=lambda i: (i["line"], i["module"]))
     facts["settings"].sort(key=lambda s: (s["line"], s["key"]))
+    facts["env"].sort(key=lambda e: (e["line"], e["name"]))
+    facts["sinks"].sort(key=lambda s: (s["line"], s["callee"]))
+    facts["env_fallbacks"].sort(key=lambda f: (f["line"], f["name"]))
     return facts
 
 

@@ -96,6 +96,7 @@ class HeaderFact(TypedDict):
 SETTING_KEYS = frozenset(
     {"synchronize", "dropSchema", "rejectUnauthorized", "NODE_TLS_REJECT_UNAUTHORIZED", "playground", "debug"}
 )
+# `ctx.body = {...}` assignments are kept too (key "body"): what a Koa handler answers
 
 
 class SettingFact(TypedDict):
@@ -105,6 +106,33 @@ class SettingFact(TypedDict):
     func: str  # enclosing "Class.method" or function name, "" at module level
     keys: list[str]  # every key of the enclosing object literal, sorted ([] for an assignment)
     target: str  # the dotted assignment target ("process.env.NODE_TLS_REJECT_UNAUTHORIZED"), "" for a property
+
+
+class EnvRead(TypedDict):
+    name: str  # the variable of `process.env.NAME`, `process.env['NAME']` or `const { NAME } = process.env`
+    line: int
+    func: str  # enclosing "Class.method" or function name, "" at module level
+    has_default: bool  # `process.env.X || d`, `?? d`, or a destructuring default
+    default: Value  # the fallback when has_default, else None
+
+
+class SinkFact(TypedDict):
+    kind: str  # shell | eval | http | file | jwt | html (see languages.typescript.sinks)
+    callee: str  # "child_process.exec", "axios.get", "res.sendFile", "dangerouslySetInnerHTML"
+    line: int
+    func: str
+    origin: str  # where the first argument comes from: request | param | code | unknown (flow.origin)
+    what: str  # the expression that brings it in ("req.query.url", "cmd (parameter of run)")
+    prefix: str  # the literal text the argument starts with ("https://api.example.com/"), "" when none
+    keys: list[str]  # keys of object-literal options passed after the first argument ({root: ...})
+    arg: str  # the first argument's source text, cut
+
+
+class EnvFallbackFact(TypedDict):
+    name: str  # the variable read: `process.env.JWT_SECRET || "dev"` -> "JWT_SECRET"
+    line: int
+    func: str
+    value: str  # the literal used when the variable is unset
 
 
 class TsFacts(TypedDict):
@@ -117,6 +145,9 @@ class TsFacts(TypedDict):
     consts: list[ConstFact]
     headers: list[HeaderFact]  # string literals naming X-* headers (request ids, API keys...)
     settings: list[SettingFact]  # security-relevant options wherever they are written (SETTING_KEYS)
+    env: list[EnvRead]  # environment variables read through process.env
+    sinks: list[SinkFact]  # security-relevant calls with the origin of their input
+    env_fallbacks: list[EnvFallbackFact]  # `process.env.X || "literal"` / `?? "literal"`
     errors: int  # ERROR/MISSING nodes tree-sitter had to insert (0 for clean code)
 
 

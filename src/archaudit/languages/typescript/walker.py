@@ -16,7 +16,7 @@ from typing import Any
 
 from tree_sitter import Node
 
-from archaudit.languages.typescript import declarations
+from archaudit.languages.typescript import declarations, sinks
 from archaudit.languages.typescript.facts import SETTING_KEYS, Import, TsFacts
 from archaudit.languages.typescript.kinds import BRANCH, ERROR, FUNCTIONS, HANDLED, PRUNE, ROUTE_METHODS, STATEMENT
 from archaudit.languages.typescript.kinds import Grammar as Grammar
@@ -28,7 +28,8 @@ _MAX_ARGS = 6
 class Walker:
     """The lists being filled and the explicit stack of the single walk."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: bytes = b"") -> None:
+        self.source = source  # the parsed bytes: `process.env` reads are recognised by their first bytes
         self.facts: TsFacts = {
             "lines": 0,
             "imports": [],
@@ -39,6 +40,9 @@ class Walker:
             "consts": [],
             "headers": [],
             "settings": [],
+            "env": [],
+            "sinks": [],
+            "env_fallbacks": [],
             "errors": 0,
         }
         self.exports: set[str] = set()
@@ -150,7 +154,9 @@ class Walker:
             self.exports.add("default" if left == "module.exports" else left.rsplit(".", 1)[-1])
         target = dotted(left_node)
         key = target.rstrip("]").replace("[", ".").rsplit(".", 1)[-1]
-        right = node.child_by_field_name("right") if key in SETTING_KEYS else None
+        right = node.child_by_field_name("right") if key in SETTING_KEYS or key == "body" else None
+        if key == "body" and right is not None and right.type != "object":
+            right = None  # only `ctx.body = { ... }`: the shape a Koa handler answers
         if right is not None:
             self.facts["settings"].append(
                 {"key": key, "line": line(node), "value": value_of(right), "func": func, "keys": [], "target": target}
@@ -163,6 +169,10 @@ class Walker:
         if key_node is not None and key_node.end_byte - key_node.start_byte < 40:
             raw = key_node.text
             key = raw.decode("utf-8", "replace").strip("'\"") if raw is not None else ""
+            if key == "__html":
+                found = sinks.html_sink(node, func)
+                if found is not None:
+                    self.facts["sinks"].append(found)
             value = node.child_by_field_name("value") if key in SETTING_KEYS else None
             if value is not None:
                 parent = node.parent
@@ -178,6 +188,39 @@ class Walker:
             value = string_value(node)
             if value[:2].lower() == "x-":
                 self.facts["headers"].append({"name": value, "line": line(node)})
+
+    # -- environment reads ------------------------------------------------------------------------
+    def member(self, node: Node, func: str, rec: Any) -> None:
+        """`process.env.NAME` (and `process.env['NAME']`): one env read, with the `|| d` / `?? d` default."""
+        if self.source.startswith(b"process.env", node.start_byte):
+            name = _env_name(node)
+            if name:
+                self.add_env(name, node, func)
+                return
+        self.stack.extend(node.named_children)
+
+    def add_env(self, name: str, node: Node, func: str) -> None:
+        default: Any = None
+        parent = node.parent
+        if parent is not None and parent.type == "binary_expression" and parent.child_by_field_name("left") == node:
+            op = parent.child_by_field_name("operator")
+            right = parent.child_by_field_name("right")
+            if op is not None and op.type in ("||", "??") and right is not None:
+                default = value_of(right)
+                self.facts["env"].append(
+                    {"name": name, "line": line(node), "func": func, "has_default": True, "default": default}
+                )
+                return
+        self.facts["env"].append(
+            {"name": name, "line": line(node), "func": func, "has_default": False, "default": None}
+        )
+
+    def binary(self, node: Node, func: str, rec: Any) -> None:
+        """`process.env.JWT_SECRET || "dev"`: a fallback literal for an environment variable."""
+        found = sinks.env_fallback(node, func)
+        if found is not None:
+            self.facts["env_fallbacks"].append(found)
+        self.stack.extend(node.named_children)
 
     # -- calls -----------------------------------------------------------------------------------
     def new(self, node: Node, func: str, rec: Any) -> None:
@@ -201,6 +244,9 @@ class Walker:
             callee = ("new " + callee) if is_new else callee
             at = node.start_point[0] + 1
             self.facts["calls"].append({"callee": callee, "line": at, "func": func, "args": values})
+            found = sinks.sink(callee, node, [a for a in arg_nodes if a.type != "comment"], func)
+            if found is not None:
+                self.facts["sinks"].append(found)
             if (
                 callee in ("require", "import")
                 and values
@@ -209,6 +255,8 @@ class Walker:
             ):
                 self.add_import(values[0], [], node, "require" if callee == "require" else "dynamic", False)
         stack = self.stack
+        if pure and fn is not None and callee.startswith("process.env.") and callee.count(".") >= 3:
+            self.add_env(callee.split(".")[2], fn, func)  # `process.env.X.split(',')`: X is read
         if fn is not None and not (pure and not fn.has_error):  # a plain name chain holds no fact
             stack.append(fn)
         if "." in callee and callee.rsplit(".", 1)[-1] in ROUTE_METHODS:
@@ -219,6 +267,23 @@ class Walker:
                     stack.append(a)
         else:
             stack.extend(arg_nodes)
+
+
+def _env_name(node: Node) -> str:
+    """NAME of `process.env.NAME...` / `process.env['NAME']`, "" for `process.env` itself or a computed key."""
+    obj = node.child_by_field_name("object")
+    if obj is None or text(obj) != "process.env":
+        inner = obj
+        while inner is not None and inner.type in ("member_expression", "subscript_expression"):
+            deeper = inner.child_by_field_name("object")
+            if deeper is not None and text(deeper) == "process.env":
+                return _env_name(inner)
+            inner = deeper
+        return ""
+    if node.type == "member_expression":
+        return text(node.child_by_field_name("property"))[:80]
+    index = node.child_by_field_name("index")
+    return string_value(index) if index is not None and index.type == "string" else ""
 
 
 def _key_text(node: Node) -> str:
@@ -242,5 +307,8 @@ HANDLERS = {
     "assignment_expression": Walker.assignment,
     "string": Walker.string,
     "pair": Walker.pair,
+    "member_expression": Walker.member,
+    "subscript_expression": Walker.member,
+    "binary_expression": Walker.binary,
     **{t: declarations.class_ for t in declarations.CLASSES},
 }

@@ -9,7 +9,8 @@ from archaudit.detect.config.settings import Setting, find_settings, readers_of,
 from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.model import Fact
 from archaudit.repo import Repo
-from archaudit.rules.base import Rule
+from archaudit.resolve.typescript_index import ts_facts
+from archaudit.rules.base import PYTHON, TYPESCRIPT, Rule
 from archaudit.rules.config_security._helpers import (
     is_outbound_credential,
     is_placeholder,
@@ -17,6 +18,7 @@ from archaudit.rules.config_security._helpers import (
     not_in_production,
     opt_in_block,
 )
+from archaudit.rules.config_security._ts_settings import test_only
 
 _DOTTED_PATH = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*){2,}$")
 _COOKIE_NAME = re.compile(r"COOKIE|HEADER|PARAM|FIELD", re.IGNORECASE)
@@ -68,7 +70,9 @@ def check(repo: Repo) -> Iterator[Hit]:
     to another service (SMTP, database, a vendor API), a value the secrets scanner already reports
     (SEC008), a setting inside an `if` that only an opt-in switch (`BASIC_AUTH_ENABLED`) runs.
     Exposure: a setting the framework does not read itself and that only one-shot scripts use (a
-    management command resetting a demo admin password) is rated one step lower. The value is never shown."""
+    management command resetting a demo admin password) is rated one step lower. The value is never shown.
+    TypeScript: `process.env.JWT_SECRET || "dev"`, `?? "dev"`, `configService.get("JWT_SECRET") || "dev"`
+    outside tests and test-named configuration files."""
     for s, guard in repo.derived(secret_defaults):
         if guard is None:
             how = (Message("falls back to a literal when {env} is unset", env=s.env) if s.env
@@ -77,6 +81,23 @@ def check(repo: Repo) -> Iterator[Hit]:
                                               name=s.name, source=s.source, how=how),
                       key=f"{s.source}.{s.name}", secrets=(s.value,),
                       exposure=tuple(Evidence(path, 0) for path in readers_of(repo, s)))
+    yield from _typescript(repo)
+
+
+def _typescript(repo: Repo) -> Iterator[Hit]:
+    """`process.env.JWT_SECRET || "dev"` (or `??`, or `configService.get('JWT_SECRET') || ...`)."""
+    committed = _committed_lines(repo)
+    for path, facts in sorted(repo.derived(ts_facts).items()):
+        for fb in facts.get("env_fallbacks", ()):
+            name, value = fb["name"], fb["value"]
+            if (path, fb["line"]) in committed or not value.strip() or not is_secret_setting(name):
+                continue
+            if test_only(path, fb["func"]):
+                continue
+            if not holds_credential(name, value) or (is_outbound_credential(name) and is_placeholder(value)):
+                continue
+            yield Hit(path, fb["line"], f"{name} (environment) falls back to a literal when it is unset.",
+                      key=f"env.{name}", secrets=(value,))
 
 
 def guarded_secrets(repo: Repo) -> list[Fact]:
@@ -98,6 +119,7 @@ RULE = Rule(
     action="Remove the default (make the setting required) or refuse to start when the default is used "
            "outside development (a validator that raises in production).",
     check=check,
+    languages=PYTHON | TYPESCRIPT,
     example_bad='class Settings(BaseSettings):\n    JWT_SECRET_KEY: str = "CHANGE_ME"',
     example_good='class Settings(BaseSettings):\n    JWT_SECRET_KEY: SecretStr  # required: no default',
 )

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Message, Severity
+from archaudit.findings import Axis, Hit, Message, Premise, Severity
 from archaudit.languages.python.facts import CallFact
 from archaudit.repo import Repo
 from archaudit.resolve.origins import Origin, Source, calls_at, flow_at
-from archaudit.rules.base import Rule
+from archaudit.resolve.typescript_index import ts_facts
+from archaudit.rules.base import PYTHON, TYPESCRIPT, Rule
 from archaudit.rules.security._jwt import DECODERS, jwt_calls
+from archaudit.rules.security._sinks import REQUEST, ts_imports, ts_input, ts_sinks
+
+_TS_JWT = ("jsonwebtoken", "@nestjs/jwt", "jwt-simple")
+_AUTH_FILE = re.compile(r"(guard|middleware|strategy|auth|passport|interceptor)", re.I)
 
 
 def _disabled(call: CallFact) -> str:
@@ -34,7 +40,11 @@ def check(repo: Repo) -> Iterator[Hit]:
     peeks at unverified claims and then decodes again with verification is not reported. The token
     must come from outside (a parameter of the function or request data, followed through local
     variables): a token the server fetched itself and keeps on an object is not established as
-    attacker-supplied."""
+    attacker-supplied. In TypeScript, `jwt.decode()` of jsonwebtoken (or `JwtService.decode()`)
+    never verifies: it is reported in a file that never verifies a token, when the token comes from
+    the request (established) or, in a guard, middleware or strategy, from a value whose source is
+    not established (then not determined)."""
+    yield from _typescript(repo)
     decodes = [(p, c) for p, name, c in repo.derived(jwt_calls) if name in DECODERS]
     verified = {(p, c["func"]) for p, c in decodes if not _disabled(c)}
     for path, call in decodes:
@@ -46,6 +56,22 @@ def check(repo: Repo) -> Iterator[Hit]:
             yield Hit(path, call["line"], Message("A JWT is decoded without verifying its signature ({how}); the "
                                                   "token is {what}.",
                                                   how=how, what=source.what), key=how)
+
+
+def _typescript(repo: Repo) -> Iterator[Hit]:
+    facts = repo.derived(ts_facts)
+    for path, s in ts_sinks(repo, "jwt"):
+        if not s["callee"].endswith("decode") or not ts_imports(repo, path).intersection(_TS_JWT):
+            continue
+        if any(c["callee"].endswith(("verify", "verifyAsync")) for c in facts[path]["calls"]):
+            continue  # decoded to read a claim; the token is verified in this file too
+        found = ts_input(s)
+        if found.state != REQUEST and not _AUTH_FILE.search(path.rsplit("/", 1)[-1]):
+            continue
+        premise = Premise("the decoded token comes from the request") if found.state == REQUEST else \
+            Premise.unknown("the decoded token comes from the request", found.why)
+        yield Hit(path, s["line"], f"{s['callee']}() reads the claims of {found.what} without verifying its "
+                  "signature, and nothing in this file verifies it.", key="ts-decode", premises=(premise,))
 
 
 def _token_source(repo: Repo, path: str, line: int) -> Source | None:
@@ -75,6 +101,7 @@ RULE = Rule(
     action="Decode with the signing key and an explicit algorithm list (algorithms=[\"HS256\"] or RS256 with "
            "the issuer's keys); never accept \"none\" nor disable verify_signature outside tests.",
     check=check,
+    languages=PYTHON | TYPESCRIPT,
     example_bad='claims = jwt.decode(token, options={"verify_signature": False})',
     example_good='claims = jwt.decode(token, SECRET_KEY, algorithms=["HS256"])',
 )

@@ -1,0 +1,116 @@
+"""NestJS validation: the global pipes an application registers, the options of a global
+`ValidationPipe`, and the DTO classes that carry class-validator decorators.
+
+A global pipe is `app.useGlobalPipes(...)` in serving code or an `APP_PIPE` provider of a module.
+The options of `new ValidationPipe(opts)` (from @nestjs/common) are resolved when written inline,
+or named by a module-level constant of the same file or of the file it is imported from; otherwise
+they are not determined (`GlobalValidation.options is None`, `why` says why).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from archaudit.detect.api.nest import find_nest_modules
+from archaudit.detect.api.ts_apps import local_modules, serving
+from archaudit.languages.typescript.facts import CallFact, TsFacts, expr_text, is_expr
+from archaudit.repo import Repo
+from archaudit.resolve.typescript_index import resolve_import, ts_facts
+
+
+@dataclass(frozen=True)
+class GlobalPipe:
+    """A global pipe registration; `validation` is set for a @nestjs/common ValidationPipe."""
+
+    file: str
+    line: int
+    kind: str  # useGlobalPipes | APP_PIPE
+    validation: bool
+    options: dict[str, Any] | None  # the ValidationPipe options, {} when none are passed, None when unresolved
+    why: str = ""  # why the options are not determined
+
+
+@dataclass(frozen=True)
+class Dto:
+    name: str
+    file: str
+    line: int
+
+
+def _const(repo: Repo, path: str, facts: TsFacts, name: str, depth: int = 0) -> tuple[Any, str]:
+    """(value, "") of a module-level constant named `name` here or in the file it is imported from."""
+    for const in facts["consts"]:
+        if const["name"] == name:
+            return const["value"], ""
+    spec = local_modules(facts).get(name)
+    target = resolve_import(repo, path, spec) if spec else None
+    other = repo.derived(ts_facts).get(target or "")
+    if other is None or depth > 2:
+        return None, f"`{name}` is not a constant of {path} or of a file it imports"
+    imported = next((n for i in facts["imports"] for n in i["names"] if n.rsplit(" as ", 1)[-1].strip() == name), "")
+    original = imported.split(" as ", 1)[0].strip()
+    if original == "default":  # `export default validationOptions`: the constant is taken to carry the local name
+        original = name
+    return _const(repo, target or "", other, original or name, depth + 1)
+
+
+def _options(repo: Repo, path: str, facts: TsFacts, call: CallFact) -> tuple[dict[str, Any] | None, str]:
+    if not call["args"]:
+        return {}, ""
+    arg = call["args"][0]
+    if isinstance(arg, dict) and not is_expr(arg):
+        return arg, ""
+    name = expr_text(arg)
+    if name.isidentifier():
+        value, why = _const(repo, path, facts, name)
+        if isinstance(value, dict) and not is_expr(value):
+            return value, ""
+        return None, why or f"`{name}` is not an object literal"
+    return None, f"the options are computed ({name[:60]})"
+
+
+def _validation_calls(facts: TsFacts) -> list[CallFact]:
+    if local_modules(facts).get("ValidationPipe") != "@nestjs/common":
+        return []
+    return [c for c in facts["calls"] if c["callee"] == "new ValidationPipe"]
+
+
+def find_global_pipes(repo: Repo) -> list[GlobalPipe]:
+    """Every global pipe registered in serving code (memoise with repo.derived)."""
+    out = []
+    pipe_modules = {m.file: m.line for m in repo.derived(find_nest_modules)
+                    if any(p.startswith("APP_PIPE") for p in m.providers)}
+    for path, facts in repo.derived(ts_facts).items():
+        if not serving(repo, path):
+            continue
+        pipes = _validation_calls(facts)
+        for call in facts["calls"]:
+            if not call["callee"].endswith(".useGlobalPipes"):
+                continue
+            # the ValidationPipe built in this statement: the first one from this line on, in the same function
+            near = [p for p in pipes if p["func"] == call["func"] and call["line"] <= p["line"] <= call["line"] + 30]
+            named = any("ValidationPipe" in expr_text(a) for a in call["args"])
+            mine = near[0] if near and named else None
+            options, why = _options(repo, path, facts, mine) if mine else (None, "")
+            out.append(GlobalPipe(path, call["line"], "useGlobalPipes", mine is not None, options, why))
+        if path in pipe_modules:
+            mine = next(iter(pipes), None)
+            options, why = _options(repo, path, facts, mine) if mine else (None, "")
+            out.append(GlobalPipe(path, pipe_modules[path], "APP_PIPE", mine is not None, options, why))
+    return out
+
+
+def find_validated_dtos(repo: Repo) -> list[Dto]:
+    """Classes of serving code with a field decorated by a class-validator decorator."""
+    out = []
+    for path, facts in repo.derived(ts_facts).items():
+        if not serving(repo, path):
+            continue
+        validators = {n for n, m in local_modules(facts).items() if m == "class-validator"}
+        if not validators:
+            continue
+        for cls in facts["classes"]:
+            if any(d["name"].split(".", 1)[0] in validators for f in cls["fields"] for d in f["decorators"]):
+                out.append(Dto(cls["name"], path, cls["line"]))
+    return out

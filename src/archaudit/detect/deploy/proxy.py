@@ -1,0 +1,91 @@
+"""Reverse proxies the repository's deployment shows in front of the application.
+
+nginx refuses request bodies over `client_max_body_size` (1 MiB when the directive is absent), so an
+nginx configuration in the repository, or an nginx image in a compose file, limits what reaches the
+application (`body_limit_proxy`); Traefik, Caddy and cloud load balancers have no such default.
+Any reverse proxy or ingress (nginx, Traefik, Caddy, HAProxy, Envoy, a Kubernetes Ingress) may route
+by Host and terminate TLS (`front_proxy`): rules about Host checks and HTTPS then stay silent.
+"""
+
+from __future__ import annotations
+
+import re
+
+from archaudit.findings import Evidence
+from archaudit.repo import Repo
+from archaudit.resolve.context import Context, context_of
+
+_NGINX_FILE = re.compile(r"(^|/)([^/]*nginx[^/]*|[^/]*\.conf|[^/]*\.conf\.template)$", re.IGNORECASE)
+_COMPOSE = re.compile(r"(^|/)[^/]*compose[^/]*\.ya?ml$")
+_NGINX_IMAGE = re.compile(r"^\s*image:\s*['\"]?(\S*/)?nginx\b", re.MULTILINE)
+_LIMIT = re.compile(r"\bclient_max_body_size\b")
+_SERVER_BLOCK = re.compile(r"\bserver\s*\{")
+
+
+def body_limit_proxy(repo: Repo) -> Evidence | None:
+    """Where the deployment shows nginx in front (a configuration with a server block or
+    client_max_body_size, or an nginx image in a compose file), memoised; None when none is shown."""
+    return repo.derived(_find)
+
+
+def _find(repo: Repo) -> Evidence | None:
+    for f in repo.files:
+        if f.role == "test" or context_of(repo, f.path) not in (Context.PRODUCTION,):
+            continue
+        if not (_NGINX_FILE.search(f.path) or _COMPOSE.search(f.path)):
+            continue
+        text = repo.text(f.path) or ""
+        for pattern in (_LIMIT, _SERVER_BLOCK) if not _COMPOSE.search(f.path) else (_NGINX_IMAGE,):
+            m = pattern.search(text)
+            if m:
+                return Evidence(f.path, text.count("\n", 0, m.start()) + 1)
+    return None
+
+
+_PROXY_IMAGE = re.compile(r"^\s*image:\s*['\"]?(\S*/)?(nginx|traefik|caddy|haproxy|envoy)\b", re.MULTILINE)
+_INGRESS = re.compile(r"^kind:\s*(Ingress|IngressRoute|HTTPRoute|Gateway)\b|traefik\.http\.routers", re.MULTILINE)
+_PROXY_FILE = re.compile(r"(^|/)(Caddyfile|haproxy\.cfg|traefik\.ya?ml|envoy\.ya?ml)$")
+_DEPLOY = re.compile(r"(^|/)(Dockerfile[^/]*|[^/]*compose[^/]*\.ya?ml|Procfile|fly\.toml|app\.ya?ml|render\.ya?ml|"
+                     r"[^/]*\.service|supervisord\.conf|[^/]*\.ya?ml)$")
+_DEPLOY_YAML = re.compile(r"^(kind:|services:)", re.MULTILINE)
+
+
+def front_proxy(repo: Repo) -> Evidence | None:
+    """Where the deployment shows a reverse proxy or ingress in front of the application (memoised)."""
+    return repo.derived(_find_front)
+
+
+def _find_front(repo: Repo) -> Evidence | None:
+    nginx = body_limit_proxy(repo)
+    if nginx is not None:
+        return nginx
+    for f in repo.files:
+        if f.role == "test" or context_of(repo, f.path) is not Context.PRODUCTION:
+            continue
+        if _PROXY_FILE.search(f.path):
+            return Evidence(f.path, 1)
+        if not f.path.endswith((".yml", ".yaml")):
+            continue
+        text = repo.text(f.path) or ""
+        m = _PROXY_IMAGE.search(text) or _INGRESS.search(text)
+        if m:
+            return Evidence(f.path, text.count("\n", 0, m.start()) + 1)
+    return None
+
+
+def deployment_files(repo: Repo) -> list[str]:
+    """Production files that say how the application is deployed: Dockerfiles, compose files, Procfile,
+    platform manifests, Kubernetes manifests, supervisor and systemd units (memoised)."""
+    return repo.derived(_find_deploy)
+
+
+def _find_deploy(repo: Repo) -> list[str]:
+    out = []
+    for f in repo.files:
+        if f.role == "test" or context_of(repo, f.path) is not Context.PRODUCTION or not _DEPLOY.search(f.path):
+            continue
+        if f.path.endswith((".yml", ".yaml")) and not _COMPOSE.search(f.path) and \
+                not _DEPLOY_YAML.search(repo.text(f.path) or ""):
+            continue  # a YAML file that is neither a compose file nor a Kubernetes manifest
+        out.append(f.path)
+    return sorted(out)

@@ -1,0 +1,73 @@
+"""CFG107 flask-upload-size-unlimited."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archaudit.detect.deploy.proxy import body_limit_proxy
+from archaudit.findings import Axis, Evidence, Hit, Premise, Severity
+from archaudit.repo import Repo
+from archaudit.rules.base import Rule
+from archaudit.rules.config_security._flask import absent, production_apps
+
+_UPLOAD_CALLS = ("request.files.get", "request.files.getlist", "request.files.items", "request.files.values",
+                 "request.files.to_dict", "request.files.keys")
+_UPLOAD_IMPORTS = ("flask_wtf.file", "flask_uploads", "flask_reuploaded")
+_UPLOAD_NAMES = frozenset({"FileField", "MultipleFileField", "FileRequired", "FileAllowed"})
+
+
+def _upload(repo: Repo) -> Evidence | None:
+    """Where production code accepts an uploaded file (request.files, a Flask-WTF/WTForms file field)."""
+    for path, facts in repo.python_items():
+        if repo.by_path[path].role == "test":
+            continue
+        for call in facts["calls"]:
+            if call["name"] in _UPLOAD_CALLS:
+                return Evidence(path, call["line"])
+        for imp in facts["imports"]:
+            names = {n.split(" as ")[0].strip() for n in imp["names"]}
+            if imp["module"].startswith(_UPLOAD_IMPORTS) or (imp["module"].startswith("wtforms") and
+                                                             names & _UPLOAD_NAMES):
+                return Evidence(path, imp["line"])
+    return None
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    """Looks at production's configuration of each Flask application that accepts uploaded files
+    (`request.files.get/getlist`, Flask-WTF or WTForms file fields) for MAX_CONTENT_LENGTH (see CFG105
+    for how the configuration is found): not set means Flask reads request bodies of any size. Silent
+    when the deployment shows nginx in front (its client_max_body_size, 1 MiB by default, limits the
+    body). Werkzeug 3.1's MAX_FORM_MEMORY_SIZE (500 kB) and MAX_FORM_PARTS (1000) have safe defaults
+    and are not asked for. A key named elsewhere than the configuration followed, or a configuration
+    that cannot be followed, makes the claim not determined."""
+    upload = _upload(repo)
+    if upload is None or body_limit_proxy(repo) is not None:
+        return
+    judged, unknown = production_apps(repo, "Whether production's Flask configuration limits request bodies.")
+    yield from unknown
+    accepts = Premise("the application accepts uploaded files", evidence=(upload,))
+    no_proxy = Premise("the deployment in the repository shows no nginx limiting the body")
+    for app in judged:
+        missing, premise = absent(repo, app, "MAX_CONTENT_LENGTH")
+        if missing:
+            extra = (premise,) if premise else ()
+            yield Hit(app.anchor.path, app.anchor.line, f"Flask application {app.config.app} accepts uploads "
+                      f"({upload.ref}) and sets no MAX_CONTENT_LENGTH: a request body of any size is read.",
+                      key=f"{app.config.app} max content", premises=(*app.premises, accepts, no_proxy, *extra))
+
+
+RULE = Rule(
+    id="CFG107",
+    name="flask-upload-size-unlimited",
+    axis=Axis.CONFIG_SECURITY,
+    severity=Severity.LOW,
+    title="A Flask application accepting uploads sets no MAX_CONTENT_LENGTH",
+    impact="Without a limit Flask accepts request bodies of any size: a few large uploads fill the disk "
+           "(spooled files) or memory, and tie up workers.",
+    action="Set MAX_CONTENT_LENGTH in the production config to the largest upload the application needs "
+           "(e.g. 16 * 1024 * 1024), or limit the body at the proxy (nginx client_max_body_size).",
+    check=check,
+    example_bad='class Config:\n    SECRET_KEY = os.environ["SECRET_KEY"]\n\n'
+                '@app.post("/avatar")\ndef avatar():\n    f = request.files.get("avatar")',
+    example_good='class Config:\n    MAX_CONTENT_LENGTH = 4 * 1024 * 1024',
+)
