@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archaudit.detect.config.flask_config import FlaskConfig, Key, flask_configs, mentioned_elsewhere
-from archaudit.findings import Evidence, Hit, Premise
+from archaudit.findings import Evidence, Hit, Message, Premise
 from archaudit.languages.python.facts import is_expr
 from archaudit.repo import Repo
 
@@ -32,7 +32,7 @@ def production_apps(repo: Repo, claim: str) -> tuple[list[JudgedApp], list[Hit]]
     for config in flask_configs(repo):
         if config.unknown:
             unknown.append(Hit(config.app, 0, claim, key="not determined", premises=(
-                Premise.unknown("production's Flask configuration is known", config.unknown),)))
+                Premise.unknown(Message("production's Flask configuration is known"), config.unknown),)))
             continue
         how = ("configuration loaded: " + ", ".join(e.ref for e in config.loaded)) if config.loaded else \
             "the application loads no configuration object: Flask's defaults and its app.config items apply"
@@ -47,7 +47,9 @@ def absent(repo: Repo, app: JudgedApp, name: str) -> tuple[bool, Premise | None]
         return False, None
     where = mentioned_elsewhere(repo, name, app.config)
     if where is not None:
-        return True, Premise.unknown(f"nothing else sets {name}", f"{where.ref} names it")
+        return True, Premise.unknown(Message("nothing else sets {name}",
+                                             name=name), Message("{ref} names it",
+                                                                          ref=where.ref))
     return True, None
 
 

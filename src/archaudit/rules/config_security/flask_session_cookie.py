@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Evidence, Hit, Premise, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Premise, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.config_security._flask import JudgedApp, absent, false_value, production_apps
@@ -52,10 +52,11 @@ def check(repo: Repo) -> Iterator[Hit]:
         return
     judged, unknown = production_apps(repo, "Whether production's Flask session cookie is Secure and HttpOnly.")
     yield from unknown
-    used = Premise("the application uses the session cookie", evidence=(user,))
+    used = Premise(Message("the application uses the session cookie"), evidence=(user,))
     for app in judged:
         for why, path, line, extra in _weak(repo, app):
-            yield Hit(path, line, f"Flask application {app.config.app}: {why}.", key=f"{app.config.app} {why[:22]}",
+            yield Hit(path, line, Message("Flask application {app}: {why}.",
+                                          app=app.config.app, why=why), key=f"{app.config.app} {why[:22]}",
                       premises=(*app.premises, used, *extra))
 
 

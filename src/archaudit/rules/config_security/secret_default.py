@@ -96,7 +96,8 @@ def _typescript(repo: Repo) -> Iterator[Hit]:
                 continue
             if not holds_credential(name, value) or (is_outbound_credential(name) and is_placeholder(value)):
                 continue
-            yield Hit(path, fb["line"], f"{name} (environment) falls back to a literal when it is unset.",
+            yield Hit(path, fb["line"], Message("{name} (environment) falls back to a literal when it is unset.",
+                                                name=name),
                       key=f"env.{name}", secrets=(value,))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.context import Context, context_of
 from archaudit.rules.base import Rule
@@ -41,8 +41,9 @@ def check(repo: Repo) -> Iterator[Hit]:
     for f in repo.files:
         what = artefact_kind(f.path) if f.language == "other" else ""  # Dockerfile.db is a Dockerfile
         if what and context_of(repo, f.path) not in _KEPT:
-            yield Hit(f.path, 0, f"{f.path} is {what}, written at run time; it is in the source tree and no "
-                      ".gitignore excludes it.", key="runtime-artefact")
+            yield Hit(f.path, 0, Message("{path} is {what}, written at run time; it is in the source tree and no "
+                                         ".gitignore excludes it.",
+                                         path=f.path, what=what), key="runtime-artefact")
 
 
 RULE = Rule(

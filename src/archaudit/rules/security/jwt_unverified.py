@@ -68,10 +68,11 @@ def _typescript(repo: Repo) -> Iterator[Hit]:
         found = ts_input(s)
         if found.state != REQUEST and not _AUTH_FILE.search(path.rsplit("/", 1)[-1]):
             continue
-        premise = Premise("the decoded token comes from the request") if found.state == REQUEST else \
-            Premise.unknown("the decoded token comes from the request", found.why)
-        yield Hit(path, s["line"], f"{s['callee']}() reads the claims of {found.what} without verifying its "
-                  "signature, and nothing in this file verifies it.", key="ts-decode", premises=(premise,))
+        premise = Premise(Message("the decoded token comes from the request")) if found.state == REQUEST else \
+            Premise.unknown(Message("the decoded token comes from the request"), found.why)
+        yield Hit(path, s["line"], Message("{callee}() reads the claims of {what} without verifying its signature, "
+                                           "and nothing in this file verifies it.",
+                                           callee=s['callee'], what=found.what), key="ts-decode", premises=(premise,))
 
 
 def _token_source(repo: Repo, path: str, line: int) -> Source | None:

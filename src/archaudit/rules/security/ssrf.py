@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Premise, Severity
+from archaudit.findings import Axis, Hit, Message, Premise, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_within
 from archaudit.resolve.typescript_index import ts_facts
@@ -63,8 +63,10 @@ def check(repo: Repo) -> Iterator[Hit]:
     that parses or checks the URL (urlparse, an allow-list helper): the guard is credited."""
     for path, line, callee, found, guarded in (*_python(repo), *_typescript(repo)):
         if not guarded:
-            yield Hit(path, line, f"{callee}() sends a request to a URL taken from {found.what}, and the function "
-                      "never checks the destination.", key=callee, premises=(Premise(_FACT), Premise(_NO_GUARD)))
+            yield Hit(path, line, Message("{callee}() sends a request to a URL taken from {what}, and the function "
+                                          "never checks the destination.",
+                                          callee=callee, what=found.what),
+                      key=callee, premises=(Premise(_FACT), Premise(_NO_GUARD)))
 
 
 RULE = Rule(

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from archaudit.detect.api.ts_apps import serving
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.languages.typescript.facts import CallFact
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import ts_facts
@@ -55,7 +55,8 @@ def check(repo: Repo) -> Iterator[Hit]:
             if off and not test_only(path, call["func"]):
                 flags = " and ".join(f"`{k}: false`" for k in off)
                 why = "; ".join(_WHAT[k] for k in off)
-                yield Hit(path, call["line"], f"The {what} is set with {flags}: it is {why}.", key=f"{what} {off}")
+                yield Hit(path, call["line"], Message("The {what} is set with {flags}: it is {why}.",
+                                                      what=what, flags=flags, why=why), key=f"{what} {off}")
 
 
 RULE = Rule(
