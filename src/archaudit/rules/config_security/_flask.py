@@ -34,8 +34,9 @@ def production_apps(repo: Repo, claim: str) -> tuple[list[JudgedApp], list[Hit]]
             unknown.append(Hit(config.app, 0, claim, key="not determined", premises=(
                 Premise.unknown(Message("production's Flask configuration is known"), config.unknown),)))
             continue
-        how = ("configuration loaded: " + ", ".join(e.ref for e in config.loaded)) if config.loaded else \
-            "the application loads no configuration object: Flask's defaults and its app.config items apply"
+        how = (Message("configuration loaded: {places}", places=", ".join(e.ref for e in config.loaded))
+               if config.loaded else Message("the application loads no configuration object: Flask's defaults and its "
+                                             "app.config items apply"))
         judged.append(JudgedApp(config, (Premise(how, evidence=config.loaded),)))
     return judged, unknown
 
@@ -62,4 +63,5 @@ def false_value(key: Key) -> str:
     off = v.strip().lower() in ("false", "0", "no", "off", "") if isinstance(v, str) else v is False or v == 0
     if not off:
         return ""
-    return f"falls back to {v!r} when {key.env} is unset" if key.env else f"is set to {v!r}"
+    return (Message("falls back to {value} when {env} is unset", value=repr(v), env=key.env) if key.env
+            else Message("is set to {value}", value=repr(v)))

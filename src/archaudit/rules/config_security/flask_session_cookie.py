@@ -29,14 +29,15 @@ def _weak(repo: Repo, app: JudgedApp) -> Iterator[tuple[str, str, int, tuple[Pre
     values = app.config.values
     missing, premise = absent(repo, app, "SESSION_COOKIE_SECURE")
     if missing:
-        yield "SESSION_COOKIE_SECURE is not set (Flask's default is False)", app.anchor.path, app.anchor.line, \
+        unset = Message("SESSION_COOKIE_SECURE is not set (Flask's default is False)")
+        yield unset, app.anchor.path, app.anchor.line, \
             (premise,) if premise else ()
     elif why := false_value(values["SESSION_COOKIE_SECURE"]):
         key = values["SESSION_COOKIE_SECURE"]
-        yield f"SESSION_COOKIE_SECURE {why}", key.file, key.line, ()
+        yield Message("{name} {why}", name="SESSION_COOKIE_SECURE", why=why), key.file, key.line, ()
     httponly = values.get("SESSION_COOKIE_HTTPONLY")
     if httponly is not None and (why := false_value(httponly)):
-        yield f"SESSION_COOKIE_HTTPONLY {why}", httponly.file, httponly.line, ()
+        yield Message("{name} {why}", name="SESSION_COOKIE_HTTPONLY", why=why), httponly.file, httponly.line, ()
 
 
 def check(repo: Repo) -> Iterator[Hit]:

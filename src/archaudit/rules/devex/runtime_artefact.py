@@ -12,13 +12,14 @@ from archaudit.rules.base import Rule
 
 # (what it is, file name pattern): files a running application, worker or test run writes
 _KINDS = (
-    ("a SQLite database", re.compile(r"\.(sqlite3?|db|db3|sqlite-journal|db-journal|db-wal|db-shm)$", re.I)),
-    ("the Celery beat schedule", re.compile(r"^celerybeat(-schedule(\.(db|dat|dir|bak))?|\.pid)$")),
-    ("a log file", re.compile(r"\.log(\.\d+)?$", re.I)),
-    ("a database or cache dump", re.compile(r"^dump\.rdb$|\.(dump|pgdump|rdb)$|\.sql\.(gz|bz2|xz|zip)$", re.I)),
-    ("compiled Python bytecode", re.compile(r"\.py[co]$")),
-    ("coverage output", re.compile(r"^\.coverage(\..+)?$|^coverage\.xml$|^lcov\.info$|^\.nyc_output$")),
-    ("a process id file", re.compile(r"\.pid$")),
+    (Message("a SQLite database"), re.compile(r"\.(sqlite3?|db|db3|sqlite-journal|db-journal|db-wal|db-shm)$", re.I)),
+    (Message("the Celery beat schedule"), re.compile(r"^celerybeat(-schedule(\.(db|dat|dir|bak))?|\.pid)$")),
+    (Message("a log file"), re.compile(r"\.log(\.\d+)?$", re.I)),
+    (Message("a database or cache dump"),
+     re.compile(r"^dump\.rdb$|\.(dump|pgdump|rdb)$|\.sql\.(gz|bz2|xz|zip)$", re.I)),
+    (Message("compiled Python bytecode"), re.compile(r"\.py[co]$")),
+    (Message("coverage output"), re.compile(r"^\.coverage(\..+)?$|^coverage\.xml$|^lcov\.info$|^\.nyc_output$")),
+    (Message("a process id file"), re.compile(r"\.pid$")),
 )
 # trees whose files are fixtures, samples or documentation: data kept on purpose
 _KEPT = frozenset({Context.TEST, Context.SAMPLE, Context.DOCS, Context.TEMPLATE, Context.GENERATED})

@@ -26,8 +26,8 @@ _CLIENTS = (*(f"{lib}.{m}" for lib in ("requests", "httpx", "urllib3") for m in 
 # a check of the destination in the same function: credited as the allow-list
 _GUARD = re.compile(r"(urlparse|urlsplit|hostname|netloc|allow|whitelist|is_safe_url|url_has_allowed_host|"
                     r"validate_?url|is_?valid_?url|ip_address|isAllowed|validateUrl|isSafeUrl|URL)$", re.I)
-_FACT = "the destination URL comes from the request"
-_NO_GUARD = "no check of the destination in the same function"
+_FACT = Message("the destination URL comes from the request")
+_NO_GUARD = Message("no check of the destination in the same function")
 
 
 def _python(repo: Repo) -> Iterator[tuple[str, int, str, Input, bool]]:

@@ -31,8 +31,8 @@ def _headers_set_elsewhere(repo: Repo) -> bool:
 def _premise(app: TsApp) -> Premise:
     if app.unfollowed:
         return Premise.unknown(Message("the application's set-up is visible"),
-                               "the app is handed to " + ", ".join(app.unfollowed) + ", whose code is not in the "
-                               "repository and may apply the headers")
+                               Message("the app is handed to {calls}, whose code is not in the repository and may "
+                                       "apply the headers", calls=", ".join(app.unfollowed)))
     return Premise(Message("{framework} application created here",
                            framework=app.framework), evidence=(Evidence(app.file, app.line),))
 

@@ -55,7 +55,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     example = next(d for d in dtos if d.name == first[2])
     for app in apps:
         premise = (Premise.unknown(Message("the application's set-up is visible"),
-                                   "the app is handed to " + ", ".join(app.unfollowed) + ", outside the repository")
+                                   Message("the app is handed to {calls}, outside the repository",
+                                           calls=", ".join(app.unfollowed)))
                    if app.unfollowed else Premise(Message("no global pipe is registered"), evidence=(Evidence(app.file,
                                                                                                      app.line),)))
         yield Hit(app.file, app.line,

@@ -56,8 +56,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         return
     hidden = [a for a in repo.derived(find_ts_apps) if a.unfollowed]
     premises = (Premise.unknown(Message("every application's set-up is visible"),
-                                "the app is handed to " + ", ".join(hidden[0].unfollowed) + ", whose code is not "
-                                "in the repository"),) if hidden else ()
+                                Message("the app is handed to {calls}, whose code is not in the repository",
+                                        calls=", ".join(hidden[0].unfollowed))),) if hidden else ()
     names = ", ".join(f"{e.method} {e.path}" for e in logins[:8])
     more = f" and {len(logins) - 8} more" if len(logins) > 8 else ""
     yield Hit(logins[0].file, logins[0].line,
