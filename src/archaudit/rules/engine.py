@@ -213,4 +213,6 @@ def run_rules(repo: Repo, rules: list[Rule], progress: Progress | None = None,
     _drop_superseded(by_rule)
     findings = assign_fingerprints([_finding(rule, group, repo) for rule, hits in by_rule.values()
                                     for group in _group(rule, hits)])
-    return sorted(findings, key=lambda f: f.sort_key), sorted(set(undetermined), key=lambda u: (u.topic, u.why))
+    # claims that read the same at different places are ordered by place too (a set's order is not stable)
+    return sorted(findings, key=lambda f: f.sort_key), sorted(set(undetermined),
+                                                              key=lambda u: (u.topic, u.why, u.rule, u.evidence))
