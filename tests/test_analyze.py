@@ -9,11 +9,13 @@ from tests.conftest import repo_of, write_tree
 
 
 def test_binary_file_is_skipped() -> None:
-    assert analyze("a.py", "python", b"\x00\x01\x02abc") == {"skip": "binary file"}
+    result = analyze("a.py", "python", b"\x00\x01\x02abc")
+    assert result["skip"] == "binary file" and "facts" not in result
 
 
 def test_non_utf8_file_is_skipped() -> None:
-    assert analyze("a.py", "python", "x = 'é'\n".encode("latin-1")) == {"skip": "not valid UTF-8"}
+    result = analyze("a.py", "python", "x = 'é'\n".encode("latin-1"))
+    assert result["skip"] == "not valid UTF-8" and "facts" not in result
 
 
 def test_syntax_error_names_the_line() -> None:
@@ -55,8 +57,9 @@ def test_audit_goes_on_and_lists_skipped_files(tmp_path: Path) -> None:
 
 def test_minified_javascript_is_skipped_not_parsed() -> None:
     bundle = ("!function(e){" + "var a=1;" * 5000 + "}();\n").encode()
-    assert analyze("static/app.3f2a9c1b.js", "javascript", bundle) == {
-        "skip": "minified or generated code (lines average over 500 characters): not source"}
+    result = analyze("static/app.3f2a9c1b.js", "javascript", bundle)
+    assert result["skip"] == "minified or generated code (lines average over 500 characters): not source"
+    assert "facts" not in result
     source = ("export const x = 1;\n" * 2000).encode()
     assert "facts" in analyze("src/x.ts", "typescript", source)
 
@@ -69,3 +72,15 @@ def test_yaml_alias_bomb_is_skipped_not_expanded(tmp_path: Path) -> None:
     assert repo.yaml("docker-compose.yml") is None
     assert [s.reason for s in repo.problems] == [
         "not valid YAML: expands past 200,000 nodes through aliases (alias bomb?)"]
+
+
+def test_a_skip_reason_is_said_in_the_report_language() -> None:
+    """Workers return the reason's template and fields (marshal data); the report gets a Message."""
+    from archaudit.analyze import skip_reason
+    from archaudit.i18n import translator
+
+    reason = skip_reason(analyze("a.py", "python", b"def f(:\n"))
+    assert reason.startswith("not valid python:") and reason.endswith("(line 1)")
+    assert translator("fr").message(reason).startswith("python invalide :")  # type: ignore[arg-type]
+    assert skip_reason({"skip": "an older cached reason"}) == "an older cached reason"
+

@@ -11,6 +11,7 @@ import gc
 from collections.abc import Callable
 from typing import Any
 
+from archaudit.findings import Message
 from archaudit.languages.python.extract import extract as extract_python
 
 MAX_SOURCE_BYTES = 2_000_000
@@ -54,15 +55,30 @@ def _minified(text: str) -> bool:
     return len(text) > 20_000 and text.count("\n") < len(text) / 500
 
 
+def skip(reason: Message) -> FileResult:
+    """A skipped file's result: the English reason, and its template and fields for the report's
+    languages (results cross processes and the cache as marshal data, which holds no Message)."""
+    return {"skip": str(reason), "skip_message": [reason.template, [[k, v] for k, v in reason.params]]}
+
+
+def skip_reason(result: FileResult) -> str:
+    """The skip reason of a result as report text: a Message again when the worker gave its parts."""
+    parts = result.get("skip_message")
+    if not parts:
+        return str(result["skip"])
+    template, fields = parts
+    return Message._make(template, "", "", tuple((k, v) for k, v in fields), True)
+
+
 def analyze(path: str, language: str, data: bytes) -> FileResult:
     """Facts for one file. Never raises: a problem becomes `{"skip": reason}`."""
     if len(data) > MAX_SOURCE_BYTES:
-        return {"skip": f"too large (over {MAX_SOURCE_BYTES:,} bytes)"}
+        return skip(Message("too large (over {limit} bytes)", limit=f"{MAX_SOURCE_BYTES:,}"))
     text = decode(data)
     if text is None:
-        return {"skip": "binary file" if b"\0" in data[:8192] else "not valid UTF-8"}
+        return skip(Message("binary file") if b"\0" in data[:8192] else Message("not valid UTF-8"))
     if language in ("javascript", "typescript") and _minified(text):
-        return {"skip": "minified or generated code (lines average over 500 characters): not source"}
+        return skip(Message("minified or generated code (lines average over 500 characters): not source"))
     result: FileResult = {}
     extractor = EXTRACTORS.get(language)
     if extractor is not None:
@@ -70,9 +86,10 @@ def analyze(path: str, language: str, data: bytes) -> FileResult:
             wants_path = getattr(extractor, "wants_path", False)
             result["facts"] = extractor(text, path) if wants_path else extractor(text)
         except SyntaxError as exc:
-            return {"skip": f"not valid {language}: {exc.msg} (line {exc.lineno})"}
+            return skip(Message("not valid {language}: {error} (line {line})", language=language, error=exc.msg,
+                                line=str(exc.lineno)))
         except (ValueError, RecursionError, MemoryError) as exc:
-            return {"skip": f"could not be parsed ({type(exc).__name__})"}
+            return skip(Message("could not be parsed ({error})", error=type(exc).__name__))
     for name, scan in TEXT_SCANNERS:
         records = scan(path, text)
         if records:
@@ -96,7 +113,7 @@ def analyze_batch(batch: list[tuple[str, str, str]]) -> list[tuple[str, bytes]]:
                 with open(absolute, "rb") as fh:
                     data = fh.read(MAX_SOURCE_BYTES + 1)
             except OSError as exc:
-                out.append((rel, marshal.dumps({"skip": f"unreadable ({exc.strerror})"})))
+                out.append((rel, marshal.dumps(skip(Message("unreadable ({error})", error=str(exc.strerror))))))
                 continue
             out.append((rel, marshal.dumps(analyze(rel, language, data))))
     finally:

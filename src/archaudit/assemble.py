@@ -14,7 +14,7 @@ from archaudit.detect import SECTIONS
 from archaudit.detect.config.settings import secret_values
 from archaudit.detect.overview import system_overview
 from archaudit.detect.ts_coverage import with_ts_coverage
-from archaudit.findings import Finding, Undetermined
+from archaudit.findings import Finding, Message, Undetermined
 from archaudit.model import AxisScore, Fact, Report, Section, Verdict
 from archaudit.redact import redact_report
 from archaudit.repo import Repo
@@ -51,13 +51,13 @@ def build_report(repo: Repo, version: str, timestamp: str | None = None,
     findings, rule_failures = run_rules(repo, rules, progress, ledger)
     suppressed, suppression_problems = ledger.report({r.id for r in rules})
     undetermined = failures + rule_failures
-    undetermined += [Undetermined("archaudit configuration", note) for note in repo.config.notes]
+    undetermined += [Undetermined(Message("archaudit configuration"), note) for note in repo.config.notes]
     if held:
-        why = (f"{len(held)} rule(s) not run, their measured precision being below {DEFAULT_PRECISION:.0%} "
-               f"({', '.join(held)}); --preview runs them")
-        undetermined.append(Undetermined("rules in preview", why))
+        why = Message("{n} rule(s) not run, their measured precision being below {precision} ({rules}); --preview "
+                      "runs them", n=len(held), precision=f"{DEFAULT_PRECISION:.0%}", rules=", ".join(held))
+        undetermined.append(Undetermined(Message("rules in preview"), why))
     for s in sections:
-        undetermined += [Undetermined(s.title, text) for text in s.undetermined]
+        undetermined += [Undetermined(Message.known(s.title), text) for text in s.undetermined]
     undetermined += unread_sources(repo)
     scores = score_axes(findings, rules, served_languages(repo), _has_source(repo))
     strengths = find_strengths(repo, findings)
@@ -72,14 +72,15 @@ def build_report(repo: Repo, version: str, timestamp: str | None = None,
         "by_severity": {k: severities[k] for k in sorted(severities)},
         "average_score": round(sum(s.score for s in rated) / len(rated), 1) if rated else None,
         "axes_evaluated": len(rated),
-        "headlines": [f"{s.title}: {s.headline}" for s in sections if s.headline],
+        "headlines": [Message("{section}: {headline}", section=Message.known(s.title), headline=s.headline)
+                      for s in sections if s.headline],
     }
     verdict = _verdict(repo, sections, findings, strengths, undetermined, scores)
     report = Report(
         tool_version=version, root_name=repo.name, generated_at=timestamp, summary=summary,
         sections=sections, findings=findings, scores=scores, strengths=strengths,
         skipped=sorted(set(repo.skipped) | set(repo.problems)),
-        undetermined=sorted(undetermined, key=lambda u: (u.topic, u.why)),
+        undetermined=sorted(undetermined, key=lambda u: (u.topic, u.why, u.rule, u.evidence)),
         stats=dict(repo.stats),
         verdict=verdict, configuration=repo.config.described(), suppressed=suppressed,
         suppression_problems=suppression_problems,

@@ -496,9 +496,11 @@ class _progress:
 
 @main.command("architecture", epilog=WRITE_EXIT_CODES)
 @_reading_options("md, html", "No progress bar on stderr.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="Language of the document (default: [tool.archaudit] lang, else en).")
 @_interruptible
 def architecture_command(path: Path, fmt: str | None, output: str | None, quiet: bool, no_cache: bool, force: bool,
-                         jobs: int) -> None:
+                         jobs: int, lang: str | None) -> None:
     """Write the architecture document of the repository at PATH, for newcomers: components, style,
     code organisation, background work, endpoints, how to add an endpoint or a job."""
     from archaudit.architecture_doc import build_document
@@ -509,11 +511,13 @@ def architecture_command(path: Path, fmt: str | None, output: str | None, quiet:
     targets = _targets(output, _parse_formats(fmt, output, DOCUMENT_FORMATS), force, DOCUMENT_FORMATS)
     try:
         with _progress(quiet) as progress:
-            doc = build_document(build_repo(path, Options(use_cache=not no_cache, jobs=jobs), progress))
+            repo = build_repo(path, Options(use_cache=not no_cache, jobs=jobs), progress)
+            doc = build_document(repo)
     except ConfigError as exc:
         raise UsageFailure(f"invalid archaudit configuration: {exc}") from exc
+    language = lang or repo.config.lang
     renderers = {"md": render_markdown, "html": render_html}
-    _emit(targets, lambda f: renderers[f](doc))
+    _emit(targets, lambda f: renderers[f](doc, language))
     written = [str(t) for t in targets.values() if t is not None]
     if not quiet and written and sys.stderr.isatty():
         click.echo(encodable("archaudit: wrote " + ", ".join(written)), err=True)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Any
 
 from archaudit.safe_text import utf8
 
@@ -234,3 +236,84 @@ def _evidence_key(f: Finding) -> str:
 
 def _path_key(f: Finding) -> str:
     return f.evidence[0].path if f.evidence else ""
+
+Param = Any  # str | int | float | Message: the value of one field of a Message
+
+
+class Message(str):
+    """Report text that can be said in another language: an English template with named fields
+    (`"{name} ({source}) defaults to {value}."`) and the values of those fields.
+
+    It *is* its English text (a `str`): fingerprints, sorting, JSON and every English consumer see
+    exactly what an f-string gave before, so the Report stays English data. Renderers of other
+    languages look the template up in the message catalogue (`archaudit.i18n`) and fill in the
+    same fields; a field that is itself a Message is translated too, any other value (a name, a
+    path, a number: evidence) is shown as is.
+
+    The template must be a string literal at the call (`archaudit.i18n_catalog` collects every
+    `Message("...")` of the package as a msgid, and tests/test_i18n.py fails on one without a French
+    translation). A template without fields is taken verbatim (no `{{` escaping). Operations that
+    build a new string (`+`, f-strings, `.join`) give a plain English `str`: nest Messages instead
+    (`Message("{claim} ({n} places)", claim=message, n=3)`, `Message.joined("; ", parts)`)."""
+
+    template: str
+    plural_template: str  # with `count`: the plural form, chosen by the catalogue's plural rule
+    count_field: str  # the field holding the number that chooses singular or plural
+    params: tuple[tuple[str, Param], ...]
+    lookup: bool  # False for a join of parts: only the parts are translated
+
+    def __new__(cls, template: str, /, **params: str | int | float) -> Message:
+        return cls._make(template, "", "", tuple(params.items()), True)
+
+    @classmethod
+    def _make(cls, template: str, plural: str, count: str, params: tuple[tuple[str, Param], ...],
+              lookup: bool) -> Message:
+        values = dict(params)
+        chosen = plural if plural and values.get(count) != 1 else template
+        self = super().__new__(cls, chosen.format(**values) if params else chosen)
+        self.template, self.plural_template, self.count_field, self.params, self.lookup = (
+            template, plural, count, params, lookup)
+        return self
+
+    @classmethod
+    def plural(cls, singular: str, plural: str, /, count: str = "n", **params: str | int | float) -> Message:
+        """Singular and plural templates, chosen by the number in field `count` (English: 1 or not)."""
+        return cls._make(singular, plural, count, tuple(params.items()), True)
+
+    @classmethod
+    def known(cls, text: str) -> Message:
+        """A text the catalogue already holds under another source (a rule title, an axis label):
+        translated when shown, but not collected as a template of its own."""
+        return cls._make(text, "", "", (), True)
+
+    @classmethod
+    def joined(cls, sep: str, parts: Sequence[str]) -> Message:
+        """Parts said one after the other with `sep`; each part that is a Message is translated."""
+        params = tuple((f"p{i}", part) for i, part in enumerate(parts))
+        escaped = sep.replace("{", "{{").replace("}", "}}")
+        return cls._make(escaped.join(f"{{p{i}}}" for i in range(len(parts))), "", "", params, False)
+
+    def fields(self) -> dict[str, Param]:
+        return dict(self.params)
+
+    def redacted(self, redact: Callable[[str], str]) -> str:
+        """This text with `redact` applied: the fields are redacted one by one, and when that does not
+        give the same English as redacting the whole text (a secret spanning a field and the fixed
+        words), the plain redacted English is returned: masking wins over translation."""
+        english = str(self)
+        whole = redact(english)
+        if whole == english:
+            return self
+        params = tuple((k, v.redacted(redact) if isinstance(v, Message) else redact(v) if isinstance(v, str) else v)
+                       for k, v in self.params)
+        again = Message._make(self.template, self.plural_template, self.count_field, params, self.lookup)
+        return again if str(again) == whole else whole
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled reports (the report cache) keep the parts
+        return (Message._make, (self.template, self.plural_template, self.count_field, self.params, self.lookup))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Message:  # immutable, like str
+        return self
+
+    def __copy__(self) -> Message:
+        return self

@@ -12,12 +12,15 @@ msgids (templates, renderer strings, rule texts, inventory titles) and merges th
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gettext
 import io
+from enum import Enum
 from importlib import resources
+from typing import Any
 
-from archaudit.findings import Axis, Severity
+from archaudit.findings import Axis, Message, Severity
 
 LANGUAGES = ("en", "fr")
 DEFAULT = "en"
@@ -67,12 +70,59 @@ class Translator:
         """The severity as a word ("high"), lower case."""
         return self(severity.value)
 
+    def message(self, message: Message) -> str:
+        """A Message in this language: its template from the catalogue, its fields filled in (a field
+        that is a Message translated in turn, any other value shown as is). A template the catalogue
+        does not hold, or a translation that does not fit the fields, gives the English."""
+        fields = {k: self.message(v) if isinstance(v, Message) else v for k, v in message.params}
+        if not message.lookup:  # a join: only its separator is the language's ("a ; b" in French)
+            template = message.template
+            for sep, said in _SEPARATORS.get(self.lang, ()):
+                template = template.replace("}" + sep + "{", "}" + said + "{")
+        elif message.plural_template:
+            template = self.plural(message.template, message.plural_template, int(fields.get(message.count_field, 0)))
+        else:
+            template = self(message.template)
+        if not message.params:
+            return template
+        try:
+            return template.format(**fields)
+        except (KeyError, IndexError, ValueError):
+            return str(message)
+
+    def localise(self, tree: Any) -> Any:
+        """A copy of `tree` (a Report, an ArchitectureDoc: dataclasses, lists, tuples, dicts) with every
+        Message said in this language; every other value is kept (English: the tree itself)."""
+        return tree if self.lang == DEFAULT else _localised(tree, self)
+
     def formula(self, text: str) -> str:
         """A score formula: numbers and rule ids stay, its fixed words are translated."""
         whole = self(text)
         if whole != text:
             return whole
         return text.replace(" (capped)", " " + self("(capped)"))
+
+
+# How the separators of joined lists (findings.Message.joined) are written in each language
+_SEPARATORS: dict[str, tuple[tuple[str, str], ...]] = {"fr": (("; ", " ; "),)}
+
+
+def _localised(obj: Any, tr: Translator) -> Any:
+    if isinstance(obj, Message):
+        return tr.message(obj)
+    if obj is None or isinstance(obj, str | Enum | int | float | bool):
+        return obj
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        changes = {f.name: _localised(getattr(obj, f.name), tr) for f in dataclasses.fields(obj)}
+        changed = {k: v for k, v in changes.items() if v is not getattr(obj, k)}
+        return dataclasses.replace(obj, **changed) if changed else obj
+    if isinstance(obj, list):
+        return [_localised(v, tr) for v in obj]
+    if isinstance(obj, tuple):
+        return tuple(_localised(v, tr) for v in obj)
+    if isinstance(obj, dict):
+        return {k: _localised(v, tr) for k, v in obj.items()}
+    return obj
 
 
 @functools.cache
@@ -90,6 +140,7 @@ def translator(lang: str | None = None) -> Translator:
 # Words the renderers build from data (axis labels, severities, formula fragments): each is a msgid.
 VOCABULARY = (
     *(a.label for a in Axis),
+    *(a.label.lower() for a in Axis),  # in a sentence ("not examined on: security, performance")
     *(s.value for s in Severity),
     N_("(capped)"),
     N_("10 (no finding on this axis)"),

@@ -6,7 +6,10 @@ Every msgid is English text shown by a renderer, collected from four places:
 - the rule registry: every rule's title, impact and action (`archaudit.rules.ALL_RULES`), and the
   axis labels, severities and score-formula words (`archaudit.i18n.VOCABULARY`);
 - the inventory: the literal titles and column names of every `Section(...)` and `Table(...)` built
-  under `archaudit/detect/` (read from the source with `ast`, never by running a detector).
+  under `archaudit/detect/` (read from the source with `ast`, never by running a detector);
+- the report text built by analysis: every `Message("...")` / `Message.plural("...", "...")` template
+  of the package (finding messages, facts, verdict sentences, "not determined" reasons), read with
+  `ast`; `message_errors()` lists a template that is not a literal or whose fields do not match.
 
     python -m archaudit.i18n_catalog update    # merge new msgids into every .po (translate, then commit)
     python -m archaudit.i18n_catalog check     # list msgids without a translation (exit 1 if any)
@@ -20,6 +23,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import string
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,16 +40,16 @@ _VOLATILE_HEADERS = re.compile(
     rb'^"(POT-Creation-Date|PO-Revision-Date|Last-Translator|Language-Team|Report-Msgid-Bugs-To|Generated-By): '
     rb'[^"]*"\n', re.MULTILINE)
 TEMPLATES = PACKAGE / "report" / "templates"
-PYTHON_SOURCES = ("report/render_markdown.py", "report/render_html.py", "i18n.py")
+PYTHON_SOURCES = ("report/render_markdown.py", "report/render_html.py", "report/render_architecture.py", "i18n.py")
 _JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true", "trim_blocks": "true"}
-Message = str | tuple[str, ...]  # a msgid, or (singular, plural)
+MsgId = str | tuple[str, ...]  # a msgid, or (singular, plural)
 
 
 def po_path(lang: str) -> Path:
     return PACKAGE / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def template_messages() -> Iterator[tuple[Message, str]]:
+def template_messages() -> Iterator[tuple[MsgId, str]]:
     """(msgid, where) of every gettext call in the report templates."""
     for path in sorted(TEMPLATES.glob("*.j2")):
         for lineno, message, _comments, _context in extract_from_file(
@@ -53,7 +57,7 @@ def template_messages() -> Iterator[tuple[Message, str]]:
             yield message, f"report/templates/{path.name}:{lineno}"
 
 
-def python_messages() -> Iterator[tuple[Message, str]]:
+def python_messages() -> Iterator[tuple[MsgId, str]]:
     """(msgid, where) of every `N_("...")` / `_("...")` in the renderers and the vocabulary."""
     for rel in PYTHON_SOURCES:
         for lineno, message, _comments, _context in extract_from_file(
@@ -61,7 +65,7 @@ def python_messages() -> Iterator[tuple[Message, str]]:
             yield message, f"{rel}:{lineno}"
 
 
-def rule_messages() -> Iterator[tuple[Message, str]]:
+def rule_messages() -> Iterator[tuple[MsgId, str]]:
     """Every rule's title, impact and action, and the report's fixed vocabulary."""
     from archaudit.rules import ALL_RULES
 
@@ -90,7 +94,7 @@ def _assignments(tree: ast.AST) -> dict[str, ast.expr]:
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)}
 
 
-def inventory_messages() -> Iterator[tuple[Message, str]]:
+def inventory_messages() -> Iterator[tuple[MsgId, str]]:
     """Literal titles and column names of the Section(...) and Table(...) calls under detect/."""
     for path in sorted((PACKAGE / "detect").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -112,10 +116,78 @@ def inventory_messages() -> Iterator[tuple[Message, str]]:
                 yield text, where
 
 
-def all_messages() -> dict[Message, list[str]]:
+def _message_call(node: ast.AST) -> str:
+    """"Message" or "Message.plural" when `node` builds a findings.Message from a template, else ""."""
+    if not isinstance(node, ast.Call):
+        return ""
+    func = node.func
+    if isinstance(func, ast.Name) and func.id == "Message":
+        return "Message"
+    if (isinstance(func, ast.Attribute) and func.attr == "plural" and isinstance(func.value, ast.Name)
+            and func.value.id == "Message"):
+        return "Message.plural"
+    return ""
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _text, name, _spec, _conv in string.Formatter().parse(template) if name is not None}
+
+
+def _message_calls() -> Iterator[tuple[ast.Call, str, str]]:
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = str(path.relative_to(PACKAGE))
+        if rel == "findings.py":  # the class itself
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            kind = _message_call(node)
+            if kind:
+                assert isinstance(node, ast.Call)
+                yield node, kind, f"{rel}:{node.lineno}"
+
+
+def _literal(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def message_messages() -> Iterator[tuple[MsgId, str]]:
+    """(msgid, where) of every Message template in the package (the report text analysis builds)."""
+    for node, kind, where in _message_calls():
+        texts = [t for a in node.args[:2 if kind == "Message.plural" else 1] if (t := _literal(a))]
+        if texts == [] or len(texts) < min(len(node.args), 2 if kind == "Message.plural" else 1):
+            continue  # reported by message_errors()
+        yield (texts[0], texts[1]) if len(texts) == 2 else texts[0], where
+
+
+def message_errors() -> list[str]:
+    """Message calls the catalogue cannot hold: a template that is not a string literal (an f-string,
+    a variable), or fields that do not match the named values given (`{name}` without `name=`)."""
+    errors = []
+    for node, kind, where in _message_calls():
+        wanted = 2 if kind == "Message.plural" else 1
+        texts = [_literal(a) for a in node.args[:wanted]]
+        if len(texts) < wanted or not all(texts):
+            errors.append(f"{where}: the template of {kind}(...) must be a string literal")
+            continue
+        given = {k.arg for k in node.keywords if k.arg}
+        if any(k.arg is None for k in node.keywords):
+            continue  # Message(..., **values): checked when it is built
+        if not given and kind == "Message":  # no fields: the text is taken verbatim, braces included
+            if any("{{" in (t or "") or "}}" in (t or "") for t in texts):
+                errors.append(f"{where}: a template without fields is taken verbatim; write its braces once")
+            continue
+        if kind == "Message.plural":
+            given.add(next((_literal(k.value) or "" for k in node.keywords if k.arg == "count"), "n"))
+            given.discard("count")
+        fields = set().union(*(_fields(t or "") for t in texts))
+        if fields != given:
+            errors.append(f"{where}: fields {sorted(fields)} but values {sorted(given)}")
+    return errors
+
+
+def all_messages() -> dict[MsgId, list[str]]:
     """msgid -> the places that use it, in a stable order."""
-    out: dict[Message, list[str]] = {}
-    for source in (template_messages, python_messages, rule_messages, inventory_messages):
+    out: dict[MsgId, list[str]] = {}
+    for source in (template_messages, python_messages, rule_messages, inventory_messages, message_messages):
         for message, where in source():
             if message:
                 out.setdefault(message, []).append(where)
@@ -125,9 +197,9 @@ def all_messages() -> dict[Message, list[str]]:
 def template_catalog() -> Catalog:
     catalog = Catalog(domain=DOMAIN, project="archaudit", fuzzy=False)
     for message, places in all_messages().items():
-        catalog.add(message, locations=[(p, 0) for p in places[:3]],
-                    flags=("python-format",) if "%(" in "".join(message if isinstance(message, tuple) else [message])
-                    else ())
+        text = "".join(message if isinstance(message, tuple) else [message])
+        flags = ("python-format",) if "%(" in text else ("python-brace-format",) if "{" in text else ()
+        catalog.add(message, locations=[(p, 0) for p in places[:3]], flags=flags)
     return catalog
 
 
@@ -136,7 +208,7 @@ def read(lang: str) -> Catalog:
         return read_po(fh, locale=lang, domain=DOMAIN)
 
 
-def missing(lang: str) -> list[Message]:
+def missing(lang: str) -> list[MsgId]:
     """msgids with no translation (absent, empty or fuzzy) in the `lang` catalogue."""
     catalog = read(lang)
     out = []

@@ -568,6 +568,9 @@ def _redact_tree(obj: Any, known: tuple[str, ...], path: str) -> Any:
         return redact_text(obj, path, known)
     if obj is None or isinstance(obj, Enum | int | float | bool):
         return obj
+    if isinstance(obj, str):  # report text with parts (findings.Message) redacts its parts itself
+        parts = getattr(obj, "redacted", None)
+        return parts(lambda s: redact_text(s, path, known)) if parts else redact_text(str(obj), path, known)
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         own = getattr(obj, "path", path) if hasattr(obj, "snippet") else path
         changes = {f.name: _redact_tree(getattr(obj, f.name), known, own if f.name == "snippet" else "")

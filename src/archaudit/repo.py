@@ -17,7 +17,7 @@ import yaml
 
 from archaudit.analyze import decode
 from archaudit.config import Config
-from archaudit.findings import Skipped
+from archaudit.findings import Message, Skipped
 from archaudit.languages.python.facts import ModuleFacts
 from archaudit.scan.walk import RepoFile
 
@@ -131,7 +131,9 @@ class Repo:
                 try:
                     value = parse(text)
                 except Exception as exc:  # untrusted input: any parser error is a skip, not a crash
-                    self._problems.append(Skipped(path, f"not valid {kind.upper()}: {str(exc).splitlines()[0][:120]}"))
+                    error = str(exc).splitlines()[0][:120]
+                    self._problems.append(Skipped(path, Message("not valid {format}: {error}", format=kind.upper(),
+                                                                error=error)))
             self._memo[key] = value
         return self._memo[key]
 

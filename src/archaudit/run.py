@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from archaudit import __version__
-from archaudit.analyze import EXTRACTORS, analyze_batch
+from archaudit.analyze import EXTRACTORS, analyze_batch, skip_reason
 from archaudit.cache import FactCache, ReportCache, content_key, package_fingerprint
 from archaudit.config import Config, load_config
 from archaudit.findings import Skipped
@@ -231,7 +231,7 @@ def _build_repo(root: Path, options: Options, progress: Progress | None, tree: T
     config, walked = tree.config, tree.walked
     results, counts = analyse_files(root, walked.files, tree.keys, options, progress)
     skipped = list(walked.skipped)
-    skipped += [Skipped(p, r["skip"]) for p, r in sorted(results.items()) if "skip" in r]
+    skipped += [Skipped(p, skip_reason(r)) for p, r in sorted(results.items()) if "skip" in r]
     repo = Repo(root, walked.files, results, skipped)
     repo.stats.update(counts)
     repo.config = config

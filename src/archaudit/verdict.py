@@ -10,35 +10,42 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
-from archaudit.findings import Finding, Undetermined
+from archaudit.findings import Finding, Message, Undetermined
 from archaudit.model import AxisScore, Fact, Overview, Section, Verdict
 from archaudit.repo import Repo
 from archaudit.scan.classify import UNANALYSED_CODE
 
 TOP = 5
 # section key -> how its headline enters the paragraph
-_CLAUSES = (
-    ("stack", "Built on {}."),
-    ("architecture", "Architecture: {}."),
-    ("api", "API: {}."),
-    ("ts_backend", "TypeScript backends: {}."),
-    ("data", "Data: {}."),
-    ("background", "Background work: {}."),
-    ("integrations", "External services: {}."),
-    ("deployment", "Deployment: {}."),
-    ("frontend", "Front ends: {}."),
+_CLAUSES: tuple[tuple[str, Callable[[str], Message]], ...] = (
+    ("stack", lambda h: Message("Built on {headline}.", headline=h)),
+    ("architecture", lambda h: Message("Architecture: {headline}.", headline=h)),
+    ("api", lambda h: Message("API: {headline}.", headline=h)),
+    ("ts_backend", lambda h: Message("TypeScript backends: {headline}.", headline=h)),
+    ("data", lambda h: Message("Data: {headline}.", headline=h)),
+    ("background", lambda h: Message("Background work: {headline}.", headline=h)),
+    ("integrations", lambda h: Message("External services: {headline}.", headline=h)),
+    ("deployment", lambda h: Message("Deployment: {headline}.", headline=h)),
+    ("frontend", lambda h: Message("Front ends: {headline}.", headline=h)),
 )
+
+
+def _bare(headline: str) -> str:
+    """A headline without its final "." (the clause adds its own); a Message keeps its parts."""
+    return headline if isinstance(headline, Message) or not headline.endswith(".") else headline.rstrip(".")
 
 
 def _summary(name: str, sections: list[Section]) -> str:
     heads = {s.key: s.headline for s in sections if s.headline}
     if "structure" in heads:
         kind = heads["structure"]
-        first = f"{name} is {'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind}."
+        first = (Message("{name} is an {kind}.", name=name, kind=kind) if kind[:1].lower() in "aeiou"
+                 else Message("{name} is a {kind}.", name=name, kind=kind))
     else:
-        first = f"{name}: what kind of system this is could not be determined."
-    return " ".join([first] + [text.format(heads[key].rstrip(".")) for key, text in _CLAUSES if key in heads])
+        first = Message("{name}: what kind of system this is could not be determined.", name=name)
+    return Message.joined(" ", [first] + [clause(_bare(heads[key])) for key, clause in _CLAUSES if key in heads])
 
 
 def system_summary(name: str, sections: list[Section]) -> str:
@@ -60,8 +67,8 @@ def _risks(findings: list[Finding]) -> tuple[Finding, ...]:
 def _unanalysed(repo: Repo) -> list[str]:
     counts = Counter(UNANALYSED_CODE[ext] for f in repo.files
                      if (ext := "." + f.path.rsplit(".", 1)[-1].lower() if "." in f.path else "") in UNANALYSED_CODE)
-    return [f"{n} {language} file(s) are not analysed: their code is in no inventory and no finding"
-            for language, n in sorted(counts.items())]
+    return [Message("{n} {language} file(s) are not analysed: their code is in no inventory and no finding",
+                    n=n, language=language) for language, n in sorted(counts.items())]
 
 
 _PLACE = re.compile(r"^(?P<place>[^\s:]{1,300}:\d{1,7}): ")
@@ -69,23 +76,38 @@ _NAME = re.compile(r"`[^`]{0,200}`")
 _LISTED = 3
 
 
+def _elided(text: Message) -> Message:
+    """The Message with every field quoted in backticks said as `…` (the names that differ per place)."""
+    params = tuple((k, "…" if f"`{{{k}}}`" in text.template else v) for k, v in text.params)
+    return Message._make(text.template, text.plural_template, text.count_field, params, text.lookup)
+
+
 def _condensed(lines: list[str]) -> list[str]:
     """Lines that say the same thing about different places, said once with the places counted:
     "18 x router `...` is never mounted... (a.py:3, b.py:9, c.py:1 and 15 more)"."""
     groups: dict[str, list[str]] = {}
+    originals: dict[str, str] = {}
     for line in lines:
         m = _PLACE.match(line)
         if not m:
             groups.setdefault(line, [])
             continue
-        groups.setdefault(_NAME.sub("`…`", line[m.end():]), []).append(m.group("place"))
-    out = []
+        rest = line.fields()["text"] if isinstance(line, Message) and line.template == "{place}: {text}" else ""
+        text = _elided(rest) if isinstance(rest, Message) else _NAME.sub("`…`", line[m.end():])
+        if text == line[m.end():]:
+            originals[text] = line  # said once, it stays the line it was (a Message keeps its parts)
+        groups.setdefault(text, []).append(m.group("place"))
+    out: list[str] = []
     for text, places in groups.items():
         if len(places) <= 1:
-            out.append(f"{places[0]}: {text}" if places else text)
+            out.append(originals.get(text, Message("{place}: {text}", place=places[0], text=text)) if places else text)
             continue
-        more = f" and {len(places) - _LISTED} more" if len(places) > _LISTED else ""
-        out.append(f"{len(places)} times: {text} ({', '.join(places[:_LISTED])}{more})")
+        listed = ", ".join(places[:_LISTED])
+        if len(places) > _LISTED:
+            out.append(Message("{n} times: {text} ({places} and {more} more)", n=len(places), text=text,
+                               places=listed, more=len(places) - _LISTED))
+        else:
+            out.append(Message("{n} times: {text} ({places})", n=len(places), text=text, places=listed))
     return out
 
 
@@ -94,23 +116,25 @@ def coverage(repo: Repo, sections: list[Section], undetermined: list[Undetermine
     """What limits the verdict, most consequential first."""
     out = _condensed([u.why for u in undetermined if u.topic == "source file not parsed"])
     api = next((s for s in sections if s.key == "api"), None)
-    out += [f"API: {text}" for text in _condensed(list(api.undetermined if api else ()))]
+    out += [Message("API: {text}", text=text) for text in _condensed(list(api.undetermined if api else ()))]
     out += _unanalysed(repo)
     claims = sum(1 for u in undetermined if u.rule)
     if claims:
-        out.append(f"{claims} claim(s) of the rules are not determined (a premise could not be established); "
-                   "each is listed beside its rule")
-    out += [f"Rules in preview: {u.why}" for u in undetermined if u.topic == "rules in preview"]
-    out += [f"{s.axis.label}: not evaluated (no rule examined this axis for the code present)"
-            for s in scores if not s.is_evaluated]
+        out.append(Message("{n} claim(s) of the rules are not determined (a premise could not be established); "
+                           "each is listed beside its rule", n=claims))
+    out += [Message("Rules in preview: {why}", why=u.why) for u in undetermined if u.topic == "rules in preview"]
+    out += [Message("{axis}: not evaluated (no rule examined this axis for the code present)",
+                    axis=Message.known(s.axis.label)) for s in scores if not s.is_evaluated]
     missing: dict[str, list[str]] = {}
     for s in scores:
         for language in s.not_examined if s.is_evaluated else ():
-            missing.setdefault(language, []).append(s.axis.label.lower())
-    out += [f"The {language} code was not examined on: {', '.join(axes)}" for language, axes in missing.items()]
+            missing.setdefault(language, []).append(Message.known(s.axis.label.lower()))
+    out += [Message("The {language} code was not examined on: {axes}", language=language,
+                    axes=Message.joined(", ", axes)) for language, axes in missing.items()]
     skipped = len(repo.skipped) + len(repo.problems)
     if skipped:
-        out.append(f"{skipped} file(s) could not be read (binary, too large, malformed...): listed in the appendix")
+        out.append(Message("{n} file(s) could not be read (binary, too large, malformed...): listed in the appendix",
+                           n=skipped))
     return tuple(out)
 
 

@@ -17,16 +17,18 @@ from archaudit.detect.dependencies.manifests import find_dependencies
 from archaudit.detect.overview import system_overview
 from archaudit.detect.structure import find_apps
 from archaudit.detect.typescript_backends import find_ts_endpoints
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Component, ComponentRow, Overview
 from archaudit.repo import Repo
 
 _FRAMEWORKS = ("fastapi", "django", "flask", "starlette", "@nestjs/core", "express", "fastify", "koa", "next",
                "react", "vue", "svelte", "@angular/core")
-_KINDS = {"store": "database", "broker": "cache/queue", "external": "external service"}
-_TS_KINDS = (("PostgreSQL", "database"), ("MySQL", "database"), ("MongoDB", "database"), ("SQLite", "database"),
-             ("Redis", "cache/queue"), ("Kafka", "cache/queue"), ("RabbitMQ", "cache/queue"),
-             ("S3", "storage"), ("Storage", "storage"), ("Elasticsearch", "database"))
+DATABASE, CACHE, STORAGE, EXTERNAL = (Message("database"), Message("cache/queue"), Message("storage"),
+                                      Message("external service"))
+_KINDS = {"store": DATABASE, "broker": CACHE, "external": EXTERNAL}
+_TS_KINDS = (("PostgreSQL", DATABASE), ("MySQL", DATABASE), ("MongoDB", DATABASE), ("SQLite", DATABASE),
+             ("Redis", CACHE), ("Kafka", CACHE), ("RabbitMQ", CACHE),
+             ("S3", STORAGE), ("Storage", STORAGE), ("Elasticsearch", DATABASE))
 _TS_BOXES = {"database": "store", "cache/queue": "broker", "storage": "store", "external service": "external"}
 
 
@@ -38,23 +40,25 @@ def _app_evidence(repo: Repo, folder: str, manifest: str) -> Evidence:
 
 
 def _applications(repo: Repo, overview: Overview, ts_web: Component | None) -> list[ComponentRow]:
-    rows = [ComponentRow(a.folder + "/" if a.folder else repo.name, "application", a.kind,
+    rows = [ComponentRow(a.folder + "/" if a.folder else repo.name, Message("application"), a.kind,
                          (_app_evidence(repo, a.folder, a.manifest),)) for a in repo.derived(find_apps)]
     for c in [*overview.components, *([ts_web] if ts_web else [])]:
         if c.kind == "process":
-            kind = "scheduler" if c.name == "scheduler" else "worker" if "worker" in c.name else "web process"
+            kind = (Message("scheduler") if c.name == "scheduler" else Message("worker") if "worker" in c.name
+                    else Message("web process"))
             rows.append(ComponentRow(c.name, kind, c.detail, c.evidence))
     for name, command, where in repo.derived(background_inventory).workers:
-        rows.append(ComponentRow(f"process {name}", "worker", command, (where,)))
+        rows.append(ComponentRow(Message("process {name}", name=name), Message("worker"), command, (where,)))
     for job in repo.derived(find_ts_jobs):
         if job.kind == "worker":
-            rows.append(ComponentRow(f"worker ({job.name})", "worker", f"entry point started by {job.detail}",
+            rows.append(ComponentRow(Message("worker ({name})", name=job.name), Message("worker"),
+                                     Message("entry point started by {detail}", detail=job.detail),
                                      (Evidence(job.file, job.line),)))
     return rows
 
 
 def _ts_kind(name: str) -> str:
-    return next((kind for word, kind in _TS_KINDS if word in name), "external service")
+    return next((kind for word, kind in _TS_KINDS if word in name), EXTERNAL)
 
 
 def _ts_technical(repo: Repo) -> list[ComponentRow]:
@@ -73,8 +77,8 @@ def _ts_web(repo: Repo) -> Component | None:
         return None
     frameworks = ", ".join(sorted({e.framework for e in endpoints}))
     first = min(endpoints, key=lambda e: (e.file, e.line))
-    return Component(f"web application ({frameworks})", "process", (Evidence(first.file, first.line),),
-                     f"{len(endpoints)} endpoints")
+    return Component(Message("web application ({frameworks})", frameworks=frameworks), "process",
+                     (Evidence(first.file, first.line),), Message("{n} endpoints", n=len(endpoints)))
 
 
 def _ts_edges(repo: Repo, web: Component | None, boxes: list[Component]) -> list[tuple[str, str, str]]:
@@ -82,12 +86,13 @@ def _ts_edges(repo: Repo, web: Component | None, boxes: list[Component]) -> list
     processor exists (the queue box is the Redis component the dependencies name)."""
     jobs = repo.derived(find_ts_jobs)
     queue = next((b.name for b in boxes if "queues" in b.name), "")
-    edges = []
+    edges: list[tuple[str, str, str]] = []
     if queue and web and any(j.kind == "producer" for j in jobs):
-        edges.append((web.name, queue, "enqueues jobs"))
+        edges.append((web.name, queue, Message("enqueues jobs")))
     worker = next((j for j in jobs if j.kind == "worker"), None)
     if queue and any(j.kind == "processor" for j in jobs):
-        edges.append((queue, f"worker ({worker.name})" if worker else "job processors", "delivers jobs"))
+        edges.append((queue, Message("worker ({name})", name=worker.name) if worker else Message("job processors"),
+                      Message("delivers jobs")))
     return edges
 
 
@@ -105,7 +110,7 @@ def components(repo: Repo) -> tuple[list[ComponentRow], list[ComponentRow], Over
             ts_rows.append(row)
         else:
             known = technical[same]
-            technical[same] = ComponentRow(known.name, known.kind, f"{known.detail}; {row.detail}",
+            technical[same] = ComponentRow(known.name, known.kind, Message.joined("; ", [known.detail, row.detail]),
                                            tuple(dict.fromkeys(known.evidence + row.evidence)))
     technical += ts_rows
     ts_boxes = [Component(r.name, _TS_BOXES[r.kind], r.evidence[:1], r.detail) for r in ts_rows]

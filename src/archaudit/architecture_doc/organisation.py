@@ -11,17 +11,19 @@ from archaudit.detect.api.endpoint import Endpoint
 from archaudit.detect.api.section import find_endpoints
 from archaudit.detect.structure import find_apps, named_role
 from archaudit.detect.typescript_backends import find_ts_endpoints
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import EndpointGroup, EndpointRow, Folder
 from archaudit.repo import Repo
 
 MAX_CHILDREN = 15
 
+UNDETERMINED = Message("not determined")
+
 
 def _top_roles(repo: Repo) -> dict[str, str]:
     """Top-level folder -> role, as the structure section establishes them."""
     table = structure.section(repo).tables[0]
-    return {str(r["folder"]).rstrip("/"): str(r["role"]) for r in table.rows}
+    return {str(r["folder"]).rstrip("/"): r["role"] for r in table.rows}  # the role stays a Message
 
 
 def _child_role(repo: Repo, folder: str) -> tuple[str, str]:
@@ -31,9 +33,9 @@ def _child_role(repo: Repo, folder: str) -> tuple[str, str]:
         return app.kind, f"manifest {app.manifest}"
     layer = repo.derived(layer_folders).get(folder)
     if layer is not None:
-        return f"{layer[0]} layer", "folder name"
+        return Message("{layer} layer", layer=layer[0]), "folder name"
     named = named_role(folder.rsplit("/", 1)[-1])
-    return (named, "folder name") if named else ("not determined", "")
+    return (named, "folder name") if named else (UNDETERMINED, "")
 
 
 def code_tree(repo: Repo) -> tuple[list[Folder], list[str]]:
@@ -48,9 +50,10 @@ def code_tree(repo: Repo) -> tuple[list[Folder], list[str]]:
         if len(parts) > 2:
             child_counts[parts[0]][f"{parts[0]}/{parts[1]}"] += 1
     roles = _top_roles(repo)
-    out, notes = [], []
+    out: list[Folder] = []
+    notes: list[str] = []
     for top in sorted(top_counts):
-        role = roles.get(top, "not determined")
+        role = roles.get(top, UNDETERMINED)
         source = "manifest" if any(a.folder == top for a in repo.derived(find_apps)) else \
             "folder name" if named_role(top) else "structure section" if role != "not determined" else ""
         out.append(Folder(top + "/", 1, role, top_counts[top], source))
@@ -61,16 +64,16 @@ def code_tree(repo: Repo) -> tuple[list[Folder], list[str]]:
             role, source = _child_role(repo, child)
             out.append(Folder(child + "/", 2, role, child_counts[top][child], source))
         if len(children) > MAX_CHILDREN:
-            notes.append(f"{top}/ has {len(children)} sub-folders; the first {MAX_CHILDREN} are shown")
+            notes.append(Message("{top}/ has {n} sub-folders; the first {max_children} are shown",
+                                 top=top, n=len(children), max_children=MAX_CHILDREN))
     return out, notes
 
 
 def _auth(e: Endpoint) -> str:
     if e.auth is None:
-        return "not determined"
-    if e.auth:
-        return f"yes ({e.auth_evidence})" if e.auth_evidence else "yes"
-    return f"no ({e.auth_evidence})" if e.auth_evidence else "no"
+        return UNDETERMINED
+    said = Message("yes") if e.auth else Message("no")
+    return Message("{auth} ({how})", auth=said, how=e.auth_evidence) if e.auth_evidence else said
 
 
 def _common_prefix(paths: list[str]) -> str:
@@ -100,7 +103,8 @@ def endpoint_groups(repo: Repo) -> tuple[list[EndpointGroup], list[str]]:
         rows = tuple(EndpointRow(e.method, e.path, e.handler, _auth(e), Evidence(e.file, e.line)) for e in members)
         prefix = _common_prefix([e.path for e in members]) if len(members) > 1 else ""
         out.append(EndpointGroup(name, prefix, rows))
-    notes = [] if endpoints else ["no endpoint was found in the code the audit reads"]
+    notes: list[str] = [] if endpoints else [Message("no endpoint was found in the code the audit reads")]
     if endpoints and all(e.auth is None for e in endpoints):
-        notes.append("no guard mechanism is visible anywhere: whether endpoints are protected is not determined")
+        notes.append(Message("no guard mechanism is visible anywhere: whether endpoints are protected is not "
+                             "determined"))
     return out, notes

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from archaudit.architecture_doc.places import first_definition, plural, quoted
+from archaudit.architecture_doc.places import first_definition, quoted
 from archaudit.detect.architecture.layers import LAYER_ORDER, is_test_path, layer_edges, layers
 from archaudit.detect.architecture.patterns import find_domain_packages, find_ports
 from archaudit.detect.architecture.typescript import layer_of_path, ts_architecture
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import LayerEdge, Statement, Style
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import is_ts_test, resolve_import, ts_facts
@@ -79,16 +79,20 @@ def _layers(repo: Repo, edges: list[LayerEdge]) -> Style | str:
     folders = repo.derived(layer_folders)
     names = {layer for layer, _ in folders.values()}
     if len(names) < 2:
-        return "layers: fewer than two layer folders (api/, services/, domain/, infrastructure/...) were found"
-    summary = Statement(f"The code is split into {len(names)} layers by folder: "
-                        + ", ".join(sorted(names, key=_order)),
+        return Message("layers: fewer than two layer folders (api/, services/, domain/, infrastructure/...) were found")
+    summary = Statement(Message("The code is split into {n} layers by folder: {layers}", n=len(names),
+                                layers=", ".join(sorted(names, key=_order))),
                         tuple(first_definition(repo, files) for _, files in folders.values()))
-    examples = [Statement(f"{folder}/ holds the {layer} layer ({plural(len(files), 'file')})",
+    examples = [Statement(Message.plural("{folder}/ holds the {layer} layer ({n} file)",
+                                         "{folder}/ holds the {layer} layer ({n} files)",
+                                         folder=folder, layer=layer, n=len(files)),
                           (first_definition(repo, files),))
                 for folder, (layer, files) in sorted(folders.items(), key=lambda kv: (_order(kv[1][0]), kv[0]))]
-    examples += [Statement(f"{e.source} imports {e.target} ({plural(e.imports, 'import')})",
+    examples += [Statement(Message.plural("{source} imports {target} ({n} import)",
+                                          "{source} imports {target} ({n} imports)",
+                                          source=e.source, target=e.target, n=e.imports),
                            (quoted(repo, *_place(e)),)) for e in edges]
-    return Style("Layers", summary, tuple(examples))
+    return Style(Message("Layers"), summary, tuple(examples))
 
 
 def _place(edge: LayerEdge) -> tuple[str, int]:
@@ -111,25 +115,28 @@ def _ts_ports(repo: Repo) -> list[Statement]:
             for port in [*cls["implements"], cls["extends"]]:
                 if port and port.split("<")[0] in origin:
                     declared = origin[port.split("<")[0]]
-                    out.append(Statement(f"{cls['name']} (infrastructure) implements the port {port} "
-                                         f"declared in {declared}", (quoted(repo, path, cls["line"]),)))
+                    out.append(Statement(Message("{name} (infrastructure) implements the port {port} declared in "
+                                                 "{declared}",
+                                                 name=cls["name"], port=port, declared=declared),
+                                         (quoted(repo, path, cls["line"]),)))
     return out
 
 
 def _ports(repo: Repo) -> Style | str:
     ports = [p for p in repo.derived(find_ports) if p.implementations]
-    examples = [Statement(f"Port {p.name} ({p.kind}) is implemented by "
-                          + ", ".join(name for _, _, name in p.implementations[:3]),
+    examples = [Statement(Message("Port {name} ({kind}) is implemented by {classes}", name=p.name, kind=p.kind,
+                                  classes=", ".join(name for _, _, name in p.implementations[:3])),
                           (quoted(repo, p.path, p.line),
                            *(quoted(repo, path, line) for path, line, _ in p.implementations[:3])))
                 for p in ports[:_EXAMPLES]]
     examples += _ts_ports(repo)[:_EXAMPLES]
     if not examples:
-        return ("ports and adapters: no interface of the domain or application layer (Protocol, ABC, or a class "
-                "an infrastructure class implements) with an implementation was found")
-    summary = Statement(f"Ports and adapters: {len(examples)} interface(s) of the inner layers have an "
-                        "implementation elsewhere", tuple(e.evidence[0] for e in examples))
-    return Style("Ports and adapters (hexagonal)", summary, tuple(examples[:_EXAMPLES]))
+        return Message("ports and adapters: no interface of the domain or application layer (Protocol, ABC, or a "
+                       "class an infrastructure class implements) with an implementation was found")
+    summary = Statement(Message("Ports and adapters: {n} interface(s) of the inner layers have an implementation "
+                                "elsewhere",
+                                n=len(examples)), tuple(e.evidence[0] for e in examples))
+    return Style(Message("Ports and adapters (hexagonal)"), summary, tuple(examples[:_EXAMPLES]))
 
 
 def _python_handlers(repo: Repo) -> tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]:
@@ -150,29 +157,34 @@ def _cqs(repo: Repo) -> Style | str:
     py_commands, py_queries = _python_handlers(repo)
     commands, queries = arch.commands + py_commands, arch.queries + py_queries
     if not commands or not queries:
-        return (f"CQS: {len(commands)} command handler(s) and {len(queries)} query handler(s) were found; "
-                "the separation needs both")
-    examples = [Statement(f"{name} handles a command", (quoted(repo, path, line),))
+        return Message("CQS: {n} command handler(s) and {n2} query handler(s) were found; the separation needs "
+                       "both", n=len(commands), n2=len(queries))
+    examples = [Statement(Message("{name} handles a command",
+                                  name=name), (quoted(repo, path, line),))
                 for name, path, line in commands[:_EXAMPLES // 2]]
-    examples += [Statement(f"{name} handles a query", (quoted(repo, path, line),))
+    examples += [Statement(Message("{name} handles a query",
+                                   name=name), (quoted(repo, path, line),))
                  for name, path, line in queries[:_EXAMPLES // 2]]
-    summary = Statement(f"Command/query separation: {len(commands)} command handler(s), {len(queries)} query "
-                        "handler(s)", tuple(e.evidence[0] for e in examples))
-    return Style("Command/query separation (CQS)", summary, tuple(examples))
+    summary = Statement(Message("Command/query separation: {n} command handler(s), {n2} query handler(s)",
+                                n=len(commands), n2=len(queries)), tuple(e.evidence[0] for e in examples))
+    return Style(Message("Command/query separation (CQS)"), summary, tuple(examples))
 
 
 def _contexts(repo: Repo) -> Style | str:
-    examples = [Statement(f"{pkg.folder}/ (standard files: {', '.join(pkg.files)})", (first_definition(repo, [
+    examples = [Statement(Message("{folder}/ (standard files: {names})",
+                                  folder=pkg.folder, names=', '.join(pkg.files)), (first_definition(repo, [
         p for p in repo.python if p.startswith(pkg.folder + "/")]),)) for pkg in repo.derived(find_domain_packages)]
     ts = repo.derived(ts_facts)
     for folder, n in repo.derived(ts_architecture).contexts.items():
         files = [p for p in ts if p.startswith(folder + "/")]
-        examples.append(Statement(f"{folder}/ ({plural(n, 'file')})", (first_definition(repo, files),)))
+        examples.append(Statement(Message.plural("{folder}/ ({n} file)", "{folder}/ ({n} files)", folder=folder, n=n),
+                                  (first_definition(repo, files),)))
     if len(examples) < 2:
-        return "bounded contexts: fewer than two domain packages or domain sub-folders were found"
-    summary = Statement(f"{len(examples)} candidate bounded contexts (one folder per business domain)",
+        return Message("bounded contexts: fewer than two domain packages or domain sub-folders were found")
+    summary = Statement(Message("{n} candidate bounded contexts (one folder per business domain)",
+                                n=len(examples)),
                         tuple(e.evidence[0] for e in examples[:_EXAMPLES]))
-    return Style("Bounded contexts", summary, tuple(examples[:12]))
+    return Style(Message("Bounded contexts"), summary, tuple(examples[:12]))
 
 
 def styles(repo: Repo, edges: list[LayerEdge]) -> tuple[list[Style], list[str]]:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from archaudit.detect.architecture.layers import is_test_path, layer_of
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Fact, Section, Table
 from archaudit.repo import Repo
 
@@ -102,7 +102,7 @@ def section(repo: Repo) -> Section:
     rows = []
     for it in found:
         first = it.uses[0]
-        wrapped = it.wrapper or f"not wrapped: imported by {len(it.uses)} modules"
+        wrapped = it.wrapper or Message("not wrapped: imported by {n} modules", n=len(it.uses))
         rows.append({"service": it.service, "category": it.category, "modules": len(it.uses),
                      "wrapped by": wrapped, "file": first[0], "line": first[1]})
     facts = []
@@ -111,11 +111,13 @@ def section(repo: Repo) -> Section:
         by_cat[it.category].append(it.service)
     for cat in sorted(by_cat):
         evidence = tuple(Evidence(it.uses[0][0], it.uses[0][1]) for it in found if it.category == cat)
-        facts.append(Fact(f"{cat}: {', '.join(sorted(set(by_cat[cat])))}", evidence))
+        facts.append(Fact(Message("{category}: {services}", category=cat, services=", ".join(sorted(set(by_cat[cat])))),
+                          evidence))
     undetermined = () if found or not repo.python else (
-        "no known external-service SDK is imported (HTTP calls to services through generic clients are not "
-        "attributed)",)
-    headline = ("integrations: " + ", ".join(sorted({it.service for it in found}))) if found else ""
+        Message("no known external-service SDK is imported (HTTP calls to services through generic clients are "
+                "not attributed)"),)
+    services = ", ".join(sorted({it.service for it in found}))
+    headline = Message("integrations: {services}", services=services) if found else ""
     return Section(key="integrations", title="External integrations", facts=tuple(facts),
                    tables=(Table("integrations", "External services", ("service", "category", "modules",
                                                                       "wrapped by"), tuple(rows)),) if rows else (),

@@ -15,11 +15,11 @@ from archaudit.detect.background.section import background_inventory, find_queue
 from archaudit.detect.dependencies.stack import URL_DATABASES, categorised, databases_from_urls
 from archaudit.detect.dependencies.usage import driver_used_by_dsn, usage_index, usage_of
 from archaudit.detect.integrations import find_integrations
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Component, Overview
 from archaudit.repo import Repo
 
-WEB = "web application"
+WEB = Message("web application")
 _QUEUE_LABELS = {"celery": "Celery", "rq": "RQ", "arq": "arq", "dramatiq": "Dramatiq", "huey": "Huey",
                  "taskiq": "taskiq", "saq": "SAQ"}
 
@@ -29,9 +29,9 @@ def _web(repo: Repo) -> Component | None:
     if not endpoints:
         return None
     frameworks = sorted({e.framework for e in endpoints if e.framework})
-    name = f"{WEB} ({', '.join(frameworks)})" if frameworks else WEB
+    name = (Message("web application ({frameworks})", frameworks=", ".join(frameworks)) if frameworks else WEB)
     first = min(endpoints, key=lambda e: (e.file, e.line))
-    return Component(name, "process", (Evidence(first.file, first.line),), f"{len(endpoints)} endpoints")
+    return Component(name, "process", (Evidence(first.file, first.line),), Message("{n} endpoints", n=len(endpoints)))
 
 
 def _stores(repo: Repo) -> list[Component]:
@@ -45,12 +45,13 @@ def _stores(repo: Repo) -> list[Component]:
         if usage_of(repo, dep) != "yes" and not driver_used_by_dsn(repo, dep.name):
             continue
         kind = "store" if category == "database driver" else "broker"
-        found.setdefault(tech, Component(tech, kind, (Evidence(dep.source, dep.line),), f"driver {dep.name}"))
+        found.setdefault(tech, Component(tech, kind, (Evidence(dep.source, dep.line),),
+                                         Message("driver {package}", package=dep.name)))
     places = repo.derived(usage_index).dsn_tokens
     for token, name in sorted(URL_DATABASES.items()):
         if name in databases_from_urls(repo) and name not in found and places.get(token):
             path, line = places[token][0]
-            found[name] = Component(name, "store", (Evidence(path, line),), "named by a database URL")
+            found[name] = Component(name, "store", (Evidence(path, line),), Message("named by a database URL"))
     return sorted(found.values(), key=lambda c: (c.kind, c.name))
 
 
@@ -60,10 +61,12 @@ def _workers(repo: Repo) -> list[Component]:
     for lib, where in find_queue_systems(repo):
         tasks = [t for t in bg.tasks if t.kind == lib]
         if tasks:
-            out.append(Component(f"{_QUEUE_LABELS.get(lib, lib)} worker", "process", (where,), f"{len(tasks)} tasks"))
+            out.append(Component(Message("{queue} worker", queue=_QUEUE_LABELS.get(lib, lib)), "process", (where,),
+                                 Message("{n} tasks", n=len(tasks))))
     if bg.schedules:
         s = bg.schedules[0]
-        out.append(Component("scheduler", "process", (Evidence(s.path, s.line),), f"{len(bg.schedules)} schedules"))
+        out.append(Component(Message("scheduler"), "process", (Evidence(s.path, s.line),),
+                             Message("{n} schedules", n=len(bg.schedules))))
     return out
 
 
@@ -73,7 +76,7 @@ _INFRASTRUCTURE = {"cache/broker": "broker", "queue": "broker", "database": "sto
 def _imported_infrastructure(repo: Repo, known: set[str]) -> list[Component]:
     """Brokers and databases the code imports a client of (Redis, MongoDB...), not already known."""
     return [Component(i.service, _INFRASTRUCTURE[i.category], (Evidence(i.uses[0][0], i.uses[0][1]),),
-                      f"imported ({i.uses[0][2]})")
+                      Message("imported ({module})", module=i.uses[0][2]))
             for i in find_integrations(repo)
             if i.uses and i.category in ("cache/broker", "database") and i.service not in known]
 
@@ -94,9 +97,10 @@ def system_overview(repo: Repo) -> Overview:
     brokers = [s for s in stores if s.kind == "broker"]
     for worker in (w for w in workers if w.name.endswith("worker")):
         if web:
-            edges.append((web.name, worker.name, "enqueues tasks"))
-        edges += [(b.name, worker.name, "delivers") for b in brokers[:1]]
+            edges.append((web.name, worker.name, Message("enqueues tasks")))
+        edges += [(b.name, worker.name, Message("delivers")) for b in brokers[:1]]
     if web:
-        edges += [(web.name, s.name, "reads and writes" if s.kind == "store" else "uses") for s in stores]
-        edges += [(web.name, e.name, "calls") for e in externals]
+        edges += [(web.name, s.name, Message("reads and writes") if s.kind == "store" else Message("uses"))
+                  for s in stores]
+        edges += [(web.name, e.name, Message("calls")) for e in externals]
     return Overview(tuple(components), tuple(edges))

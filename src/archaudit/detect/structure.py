@@ -11,26 +11,29 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Fact, Section, Table
 from archaudit.repo import Repo
 
 _PY_MANIFESTS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "manage.py")
 _NAMED_ROLES = {
-    "infra": "infrastructure", "infrastructure": "infrastructure", "terraform": "infrastructure",
-    "k8s": "deployment manifests", "helm": "deployment manifests", "deploy": "deployment manifests",
-    "nginx": "reverse-proxy configuration", "scripts": "scripts", "bin": "scripts", "docs": "documentation",
-    "doc": "documentation", "tests": "tests", "test": "tests", ".github": "CI configuration",
-    "migrations": "database migrations", "alembic": "database migrations", "examples": "examples",
+    "infra": Message("infrastructure"), "infrastructure": Message("infrastructure"),
+    "terraform": Message("infrastructure"), "k8s": Message("deployment manifests"),
+    "helm": Message("deployment manifests"), "deploy": Message("deployment manifests"),
+    "nginx": Message("reverse-proxy configuration"), "scripts": Message("scripts"), "bin": Message("scripts"),
+    "docs": Message("documentation"), "doc": Message("documentation"), "tests": Message("tests"),
+    "test": Message("tests"), ".github": Message("CI configuration"), "migrations": Message("database migrations"),
+    "alembic": Message("database migrations"), "examples": Message("examples"),
 }
 _JS_KINDS = (  # (dependency, label), first match wins
-    ("@nestjs/core", "Node.js backend (NestJS)"), ("express", "Node.js backend (Express)"),
-    ("fastify", "Node.js backend (Fastify)"), ("koa", "Node.js backend (Koa)"),
-    ("next", "front end (Next.js)"), ("react", "front end (React)"), ("vue", "front end (Vue)"),
-    ("svelte", "front end (Svelte)"), ("@angular/core", "front end (Angular)"),
+    ("@nestjs/core", Message("Node.js backend (NestJS)")), ("express", Message("Node.js backend (Express)")),
+    ("fastify", Message("Node.js backend (Fastify)")), ("koa", Message("Node.js backend (Koa)")),
+    ("next", Message("front end (Next.js)")), ("react", Message("front end (React)")),
+    ("vue", Message("front end (Vue)")), ("svelte", Message("front end (Svelte)")),
+    ("@angular/core", Message("front end (Angular)")),
 )
-_PY_KINDS = (("django", "Python backend (Django)"), ("fastapi", "Python backend (FastAPI)"),
-             ("flask", "Python backend (Flask)"), ("starlette", "Python backend (Starlette)"))
+_PY_KINDS = (("django", Message("Python backend (Django)")), ("fastapi", Message("Python backend (FastAPI)")),
+             ("flask", Message("Python backend (Flask)")), ("starlette", Message("Python backend (Starlette)")))
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ def named_role(folder: str) -> str:
 def _js_kind(repo: Repo, manifest: str) -> str:
     data = repo.json(manifest)
     if not isinstance(data, dict):
-        return "JavaScript package"
+        return Message("JavaScript package")
     deps: set[str] = set()
     for key in ("dependencies", "devDependencies", "peerDependencies"):
         if isinstance(data.get(key), dict):
@@ -56,7 +59,7 @@ def _js_kind(repo: Repo, manifest: str) -> str:
     for dep, label in _JS_KINDS:
         if dep in deps:
             return label
-    return "JavaScript/TypeScript package"
+    return Message("JavaScript/TypeScript package")
 
 
 def _py_kind(repo: Repo, folder: str) -> str:
@@ -65,7 +68,7 @@ def _py_kind(repo: Repo, folder: str) -> str:
     for dep, label in _PY_KINDS:
         if dep in text:
             return label
-    return "Python application"
+    return Message("Python application")
 
 
 # A copy of a package.json inside built assets is not an app of its own.
@@ -103,7 +106,8 @@ def find_apps(repo: Repo) -> list[App]:
     for folder, app in py.items():
         other = js.get(folder)
         if other is not None and other.kind.startswith(("front end", "Node.js")):
-            apps[folder] = App(folder, f"{app.kind} + {other.kind}", app.manifest)
+            apps[folder] = App(folder, Message("{python} + {javascript}", python=app.kind, javascript=other.kind),
+                               app.manifest)
     return [apps[k] for k in sorted(apps)]
 
 
@@ -122,10 +126,10 @@ def section(repo: Repo) -> Section:
     for top in sorted(per_dir):
         langs = ", ".join(f"{lang} {n}" for lang, n in per_dir[top].most_common(3) if lang != "other")
         app = app_by_top.get(top)
-        role = app.kind if app else named_role(top) or ("root files" if top == "." else "")
+        role = app.kind if app else named_role(top) or (Message("root files") if top == "." else "")
         if not role and root_app and any(lang in per_dir[top] for lang in ("python", "typescript", "javascript")):
-            role = f"source code of the root app ({root_app.kind})"
-        role = role or "not determined"
+            role = Message("source code of the root app ({kind})", kind=root_app.kind)
+        role = role or Message("not determined")
         row = {"folder": top if top == "." else top + "/", "role": role, "files": sum(per_dir[top].values()),
                "languages": langs or "-"}
         if app:
@@ -133,16 +137,21 @@ def section(repo: Repo) -> Section:
         rows.append(row)
     facts = []
     if len([a for a in apps]) >= 2:
-        facts.append(Fact(f"Monorepo with {len(apps)} apps: " + "; ".join(
-            f"{a.folder or '(root)'}: {a.kind}" for a in apps), tuple(Evidence(a.manifest, 0) for a in apps)))
+        listed = Message.joined("; ", [Message("{folder}: {kind}", folder=a.folder or Message("(root)"), kind=a.kind)
+                                       for a in apps])
+        facts.append(Fact(Message("Monorepo with {n} apps: {apps}", n=len(apps), apps=listed),
+                          tuple(Evidence(a.manifest, 0) for a in apps)))
     for a in apps:
-        facts.append(Fact(f"{a.folder or '(root)'} is a {a.kind}", (Evidence(a.manifest, 0),)))
+        facts.append(Fact(Message("{value} is a {kind}",
+                                  value=a.folder or Message("(root)"), kind=a.kind), (Evidence(a.manifest, 0),)))
     counts = Counter(f.language for f in repo.files)
     py_lines = sum(m["lines"] for m in repo.python.values())
-    facts.append(Fact(f"{len(repo.files)} files; {len(repo.python)} parsed Python files ({py_lines} lines), "
-                      f"{counts.get('typescript', 0)} TypeScript, {counts.get('javascript', 0)} JavaScript"))
-    headline = (f"monorepo of {len(apps)} apps" if len(apps) >= 2 else
-                (apps[0].kind if apps else "repository with no recognised manifest"))
+    facts.append(Fact(Message("{n} files; {n2} parsed Python files ({py_lines} lines), {value} TypeScript, {value2} "
+                              "JavaScript",
+                              n=len(repo.files), n2=len(repo.python), py_lines=py_lines,
+                              value=counts.get('typescript', 0), value2=counts.get('javascript', 0))))
+    headline = (Message("monorepo of {n} apps", n=len(apps)) if len(apps) >= 2 else
+                (apps[0].kind if apps else Message("repository with no recognised manifest")))
     return Section(
         key="structure", title="Repository structure", facts=tuple(facts),
         tables=(Table("folders", "Top-level folders", ("folder", "role", "files", "languages"), tuple(rows)),),

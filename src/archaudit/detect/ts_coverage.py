@@ -10,23 +10,25 @@ from __future__ import annotations
 from dataclasses import replace
 
 from archaudit.detect.frontend.packages import front_packages
+from archaudit.findings import Message
 from archaudit.model import Section
 from archaudit.repo import Repo
 from archaudit.resolve.context import Context, context_of
 from archaudit.resolve.typescript_index import is_ts_test, package_of, ts_facts
 
-_ELSEWHERE = "the NestJS/Express/Koa facts are in the section TypeScript backends"
 # section key -> what the note adds for TypeScript (None: the section reads TypeScript itself)
 NOT_READ: dict[str, str] = {
-    "architecture": "layers and import directions are computed for Python; " + _ELSEWHERE,
-    "api": "this table lists Python endpoints; " + _ELSEWHERE,
-    "data": "ORM models and migrations are read for Python; TypeORM/Prisma/Mongoose facts are in the section "
-            "TypeScript backends",
-    "background": "task queues and schedulers are read for Python; Bull/BullMQ queues and @Cron jobs are in the "
-                  "section TypeScript backends",
-    "integrations": "external services are found from Python imports only",
-    "tests": "test files, tools and coverage are read for Python; TypeScript test files serve only to find "
-             "NestJS modules without tests (TS007)",
+    "architecture": Message("layers and import directions are computed for Python; the NestJS/Express/Koa facts are in "
+                            "the section TypeScript backends"),
+    "api": Message("this table lists Python endpoints; the NestJS/Express/Koa facts are in the section TypeScript "
+                   "backends"),
+    "data": Message("ORM models and migrations are read for Python; TypeORM/Prisma/Mongoose facts are in the section "
+                    "TypeScript backends"),
+    "background": Message("task queues and schedulers are read for Python; Bull/BullMQ queues and @Cron jobs are in "
+                          "the section TypeScript backends"),
+    "integrations": Message("external services are found from Python imports only"),
+    "tests": Message("test files, tools and coverage are read for Python; TypeScript test files serve only to find "
+                     "NestJS modules without tests (TS007)"),
 }
 
 
@@ -53,4 +55,5 @@ def with_ts_coverage(repo: Repo, section: Section) -> Section:
     if not n:
         return section
     return replace(section, not_analysed=(*section.not_analysed,
-                                          f"TypeScript/JavaScript ({n} application files): {note}"))
+                                          Message("TypeScript/JavaScript ({n} application files): {note}", n=n,
+                                                  note=note)))

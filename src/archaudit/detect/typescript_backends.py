@@ -16,7 +16,7 @@ from archaudit.detect.api.nest import find_nest_endpoints, find_nest_modules
 from archaudit.detect.architecture.typescript import is_hexagonal, ts_architecture
 from archaudit.detect.background.typescript import find_ts_jobs
 from archaudit.detect.data.typescript import find_ts_data
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Fact, Section, Table
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import js_packages
@@ -57,31 +57,33 @@ def _arch_facts(repo: Repo) -> list[Fact]:
     if is_hexagonal(arch):
         facts.append(
             Fact(
-                "Hexagonal layout: "
-                + ", ".join(f"{folder}/ ({layer}, {n} files)" for folder, (layer, n) in arch.layers.items())
+                Message("Hexagonal layout: {layers}", layers=Message.joined(", ", [
+                    Message("{folder}/ ({layer}, {n} files)", folder=folder, layer=layer, n=n)
+                    for folder, (layer, n) in arch.layers.items()]))
             )
         )
     if arch.commands or arch.queries:
         ex = [*arch.commands[:2], *arch.queries[:2]]
         facts.append(
             Fact(
-                f"Command/query separation: {len(arch.commands)} command handlers, {len(arch.queries)} "
-                f"query handlers (e.g. {', '.join(c[0] for c in ex)})",
+                Message("Command/query separation: {n} command handlers, {n2} query handlers (e.g. {names})",
+                        n=len(arch.commands), n2=len(arch.queries), names=', '.join(c[0] for c in ex)),
                 tuple(Evidence(c[1], c[2]) for c in ex),
             )
         )
     if arch.contexts:
         facts.append(
             Fact(
-                f"{len(arch.contexts)} domain sub-folders (candidate bounded contexts): "
-                + ", ".join(f"{c}/ ({n})" for c, n in arch.contexts.items())
+                Message("{n} domain sub-folders (candidate bounded contexts): {folders}", n=len(arch.contexts),
+                        folders=", ".join(f"{c}/ ({n})" for c, n in arch.contexts.items()))
             )
         )
     if arch.injectables:
         facts.append(
             Fact(
-                f"Dependency injection: {arch.injectables} @Injectable providers, {arch.injected} "
-                "typed constructor parameters",
+                Message("Dependency injection: {injectables} @Injectable providers, {injected} typed constructor "
+                        "parameters",
+                        injectables=arch.injectables, injected=arch.injected),
                 (Evidence(*arch.first_injectable),),
             )
         )
@@ -100,19 +102,21 @@ def section(repo: Repo) -> Section:
     data = repo.derived(find_ts_data)
     if not backends and not endpoints:
         return Section(key="ts_backend", title="TypeScript backends")
-    facts = [Fact(f"{folder}: {label} backend", (Evidence(manifest, 0),)) for folder, label, manifest in backends]
+    facts = [Fact(Message("{folder}: {label} backend", folder=folder, label=label), (Evidence(manifest, 0),))
+             for folder, label, manifest in backends]
     by_fw = Counter(e.framework for e in endpoints)
     if endpoints:
         facts.append(
             Fact(
-                f"{len(endpoints)} endpoints ("
-                + ", ".join(f"{fw} {n}" for fw, n in sorted(by_fw.items()))
-                + f"); {sum(1 for e in endpoints if e.auth)} behind a guard"
+                Message("{n} endpoints ({frameworks}); {guarded} behind a guard", n=len(endpoints),
+                        frameworks=", ".join(f"{fw} {n}" for fw, n in sorted(by_fw.items())),
+                        guarded=sum(1 for e in endpoints if e.auth))
             )
         )
     facts += _arch_facts(repo)
     workers = [j for j in jobs if j.kind == "worker"]
-    facts += [Fact(f"Separate worker entry point {w.name} ({w.detail})", (Evidence(w.file, w.line),)) for w in workers]
+    facts += [Fact(Message("Separate worker entry point {name} ({detail})",
+                           name=w.name, detail=w.detail), (Evidence(w.file, w.line),)) for w in workers]
     tables = (
         Table(
             "ts_modules",
@@ -168,12 +172,12 @@ def section(repo: Repo) -> Section:
     )
     undetermined = []
     if backends and not endpoints:
-        undetermined.append("no endpoint could be read statically from the TypeScript backend code")
+        undetermined.append(Message("no endpoint could be read statically from the TypeScript backend code"))
     if endpoints and all(e.auth is None for e in endpoints):
-        undetermined.append("endpoint protection: no guard or auth middleware is visible")
-    headline = ", ".join(f"{label} ({folder})" for folder, label, _ in backends)
+        undetermined.append(Message("endpoint protection: no guard or auth middleware is visible"))
+    headline: str = ", ".join(f"{label} ({folder})" for folder, label, _ in backends)
     if endpoints:
-        headline += f"; {len(endpoints)} endpoints"
+        headline = Message("{backends}; {n} endpoints", backends=headline, n=len(endpoints))
     return Section(
         key="ts_backend",
         title="TypeScript backends",

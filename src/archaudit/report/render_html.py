@@ -138,6 +138,7 @@ def _environment(lang: str) -> jinja2.Environment:
 def render(report: Report, verdict: Markup | None = None, lang: str | None = None) -> str:
     """The page in `lang` (None: English). `verdict` is the slot at the top of the page (already-safe
     markup, e.g. a rendered verdict block with its inline SVG diagram); None leaves the marked slot empty."""
+    report = translator(lang).localise(report)  # every Message of the report said in `lang`
     severities = Counter(f.severity for f in report.findings)
     axes = sorted({f.axis for f in report.findings}, key=list(Axis).index)
     return _environment(translator(lang).lang).get_template("report.html.j2").render(

@@ -122,8 +122,8 @@ MAX_LISTED = 15  # appendix lines (skipped files, not determined)
 def render(report: Report, lang: str | None = None) -> str:
     """The Markdown report in `lang` (None: English); every string passes the one redaction step first
     (`archaudit.redact`)."""
-    report = redact_report(report)
     tr = translator(lang)
+    report = tr.localise(redact_report(report))  # every Message of the report said in `lang`
     rated = [s for s in report.scores if s.is_evaluated]
     weakest = sorted(rated, key=lambda s: (s.score, s.axis.value))[:2]
     text = _environment(tr).get_template("report.md.j2").render(

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from archaudit.findings import Evidence, Undetermined
+from archaudit.analyze import skip_reason
+from archaudit.findings import Evidence, Message, Undetermined
 from archaudit.repo import Repo
 from archaudit.resolve.context import Context, context_of
 
@@ -29,6 +30,8 @@ _DEFINES = {
     "models": re.compile(r"\s{0,8}class \w{1,60}\(.{0,80}\b(Base|Model|db\.Model|models\.Model|SQLModel|Document)\b"
                          r"|\s{0,8}@Entity\("),
 }
+
+NOT_PARSED = Message("source file not parsed")  # the topic the verdict reads (compared as English)
 
 
 _GUARD_WINDOW = 140
@@ -62,17 +65,20 @@ def unread_sources(repo: Repo) -> list[Undetermined]:
         if listed > _MAX_FILES:
             continue
         kinds = _defines(repo, path)
-        hides = (f"it appears to define {', '.join(kinds)}, which the inventory and the findings do not include"
-                 if kinds else "what it defines is missing from the inventory and the findings")
-        out.append(Undetermined("source file not parsed", f"{path} ({repo.results[path]['skip']}): {hides}",
+        hides = (Message("it appears to define {kinds}, which the inventory and the findings do not include",
+                         kinds=", ".join(kinds))
+                 if kinds else Message("what it defines is missing from the inventory and the findings"))
+        out.append(Undetermined(NOT_PARSED, Message("{path} ({reason}): {hides}", path=path,
+                                                    reason=skip_reason(repo.results[path]), hides=hides),
                                 evidence=(Evidence(path, 0),)))
     if listed > _MAX_FILES:
-        out.append(Undetermined("source file not parsed", f"{listed - _MAX_FILES} more served source file(s) could not "
-                                "be parsed; listed under skipped files"))
+        out.append(Undetermined(NOT_PARSED, Message("{n} more served source file(s) could not be parsed; listed "
+                                                    "under skipped files", n=listed - _MAX_FILES)))
     if bundles:
-        out.append(Undetermined("source file not parsed", f"{bundles} minified or generated bundle(s) were not read "
-                                "(bundler output, not source)"))
+        out.append(Undetermined(NOT_PARSED, Message("{n} minified or generated bundle(s) were not read (bundler "
+                                                    "output, not source)", n=bundles)))
     if elsewhere:
-        out.append(Undetermined("source file not parsed", f"{elsewhere} file(s) outside the served code (tests, "
-                                "templates, docs, scripts) could not be parsed; listed under skipped files"))
+        out.append(Undetermined(NOT_PARSED, Message("{n} file(s) outside the served code (tests, templates, docs, "
+                                                    "scripts) could not be parsed; listed under skipped files",
+                                                    n=elsewhere)))
     return out

@@ -21,6 +21,7 @@ from archaudit.findings import (
     Evidence,
     Finding,
     Hit,
+    Message,
     Premise,
     Severity,
     Undetermined,
@@ -45,6 +46,13 @@ def _snippet(repo: Repo, path: str, line: int, given: str = "", secrets: tuple[s
     exactly) before it is cut, so a cut never splits a secret out of the context that marks it."""
     text = given or (repo.line(path, line) if line else "")
     return redact_text(text[:_REDACT_CHARS], path, secrets)[:SNIPPET_CHARS]
+
+
+def _redacted(message: str, secrets: tuple[str, ...] = ()) -> str:
+    """The message with secrets masked, its parts kept for translation where masking allows it."""
+    if isinstance(message, Message):
+        return message.redacted(lambda text: redact_text(text, known=secrets))
+    return redact_text(message, known=secrets)
 
 
 def _cause(hit: Hit) -> str:
@@ -83,16 +91,20 @@ def _finding(rule: Rule, hits: list[Hit], repo: Repo) -> tuple[Finding, str]:
             if (e.path, e.line) not in seen:
                 seen.add((e.path, e.line))
                 also.append(Evidence(e.path, e.line, _snippet(repo, e.path, e.line, e.snippet, secrets)))
-    message = first.message if len(hits) == 1 else f"{first.message} ({len(hits)} places)"
+    message: str = first.message if len(hits) == 1 else Message("{message} ({n} places)", message=first.message,
+                                                                   n=len(hits))
     severity, exposure = _exposed_severity(rule, repo, hits)
-    if exposure:
-        where = "used only by" if any(h.exposure for h in hits) else "only in"
-        message += f" ({where} {exposure} code, so rated one step lower)"
+    if exposure and any(h.exposure for h in hits):
+        message = Message("{message} (used only by {contexts} code, so rated one step lower)", message=message,
+                          contexts=exposure)
+    elif exposure:
+        message = Message("{message} (only in {contexts} code, so rated one step lower)", message=message,
+                          contexts=exposure)
     premises = tuple(dict.fromkeys(p for h in hits for p in h.premises))
     anchor = repository_anchor(repo, rule) if places[0].path in ("", ".") else None
     return Finding(
         rule=rule.id, name=rule.name, severity=severity, axis=rule.axis, title=rule.title,
-        message=redact_text(message, known=secrets), impact=rule.impact, action=rule.action,
+        message=_redacted(message, secrets), impact=rule.impact, action=rule.action,
         evidence=(*places, *also), premises=premises, occurrences=len(hits), anchor=anchor,
     ), _cause(first)
 
@@ -129,18 +141,20 @@ def unread_premise(repo: Repo, rule: Rule) -> Premise | None:
               and context_of(repo, p) in rule.contexts]
     if not unread:
         return None
-    listed = ", ".join(unread[:_MAX_LISTED])
+    listed: str = ", ".join(unread[:_MAX_LISTED])
     if len(unread) > _MAX_LISTED:
-        listed += f" and {len(unread) - _MAX_LISTED} more"
-    return Premise.unknown(f"every {'/'.join(sorted(rule.absence_in))} file was read",
-                           f"{len(unread)} file(s) could not be parsed ({listed}); what they contain was not seen")
+        listed = Message("{files} and {n} more", files=listed, n=len(unread) - _MAX_LISTED)
+    return Premise.unknown(Message("every {languages} file was read", languages="/".join(sorted(rule.absence_in))),
+                           Message("{n} file(s) could not be parsed ({files}); what they contain was not seen",
+                                   n=len(unread), files=listed))
 
 
 def _not_determined(rule: Rule, hit: Hit, premise: Premise) -> Undetermined:
     """The claim the rule would have made, with the premise that is missing and why."""
     where = (Evidence(hit.path, hit.line),) if hit.path else ()
-    return Undetermined(f"{rule.id} {rule.title}",
-                        f"{redact_text(hit.message)} Not determined: {premise.fact}: {premise.why}.",
+    return Undetermined(Message("{rule} {title}", rule=rule.id, title=Message.known(rule.title)),
+                        Message("{claim} Not determined: {fact}: {why}.", claim=_redacted(hit.message),
+                                fact=premise.fact, why=premise.why),
                         rule=rule.id, evidence=where)
 
 
@@ -214,10 +228,14 @@ def run_rules(repo: Repo, rules: list[Rule], progress: Progress | None = None,
         try:
             hits = list(rule.check(repo))
         except Exception as exc:  # a rule bug must not take the audit down with it
-            undetermined.append(Undetermined(f"rule {rule.id}", f"the check failed ({type(exc).__name__}: {exc})"))
+            error = f"{type(exc).__name__}: {exc}"
+            undetermined.append(Undetermined(Message("rule {rule}", rule=rule.id),
+                                             Message("the check failed ({error})", error=error)))
             continue
         by_rule[rule.id] = (rule, _kept_hits(repo, rule, hits, undetermined, ledger))
     _drop_superseded(by_rule)
     findings = assign_fingerprints([_finding(rule, group, repo) for rule, hits in by_rule.values()
                                     for group in _group(rule, hits)])
-    return sorted(findings, key=lambda f: f.sort_key), sorted(set(undetermined), key=lambda u: (u.topic, u.why))
+    # claims that read the same at different places are ordered by place too (a set's order is not stable)
+    return sorted(findings, key=lambda f: f.sort_key), sorted(set(undetermined),
+                                                              key=lambda u: (u.topic, u.why, u.rule, u.evidence))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pathspec
 
-from archaudit.findings import Skipped
+from archaudit.findings import Message, Skipped
 from archaudit.safe_text import encodable
 from archaudit.scan.classify import classify
 
@@ -82,8 +82,8 @@ def _load_gitignore(directory: str, rel: str,
         return None
     spec, bad = compile_patterns(lines)
     where = f"{rel}/.gitignore" if rel else ".gitignore"
-    skipped += [Skipped(where, f"line {n} not applied: {p[:80]!r} is not a valid gitignore pattern ({why[:120]})")
-                for n, p, why in bad]
+    skipped += [Skipped(where, Message("line {line} not applied: {pattern} is not a valid gitignore pattern ({error})",
+                                       line=n, pattern=repr(p[:80]), error=why[:120])) for n, p, why in bad]
     return rel, spec
 
 
@@ -114,13 +114,14 @@ def walk(root: Path, exclude: tuple[str, ...] = ()) -> WalkResult:
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
-            skipped.append(Skipped(rel_dir or ".", f"unreadable directory ({exc.strerror})"))
+            skipped.append(Skipped(rel_dir or ".", Message("unreadable directory ({error})", error=str(exc.strerror))))
             continue
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
             _visit(entry, rel, root_real, specs, stack, files, skipped)
         if len(files) > MAX_FILES:
-            skipped.append(Skipped(".", f"file limit reached ({MAX_FILES} files); the rest was not read"))
+            skipped.append(Skipped(".", Message("file limit reached ({limit} files); the rest was not read",
+                                                limit=MAX_FILES)))
             break
     files.sort(key=lambda f: f.path)
     skipped.sort()
@@ -140,15 +141,15 @@ def _visit(
         is_link = entry.is_symlink()
         is_dir = entry.is_dir(follow_symlinks=False)
     except OSError:
-        skipped.append(Skipped(encodable(rel), "unreadable entry"))
+        skipped.append(Skipped(encodable(rel), Message("unreadable entry")))
         return
     if is_dir and (_is_excluded_dir(entry.name, entry.path) or _ignored(specs, rel, True)):
         return
     if not is_dir and _ignored(specs, rel, False):
         return
     if encodable(entry.name) is not entry.name:  # bytes that are not UTF-8, surrogate-escaped by the OS
-        what = "directory name is not valid UTF-8: nothing under it was read" if is_dir else (
-            "file name is not valid UTF-8: not read")
+        what = Message("directory name is not valid UTF-8: nothing under it was read") if is_dir else (
+            Message("file name is not valid UTF-8: not read"))
         skipped.append(Skipped(encodable(rel), what))
         return
     if is_dir:
@@ -157,14 +158,14 @@ def _visit(
     if is_link:
         target = os.path.realpath(entry.path)
         if not target.startswith(root_real + os.sep):
-            skipped.append(Skipped(rel, "symlink pointing outside the repository"))
+            skipped.append(Skipped(rel, Message("symlink pointing outside the repository")))
             return
         if os.path.isdir(target):
             return  # a directory link inside the root: its files are walked where they really are
     try:
         st = entry.stat(follow_symlinks=True)
     except OSError:
-        skipped.append(Skipped(rel, "unreadable file (broken link or permissions)"))
+        skipped.append(Skipped(rel, Message("unreadable file (broken link or permissions)")))
         return
     if not entry.is_file(follow_symlinks=True):
         skipped.append(Skipped(rel, "not a regular file (fifo, socket or device): never opened"))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from archaudit.detect.api.endpoint import HTTP_METHODS, Endpoint, is_auth_name, join_path, version_of
 from archaudit.detect.api.routers import MAX_CHAINS, MAX_MOUNT_DEPTH, has_test_role, resolve_symbol
+from archaudit.findings import Message
 from archaudit.languages.python.facts import CallFact, ClassFact, FunctionFact, Value, expr_text
 from archaudit.repo import Repo
 
@@ -130,8 +131,9 @@ def _prefixes(modules: list[str], entries: dict[str, list[_Entry]], repo: Repo,
             return [""]
         out = sorted({join_path(p, r) for parent, r in parents[mod] for p in walk(parent, seen | {mod})})
         if len(out) > MAX_CHAINS:  # include() fan-out: the prefixes multiply at every level
-            notes.append(f"{mod}: served under more than {MAX_CHAINS:,} prefixes (include fan-out); only the "
-                         f"first {MAX_CHAINS:,} are listed")
+            notes.append(Message("{mod}: served under more than {max_chains} prefixes (include fan-out); only the "
+                                 "first {max_chains} are listed",
+                                 mod=mod, max_chains=f"{MAX_CHAINS:,}"))
             out = out[:MAX_CHAINS]
         memo[mod] = out
         return out
@@ -216,11 +218,13 @@ def django_endpoints(repo: Repo) -> tuple[list[tuple[Endpoint, str]], list[str]]
     for mod in modules:
         for e in entries[mod]:
             if e.include.startswith("?"):
-                notes.append(f"{mod}:{e.line}: include({e.include[1:]}) could not be resolved")
+                notes.append(Message("{mod}:{line}: include({value}) could not be resolved",
+                                     mod=mod, line=e.line, value=e.include[1:]))
                 continue
             if e.include and not e.include.startswith("router:"):
                 if _urls_module(repo, e.include, entries) is None:
-                    notes.append(f"{mod}:{e.line}: include('{e.include}') names no urls module in the repository")
+                    notes.append(Message("{mod}:{line}: include('{include}') names no urls module in the repository",
+                                         mod=mod, line=e.line, include=e.include))
                 continue
             for prefix in prefixes[mod]:
                 base = join_path(prefix, e.route)

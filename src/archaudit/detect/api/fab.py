@@ -14,6 +14,7 @@ from __future__ import annotations
 from archaudit.detect.api.endpoint import Endpoint, is_auth_name, new_endpoint, version_of
 from archaudit.detect.api.fab_views import UNKNOWN, FabClass, attribute, fab_classes, methods_index
 from archaudit.detect.api.routers import has_test_role, resolve_symbol
+from archaudit.findings import Message
 from archaudit.languages.python.facts import Decorator, FunctionFact, Value, expr_text
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_by_method
@@ -61,7 +62,7 @@ def _registered(repo: Repo, classes: dict[tuple[str, str], FabClass]) -> tuple[s
     `appbuilder` object whose argument could not be resolved."""
     index = repo.derived(calls_by_method)
     found: set[tuple[str, str]] = set()
-    notes = []
+    notes: list[str] = []
     for method in _REGISTER:
         for path, call, _ in index.get(method, ()):
             if has_test_role(repo, path):
@@ -72,8 +73,9 @@ def _registered(repo: Repo, classes: dict[tuple[str, str], FabClass]) -> tuple[s
             if target in classes:
                 found.add(target)  # type: ignore[arg-type]
             elif target is None and "appbuilder" in call["name"].lower():
-                notes.append(f"{path}:{call['line']}: {call['name']}({text or '?'}) could not be resolved to a "
-                             "view class of the repository; its routes are not listed")
+                notes.append(Message("{path}:{line}: {name}({value}) could not be resolved to a view class of the "
+                                     "repository; its routes are not listed",
+                                     path=path, line=call['line'], name=call['name'], value=text or '?'))
     return found, notes
 
 
@@ -180,13 +182,15 @@ def _unmapped(repo: Repo, seen: set[tuple[str, int]], fab: set[tuple[str, str]])
             for d in fn["decorators"]:
                 if fn["cls"] and d["name"].rsplit(".", 1)[-1] == "expose" and (path, d["line"]) not in seen:
                     groups["fab" if (path, fn["cls"]) in fab else "other"].append((path, d["line"]))
-    why = {"fab": "Flask-AppBuilder view method(s) of classes no add_view/add_view_no_menu/add_api call registers "
-                  "(base classes, or views registered in a way the audit cannot follow)",
-           "other": "@expose class-view method(s) of a framework other than Flask-AppBuilder (e.g. Flask-Admin)"}
-    out = []
+    out: list[str] = []
     for kind, refs in groups.items():
         if refs:
             file, line = min(refs)
-            out.append(f"{file}:{line}: {len(refs)} {why[kind]} in {len({r[0] for r in refs})} file(s) are not "
-                       "mapped to endpoints")
+            place, n, files = f"{file}:{line}", len(refs), len({r[0] for r in refs})
+            text = (Message("{n} Flask-AppBuilder view method(s) of classes no add_view/add_view_no_menu/add_api "
+                            "call registers (base classes, or views registered in a way the audit cannot follow) in "
+                            "{files} file(s) are not mapped to endpoints", n=n, files=files) if kind == "fab" else
+                    Message("{n} @expose class-view method(s) of a framework other than Flask-AppBuilder (e.g. "
+                            "Flask-Admin) in {files} file(s) are not mapped to endpoints", n=n, files=files))
+            out.append(Message("{place}: {text}", place=place, text=text))
     return out

@@ -13,6 +13,7 @@ import re
 
 from archaudit.detect.api.endpoint import is_auth_name
 from archaudit.detect.api.routers import resolve_symbol
+from archaudit.findings import Message
 from archaudit.languages.python.facts import FunctionFact, expr_text, is_expr
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import function_index
@@ -149,7 +150,7 @@ def flask_guard(fn: FunctionFact, outer: tuple[str, ...], repo: Repo | None = No
             return "@" + dec["name"]
         check = _checking_decorator(repo, path, dec["name"]) if repo is not None else ""
         if check:
-            return f"@{dec['name']} (calls {check}())"
+            return Message("@{decorator} (calls {check}())", decorator=dec["name"], check=check)
     return next((t for t in outer if t.startswith("before_request(")), "")
 
 

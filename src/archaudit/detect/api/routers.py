@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from archaudit.detect.api.endpoint import is_auth_name
+from archaudit.findings import Message
 from archaudit.languages.python.facts import Value, expr_text, is_expr
 from archaudit.repo import Repo
 from archaudit.resolve.graphs import strongly_connected
@@ -224,8 +225,9 @@ def find_objects(repo: Repo) -> Objects:
             if child is None and child_text:
                 child = _passed_in(repo, objs, path, call["func"], child_text)
             if child is None:
-                notes.append(f"{path}:{call['line']}: {method}({child_text or '?'}) could not be resolved to "
-                             "a router defined in the repository")
+                notes.append(Message("{path}:{line}: {method}({value}) could not be resolved to a router defined in "
+                                     "the repository",
+                                     path=path, line=call['line'], method=method, value=child_text or '?'))
                 continue
             parent = lookup(repo, objs, path, call["func"], owner)
             if parent is None:  # e.g. `app` local to create_app(): an application root

@@ -17,7 +17,7 @@ from archaudit.detect.api.fab import fab_endpoints
 from archaudit.detect.api.fastapi_flask import RawRoute, decorated_routes, registered_routes
 from archaudit.detect.api.guards import fastapi_guard, flask_guard
 from archaudit.detect.api.routers import Chain, ChainExpander, WebObject, find_objects, has_test_role
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Fact, Section, Table
 from archaudit.repo import Repo
 
@@ -26,7 +26,7 @@ _GUARD_MODULES = ("fastapi.security", "flask_login", "flask_jwt_extended", "flas
                   "django.contrib.auth.mixins", "authlib", "fastapi_users", "jose", "jwt")
 MAX_ENDPOINTS = 20_000  # (route, prefix) pairs expanded; past it the rest is "not determined"
 _SORT_KEY = attrgetter("path", "method", "file", "line")  # Endpoint.sort_key, computed in C
-_AUTH_LABELS = {True: "yes", False: "no", None: "not determined"}
+_AUTH_LABELS = {True: Message("yes"), False: Message("no"), None: Message("not determined")}
 _LABELS = {"fastapi": "FastAPI", "flask": "Flask", "django": "Django", "drf": "Django REST framework",
            "flask-appbuilder": "Flask-AppBuilder"}
 
@@ -70,8 +70,9 @@ def api_inventory(repo: Repo) -> ApiInventory:
         if key not in served:
             served[key] = _chains_of(expander, raw.obj)
         if len(routes) + len(served[key]) > MAX_ENDPOINTS:
-            notes.append(f"more than {MAX_ENDPOINTS:,} routes once router mounts are expanded; routes from "
-                         f"{raw.file}:{raw.line} on were not listed")
+            notes.append(Message("more than {max_endpoints} routes once router mounts are expanded; routes from "
+                                 "{file}:{line} on were not listed",
+                                 max_endpoints=f"{MAX_ENDPOINTS:,}", file=raw.file, line=raw.line))
             break
         routes.extend((raw, chain, _guard(repo, raw, chain)) for chain in served[key])
     notes.extend(expander.notes)
@@ -128,11 +129,12 @@ def _imports_guard_module(repo: Repo) -> bool:
 
 def _unmounted(repo: Repo, objs: dict[tuple[str, str, str], WebObject]) -> list[str]:
     """Routers that no include_router/register_blueprint mounts: their paths lack any outer prefix."""
-    out = []
+    out: list[str] = []
     for o in objs.values():
         if o.kind == "router" and not o.parents and o.line and not has_test_role(repo, o.file):
-            out.append(f"{o.file}:{o.line}: router `{o.name}` is never mounted by a call the audit could "
-                       "resolve; its endpoints are listed without an outer prefix")
+            out.append(Message("{place}: {text}", place=f"{o.file}:{o.line}", text=Message(
+                "router `{name}` is never mounted by a call the audit could resolve; its endpoints are listed "
+                "without an outer prefix", name=o.name)))
     return out
 
 
@@ -141,7 +143,8 @@ def section(repo: Repo) -> Section:
     inv = repo.derived(api_inventory)
     eps = inv.endpoints
     rows = tuple({"method": e.method, "path": e.path, "handler": e.handler,
-                  "auth": _AUTH_LABELS[e.auth] + (f" ({e.auth_evidence})" if e.auth_evidence else ""),
+                  "auth": Message("{auth} ({how})", auth=_AUTH_LABELS[e.auth], how=e.auth_evidence) if e.auth_evidence
+                  else _AUTH_LABELS[e.auth],
                   "response_model": e.response_model or "-", "version": e.version or "-",
                   "file": e.file, "line": e.line} for e in eps)
     frameworks = Counter(e.framework for e in eps)
@@ -149,28 +152,30 @@ def section(repo: Repo) -> Section:
     versions = Counter(e.version for e in eps if e.version)
     facts = []
     if eps:
-        facts.append(Fact("Endpoints per framework: " + ", ".join(
-            f"{_LABELS.get(k, k)} {n}" for k, n in sorted(frameworks.items()))))
-        facts.append(Fact(f"{len(routers)} routers/blueprints/urls modules: " + ", ".join(
-            f"{k.replace('::', ' ')} ({n})" for k, n in sorted(routers.items())),
+        facts.append(Fact(Message("Endpoints per framework: {counts}", counts=", ".join(
+            f"{_LABELS.get(k, k)} {n}" for k, n in sorted(frameworks.items())))))
+        facts.append(Fact(Message("{n} routers/blueprints/urls modules: {modules}", n=len(routers), modules=", ".join(
+            f"{k.replace('::', ' ')} ({n})" for k, n in sorted(routers.items()))),
             tuple(Evidence(f, 0) for f in sorted({e.file for e in eps})[:20])))
         if versions:
-            facts.append(Fact("Endpoints per version prefix: " + ", ".join(
-                f"/{k} {n}" for k, n in sorted(versions.items()))))
+            facts.append(Fact(Message("Endpoints per version prefix: {counts}", counts=", ".join(
+                f"/{k} {n}" for k, n in sorted(versions.items())))))
         open_eps = [e for e in eps if e.auth is False]
         if open_eps:
             places = sorted({(e.file, e.line) for e in open_eps})[:20]
-            facts.append(Fact(f"{len(open_eps)} of {len(eps)} endpoints have no visible auth guard",
+            facts.append(Fact(Message("{n} of {n2} endpoints have no visible auth guard",
+                                      n=len(open_eps), n2=len(eps)),
                               tuple(Evidence(f, line) for f, line in places)))
         elif all(e.auth is None for e in eps):
-            facts.append(Fact("No authentication mechanism was found: whether endpoints are protected is not "
-                              "determined"))
+            facts.append(Fact(Message("No authentication mechanism was found: whether endpoints are protected is "
+                                      "not determined")))
     headline = ""
     if eps:
         fw = ", ".join(_LABELS.get(k, k) for k in sorted(frameworks))
-        headline = f"{len(eps)} endpoints ({fw}), {len(routers)} routers"
-        if versions:
-            headline += ", versions " + ", ".join(sorted(versions))
+        headline = (Message("{n} endpoints ({frameworks}), {routers} routers, versions {versions}", n=len(eps),
+                            frameworks=fw, routers=len(routers), versions=", ".join(sorted(versions))) if versions
+                    else Message("{n} endpoints ({frameworks}), {routers} routers", n=len(eps), frameworks=fw,
+                                 routers=len(routers)))
     columns = ("method", "path", "handler", "auth", "response_model", "version")
     table = Table("endpoints", "Endpoints", columns, rows)
     return Section(key="api", title="API surface", facts=tuple(facts), tables=(table,) if rows else (),

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from archaudit.detect.architecture.layers import is_test_path
+from archaudit.findings import Message
 from archaudit.languages.python.facts import CallFact, FunctionFact, ModuleFacts, expr_text, is_expr
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_written
@@ -61,13 +62,13 @@ _DOTTED_CLASS = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 
 _LAST_NAMES = frozenset({k.rsplit(".", 1)[-1] for k in [*CONSTRUCTORS, *_LOADERS]} | {s[1:] for s in _SUFFIXES})
 
-MODULE_LEVEL = "module-level (singleton)"
-CACHED = "cached factory"
-CACHED_GLOBAL = "lazy module global"
-CACHED_INSTANCE = "lazy attribute on the instance"
-PER_INSTANCE = "per instance (built in the constructor)"
-PER_CALL = "per call (inside a function)"
-FROM_SETTINGS = "chosen from a settings string"
+MODULE_LEVEL = Message("module-level (singleton)")
+CACHED = Message("cached factory")
+CACHED_GLOBAL = Message("lazy module global")
+CACHED_INSTANCE = Message("lazy attribute on the instance")
+PER_INSTANCE = Message("per instance (built in the constructor)")
+PER_CALL = Message("per call (inside a function)")
+FROM_SETTINGS = Message("chosen from a settings string")
 
 
 @dataclass(frozen=True, order=True)

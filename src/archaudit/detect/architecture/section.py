@@ -12,7 +12,7 @@ from collections import defaultdict
 from archaudit.detect.architecture.components import find_clients
 from archaudit.detect.architecture.layers import LAYER_ORDER, layer_edges, layers
 from archaudit.detect.architecture.patterns import STANDARD_FILES, find_di, find_domain_packages, find_ports
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Fact, Section, Table
 from archaudit.repo import Repo
 
@@ -88,22 +88,25 @@ def _facts(repo: Repo, tables: dict[str, Table]) -> list[Fact]:
     layer_rows = tables["layers"].rows
     if layer_rows:
         names = ", ".join(str(r["layer"]) for r in layer_rows)
-        facts.append(Fact(f"Layers recognised from package names: {names}",
+        facts.append(Fact(Message("Layers recognised from package names: {names}",
+                                  names=names),
                           tuple(Evidence(str(r["file"]), 0) for r in layer_rows)))
     clients = repo.derived(find_clients)
     by_how: dict[str, int] = defaultdict(int)
     for c in clients:
         by_how[c.how] += 1
     if clients:
-        facts.append(Fact("Client instantiation: " + "; ".join(f"{how}: {n}" for how, n in sorted(by_how.items())),
+        counted = Message.joined("; ", [Message("{how}: {n}", how=how, n=n) for how, n in sorted(by_how.items())])
+        facts.append(Fact(Message("Client instantiation: {counts}", counts=counted),
                           tuple(Evidence(c.path, c.line) for c in clients[:5])))
     styles = sorted({d.style for d in repo.derived(find_di)})
     if styles:
-        facts.append(Fact("Dependency injection: " + ", ".join(styles)))
+        facts.append(Fact(Message("Dependency injection: {styles}", styles=", ".join(styles))))
     ports = repo.derived(find_ports)
     if ports:
         wired = sum(1 for p in ports if p.implementations)
-        facts.append(Fact(f"{len(ports)} ports declared, {wired} with an implementation found",
+        facts.append(Fact(Message("{n} ports declared, {wired} with an implementation found",
+                                  n=len(ports), wired=wired),
                           tuple(Evidence(p.path, p.line) for p in ports[:5])))
     return facts
 
@@ -114,21 +117,21 @@ def section(repo: Repo) -> Section:
                                  _clients_table(repo), _ports_table(repo), _di_table(repo))}
     undetermined = []
     if not repo.python:
-        undetermined.append("no parsed Python code: layers, clients and ports not determined")
+        undetermined.append(Message("no parsed Python code: layers, clients and ports not determined"))
     elif not tables["layers"].rows:
-        undetermined.append("no layer folders (api/, services/, domain/, infrastructure/...) were recognised; "
-                            "layering not determined")
+        undetermined.append(Message("no layer folders (api/, services/, domain/, infrastructure/...) were "
+                                    "recognised; layering not determined"))
     if repo.python and not tables["dependency_injection"].rows:
-        undetermined.append("no dependency-injection mechanism recognised (Depends, containers, registries)")
+        undetermined.append(Message("no dependency-injection mechanism recognised (Depends, containers, registries)"))
     layer_names = [str(r["layer"]) for r in tables["layers"].rows]
     domains = len(tables["domain_packages"].rows)
     headline = ""
-    if len(layer_names) >= 2:
-        headline = "layered code: " + ", ".join(layer_names)
-        if domains:
-            headline += f"; {domains} domain packages"
+    if len(layer_names) >= 2 and domains:
+        headline = Message("layered code: {layers}; {n} domain packages", layers=", ".join(layer_names), n=domains)
+    elif len(layer_names) >= 2:
+        headline = Message("layered code: {layers}", layers=", ".join(layer_names))
     elif domains:
-        headline = f"{domains} domain packages"
+        headline = Message("{n} domain packages", n=domains)
     return Section(key="architecture", title="Architecture", facts=tuple(_facts(repo, tables)),
                    tables=tuple(t for t in tables.values() if t.rows), undetermined=tuple(undetermined),
                    headline=headline)

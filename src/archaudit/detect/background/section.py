@@ -22,7 +22,7 @@ from archaudit.detect.background.celery import (
 )
 from archaudit.detect.background.other_queues import other_tasks, worker_processes
 from archaudit.detect.dependencies.manifests import find_dependencies
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Fact, Section, Table
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import imported_top_levels
@@ -83,15 +83,19 @@ def _facts(bg: Background, queues: list[tuple[str, Evidence]]) -> list[Fact]:
     facts = []
     for target, ev, settings in bg.apps:
         shown = ", ".join(f"{k}={v}" for k, v in settings) or "broker configured elsewhere"
-        facts.append(Fact(f"Celery app {target or '(unassigned)'} ({shown})", (ev,)))
+        facts.append(Fact(Message("Celery app {value} ({shown})",
+                                  value=target or Message("(unassigned)"), shown=shown), (ev,)))
     for pattern, queue, ev in bg.routes:
-        facts.append(Fact(f"Celery route: {pattern} -> queue {queue or 'not determined'}", (ev,)))
+        facts.append(Fact(Message("Celery route: {pattern} -> queue {value}",
+                                  pattern=pattern, value=queue or Message("not determined")), (ev,)))
     for name, command, ev in bg.workers:
-        facts.append(Fact(f"Worker process {name}: {command}", (ev,)))
+        facts.append(Fact(Message("Worker process {name}: {command}",
+                                  name=name, command=command), (ev,)))
     used = {t.kind for t in bg.tasks} | {"celery" for _ in bg.apps}
     for lib, ev in queues:
         if lib not in used:
-            facts.append(Fact(f"{lib} is declared but no task, actor or queue usage was found in code", (ev,)))
+            facts.append(Fact(Message("{lib} is declared but no task, actor or queue usage was found in code",
+                                      lib=lib), (ev,)))
     return facts
 
 
@@ -106,10 +110,11 @@ def section(repo: Repo) -> Section:
             {"kind": s.kind, "entry": s.entry, "task": s.task or "-", "schedule": s.schedule,
              "file": s.path, "line": s.line} for s in bg.schedules)))
     kinds = sorted({t.kind for t in bg.tasks})
-    headline = (f"{len(bg.tasks)} background tasks ({', '.join(kinds)})" if bg.tasks else "")
+    parts = [Message("{n} background tasks ({kinds})", n=len(bg.tasks), kinds=", ".join(kinds))] if bg.tasks else []
     if bg.schedules:
-        headline += ("; " if headline else "") + f"{len(bg.schedules)} periodic schedules"
+        parts.append(Message("{n} periodic schedules", n=len(bg.schedules)))
+    headline = Message.joined("; ", parts) if parts else ""
     undetermined = () if bg.tasks or bg.schedules or queues else (
-        "no background work (task queue, scheduler, BackgroundTasks) was found",)
+        Message("no background work (task queue, scheduler, BackgroundTasks) was found"),)
     return Section(key="background", title="Background work", facts=tuple(_facts(bg, queues)),
                    tables=tuple(tables), undetermined=undetermined, headline=headline)

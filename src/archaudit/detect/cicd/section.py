@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from archaudit.detect.cicd.commands import classify, composite_action, expand
 from archaudit.detect.formats import yaml_nodes as y
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Fact, Section, Table
 from archaudit.repo import Repo
 
@@ -178,25 +178,28 @@ def section(repo: Repo) -> Section:
             rows.append({"job": job.name, "step": "(reusable workflow)", "runs": job.reusable,
                          "kinds": "not determined", "file": job.file, "line": job.line})
         for st in job.steps:
-            runs = st.run.strip().replace("\n", "; ")[:160] if st.run else f"uses {st.uses}"
+            runs = st.run.strip().replace("\n", "; ")[:160] if st.run else Message("uses {action}", action=st.uses)
             rows.append({"job": job.name, "step": st.name[:80], "runs": runs, "kinds": ", ".join(st.kinds) or "-",
                          "file": job.file, "line": st.line})
     facts = []
     systems = [label for label, marker in _SYSTEMS if any(marker in j.file for j in jobs)]
     for job in jobs:
         if job.kinds:
-            facts.append(Fact(f"{job.system} job {job.name} runs: {', '.join(job.kinds)}",
+            facts.append(Fact(Message("{system} job {name} runs: {names}",
+                                      system=job.system, name=job.name, names=', '.join(job.kinds)),
                               (Evidence(job.file, job.line),)))
         for version, line in job.python:
-            facts.append(Fact(f"{job.system} job {job.name} uses Python {version}", (Evidence(job.file, line),)))
+            facts.append(Fact(Message("{system} job {name} uses Python {version}",
+                                      system=job.system, name=job.name, version=version), (Evidence(job.file, line),)))
     if not ci_files(repo):
-        facts.append(Fact("No CI configuration file was found (GitHub Actions, GitLab CI, CircleCI, Jenkins, "
-                          "Azure, Bitbucket, Travis)"))
-    undetermined = [f"the jobs of {p} could not be read (unsupported CI system or no jobs)"
+        facts.append(Fact(Message("No CI configuration file was found (GitHub Actions, GitLab CI, CircleCI, "
+                                  "Jenkins, Azure, Bitbucket, Travis)")))
+    undetermined = [Message("the jobs of {path} could not be read (unsupported CI system or no jobs)", path=p)
                     for p in unsupported_ci_files(repo)]
     kinds = sorted({k for j in jobs for k in j.kinds})
-    headline = (f"{', '.join(systems)}: {len(jobs)} jobs; runs {', '.join(kinds) or 'no recognised check'}"
-                if jobs else ("no CI configuration found" if not ci_files(repo) else ""))
+    runs = ", ".join(kinds) or Message("no recognised check")
+    headline = (Message("{systems}: {n} jobs; runs {checks}", systems=", ".join(systems), n=len(jobs), checks=runs)
+                if jobs else (Message("no CI configuration found") if not ci_files(repo) else ""))
     return Section(key="cicd", title="CI/CD", facts=tuple(facts),
                    tables=(Table("ci_steps", "CI steps", ("job", "step", "runs", "kinds"), tuple(rows)),),
                    undetermined=tuple(undetermined), headline=headline)

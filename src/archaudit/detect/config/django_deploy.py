@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from archaudit.detect.config.settings import Setting, find_settings, settings_modules, star_imports
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.repo import Repo
 from archaudit.resolve.blocks import context_at
 from archaudit.resolve.context import Context, context_of
@@ -122,7 +122,7 @@ def production_settings(repo: Repo) -> ProductionSettings:
 
 def _production(repo: Repo) -> ProductionSettings:
     if not repo.derived(modules_importing).get("django"):
-        return ProductionSettings(unknown="the repository does not use Django", uses_django=False)
+        return ProductionSettings(unknown=Message("the repository does not use Django"), uses_django=False)
     found: dict[str, Evidence] = {}
     missing: list[str] = []
     for dotted, where in _named(repo):
@@ -130,17 +130,18 @@ def _production(repo: Repo) -> ProductionSettings:
         if _NOT_PROD_NAME.search(dotted):
             continue
         if target is None:
-            missing.append(f"{dotted} (named at {where.ref}) is not a file of the repository")
+            missing.append(Message("{module} (named at {place}) is not a file of the repository", module=dotted,
+                                   place=where.ref))
         elif context_of(repo, target) is Context.PRODUCTION:
             found.setdefault(target, where)
     for path in sorted(repo.derived(settings_modules)):
         if _PROD_NAMED.search(path) and context_of(repo, path) is Context.PRODUCTION:
             found.setdefault(path, Evidence(path, 0, "named for production"))
     if missing:
-        return ProductionSettings(unknown="; ".join(sorted(set(missing))))
+        return ProductionSettings(unknown=Message.joined("; ", sorted(set(missing))))
     if not found:
-        return ProductionSettings(unknown="no DJANGO_SETTINGS_MODULE outside development and test settings, "
-                                          "and no settings module named for production")
+        return ProductionSettings(unknown=Message("no DJANGO_SETTINGS_MODULE outside development and test settings, "
+                                                  "and no settings module named for production"))
     # production.py star-imports base.py: the importer is what runs
     layered = {t for p in found for t in _star_closure(repo, p)}
     leaves = sorted(p for p in found if p not in layered)
@@ -170,11 +171,12 @@ def _by_file(repo: Repo) -> dict[str, list[Setting]]:
 def _effective(repo: Repo, path: str, seen: set[str]) -> Effective:
     facts = repo.python.get(path)
     if facts is None:
-        return Effective(unknown=f"{path} was not parsed")
+        return Effective(unknown=Message("{path} was not parsed", path=path))
     seen = seen | {path}
     dynamic = sorted({c["name"] for c in facts["calls"] if not c["func"] and c["name"] in _DYNAMIC_CALLS})
     if dynamic:
-        return Effective(unknown=f"{path} defines settings dynamically ({', '.join(dynamic)})")
+        return Effective(unknown=Message("{path} defines settings dynamically ({calls})", path=path,
+                                         calls=", ".join(dynamic)))
     events: list[tuple[int, str, object]] = []
     for imp in facts["imports"]:
         if imp["names"] == ["*"] and not imp["local"]:
@@ -183,8 +185,9 @@ def _effective(repo: Repo, path: str, seen: set[str]) -> Effective:
             if found and context_of(repo, found) in (Context.DEV, Context.TEST):
                 continue  # `from .local import *` in a try: a developer's override
             if found is None or found in seen:
-                return Effective(unknown=f"{path}:{imp['line']} star-imports {target or imp['module']}, "
-                                         "which is not a settings file the audit read")
+                return Effective(unknown=Message("{place} star-imports {module}, which is not a settings file the "
+                                                 "audit read", place=f"{path}:{imp['line']}",
+                                                 module=target or imp["module"]))
             events.append((imp["line"], "import", found))
     for s in repo.derived(_by_file).get(path, []):
         events.append((s.line, "set", s))

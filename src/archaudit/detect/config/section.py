@@ -15,7 +15,7 @@ import pathspec
 
 from archaudit.detect.config.settings import Setting, find_settings, read_elsewhere, unused_flags
 from archaudit.detect.config.typescript import find_ts_env_settings, ts_config_facts
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.languages.python.facts import expr_text, is_expr
 from archaudit.model import Fact, Section, Table
 from archaudit.redact import is_placeholder_value, is_secret_name, redact_value
@@ -27,8 +27,9 @@ __all__ = ["EnvFile", "Setting", "env_ignore_rule", "find_env_files", "find_sett
 _EXAMPLE = re.compile(r"example|sample|template|dist|default|tpl", re.IGNORECASE)
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$")
 _PUBLIC_PREFIXES = ("VITE_", "REACT_APP_", "NEXT_PUBLIC_", "NUXT_PUBLIC_", "PUBLIC_", "EXPO_PUBLIC_")
-_KINDS = {"pydantic": "pydantic settings class", "config-class": "config class", "module": "settings module",
-          "django": "Django settings module", "flask": "app.config assignment", "env": "environment read"}
+_KINDS = {"pydantic": Message("pydantic settings class"), "config-class": Message("config class"),
+          "module": Message("settings module"), "django": Message("Django settings module"),
+          "flask": Message("app.config assignment"), "env": Message("environment read")}
 _MAX_ROWS = 400
 _SETTINGS_CLASSES = ("SettingsConfigDict", "ConfigDict")
 _LOADERS = ("load_dotenv", "from_object", "from_envvar", "from_pyfile", "read_env")
@@ -136,7 +137,8 @@ def _source(value: Any) -> str:
 
 
 def _row(repo: Repo, s: Setting) -> dict[str, Any]:
-    source = f"{s.source} ({_KINDS[s.kind]})" + (f", env {s.env}" if s.env and s.env != s.name else "")
+    source = (Message("{source} ({kind}), env {env}", source=s.source, kind=_KINDS[s.kind], env=s.env)
+              if s.env and s.env != s.name else Message("{source} ({kind})", source=s.source, kind=_KINDS[s.kind]))
     return {"setting": s.name, "default": display(s.name, s.value, s.has_default), "source": source,
             "read elsewhere?": read_elsewhere(repo, s), "file": s.file, "line": s.line}
 
@@ -149,19 +151,22 @@ def _loading_facts(repo: Repo) -> list[Fact]:
             continue
         name = call["name"].rsplit(".", 1)[-1]
         if name in _SETTINGS_CLASSES and "env_file" in call["kwargs"]:
-            out.append(Fact(f"settings read the env file(s) {call['kwargs']['env_file']!r}",
+            out.append(Fact(Message("settings read the env file(s) {env_file}",
+                                    env_file=repr(call['kwargs']['env_file'])),
                             (Evidence(path, call["line"]),)))
         elif name in _LOADERS:
             arg = call["args"][0] if call["args"] else ""
             shown = expr_text(arg) or (repr(arg) if arg != "" else "")
-            out.append(Fact(f"configuration loaded with {call['name']}({shown})", (Evidence(path, call["line"]),)))
+            out.append(Fact(Message("configuration loaded with {name}({shown})",
+                                    name=call['name'], shown=shown), (Evidence(path, call["line"]),)))
     for path, facts in repo.python_items():
         if repo.by_path[path].role == "test":
             continue
         for cls in facts["classes"]:
             for f in cls["fields"]:
                 if cls["name"] == "Config" and f["name"] == "env_file":
-                    out.append(Fact(f"settings read the env file(s) {f['value']!r}", (Evidence(path, f["line"]),)))
+                    out.append(Fact(Message("settings read the env file(s) {value}",
+                                            value=repr(f['value'])), (Evidence(path, f["line"]),)))
     return out
 
 
@@ -172,13 +177,14 @@ def _env_facts(repo: Repo, env_files: list[EnvFile]) -> tuple[list[Fact], list[d
     rule = env_ignore_rule(repo)
     real = [e for e in env_files if not e.example]
     if rule:
-        facts.append(Fact(".env is ignored by .gitignore", (rule,)))
+        facts.append(Fact(Message(".env is ignored by .gitignore"), (rule,)))
     elif repo.find(name=".gitignore"):
-        facts.append(Fact(".env is not ignored by any .gitignore"))
+        facts.append(Fact(Message(".env is not ignored by any .gitignore")))
     else:
-        facts.append(Fact("there is no .gitignore, so a local .env would be committed"))
+        facts.append(Fact(Message("there is no .gitignore, so a local .env would be committed")))
     for e in real:
-        facts.append(Fact(f"{e.path} is present in the tree and not ignored (it would be committed)",
+        facts.append(Fact(Message("{path} is present in the tree and not ignored (it would be committed)",
+                                  path=e.path),
                           (Evidence(e.path, 0),)))
     return facts, rows
 
@@ -190,17 +196,21 @@ def section(repo: Repo) -> Section:
     env_facts, env_rows = _env_facts(repo, env_files)
     facts += env_facts
     for s in unused_flags(repo):
-        facts.append(Fact(f"flag {s.name} ({s.source}) is declared but no code reads it", (Evidence(s.file, s.line),)))
+        facts.append(Fact(Message("flag {name} ({source}) is declared but no code reads it",
+                                  name=s.name, source=s.source), (Evidence(s.file, s.line),)))
     rows = [_row(repo, s) for s in settings[:_MAX_ROWS]]
     undetermined = []
     if len(settings) > _MAX_ROWS:
-        undetermined.append(f"{len(settings) - _MAX_ROWS} more settings are not listed")
+        undetermined.append(Message("{value} more settings are not listed",
+                                    value=len(settings) - _MAX_ROWS))
     if not settings:
-        undetermined.append("no settings class, settings module or environment read was found")
+        undetermined.append(Message("no settings class, settings module or environment read was found"))
     classes = sorted({s.source for s in settings if s.kind == "pydantic"})
     headline = ""
     if settings:
-        headline = f"{len(settings)} settings" + (f" (settings classes: {', '.join(classes[:3])})" if classes else "")
+        headline = (Message("{n} settings (settings classes: {classes})", n=len(settings),
+                            classes=", ".join(classes[:3]))
+                    if classes else Message("{n} settings", n=len(settings)))
     return Section(
         key="configuration", title="Configuration", facts=tuple(sorted(facts, key=lambda f: (f.text, f.evidence))),
         tables=(Table("settings", "Settings", ("setting", "default", "source", "read elsewhere?"), tuple(rows)),

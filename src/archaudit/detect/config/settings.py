@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.languages.python.facts import CallFact, ClassFact, ModuleFacts, expr_text, is_expr
 from archaudit.redact import is_secret_name
 from archaudit.repo import Repo
@@ -343,13 +343,13 @@ def read_elsewhere(repo: Repo, setting: Setting) -> str:
     """"yes" when code reads the setting, "no" when nothing does (pydantic settings only: frameworks
     read Django/Flask settings themselves), else "not determined"."""
     if setting.kind == "env":
-        return "yes"
+        return Message("yes")
     files = repo.derived(_readers).get(setting.name, set())
     if files - {setting.file}:
-        return "yes"
+        return Message("yes")
     if repo.derived(_word_counts).get(setting.file, Counter())[setting.name] > 1:
-        return "yes"
-    return "no" if setting.kind == "pydantic" else "not determined"
+        return Message("yes")
+    return Message("no") if setting.kind == "pydantic" else Message("not determined")
 
 
 def _word_counts(repo: Repo) -> dict[str, Counter[str]]:

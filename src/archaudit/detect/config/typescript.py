@@ -7,7 +7,7 @@ destructuring defaults) and how configuration is loaded and validated (@nestjs/c
 from __future__ import annotations
 
 from archaudit.detect.config.settings import Setting
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.languages.typescript.facts import expr_text
 from archaudit.model import Fact
 from archaudit.redact import is_secret_name
@@ -67,7 +67,7 @@ def ts_config_facts(repo: Repo) -> list[Fact]:
             continue
         for imp in facts["imports"]:
             if imp["module"] == "dotenv/config":
-                out.append(Fact("configuration loaded with dotenv (import 'dotenv/config')",
+                out.append(Fact(Message("configuration loaded with dotenv (import 'dotenv/config')"),
                                 (Evidence(path, imp["line"]),)))
         for call in facts["calls"]:
             text = _loader(call["callee"], call["args"])

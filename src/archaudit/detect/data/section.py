@@ -13,7 +13,7 @@ from archaudit.detect.data.engines import Engine, find_engines
 from archaudit.detect.data.migrations import Migration, branch_points, find_migrations, heads, migration_chains
 from archaudit.detect.data.orm import Model, find_models
 from archaudit.detect.data.typescript import find_typeorm_sources
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Fact, Section, Table
 from archaudit.repo import Repo
 
@@ -40,7 +40,8 @@ def _model_facts(models: list[Model]) -> list[Fact]:
         return []
     kinds = Counter(m.label for m in models)
     text = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-    return [Fact(f"{len(models)} ORM models ({text})", tuple(Evidence(m.path, m.line) for m in models[:5]))]
+    return [Fact(Message("{n} ORM models ({text})",
+                         n=len(models), text=text), tuple(Evidence(m.path, m.line) for m in models[:5]))]
 
 
 def _migration_facts(repo: Repo) -> list[Fact]:
@@ -48,20 +49,20 @@ def _migration_facts(repo: Repo) -> list[Fact]:
     for chain, items in repo.derived(migration_chains).items():
         tops = heads(items)
         facts.append(Fact(
-            f"Alembic chain {chain}: {len(items)} revisions, {len(tops)} head(s): "
-            + ", ".join(h.revision for h in tops),
+            Message("Alembic chain {chain}: {n} revisions, {heads} head(s): {names}", chain=chain, n=len(items),
+                    heads=len(tops), names=", ".join(h.revision for h in tops)),
             tuple(Evidence(h.path, h.line) for h in tops),
         ))
         for rev, kids in branch_points(items).items():
-            facts.append(Fact(f"Revision {rev} branches into {len(kids)} revisions: "
-                              + ", ".join(k.revision for k in kids),
+            facts.append(Fact(Message("Revision {revision} branches into {n} revisions: {names}", revision=rev,
+                                      n=len(kids), names=", ".join(k.revision for k in kids)),
                               tuple(Evidence(k.path, k.down_line) for k in kids)))
         weak = [m for m in items if m.downgrade != "code"]
         if weak:
             kinds = Counter(m.downgrade for m in weak)
             facts.append(Fact(
-                f"{len(weak)} of {len(items)} revisions in {chain} have no working downgrade ("
-                + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")",
+                Message("{n} of {total} revisions in {chain} have no working downgrade ({kinds})", n=len(weak),
+                        total=len(items), chain=chain, kinds=", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))),
                 tuple(Evidence(m.path, m.downgrade_line or m.line) for m in weak[:5]),
             ))
     return facts
@@ -70,14 +71,17 @@ def _migration_facts(repo: Repo) -> list[Fact]:
 def _engine_facts(engines: list[Engine]) -> list[Fact]:
     facts = []
     for e in engines:
-        pool = ", ".join(f"{k}={v}" for k, v in e.settings) or "no pool settings"
-        kind = "async engine" if e.is_async else "sync engine"
-        url = f" on {e.url}" if e.url else ""
-        facts.append(Fact(f"SQLAlchemy {kind}{url} ({pool})", (Evidence(e.path, e.line),)))
+        pool = ", ".join(f"{k}={v}" for k, v in e.settings) or Message("no pool settings")
+        kind = Message("async engine") if e.is_async else Message("sync engine")
+        text = (Message("SQLAlchemy {kind} on {url} ({pool})", kind=kind, url=e.url, pool=pool) if e.url
+                else Message("SQLAlchemy {kind} ({pool})", kind=kind, pool=pool))
+        facts.append(Fact(text, (Evidence(e.path, e.line),)))
     modes = {e.is_async for e in engines}
     if modes:
-        mode = "both sync and async" if len(modes) == 2 else ("async" if True in modes else "sync")
-        facts.append(Fact(f"SQLAlchemy is used in {mode} mode", tuple(Evidence(e.path, e.line) for e in engines[:5])))
+        mode = (Message("both sync and async") if len(modes) == 2 else
+                Message("async") if True in modes else Message("sync"))
+        facts.append(Fact(Message("SQLAlchemy is used in {mode} mode",
+                                  mode=mode), tuple(Evidence(e.path, e.line) for e in engines[:5])))
     return facts
 
 
@@ -100,18 +104,19 @@ def section(repo: Repo) -> Section:
         tables.append(Table("migrations", "Alembic revisions", ("revision", "down_revision", "date", "downgrade"),
                             _migration_rows(migrations)))
     facts = _model_facts(models) + _migration_facts(repo) + _engine_facts(engines) + _typeorm_facts(repo)
-    undetermined = []
+    undetermined: list[str] = []
     if not models:
-        undetermined.append("no ORM model (SQLAlchemy, SQLModel, Django) was found")
+        undetermined.append(Message("no ORM model (SQLAlchemy, SQLModel, Django) was found"))
     if not migrations and any(m.kind != "django" for m in models):
-        undetermined.append("how the SQLAlchemy schema is migrated: no Alembic revision script was found")
+        undetermined.append(Message("how the SQLAlchemy schema is migrated: no Alembic revision script was found"))
     unknown = [m.name for m in models if not m.table]
     if unknown:
-        undetermined.append("table name of " + ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else ""))
-    parts = []
+        listed = ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
+        undetermined.append(Message("table name of {models}", models=listed))
+    parts: list[str] = []
     if models:
-        parts.append(f"{len(models)} ORM models")
+        parts.append(Message("{n} ORM models", n=len(models)))
     if migrations:
-        parts.append(f"{len(migrations)} Alembic revisions")
+        parts.append(Message("{n} Alembic revisions", n=len(migrations)))
     return Section(key="data", title="Data layer", facts=tuple(facts), tables=tuple(tables),
-                   undetermined=tuple(undetermined), headline="; ".join(parts))
+                   undetermined=tuple(undetermined), headline=Message.joined("; ", parts) if parts else "")

@@ -18,7 +18,7 @@ from archaudit.detect.dependencies.manifests import (
     unparsed_requirements,
 )
 from archaudit.detect.dependencies.usage import usage_index, usage_of
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Fact, Section, Table
 from archaudit.redact import redact_text
 from archaudit.repo import Repo
@@ -155,14 +155,17 @@ def section(repo: Repo) -> Section:
     facts: list[Fact] = []
     manifests = Counter(d.source for d in deps)
     for source in sorted(manifests):
-        facts.append(Fact(f"{source} declares {manifests[source]} dependencies", (Evidence(source, 0),)))
+        facts.append(Fact(Message("{source} declares {manifests} dependencies",
+                                  source=source, manifests=manifests[source]), (Evidence(source, 0),)))
     for lock in find_lockfiles(repo):
-        facts.append(Fact(f"Lockfile committed: {lock.path} ({lock.kind})", (Evidence(lock.path, 0),)))
+        facts.append(Fact(Message("Lockfile committed: {path} ({kind})",
+                                  path=lock.path, kind=lock.kind), (Evidence(lock.path, 0),)))
     catalogued = {d.name for _, _, d in categorised(repo)}
     others = sorted({d.name for d in python if d.name not in catalogued and d.kind != "constraint"})
     if others:
         shown = ", ".join(others[:30]) + (f" and {len(others) - 30} more" if len(others) > 30 else "")
-        facts.append(Fact(f"{len(others)} other declared Python packages: {shown}"))
+        facts.append(Fact(Message("{n} other declared Python packages: {shown}",
+                                  n=len(others), shown=shown)))
     tables = []
     py_rows = _python_rows(repo)
     if py_rows:
@@ -175,7 +178,7 @@ def section(repo: Repo) -> Section:
     undetermined = [f"{path}:{line}: requirement not understood: {redact_text(text)}"
                     for path, line, text in unparsed_requirements(repo)][:20]
     if not python and not npm:
-        undetermined.append("no declared dependency found (requirements*.txt, pyproject.toml, setup.cfg, "
-                            "Pipfile, package.json)")
+        undetermined.append(Message("no declared dependency found (requirements*.txt, pyproject.toml, setup.cfg, "
+                                    "Pipfile, package.json)"))
     return Section(key="stack", title="Technology stack", facts=tuple(facts), tables=tuple(tables),
                    undetermined=tuple(undetermined), headline=headline(repo))

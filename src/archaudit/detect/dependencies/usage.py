@@ -25,6 +25,7 @@ from archaudit.detect.dependencies.distributions import (
 )
 from archaudit.detect.dependencies.manifests import Dependency, find_dependencies, normalize
 from archaudit.detect.dependencies.module_names import ValueScanner, dsn_tokens, quoted_driver_strings
+from archaudit.findings import Message
 from archaudit.repo import Repo
 
 _CONFIG_LANGS = ("dotenv", "ini", "yaml", "toml", "json", "conf", "dockerfile", "shell")
@@ -85,22 +86,22 @@ def usage_of(repo: Repo, dep: Dependency) -> str:
     its module (settings, logging config), "no" otherwise; "not determined" when a Python file of
     the app could not be parsed or the package is not Python."""
     if dep.ecosystem != "python":
-        return "not determined"
+        return Message("not determined")
     index = repo.derived(usage_index)
     names = import_names(dep.name)
     paths = [p for p in index.imported if _in_app(p, dep.app)]
     if any(n in index.imported[p] for p in paths for n in names):
-        return "yes"
+        return Message("yes")
     if any(n in index.strings[p] for p in paths for n in names):
-        return "by string"
+        return Message("by string")
     keys = name_keys(dep.name)
     if any(not keys.isdisjoint(index.keys[p]) for p in paths):
-        return "yes"  # imported under a decorated spelling of its name (py-ip2region -> ip2region)
+        return Message("yes")  # imported under a decorated spelling of its name (py-ip2region -> ip2region)
     if any(s.path.endswith(".py") and _in_app(s.path, dep.app) for s in repo.skipped):
-        return "not determined"
+        return Message("not determined")
     if _quoted_in_sources(repo, paths, names):
-        return "by string"
-    return "no"
+        return Message("by string")
+    return Message("no")
 
 
 def _quoted_in_sources(repo: Repo, paths: list[str], names: tuple[str, ...]) -> bool:

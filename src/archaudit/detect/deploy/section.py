@@ -20,7 +20,7 @@ from archaudit.detect.deploy.manifests import (
     find_render_services,
 )
 from archaudit.detect.formats.dockerfile import command_text, find_dockerfiles
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Fact, Section, Table
 from archaudit.repo import Repo
 
@@ -70,8 +70,8 @@ def _docker_rows(repo: Repo) -> list[dict[str, Any]]:
         bases = [i.args.split()[0] for i in df.all("FROM") if i.args]
         user, health = df.last("USER"), df.last("HEALTHCHECK")
         start = df.last("CMD") or df.last("ENTRYPOINT")
-        rows.append({"base images": ", ".join(bases) or "-", "user": user.args if user else "(root: no USER)",
-                     "healthcheck": health.args[:80] if health else "none",
+        rows.append({"base images": ", ".join(bases) or "-", "user": user.args if user else Message("(root: no USER)"),
+                     "healthcheck": health.args[:80] if health else Message("none"),
                      "starts": command_text(start.args)[:120] if start else "-",
                      "file": df.path, "line": df.all("FROM")[0].line if df.all("FROM") else 0})
     return rows
@@ -88,7 +88,7 @@ def _render_rows(repo: Repo) -> list[dict[str, Any]]:
     return [{"service": s.name, "type": s.type or "-", "build": s.get("buildCommand")[:100] or "-",
              "start": (s.get("startCommand") or s.get("dockerCommand"))[:100] or "-",
              "pre-deploy": s.get("preDeployCommand")[:100] or "-",
-             "health check path": s.get("healthCheckPath") or "none",
+             "health check path": s.get("healthCheckPath") or Message("none"),
              "file": s.file, "line": s.line} for s in find_render_services(repo)]
 
 
@@ -109,20 +109,24 @@ def section(repo: Repo) -> Section:
     facts = []
     for path, key, value, line in find_fly(repo):
         if key == "checks":
-            facts.append(Fact(f"fly.toml declares health checks ({value})", (Evidence(path, line),)))
+            facts.append(Fact(Message("fly.toml declares health checks ({value})",
+                                      value=value), (Evidence(path, line),)))
     for path, key, value, line in find_app_yaml(repo):
         if key == "runtime":
-            facts.append(Fact(f"App Engine runtime {value}", (Evidence(path, line),)))
+            facts.append(Fact(Message("App Engine runtime {value}",
+                                      value=value), (Evidence(path, line),)))
     pins: dict[str, Evidence] = {}
     for v in pyversions.find_python_versions(repo):
         if v.kind == "pin" and v.version:
             pins.setdefault(v.version, Evidence(v.file, v.line))
     if pins:
-        facts.append(Fact(f"Python interpreter pinned to {', '.join(sorted(pins))}",
+        facts.append(Fact(Message("Python interpreter pinned to {names}",
+                                  names=', '.join(sorted(pins))),
                           tuple(pins[k] for k in sorted(pins))))
     web = [s for s in starts if s.process in ("web", "CMD", "ENTRYPOINT") or s.process.endswith(" start")]
-    headline = f"started with `{web[0].command[:80]}` ({web[0].source})" if web else ""
-    undetermined = () if starts else ("no start command was found in a Procfile, render.yaml, Dockerfile, "
-                                      "compose file, app.yaml or fly.toml",)
+    headline = (Message("started with `{command}` ({source})", command=web[0].command[:80], source=web[0].source)
+                if web else "")
+    undetermined = () if starts else (Message("no start command was found in a Procfile, render.yaml, Dockerfile, "
+                                              "compose file, app.yaml or fly.toml"),)
     return Section(key="deployment", title="Deployment", facts=tuple(facts), tables=tables,
                    undetermined=undetermined, headline=headline)

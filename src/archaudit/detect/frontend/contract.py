@@ -18,6 +18,7 @@ from archaudit.detect.api.endpoint import Endpoint
 from archaudit.detect.api.section import find_endpoints
 from archaudit.detect.frontend.packages import front_packages
 from archaudit.detect.typescript_backends import find_ts_endpoints
+from archaudit.findings import Message
 from archaudit.languages.typescript.facts import TsFacts, is_template, template_text
 from archaudit.model import Fact, Table
 from archaudit.repo import Repo
@@ -106,15 +107,17 @@ def contract_tables(repo: Repo) -> tuple[list[Fact], tuple[Table, ...]]:
     calls = repo.derived(find_client_calls)
     endpoints = [e for e in all_endpoints(repo) if e.method != "WS"]
     if not calls or not endpoints:
-        side = "no front-end HTTP call with a literal path" if not calls else "no backend endpoint"
-        return [Fact(f"API contract check not run: {side} was found")], ()
+        side = Message("no front-end HTTP call with a literal path") if not calls else Message("no backend endpoint")
+        return [Fact(Message("API contract check not run: {side} was found",
+                             side=side))], ()
     normalized = [(normalize(e.path), e) for e in endpoints]
     unmatched = [c for c in calls if not any(_matches(c, p, e.method) for p, e in normalized)]
     called = {id(e) for p, e in normalized if any(_matches(c, p, e.method) for c in calls)}
     uncalled = [e for _, e in normalized if id(e) not in called]
     fact = Fact(
-        f"API contract: {len(calls)} front-end calls checked against {len(endpoints)} endpoints; "
-        f"{len(unmatched)} calls match no endpoint, {len(uncalled)} endpoints are called by no front end"
+        Message("API contract: {n} front-end calls checked against {n2} endpoints; {n3} calls match no endpoint, "
+                "{n4} endpoints are called by no front end",
+                n=len(calls), n2=len(endpoints), n3=len(unmatched), n4=len(uncalled))
     )
     return [fact], (
         Table(

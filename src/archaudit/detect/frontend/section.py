@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from archaudit.detect.frontend.contract import contract_tables
 from archaudit.detect.frontend.packages import FRAMEWORKS, front_packages
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Fact, Section, Table
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import JsPackage, dep_line, package_of, ts_facts, tsconfig_options
 
 CATEGORIES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
-        "build tool",
+        Message("build tool"),
         (
             ("vite", "Vite"),
             ("next", "Next.js"),
@@ -32,7 +32,7 @@ CATEGORIES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
     (
-        "state management",
+        Message("state management"),
         (
             ("@reduxjs/toolkit", "Redux Toolkit"),
             ("redux", "Redux"),
@@ -48,7 +48,7 @@ CATEGORIES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
     (
-        "forms and validation",
+        Message("forms and validation"),
         (
             ("react-hook-form", "React Hook Form"),
             ("formik", "Formik"),
@@ -59,7 +59,7 @@ CATEGORIES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
     (
-        "HTTP client",
+        Message("HTTP client"),
         (
             ("axios", "axios"),
             ("ky", "ky"),
@@ -70,7 +70,7 @@ CATEGORIES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
     (
-        "resilience",
+        Message("resilience"),
         (
             ("axios-retry", "axios-retry"),
             ("opossum", "opossum (circuit breaker)"),
@@ -80,7 +80,7 @@ CATEGORIES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
     (
-        "generated API client",
+        Message("generated API client"),
         (
             ("openapi-typescript-codegen", "openapi-typescript-codegen"),
             ("orval", "orval"),
@@ -91,7 +91,7 @@ CATEGORIES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
     (
-        "i18n",
+        Message("i18n"),
         (
             ("react-i18next", "react-i18next"),
             ("i18next", "i18next"),
@@ -105,7 +105,7 @@ CATEGORIES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
     (
-        "tests",
+        Message("tests"),
         (
             ("vitest", "Vitest"),
             ("jest", "Jest"),
@@ -120,11 +120,11 @@ CATEGORIES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
     (
-        "lint and format",
+        Message("lint and format"),
         (("eslint", "ESLint"), ("prettier", "Prettier"), ("stylelint", "Stylelint"), ("@biomejs/biome", "Biome")),
     ),
     (
-        "accessibility",
+        Message("accessibility"),
         (
             ("eslint-plugin-jsx-a11y", "eslint-plugin-jsx-a11y"),
             ("axe-core", "axe-core"),
@@ -156,10 +156,10 @@ def _dep_line(repo: Repo, pkg: JsPackage, dep: str) -> int:
 def _strictness(repo: Repo, pkg: JsPackage) -> tuple[str, Evidence]:
     tsconfig = pkg.prefix() + "tsconfig.json"
     if not repo.has(tsconfig):
-        return "no tsconfig.json", Evidence(pkg.manifest, 0)
+        return Message("no tsconfig.json"), Evidence(pkg.manifest, 0)
     opts, origin = tsconfig_options(repo, pkg.folder)
     if "strict" not in opts:
-        return "strict not set (TypeScript default: off)", Evidence(tsconfig, 0)
+        return Message("strict not set (TypeScript default: off)"), Evidence(tsconfig, 0)
     where = origin["strict"]
     line = repo.line_of(where, '"strict"')
     return ("strict" if opts["strict"] is True else "strict: false"), Evidence(where, line)
@@ -167,29 +167,30 @@ def _strictness(repo: Repo, pkg: JsPackage) -> tuple[str, Evidence]:
 
 def _code_signals(repo: Repo, pkg: JsPackage) -> list[tuple[str, str, Evidence]]:
     """Resilience signals in the code: a CircuitBreaker class, request-id headers."""
-    out = []
+    out: list[tuple[str, str, Evidence]] = []
     for path, facts in repo.derived(ts_facts).items():
         owner = package_of(repo, path)
         if owner is None or owner.folder != pkg.folder:
             continue
         for cls in facts["classes"]:
             if "circuitbreaker" in cls["name"].lower():
-                out.append(("resilience", f"class {cls['name']}", Evidence(path, cls["line"])))
+                out.append((Message("resilience"), f"class {cls['name']}", Evidence(path, cls["line"])))
         for h in facts["headers"]:
             if h["name"].lower() in _REQUEST_ID:
-                out.append(("resilience", f"{h['name']} header set in code", Evidence(path, h["line"])))
+                signal = Message("{header} header set in code", header=h["name"])
+                out.append((Message("resilience"), signal, Evidence(path, h["line"])))
                 break
     return out
 
 
 def _app_rows(repo: Repo, pkg: JsPackage, label: str) -> tuple[list[dict[str, object]], list[Fact]]:
-    app = pkg.folder or "(root)"
+    app = pkg.folder or Message("(root)")
     deps = pkg.all_deps
     fw_dep = next(dep for dep, lbl in FRAMEWORKS if lbl == label)
     rows: list[dict[str, object]] = [
         {
             "app": app,
-            "aspect": "framework",
+            "aspect": Message("framework"),
             "value": f"{label} {deps[fw_dep]}",
             "file": pkg.manifest,
             "line": _dep_line(repo, pkg, fw_dep),
@@ -218,7 +219,7 @@ def _app_rows(repo: Repo, pkg: JsPackage, label: str) -> tuple[list[dict[str, ob
             rows.append(
                 {
                     "app": app,
-                    "aspect": "generated API client",
+                    "aspect": Message("generated API client"),
                     "value": f"script {name}: {script[:80]}",
                     "file": pkg.manifest,
                     "line": line,
@@ -226,9 +227,12 @@ def _app_rows(repo: Repo, pkg: JsPackage, label: str) -> tuple[list[dict[str, ob
             )
     for aspect, value, ev in _code_signals(repo, pkg):
         rows.append({"app": app, "aspect": aspect, "value": value, "file": ev.path, "line": ev.line})
-    facts = [Fact(f"{app}: {label} front end ({strict})", (Evidence(pkg.manifest, 0),))]
+    facts = [Fact(Message("{app}: {label} front end ({strict})",
+                          app=app, label=label, strict=strict), (Evidence(pkg.manifest, 0),))]
     if absent:
-        facts.append(Fact(f"{app}: no {', no '.join(absent)} library declared", (Evidence(pkg.manifest, 0),)))
+        missing = Message.joined(", ", [Message("no {category}", category=c) for c in absent])
+        facts.append(Fact(Message("{app}: {names} library declared", app=app, names=missing),
+                          (Evidence(pkg.manifest, 0),)))
     return rows, facts
 
 

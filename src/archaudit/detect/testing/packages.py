@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from archaudit.findings import Message
 from archaudit.repo import Repo, module_name
 
 NOT_APPLICATION = frozenset({
@@ -100,15 +101,15 @@ def _status(folder: str, name: str, paths: list[str], direct: dict[str, tuple[st
             mirrors: dict[str, str]) -> tuple[str, str, int]:
     for p in paths:
         if p in direct:
-            return ("imported by tests", *direct[p])
+            return (Message("imported by tests"), *direct[p])
     if folder in test_tops:
-        return "tests inside", test_tops[folder], 0
+        return Message("tests inside"), test_tops[folder], 0
     for p in paths:
         if p in reached:
-            return ("reached through imports", *reached[p])
+            return (Message("reached through imports"), *reached[p])
     if name in mirrors:
-        return "mirrored test folder", mirrors[name], 0
-    return "no tests", "", 0
+        return Message("mirrored test folder"), mirrors[name], 0
+    return Message("no tests"), "", 0
 
 
 def dotted_suffixes(repo: Repo) -> dict[str, str | None]:

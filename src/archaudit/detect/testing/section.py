@@ -23,7 +23,7 @@ from archaudit.detect.testing.scan import (
     scan_file,
 )
 from archaudit.detect.testing.tools import TestTool, find_test_tools
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Fact, Section, Table
 from archaudit.repo import Repo
 
@@ -99,7 +99,7 @@ def section(repo: Repo) -> Section:
     facts = [*_tool_facts(inv), *_count_facts(inv), *_coverage_facts(inv), *_package_facts(inv)]
     undetermined = []
     if not inv.coverage and inv.files:
-        undetermined.append("coverage level: no coverage configuration or coverage command was found")
+        undetermined.append(Message("coverage level: no coverage configuration or coverage command was found"))
     tables = (
         Table("test_tools", "Test tools", ("tool", "kind", "via"),
               tuple({"tool": t.name, "kind": t.kind, "via": t.via, "file": t.path, "line": t.line}
@@ -117,8 +117,8 @@ def section(repo: Repo) -> Section:
             {"package": p.folder, "modules": p.modules, "status": p.status, "file": p.test_path or p.path,
              "line": p.test_line} for p in inv.packages)),
     )
-    headline = (f"{inv.test_count} Python test functions in {len(inv.files)} files" if inv.files
-                else "no Python test was found")
+    headline = (Message("{n} Python test functions in {files} files", n=inv.test_count, files=len(inv.files))
+                if inv.files else Message("no Python test was found"))
     return Section(key="tests", title="Tests", facts=tuple(facts), tables=tables,
                    undetermined=tuple(undetermined), headline=headline)
 
@@ -128,25 +128,29 @@ def _tool_facts(inv: TestInventory) -> list[Fact]:
     plugins = [t for t in inv.tools if t.kind == "plugin"]
     out = []
     if frameworks:
-        text = "Test framework: " + ", ".join(t.name for t in frameworks)
-        if plugins:
-            text += " (plugins: " + ", ".join(t.name for t in plugins) + ")"
+        names = ", ".join(t.name for t in frameworks)
+        text = (Message("Test framework: {names} (plugins: {plugins})", names=names,
+                        plugins=", ".join(t.name for t in plugins)) if plugins
+                else Message("Test framework: {names}", names=names))
         out.append(Fact(text, tuple(Evidence(t.path, t.line) for t in [*frameworks, *plugins][:6])))
     return out
 
 
 def _count_facts(inv: TestInventory) -> list[Fact]:
     if not inv.files:
-        return [Fact("No Python test function was found (test_* functions or methods of Test* classes).")]
+        return [Fact(Message("No Python test function was found (test_* functions or methods of Test* classes)."))]
     kinds = inv.kinds
     split = ", ".join(f"{k} {kinds[k]}" for k in ("unit", "integration", "api", "e2e", "unclassified") if kinds[k])
-    out = [Fact(f"{inv.test_count} test functions in {len(inv.files)} test files ({split})",
+    out = [Fact(Message("{test_count} test functions in {n} test files ({split})",
+                        test_count=inv.test_count, n=len(inv.files), split=split),
                 tuple(Evidence(f.path, f.line) for f in inv.files[:3]))]
     if inv.fixtures:
-        out.append(Fact(f"{len(inv.fixtures)} pytest fixtures; conftest.py files: {len(inv.conftests)}",
+        out.append(Fact(Message("{n} pytest fixtures; conftest.py files: {n2}",
+                                n=len(inv.fixtures), n2=len(inv.conftests)),
                         tuple(Evidence(c, 0) for c in inv.conftests[:5])))
     if inv.factories:
-        out.append(Fact(f"{len(inv.factories)} test data factories", tuple(
+        out.append(Fact(Message("{n} test data factories",
+                                n=len(inv.factories)), tuple(
             Evidence(f.path, f.line) for f in inv.factories[:3])))
     return out
 
@@ -155,9 +159,10 @@ def _coverage_facts(inv: TestInventory) -> list[Fact]:
     if not inv.coverage:
         return []
     threshold = inv.fail_under
-    text = "Coverage is configured or measured in " + ", ".join(sorted({c.path for c in inv.coverage}))
-    if threshold is not None:
-        text += f"; minimum enforced: {threshold.fail_under:g}%"
+    places = ", ".join(sorted({c.path for c in inv.coverage}))
+    text = (Message("Coverage is configured or measured in {places}; minimum enforced: {fail_under}%", places=places,
+                    fail_under=f"{threshold.fail_under:g}") if threshold is not None
+            else Message("Coverage is configured or measured in {places}", places=places))
     evidence = [threshold] if threshold else []
     evidence += [c for c in inv.coverage if c is not threshold][:3]
     return [Fact(text, tuple(Evidence(c.path, c.line) for c in evidence))]
@@ -167,8 +172,9 @@ def _package_facts(inv: TestInventory) -> list[Fact]:
     untested = inv.untested
     if not untested or not inv.files:
         return []
-    return [Fact(f"{len(untested)} of {len(inv.packages)} application packages have no tests: "
-                 + ", ".join(p.folder for p in untested), tuple(Evidence(p.path, 0) for p in untested[:5]))]
+    return [Fact(Message("{n} of {total} application packages have no tests: {names}", n=len(untested),
+                         total=len(inv.packages), names=", ".join(p.folder for p in untested)),
+                 tuple(Evidence(p.path, 0) for p in untested[:5]))]
 
 
 def _folder_rows(inv: TestInventory) -> tuple[dict[str, object], ...]:

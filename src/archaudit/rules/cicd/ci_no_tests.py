@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.cicd.section import find_ci_jobs, unsupported_ci_files
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
@@ -23,7 +23,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     if any("tests" in j.kinds for j in jobs):
         return
     files = sorted({j.file for j in jobs})
-    yield Hit(files[0], 0, f"{len(jobs)} CI jobs run, none of them runs the test suite.",
+    yield Hit(files[0], 0, Message("{n} CI jobs run, none of them runs the test suite.",
+                                   n=len(jobs)),
               also=tuple(Evidence(f, 0) for f in files[1:]), key="ci-no-tests")
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from archaudit.detect.cicd.section import ci_files
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
@@ -42,14 +42,17 @@ def check(repo: Repo) -> Iterator[Hit]:
             if m:
                 span = _span_python(lines, n, m.group(1), m.end())
                 if span > _MAX_LINES:
-                    yield Hit(path, n + 1, f"An inline `python -c` program of {span} lines lives in the CI file.",
+                    yield Hit(path, n + 1, Message("An inline `python -c` program of {span} lines lives in the CI "
+                                                   "file.",
+                                                   span=span),
                               key=f"python-c {raw.strip()[:60]}")
                 continue
             h = _HEREDOC.search(raw)
             if h and not raw.lstrip().startswith("#"):
                 span = _span_heredoc(lines, n, h.group(1))
                 if span > _MAX_LINES:
-                    yield Hit(path, n + 1, f"A heredoc of {span} lines is inlined in the CI file.",
+                    yield Hit(path, n + 1, Message("A heredoc of {span} lines is inlined in the CI file.",
+                                                   span=span),
                               key=f"heredoc {raw.strip()[:60]}")
 
 

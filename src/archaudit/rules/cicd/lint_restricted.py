@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.cicd._lines import ci_lines
@@ -43,8 +43,9 @@ def check(repo: Repo) -> Iterator[Hit]:
     if full:
         return
     for path, line, codes in narrow:
-        yield Hit(path, line, f"The only blocking lint keeps {', '.join(codes)} (syntax errors and undefined "
-                  "names); style and quality problems never fail CI.", key=",".join(codes))
+        yield Hit(path, line, Message("The only blocking lint keeps {names} (syntax errors and undefined names); "
+                                      "style and quality problems never fail CI.",
+                                      names=', '.join(codes)), key=",".join(codes))
 
 
 RULE = Rule(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from archaudit.detect.cicd.commands import classify
 from archaudit.detect.deploy.manifests import find_render_services
 from archaudit.detect.formats.dockerfile import find_dockerfiles
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
@@ -18,12 +18,15 @@ def check(repo: Repo) -> Iterator[Hit]:
     `preDeployCommand`, and in a Dockerfile `RUN` instruction."""
     for svc in find_render_services(repo):
         if "migrations" in classify(svc.get("buildCommand")) and not svc.get("preDeployCommand"):
-            yield Hit(svc.file, svc.line_of("buildCommand"), f"Service {svc.name or svc.type} migrates the database "
-                      "in its buildCommand, with no preDeployCommand.", key=f"render {svc.name}")
+            yield Hit(svc.file, svc.line_of("buildCommand"), Message("Service {value} migrates the database in its "
+                                                                     "buildCommand, with no preDeployCommand.",
+                                                                     value=svc.name or svc.type),
+                      key=f"render {svc.name}")
     for df in find_dockerfiles(repo):
         for ins in df.all("RUN"):
             if "migrations" in classify(ins.args):
-                yield Hit(df.path, ins.line, "The image build runs database migrations (RUN).", key=ins.args[:80])
+                yield Hit(df.path, ins.line, Message("The image build runs database migrations (RUN)."),
+                          key=ins.args[:80])
 
 
 RULE = Rule(

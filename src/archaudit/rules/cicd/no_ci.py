@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.cicd.section import ci_files
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
@@ -17,7 +17,7 @@ def check(repo: Repo) -> Iterator[Hit]:
     if ci_files(repo):
         return
     if any(f.role == "source" for f in repo.files):
-        yield Hit(".", 0, "No CI configuration was found: nothing runs the tests or checks on each change.",
+        yield Hit(".", 0, Message("No CI configuration was found: nothing runs the tests or checks on each change."),
                   key="no-ci")
 
 

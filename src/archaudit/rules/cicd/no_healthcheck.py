@@ -13,7 +13,7 @@ from archaudit.detect.deploy.manifests import (
     find_render_services,
 )
 from archaudit.detect.formats.dockerfile import Dockerfile, command_text, find_dockerfiles
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
@@ -44,14 +44,15 @@ def check(repo: Repo) -> Iterator[Hit]:
     render = find_render_services(repo)
     for svc in render:
         if svc.type == "web" and not svc.get("healthCheckPath"):
-            yield Hit(svc.file, svc.line, f"Web service {svc.name or '(unnamed)'} has no healthCheckPath.",
+            yield Hit(svc.file, svc.line, Message("Web service {value} has no healthCheckPath.",
+                                                  value=svc.name or Message("(unnamed)")),
                       key=f"render {svc.name}")
     fly = find_fly(repo)
     for path in sorted({p for p, _, _, _ in fly}):
         lines = repo.lines(path)
         http = next((n for n, t in enumerate(lines, 1) if t.strip() in ("[http_service]", "[[services]]")), 0)
         if http and not any(p == path and k == "checks" for p, k, _, _ in fly):
-            yield Hit(path, http, "The fly.toml HTTP service declares no health check.", key=f"fly {path}")
+            yield Hit(path, http, Message("The fly.toml HTTP service declares no health check."), key=f"fly {path}")
     compose = find_compose_services(repo)
     # compose merges files: a healthcheck declared for the service in a sibling file counts
     checked = {(c.file.rpartition("/")[0], c.name) for c in compose if c.healthcheck}
@@ -67,7 +68,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         folder = c.dockerfile_path.rpartition("/")[0]
         if not exposed_directly(c) and discovery_health_check(repo, folder):
             continue
-        yield Hit(c.file, c.line, f"Service {c.name} publishes ports {', '.join(c.ports)} but has no healthcheck.",
+        yield Hit(c.file, c.line, Message("Service {name} publishes ports {names} but has no healthcheck.",
+                                          name=c.name, names=', '.join(c.ports)),
                   key=f"compose {c.name}")
     if render or compose or any(k == "checks" for _, k, _, _ in fly) or _probes(repo):
         return
@@ -76,7 +78,7 @@ def check(repo: Repo) -> Iterator[Hit]:
         if df.path in built or start is None or df.path.startswith(".devcontainer/"):
             continue
         if _WEB.search(command_text(start.args)) and not df.last("HEALTHCHECK"):
-            yield Hit(df.path, start.line, "The image starts a web server but declares no HEALTHCHECK.",
+            yield Hit(df.path, start.line, Message("The image starts a web server but declares no HEALTHCHECK."),
                       key=f"dockerfile {df.path}")
 
 

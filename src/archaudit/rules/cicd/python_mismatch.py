@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from archaudit.detect.deploy.pyversions import PythonVersion, find_python_versions, in_range
 from archaudit.detect.structure import find_apps
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
@@ -45,8 +45,11 @@ def _pins(group: list[PythonVersion], excluded: set[int]) -> Iterator[Hit]:
         for v in pins:
             if v.version != reference:
                 excluded.add(id(v))
-                yield Hit(v.file, v.line, f"{v.source} declares Python {v.version}, but {ref.source} "
-                          f"({ref.file}:{ref.line}) declares {reference}.", also=(Evidence(ref.file, ref.line),),
+                yield Hit(v.file, v.line, Message("{source} declares Python {version}, but {source2} "
+                                                  "({file}:{line}) declares {reference}.",
+                                                  source=v.source, version=v.version, source2=ref.source,
+                                                  file=ref.file, line=ref.line, reference=reference),
+                          also=(Evidence(ref.file, ref.line),),
                           key=f"{v.source} {v.version} vs {reference}")
     checked = [v for v in group if v.ci and v.kind in ("pin", "matrix") and v.version]
     versions = {v.version for v in checked}
@@ -54,16 +57,22 @@ def _pins(group: list[PythonVersion], excluded: set[int]) -> Iterator[Hit]:
         if versions and v.version not in versions and id(v) not in excluded:
             ci = checked[0]
             listed = ", ".join(sorted(versions))
-            yield Hit(v.file, v.line, f"{v.source} declares Python {v.version}, but CI checks the project on "
-                      f"{listed} only ({ci.source}, {ci.file}:{ci.line}).", also=(Evidence(ci.file, ci.line),),
+            yield Hit(v.file, v.line, Message("{source} declares Python {version}, but CI checks the project on "
+                                              "{listed} only ({source2}, {file}:{line}).",
+                                              source=v.source, version=v.version, listed=listed,
+                                              source2=ci.source, file=ci.file, line=ci.line),
+                      also=(Evidence(ci.file, ci.line),),
                       key=f"{v.source} {v.version} vs CI {listed}")
 
 
 def _ranges(group: list[PythonVersion], excluded: set[int]) -> Iterator[Hit]:
     for v, r in _outside_range(group):
         excluded.add(id(v))
-        yield Hit(v.file, v.line, f"{v.source} uses Python {v.version}, outside {r.source} "
-                  f"{r.declared} ({r.file}:{r.line}).", also=(Evidence(r.file, r.line),),
+        yield Hit(v.file, v.line, Message("{source} uses Python {version}, outside {source2} {declared} "
+                                          "({file}:{line}).",
+                                          source=v.source, version=v.version, source2=r.source,
+                                          declared=r.declared, file=r.file, line=r.line),
+                  also=(Evidence(r.file, r.line),),
                   key=f"{v.source} {v.version} outside {r.declared}")
 
 

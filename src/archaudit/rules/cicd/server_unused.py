@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from archaudit.detect.dependencies.manifests import find_dependencies
 from archaudit.detect.deploy.section import find_start_commands
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
@@ -60,8 +60,10 @@ def check(repo: Repo) -> Iterator[Hit]:
     first = starts[0]
     for dep in find_dependencies(repo):
         if dep.ecosystem == "python" and dep.name in SERVERS and dep.kind == "runtime" and dep.name not in used:
-            yield Hit(dep.source, dep.line, f"{dep.name} is declared, but the application is started with "
-                      f"`{first.command[:80]}` ({first.file}:{first.line}) and nothing else uses it.",
+            yield Hit(dep.source, dep.line, Message("{name} is declared, but the application is started with "
+                                                    "`{value}` ({file}:{line}) and nothing else uses it.",
+                                                    name=dep.name, value=first.command[:80], file=first.file,
+                                                    line=first.line),
                       also=(Evidence(first.file, first.line),), key=dep.name)
 
 

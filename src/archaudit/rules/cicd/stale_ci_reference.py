@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.context import ALL
 from archaudit.rules.base import Rule
@@ -30,8 +30,9 @@ def check(repo: Repo) -> Iterator[Hit]:
                 missing = (name and name not in workflows) or (other and other.rsplit("/", 1)[-1] not in present)
                 if missing:
                     ref = name or other
-                    yield Hit(f.path, n, f"The documentation refers to {ref}, which does not exist in the "
-                              "repository.", key=ref)
+                    yield Hit(f.path, n, Message("The documentation refers to {ref}, which does not exist in the "
+                                                 "repository.",
+                                                 ref=ref), key=ref)
 
 
 RULE = Rule(

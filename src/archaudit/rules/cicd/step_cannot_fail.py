@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from archaudit.detect.cicd.commands import classify
 from archaudit.detect.cicd.section import find_ci_jobs
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.cicd._lines import GATES, ci_lines
@@ -30,20 +30,27 @@ def check(repo: Repo) -> Iterator[Hit]:
         if m:
             gates = _gates(classify(text[: m.start()]))
             if gates:
-                yield Hit(path, line, f"The {gates[0]} command ends with `{m.group(0).strip(' ;)')}`: "
-                          "its failure cannot fail the pipeline.", key=f"swallow {text.strip()[:80]}")
+                yield Hit(path, line, Message("The {gates} command ends with `{value}`: its failure cannot fail the "
+                                              "pipeline.",
+                                              gates=gates[0], value=m.group(0).strip(' ;)')),
+                          key=f"swallow {text.strip()[:80]}")
         elif _EXIT_ZERO.search(text) and "lint" in classify(text):
-            yield Hit(path, line, "The linter runs with --exit-zero: its findings never fail the pipeline.",
+            yield Hit(path, line, Message("The linter runs with --exit-zero: its findings never fail the pipeline."),
                       key=f"exit-zero {text.strip()[:80]}")
     for job in find_ci_jobs(repo):
         if job.continue_on_error and _gates(job.kinds):
             flag = "allow_failure" if job.system == "GitLab CI" else "continue-on-error"
-            yield Hit(job.file, job.continue_on_error, f"Job {job.name} runs {', '.join(_gates(job.kinds))} with "
-                      f"{flag}: true, so its failure does not fail the pipeline.", key=f"job {job.name}")
+            yield Hit(job.file, job.continue_on_error, Message("Job {name} runs {names} with {flag}: true, so its "
+                                                               "failure does not fail the pipeline.",
+                                                               name=job.name,
+                                                               names=', '.join(_gates(job.kinds)), flag=flag),
+                      key=f"job {job.name}")
         for st in job.steps:
             if st.continue_on_error and _gates(st.kinds):
-                yield Hit(job.file, st.continue_on_error, f"Step '{st.name}' ({', '.join(_gates(st.kinds))}) has "
-                          "continue-on-error: true, so its failure does not fail the job.",
+                yield Hit(job.file, st.continue_on_error, Message("Step '{name}' ({names}) has continue-on-error: "
+                                                                  "true, so its failure does not fail the job.",
+                                                                  name=st.name,
+                                                                  names=', '.join(_gates(st.kinds))),
                           key=f"step {job.name} {st.name}")
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from archaudit.detect.config.settings import Setting, find_settings, truthy
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.languages.python.facts import CallFact, expr_text
 from archaudit.repo import Repo
 from archaudit.resolve.context import Context, context_of
@@ -90,24 +90,26 @@ def _usages(repo: Repo) -> list[WildcardCors]:
         here = Evidence(path, call["line"])
         setting = referenced_setting(repo, origins)
         if _wild(origins):
-            out.append(WildcardCors(here, creds, "CORS accepts every origin (\"*\")" +
-                                    (" with credentials allowed" if creds else "") + "."))
+            out.append(WildcardCors(here, creds, Message("CORS accepts every origin (\"*\") with credentials allowed.")
+                                    if creds else Message("CORS accepts every origin (\"*\").")))
         elif setting and setting.has_default and _wild(setting.value):
             used.add(id(setting))
-            out.append(WildcardCors(Evidence(setting.file, setting.line), creds,
-                                    f"{setting.name} defaults to \"*\" and configures CORS at "
-                                    f"{path}:{call['line']}" +
-                                    (" with credentials allowed" if creds else "") + ".", (here,)))
+            where = f"{path}:{call['line']}"
+            out.append(WildcardCors(Evidence(setting.file, setting.line), creds, Message(
+                "{name} defaults to \"*\" and configures CORS at {place} with credentials allowed.",
+                name=setting.name, place=where) if creds else Message(
+                "{name} defaults to \"*\" and configures CORS at {place}.", name=setting.name, place=where), (here,)))
     for s in find_settings(repo):
         if id(s) in used or not_in_production(s) or not s.has_default:
             continue
         if _CORS_SETTING.search(s.name) and s.name not in _DJANGO_ALL and _wild(s.value):
-            out.append(WildcardCors(Evidence(s.file, s.line), False, f"{s.name} defaults to \"*\"."))
+            out.append(WildcardCors(Evidence(s.file, s.line), False, Message("{name} defaults to \"*\".", name=s.name)))
         elif s.name in _DJANGO_ALL and s.value is True and not _path_limited(repo, s):
             creds = ambient and any(c.value is True and c.file == s.file for c in find_settings(repo)
                                     if c.name == "CORS_ALLOW_CREDENTIALS")
-            out.append(WildcardCors(Evidence(s.file, s.line), creds, f"{s.name} = True accepts every origin" +
-                                    (" with CORS_ALLOW_CREDENTIALS = True." if creds else ".")))
+            out.append(WildcardCors(Evidence(s.file, s.line), creds, Message(
+                "{name} = True accepts every origin with CORS_ALLOW_CREDENTIALS = True.", name=s.name) if creds
+                else Message("{name} = True accepts every origin.", name=s.name)))
     return sorted(out, key=lambda w: (w.place, w.message))
 
 

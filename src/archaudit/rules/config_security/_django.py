@@ -8,7 +8,7 @@ from typing import Any
 
 from archaudit.detect.config.django_deploy import Effective, Value, effective_settings, production_settings
 from archaudit.detect.config.settings import settings_modules, truthy
-from archaudit.findings import Evidence, Hit, Premise
+from archaudit.findings import Evidence, Hit, Message, Premise
 from archaudit.languages.python.facts import is_expr
 from archaudit.repo import Repo
 
@@ -32,16 +32,16 @@ def production_modules(repo: Repo, claim: str) -> tuple[list[Judged], list[Hit]]
         if not prod.uses_django or not first:
             return [], []
         return [], [Hit(first[0], 0, claim, key="not determined", premises=(
-            Premise.unknown("production's Django settings module is known", prod.unknown),))]
+            Premise.unknown(Message("production's Django settings module is known"), prod.unknown),))]
     judged, unknown = [], []
     for path, where in zip(prod.modules, prod.evidence, strict=True):
-        named = Premise("production loads this settings module", evidence=(where,))
+        named = Premise(Message("production loads this settings module"), evidence=(where,))
         eff = effective_settings(repo, path)
         if eff.unknown:
             unknown.append(Hit(path, 0, claim, key="not determined", premises=(
-                Premise.unknown(f"the settings {path} ends up with are known", eff.unknown),)))
+                Premise.unknown(Message("the settings {path} ends up with are known", path=path), eff.unknown),)))
             continue
-        layered = Premise("settings layering followed: " + " <- ".join(reversed(eff.files)),
+        layered = Premise(Message("settings layering followed: {files}", files=" <- ".join(reversed(eff.files))),
                           evidence=tuple(Evidence(f, 0) for f in eff.files))
         judged.append(Judged(path, eff, (named, layered)))
     return judged, unknown
@@ -51,13 +51,17 @@ def insecure_flag(value: Value | None) -> str:
     """Why a boolean hardening setting is off in production ("" when it is on or not known): not set,
     set to a false literal, or read from the environment with a false fallback."""
     if value is None:
-        return "not set (Django's default is False)"
+        return Message("not set (Django's default is False)")
     if value.conditional:
         return ""
     s = value.setting
     if s.env:
-        return f"falls back to {s.value!r} when {s.env} is unset" if s.has_default and _false(s.value) else ""
-    return f"set to {s.value!r}" if _false(s.value) else ""
+        return falls_back(s.value, s.env) if s.has_default and _false(s.value) else ""
+    return Message("set to {value}", value=repr(s.value)) if _false(s.value) else ""
+
+
+def falls_back(value: Any, env: str) -> Message:
+    return Message("falls back to {value} when {env} is unset", value=repr(value), env=env)
 
 
 def _false(value: Any) -> bool:
@@ -71,7 +75,7 @@ def _false(value: Any) -> bool:
 def insecure_hsts(value: Value | None) -> str:
     """Why HSTS is off in production ("" when on or not known): not set, 0, or an environment read falling back to 0."""
     if value is None:
-        return "not set (no Strict-Transport-Security header)"
+        return Message("not set (no Strict-Transport-Security header)")
     if value.conditional:
         return ""
     s = value.setting
@@ -79,4 +83,4 @@ def insecure_hsts(value: Value | None) -> str:
     zero = literal and (s.value in (0, "0") if s.env else s.value in (0, "0", None)) and s.has_default
     if not zero:
         return ""
-    return f"falls back to {s.value!r} when {s.env} is unset" if s.env else f"set to {s.value!r}"
+    return falls_back(s.value, s.env) if s.env else Message("set to {value}", value=repr(s.value))

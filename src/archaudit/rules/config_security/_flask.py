@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archaudit.detect.config.flask_config import FlaskConfig, Key, flask_configs, mentioned_elsewhere
-from archaudit.findings import Evidence, Hit, Premise
+from archaudit.findings import Evidence, Hit, Message, Premise
 from archaudit.languages.python.facts import is_expr
 from archaudit.repo import Repo
 
@@ -32,10 +32,11 @@ def production_apps(repo: Repo, claim: str) -> tuple[list[JudgedApp], list[Hit]]
     for config in flask_configs(repo):
         if config.unknown:
             unknown.append(Hit(config.app, 0, claim, key="not determined", premises=(
-                Premise.unknown("production's Flask configuration is known", config.unknown),)))
+                Premise.unknown(Message("production's Flask configuration is known"), config.unknown),)))
             continue
-        how = ("configuration loaded: " + ", ".join(e.ref for e in config.loaded)) if config.loaded else \
-            "the application loads no configuration object: Flask's defaults and its app.config items apply"
+        how = (Message("configuration loaded: {places}", places=", ".join(e.ref for e in config.loaded))
+               if config.loaded else Message("the application loads no configuration object: Flask's defaults and its "
+                                             "app.config items apply"))
         judged.append(JudgedApp(config, (Premise(how, evidence=config.loaded),)))
     return judged, unknown
 
@@ -47,7 +48,9 @@ def absent(repo: Repo, app: JudgedApp, name: str) -> tuple[bool, Premise | None]
         return False, None
     where = mentioned_elsewhere(repo, name, app.config)
     if where is not None:
-        return True, Premise.unknown(f"nothing else sets {name}", f"{where.ref} names it")
+        return True, Premise.unknown(Message("nothing else sets {name}",
+                                             name=name), Message("{ref} names it",
+                                                                          ref=where.ref))
     return True, None
 
 
@@ -60,4 +63,5 @@ def false_value(key: Key) -> str:
     off = v.strip().lower() in ("false", "0", "no", "off", "") if isinstance(v, str) else v is False or v == 0
     if not off:
         return ""
-    return f"falls back to {v!r} when {key.env} is unset" if key.env else f"is set to {v!r}"
+    return (Message("falls back to {value} when {env} is unset", value=repr(v), env=key.env) if key.env
+            else Message("is set to {value}", value=repr(v)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_named
 from archaudit.rules.base import Rule
@@ -53,15 +53,18 @@ def check(repo: Repo) -> Iterator[Hit]:
                     or "**" in call_text(repo, path, call["line"]):
                 continue
             fixed = [f"{k}={kwargs[k]!r}" for k in _DOC_SWITCHES if k in kwargs]
-            why = f"set to fixed paths ({', '.join(fixed)})" if fixed else "no docs_url/openapi_url switch"
-            yield Hit(path, call["line"], f"FastAPI serves /docs and /openapi.json unconditionally ({why}).",
+            why = (Message("set to fixed paths ({fixed})", fixed=", ".join(fixed)) if fixed
+                   else Message("no docs_url/openapi_url switch"))
+            yield Hit(path, call["line"], Message("FastAPI serves /docs and /openapi.json unconditionally ({why}).",
+                                                  why=why),
                       also=_switch_lines(repo, path, call["line"], [k for k in _DOC_SWITCHES if k in kwargs]),
                       key="fastapi docs")
         elif _FLASK_UIS[name] not in call["kwargs"]:
             header = enclosing_header(repo, path, call["line"])
             if not header.startswith(("if ", "elif ", "else")):
-                yield Hit(path, call["line"], f"{name} registers the interactive API documentation "
-                          "unconditionally.", key=f"{name} docs")
+                yield Hit(path, call["line"], Message("{name} registers the interactive API documentation "
+                                                      "unconditionally.",
+                                                      name=name), key=f"{name} docs")
 
 
 RULE = Rule(

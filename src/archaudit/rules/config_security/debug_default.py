@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from archaudit.detect.config.section import find_env_files
 from archaudit.detect.config.settings import Setting, find_settings, truthy
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_written, written_methods_ending
 from archaudit.rules.base import Rule
@@ -34,8 +34,10 @@ def _settings(repo: Repo) -> Iterator[Hit]:
     for s in debug:
         if not s.has_default or not truthy(s.value) or not_in_production(s) or _overridden(s, debug):
             continue
-        how = f"falls back to {s.value!r} when {s.env} is unset" if s.env else "defaults to True"
-        yield Hit(s.file, s.line, f"{s.name} ({s.source}) {how}.", key=f"{s.source}.{s.name}")
+        message = (Message("{name} ({source}) falls back to {value} when {env} is unset.", name=s.name,
+                           source=s.source, value=repr(s.value), env=s.env) if s.env else
+                   Message("{name} ({source}) defaults to True.", name=s.name, source=s.source))
+        yield Hit(s.file, s.line, message, key=f"{s.source}.{s.name}")
 
 
 def _calls(repo: Repo) -> Iterator[Hit]:
@@ -45,12 +47,14 @@ def _calls(repo: Repo) -> Iterator[Hit]:
             continue
         name = call["name"]
         if name.endswith(_APP_CLASSES):
-            yield Hit(path, call["line"], f"{name}(debug=True) turns debug mode on for every deployment.",
+            yield Hit(path, call["line"], Message("{name}(debug=True) turns debug mode on for every deployment.",
+                                                  name=name),
                       key=f"{name} debug")
         elif name.endswith(".run") and not call["func"] and "__main__" not in enclosing_header(
                 repo, path, call["line"]):
-            yield Hit(path, call["line"], f"{name}(debug=True) runs on import, outside an "
-                      "`if __name__ == \"__main__\":` development guard.", key=f"{name} debug")
+            yield Hit(path, call["line"], Message("{name}(debug=True) runs on import, outside an `if __name__ == "
+                                                  "\"__main__\":` development guard.",
+                                                  name=name), key=f"{name} debug")
 
 
 def _env_files(repo: Repo) -> Iterator[Hit]:
@@ -61,7 +65,8 @@ def _env_files(repo: Repo) -> Iterator[Hit]:
         for key, line, has_value in env.keys:
             value = text_lines[line - 1].split("=", 1)[1].split(" #")[0].strip().strip("'\"") if has_value else ""
             if _DEBUG.match(key) and truthy(value):
-                yield Hit(env.path, line, f"{env.path} sets {key}={value}, and the file is not git-ignored.",
+                yield Hit(env.path, line, Message("{path} sets {key}={value}, and the file is not git-ignored.",
+                                                  path=env.path, key=key, value=value),
                           key=f"{env.path} {key}")
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from archaudit.detect.config.settings import Setting, entrypoint_export, find_settings, startup_guard
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.redact import is_placeholder_value
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
@@ -57,10 +57,10 @@ def _problem(value: str) -> str:
     if m.group("scheme").lower().startswith("sqlite"):
         # `sqlite:////data/app.db`: an absolute path on a data volume is a chosen deployment, not a dev default
         path = value.strip()[m.end():].removeprefix("/")  # sqlite:///rel.db, sqlite:////abs.db
-        return "" if path.startswith("/") and not path.startswith("/tmp/") else "a SQLite file database"
+        return "" if path.startswith("/") and not path.startswith("/tmp/") else Message("a SQLite file database")
     user, pw = m.group("user") or "", m.group("pw") or ""
     if pw and (pw.lower() in _WELL_KNOWN or pw == user):
-        return "a connection string with a well-known user/password pair"
+        return Message("a connection string with a well-known user/password pair")
     return ""
 
 
@@ -79,12 +79,16 @@ def check(repo: Repo) -> Iterator[Hit]:
         if _is_dsn_setting(s.name) and isinstance(s.value, str):
             problem = _problem(s.value)
             if problem and startup_guard(repo, s) is None and entrypoint_export(repo, s) is None:
-                how = f"falls back to {problem} when {s.env} is unset" if s.env else f"defaults to {problem}"
-                yield Hit(s.file, s.line, f"{s.name} ({s.source}) {how}.", key=f"{s.source}.{s.name}")
+                message = (Message("{name} ({source}) falls back to {problem} when {env} is unset.", name=s.name,
+                                   source=s.source, problem=problem, env=s.env) if s.env else
+                           Message("{name} ({source}) defaults to {problem}.", name=s.name, source=s.source,
+                                   problem=problem))
+                yield Hit(s.file, s.line, message, key=f"{s.source}.{s.name}")
         elif s.name == "DATABASES" and s.kind in ("django", "module") and isinstance(s.value, dict):
             default = s.value.get("default")
             if isinstance(default, dict) and str(default.get("ENGINE", "")).endswith("sqlite3"):
-                yield Hit(s.file, s.line, f"DATABASES in {s.source} uses the SQLite engine.",
+                yield Hit(s.file, s.line, Message("DATABASES in {source} uses the SQLite engine.",
+                                                  source=s.source),
                           key=f"{s.source}.DATABASES")
             literal = _literal_password(repo, s)
             if literal:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.languages.python.facts import expr_text
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_named
@@ -22,7 +22,8 @@ def check(repo: Repo) -> Iterator[Hit]:
             continue
         prefix, target = call["args"][0], expr_text(call["args"][1])
         if isinstance(prefix, str) and prefix in _DEFAULT and target.endswith("admin.site.urls"):
-            yield Hit(path, call["line"], f"The Django admin is served at the default URL /{prefix.strip('^')}.",
+            yield Hit(path, call["line"], Message("The Django admin is served at the default URL /{value}.",
+                                                  value=prefix.strip('^')),
                       key="admin default url")
 
 

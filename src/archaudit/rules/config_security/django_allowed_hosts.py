@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from archaudit.detect.config.django_deploy import Value
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
-from archaudit.rules.config_security._django import production_modules
+from archaudit.rules.config_security._django import falls_back, production_modules
 
 
 def _wildcard(value: Any) -> bool:
@@ -22,7 +22,7 @@ def _why(value: Value) -> str:
     s = value.setting
     if value.conditional or not s.has_default or not _wildcard(s.value):
         return ""
-    return f"falls back to {s.value!r} when {s.env} is unset" if s.env else f"is {s.value!r}"
+    return falls_back(s.value, s.env) if s.env else Message("is {value}", value=repr(s.value))
 
 
 def check(repo: Repo) -> Iterator[Hit]:
@@ -31,13 +31,15 @@ def check(repo: Repo) -> Iterator[Hit]:
     fallback is "*" (`os.getenv("ALLOWED_HOSTS", "*").split(",")`, `env.list(..., default=["*"])`).
     A value assigned under a condition or computed from an expression is not judged; when production's
     settings module cannot be determined the claim is not determined."""
-    judged, unknown = production_modules(repo, "Whether production's Django settings accept any Host header.")
+    judged, unknown = production_modules(repo, Message("Whether production's Django settings accept any Host header."))
     yield from unknown
     for mod in judged:
         value = mod.settings.values.get("ALLOWED_HOSTS")
         why = _why(value) if value else ""
         if value and why:
-            yield Hit(value.setting.file, value.setting.line, f"Production settings {mod.path}: ALLOWED_HOSTS {why}.",
+            yield Hit(value.setting.file, value.setting.line, Message("Production settings {path}: ALLOWED_HOSTS "
+                                                                      "{why}.",
+                                                                      path=mod.path, why=why),
                       key=f"{mod.path} allowed hosts", premises=mod.premises)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.config.django_deploy import Value
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.config_security._django import insecure_flag, production_modules
@@ -44,7 +44,8 @@ def check(repo: Repo) -> Iterator[Hit]:
             value = values.get(name)
             why = weak(value)
             if why and value is not None:
-                yield Hit(value.setting.file, value.setting.line, f"Production settings {mod.path}: {name} {why}.",
+                yield Hit(value.setting.file, value.setting.line, Message("Production settings {path}: {name} {why}.",
+                                                                          path=mod.path, name=name, why=why),
                           key=f"{mod.path} {name}", premises=mod.premises)
 
 

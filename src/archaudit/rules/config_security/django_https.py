@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.config_security._django import insecure_flag, insecure_hsts, production_modules
@@ -22,8 +22,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     condition (`if not DEBUG:`, `if env(...)`) or computed from an expression counts as set; one under
     `if DEBUG:` does not apply. When production's settings module cannot be determined (wsgi.py names a
     development module, a named module is copied in at build time) the claim is not determined."""
-    judged, unknown = production_modules(repo, "Whether production's Django settings enable the HTTPS "
-                                               "hardening of the deployment checklist.")
+    judged, unknown = production_modules(repo, Message("Whether production's Django settings enable the HTTPS "
+                                                       "hardening of the deployment checklist."))
     yield from unknown
     for mod in judged:
         values = mod.settings.values
@@ -33,8 +33,9 @@ def check(repo: Repo) -> Iterator[Hit]:
         weak = [(name, why, value) for name, why, value in weak if why]
         if not weak:
             continue
-        message = f"Production settings {mod.path} leave HTTPS hardening off: " + \
-            "; ".join(f"{name} {why}" for name, why, _ in weak) + "."
+        message = Message("Production settings {path} leave HTTPS hardening off: {settings}.", path=mod.path,
+                          settings=Message.joined("; ", [Message("{name} {why}", name=name, why=why)
+                                                         for name, why, _ in weak]))
         places = sorted({(v.setting.file, v.setting.line) if v else (mod.path, 0) for _, _, v in weak})
         for path, line in places:
             yield Hit(path, line, message, key=f"{mod.path} https", premises=mod.premises)

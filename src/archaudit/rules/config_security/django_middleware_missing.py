@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.config_security._django import production_modules
 
 # what each middleware gives a Django site (check --deploy: security.W001, W002, W003)
 _WANTED = {
-    "django.middleware.security.SecurityMiddleware": "SecurityMiddleware (HSTS, SSL redirect, nosniff, "
-                                                     "Referrer-Policy)",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware": "XFrameOptionsMiddleware (X-Frame-Options)",
-    "django.middleware.csrf.CsrfViewMiddleware": "CsrfViewMiddleware (CSRF protection)",
+    "django.middleware.security.SecurityMiddleware": Message("SecurityMiddleware (HSTS, SSL redirect, nosniff, "
+                                                             "Referrer-Policy)"),
+    "django.middleware.clickjacking.XFrameOptionsMiddleware": Message("XFrameOptionsMiddleware (X-Frame-Options)"),
+    "django.middleware.csrf.CsrfViewMiddleware": Message("CsrfViewMiddleware (CSRF protection)"),
 }
 
 
@@ -36,7 +36,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         missing = [why for name, why in _WANTED.items() if name.rsplit(".", 1)[-1] not in text]
         if missing:
             s = value.setting
-            yield Hit(s.file, s.line, f"Production settings {mod.path}: MIDDLEWARE lacks " + "; ".join(missing) + ".",
+            yield Hit(s.file, s.line, Message("Production settings {path}: MIDDLEWARE lacks {missing}.", path=mod.path,
+                                              missing=Message.joined("; ", missing)),
                       key=f"{mod.path} middleware", premises=mod.premises)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.config_security._django import production_modules
@@ -43,8 +43,9 @@ def check(repo: Repo) -> Iterator[Hit]:
         s = value.setting
         how = _generated(repo, s.file, s.line, value.conditional)
         if how:
-            yield Hit(s.file, s.line, f"Production settings {mod.path}: SECRET_KEY is drawn with {how}() when the "
-                      "process starts; each restart and each worker gets another key.",
+            yield Hit(s.file, s.line, Message("Production settings {path}: SECRET_KEY is drawn with {how}() when "
+                                              "the process starts; each restart and each worker gets another key.",
+                                              path=mod.path, how=how),
                       key=f"{mod.path} secret generated", premises=mod.premises)
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from archaudit.detect.config.section import find_env_files
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.redact import is_placeholder_value, is_secret_name
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
@@ -41,8 +41,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         line = secret[0][1] if secret else 0
         names = ", ".join(k for k, _ in (secret or valued)[:5])
         label = "secret-looking: " if secret else ""
-        yield Hit(env.path, line, f"{env.path} is not git-ignored and sets {len(valued)} variables "
-                  f"({label}{names}).",
+        yield Hit(env.path, line, Message("{path} is not git-ignored and sets {n} variables ({label}{names}).",
+                                          path=env.path, n=len(valued), label=label, names=names),
                   key=env.path)
 
 

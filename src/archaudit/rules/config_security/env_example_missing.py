@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from archaudit.detect.config.section import find_env_files
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.languages.typescript.facts import CallFact
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_written
@@ -18,21 +18,21 @@ _LOADERS = ("load_dotenv", "read_env", "dotenv_values")
 
 
 def _env_loading(repo: Repo) -> list[tuple[str, int, str]]:
-    out = []
+    out: list[tuple[str, int, str]] = []
     for path, call, _ in calls_written(repo, "SettingsConfigDict", "ConfigDict", *_LOADERS):
         if repo.by_path[path].role == "test":
             continue
         name = call["name"].rsplit(".", 1)[-1]
         if name in ("SettingsConfigDict", "ConfigDict") and call["kwargs"].get("env_file"):
-            out.append((path, call["line"], "the settings read an env file"))
+            out.append((path, call["line"], Message("The settings read an env file")))
         elif name in _LOADERS:
-            out.append((path, call["line"], f"{call['name']}() loads an env file"))
+            out.append((path, call["line"], Message("{call} loads an env file", call=f"{call['name']}()".capitalize())))
     for path, facts in repo.python_items():
         if repo.by_path[path].role == "test":
             continue
         for cls in facts["classes"]:
             if cls["name"] == "Config":
-                out += [(path, f["line"], "the settings read an env file") for f in cls["fields"]
+                out += [(path, f["line"], Message("The settings read an env file")) for f in cls["fields"]
                         if f["name"] == "env_file" and f["value"]]
     return out
 
@@ -82,7 +82,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     places = sorted(_env_loading(repo)) or sorted(_ts_env_loading(repo))
     if places:
         path, line, what = places[0]
-        yield Hit(path, line, f"{what.capitalize()}, but the repository has no .env.example listing the variables.",
+        yield Hit(path, line, Message("{what}, but the repository has no .env.example listing the variables.",
+                                      what=what),
                   key="env-example")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import modules_importing
 from archaudit.rules.base import Rule
@@ -25,7 +25,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         key = app.config.values.get("WTF_CSRF_ENABLED")
         why = false_value(key) if key else ""
         if key and why:
-            yield Hit(key.file, key.line, f"Flask application {app.config.app}: WTF_CSRF_ENABLED {why}.",
+            yield Hit(key.file, key.line, Message("Flask application {app}: WTF_CSRF_ENABLED {why}.",
+                                                  app=app.config.app, why=why),
                       key=f"{app.config.app} csrf", premises=app.premises)
 
 

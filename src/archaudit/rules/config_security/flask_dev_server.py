@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.languages.python.facts import expr_text, is_expr
 from archaudit.repo import Repo
 from archaudit.resolve.context import Context, context_of
@@ -51,15 +51,18 @@ def _launched(repo: Repo) -> Iterator[Hit]:
                 continue
             command = re.sub(r"[\[\]\",']", " ", m.group(2))
             if _FLASK_RUN.search(command):
-                yield Hit(f.path, n, f"{f.path} starts the application with `flask run`, Werkzeug's development "
-                          "server.", key=f"{f.path} flask run")
+                yield Hit(f.path, n, Message("{path} starts the application with `flask run`, Werkzeug's "
+                                             "development server.",
+                                             path=f.path), key=f"{f.path} flask run")
                 continue
             script = _PYTHON_FILE.search(command)
             target = _script(repo, f.path, script.group(1)) if script else None
             if target and target in repo.python and _run_calls(repo, target):
                 line = _run_calls(repo, target)[0][0]
-                yield Hit(f.path, n, f"{f.path} starts `python {script.group(1) if script else ''}`, which serves "
-                          f"the application with app.run() ({target}:{line}), Werkzeug's development server.",
+                yield Hit(f.path, n, Message("{path} starts `python {value}`, which serves the application with "
+                                             "app.run() ({target}:{line}), Werkzeug's development server.",
+                                             path=f.path, value=script.group(1) if script else '',
+                                             target=target, line=line),
                           key=f"{f.path} python run", also=(Evidence(target, line),))
 
 
@@ -82,8 +85,9 @@ def check(repo: Repo) -> Iterator[Hit]:
     for path in sorted(repo.python):
         for line, on_import in _run_calls(repo, path):
             if on_import:
-                yield Hit(path, line, "app.run() starts Werkzeug's development server when this module is imported, "
-                          "outside an `if __name__ == \"__main__\":` guard.", key=f"{path} app.run")
+                yield Hit(path, line, Message("app.run() starts Werkzeug's development server when this module is "
+                                              "imported, outside an `if __name__ == \"__main__\":` guard."),
+                          key=f"{path} app.run")
     yield from _launched(repo)
 
 

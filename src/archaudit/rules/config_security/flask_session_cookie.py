@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Evidence, Hit, Premise, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Premise, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.config_security._flask import JudgedApp, absent, false_value, production_apps
@@ -29,14 +29,15 @@ def _weak(repo: Repo, app: JudgedApp) -> Iterator[tuple[str, str, int, tuple[Pre
     values = app.config.values
     missing, premise = absent(repo, app, "SESSION_COOKIE_SECURE")
     if missing:
-        yield "SESSION_COOKIE_SECURE is not set (Flask's default is False)", app.anchor.path, app.anchor.line, \
+        unset = Message("SESSION_COOKIE_SECURE is not set (Flask's default is False)")
+        yield unset, app.anchor.path, app.anchor.line, \
             (premise,) if premise else ()
     elif why := false_value(values["SESSION_COOKIE_SECURE"]):
         key = values["SESSION_COOKIE_SECURE"]
-        yield f"SESSION_COOKIE_SECURE {why}", key.file, key.line, ()
+        yield Message("{name} {why}", name="SESSION_COOKIE_SECURE", why=why), key.file, key.line, ()
     httponly = values.get("SESSION_COOKIE_HTTPONLY")
     if httponly is not None and (why := false_value(httponly)):
-        yield f"SESSION_COOKIE_HTTPONLY {why}", httponly.file, httponly.line, ()
+        yield Message("{name} {why}", name="SESSION_COOKIE_HTTPONLY", why=why), httponly.file, httponly.line, ()
 
 
 def check(repo: Repo) -> Iterator[Hit]:
@@ -52,10 +53,11 @@ def check(repo: Repo) -> Iterator[Hit]:
         return
     judged, unknown = production_apps(repo, "Whether production's Flask session cookie is Secure and HttpOnly.")
     yield from unknown
-    used = Premise("the application uses the session cookie", evidence=(user,))
+    used = Premise(Message("the application uses the session cookie"), evidence=(user,))
     for app in judged:
         for why, path, line, extra in _weak(repo, app):
-            yield Hit(path, line, f"Flask application {app.config.app}: {why}.", key=f"{app.config.app} {why[:22]}",
+            yield Hit(path, line, Message("Flask application {app}: {why}.",
+                                          app=app.config.app, why=why), key=f"{app.config.app} {why[:22]}",
                       premises=(*app.premises, used, *extra))
 
 

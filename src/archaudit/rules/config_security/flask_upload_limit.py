@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.deploy.proxy import body_limit_proxy
-from archaudit.findings import Axis, Evidence, Hit, Premise, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Premise, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.config_security._flask import absent, production_apps
@@ -45,14 +45,16 @@ def check(repo: Repo) -> Iterator[Hit]:
         return
     judged, unknown = production_apps(repo, "Whether production's Flask configuration limits request bodies.")
     yield from unknown
-    accepts = Premise("the application accepts uploaded files", evidence=(upload,))
-    no_proxy = Premise("the deployment in the repository shows no nginx limiting the body")
+    accepts = Premise(Message("the application accepts uploaded files"), evidence=(upload,))
+    no_proxy = Premise(Message("the deployment in the repository shows no nginx limiting the body"))
     for app in judged:
         missing, premise = absent(repo, app, "MAX_CONTENT_LENGTH")
         if missing:
             extra = (premise,) if premise else ()
-            yield Hit(app.anchor.path, app.anchor.line, f"Flask application {app.config.app} accepts uploads "
-                      f"({upload.ref}) and sets no MAX_CONTENT_LENGTH: a request body of any size is read.",
+            yield Hit(app.anchor.path, app.anchor.line, Message("Flask application {app} accepts uploads ({ref}) "
+                                                                "and sets no MAX_CONTENT_LENGTH: a request body of "
+                                                                "any size is read.",
+                                                                app=app.config.app, ref=upload.ref),
                       key=f"{app.config.app} max content", premises=(*app.premises, accepts, no_proxy, *extra))
 
 

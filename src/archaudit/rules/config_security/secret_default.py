@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from archaudit.detect.config.settings import Setting, find_settings, readers_of, startup_guard
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.model import Fact
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import ts_facts
@@ -75,8 +75,10 @@ def check(repo: Repo) -> Iterator[Hit]:
     outside tests and test-named configuration files."""
     for s, guard in repo.derived(secret_defaults):
         if guard is None:
-            how = f"falls back to a literal when {s.env} is unset" if s.env else "has a literal default"
-            yield Hit(s.file, s.line, f"{s.name} ({s.source}) {how}, and nothing refuses it at startup.",
+            how = (Message("falls back to a literal when {env} is unset", env=s.env) if s.env
+                   else Message("has a literal default"))
+            yield Hit(s.file, s.line, Message("{name} ({source}) {how}, and nothing refuses it at startup.",
+                                              name=s.name, source=s.source, how=how),
                       key=f"{s.source}.{s.name}", secrets=(s.value,),
                       exposure=tuple(Evidence(path, 0) for path in readers_of(repo, s)))
     yield from _typescript(repo)
@@ -94,13 +96,15 @@ def _typescript(repo: Repo) -> Iterator[Hit]:
                 continue
             if not holds_credential(name, value) or (is_outbound_credential(name) and is_placeholder(value)):
                 continue
-            yield Hit(path, fb["line"], f"{name} (environment) falls back to a literal when it is unset.",
+            yield Hit(path, fb["line"], Message("{name} (environment) falls back to a literal when it is unset.",
+                                                name=name),
                       key=f"env.{name}", secrets=(value,))
 
 
 def guarded_secrets(repo: Repo) -> list[Fact]:
     """Strength: a secret's insecure default cannot reach production because startup refuses it."""
-    return [Fact(f"{s.name} has a development default, but startup refuses it (a check raises)",
+    return [Fact(Message("{name} has a development default, but startup refuses it (a check raises)",
+                         name=s.name),
                  (guard, Evidence(s.file, s.line)))
             for s, guard in repo.derived(secret_defaults) if guard is not None]
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from archaudit.detect.config.django_deploy import top_level
 from archaudit.detect.config.settings import Setting, find_settings
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.languages.python.facts import is_expr
 from archaudit.redact import is_secret_name
 from archaudit.repo import Repo
@@ -37,9 +37,12 @@ def check(repo: Repo) -> Iterator[Hit]:
             continue
         literal = not (is_secret_name(s.name) or is_expr(first.value) or is_expr(s.value) or first.env or s.env)
         short = len(repr(first.value) + repr(s.value)) < 120
-        shown = f" ({first.value!r}, then {s.value!r})" if literal and short else ""
-        yield Hit(first.file, first.line, f"{s.name} is assigned twice in {s.file} with different values{shown}; "
-                  f"the assignment at line {s.line} wins.", also=(Evidence(s.file, s.line),), key=s.name,
+        message = (Message("{name} is assigned twice in {file} with different values ({first}, then {then}); the "
+                           "assignment at line {line} wins.", name=s.name, file=s.file, first=repr(first.value),
+                           then=repr(s.value), line=s.line) if literal and short else
+                   Message("{name} is assigned twice in {file} with different values; the assignment at line {line} "
+                           "wins.", name=s.name, file=s.file, line=s.line))
+        yield Hit(first.file, first.line, message, also=(Evidence(s.file, s.line),), key=s.name,
                   secrets=tuple(v for v in (first.value, s.value) if isinstance(v, str) and is_secret_name(s.name)))
         seen[(s.file, s.name)] = s
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.config.settings import truthy
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_written
 from archaudit.rules.base import Rule
@@ -30,14 +30,16 @@ def check(repo: Repo) -> Iterator[Hit]:
         echo = call["kwargs"]["echo"]
         setting = referenced_setting(repo, echo)
         if echo is True:
-            yield Hit(path, call["line"], "The engine logs every SQL statement (echo=True).", key="echo")
+            yield Hit(path, call["line"], Message("The engine logs every SQL statement (echo=True)."), key="echo")
         elif setting is not None and setting.has_default and truthy(setting.value):
-            yield Hit(path, call["line"], f"The engine logs every SQL statement when {setting.name} keeps "
-                      f"its default ({setting.source}), which is true.",
+            yield Hit(path, call["line"], Message("The engine logs every SQL statement when {name} keeps its "
+                                                  "default ({source}), which is true.",
+                                                  name=setting.name, source=setting.source),
                       also=(Evidence(setting.file, setting.line),), key=f"echo {setting.name}")
     for s in settings_named(repo, "SQLALCHEMY_ECHO"):
         if s.has_default and truthy(s.value) and not not_in_production(s):
-            yield Hit(s.file, s.line, f"SQLALCHEMY_ECHO defaults to True ({s.source}).", key=f"{s.source}.echo")
+            yield Hit(s.file, s.line, Message("SQLALCHEMY_ECHO defaults to True ({source}).",
+                                              source=s.source), key=f"{s.source}.echo")
 
 
 RULE = Rule(

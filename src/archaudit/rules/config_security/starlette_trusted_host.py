@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from archaudit.detect.deploy.proxy import deployment_files, front_proxy
-from archaudit.findings import Axis, Evidence, Hit, Premise, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Premise, Severity
 from archaudit.languages.python.facts import expr_text, is_expr
 from archaudit.repo import Repo
 from archaudit.resolve.context import Context, context_of
@@ -64,15 +64,17 @@ def check(repo: Repo) -> Iterator[Hit]:
            if repo.by_path[path].role != "test"):
         return
     deploy = deployment_files(repo)
-    shown = Premise("the deployment in the repository shows no reverse proxy routing by Host",
+    shown = Premise(Message("the deployment in the repository shows no reverse proxy routing by Host"),
                     evidence=tuple(Evidence(p, 0) for p in deploy)) if deploy else \
-        Premise.unknown("the deployment shows no reverse proxy routing by Host",
-                        "the repository holds no deployment files")
+        Premise.unknown(Message("the deployment shows no reverse proxy routing by Host"),
+                        Message("the repository holds no deployment files"))
     built = places[0]
-    yield Hit(built.path, built.line, f"A link sent out of the request is built from the request ({built.ref}) and no "
-              "TrustedHostMiddleware checks the Host header: it points wherever the client's Host says.",
+    yield Hit(built.path, built.line, Message("A link sent out of the request is built from the request ({ref}) and "
+                                              "no TrustedHostMiddleware checks the Host header: it points wherever "
+                                              "the client's Host says.",
+                                              ref=built.ref),
               key="trusted host", also=tuple(places[1:6]),
-              premises=(Premise("a FastAPI/Starlette application serves it", evidence=(app,)), shown))
+              premises=(Premise(Message("a FastAPI/Starlette application serves it"), evidence=(app,)), shown))
 
 
 RULE = Rule(

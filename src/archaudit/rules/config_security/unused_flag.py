@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.config.settings import unused_flags
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
@@ -15,7 +15,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     True/False) whose name appears in no other module's code and nowhere else in their own file:
     switches such as ENABLE_TRACING or metrics_enabled that nothing reads."""
     for s in unused_flags(repo):
-        yield Hit(s.file, s.line, f"{s.name} ({s.source}) is declared but no code reads it.",
+        yield Hit(s.file, s.line, Message("{name} ({source}) is declared but no code reads it.",
+                                          name=s.name, source=s.source),
                   key=f"{s.source}.{s.name}")
 
 

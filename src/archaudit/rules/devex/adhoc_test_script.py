@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.context import ALL
 from archaudit.resolve.typescript_index import ts_facts
@@ -46,7 +46,8 @@ def check(repo: Repo) -> Iterator[Hit]:
             continue
         python = _PY_NAME.match(f.path) and f.path in repo.python and _python_script(repo, f.path)
         if python or (_TS_NAME.match(f.path) and _ts_script(repo, f.path)):
-            yield Hit(f.path, 1, f"{f.path} is named like a test but defines none: it is a script run by hand.",
+            yield Hit(f.path, 1, Message("{path} is named like a test but defines none: it is a script run by hand.",
+                                         path=f.path),
                       key="adhoc-test")
 
 

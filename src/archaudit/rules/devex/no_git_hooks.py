@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.cicd.devtools import find_git_hooks
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
@@ -21,8 +21,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         return
     if repo.derived(find_git_hooks):
         return
-    yield Hit(".", 0, "No pre-commit hooks (.pre-commit-config.yaml, husky, lefthook): formatting, lint and "
-                      "secret checks only happen in CI, if at all.", key="pre-commit")
+    yield Hit(".", 0, Message("No pre-commit hooks (.pre-commit-config.yaml, husky, lefthook): formatting, lint and "
+                              "secret checks only happen in CI, if at all."), key="pre-commit")
 
 
 RULE = Rule(

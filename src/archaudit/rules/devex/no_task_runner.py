@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.cicd.devtools import find_task_runners
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
@@ -20,8 +20,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         return
     if repo.derived(find_task_runners):
         return
-    yield Hit(".", 0, "No task runner (Makefile, justfile, nox/tox, package.json scripts, poe tasks) defines how to "
-                      "install, run, test and lint the project.", key="task-runner")
+    yield Hit(".", 0, Message("No task runner (Makefile, justfile, nox/tox, package.json scripts, poe tasks) "
+                              "defines how to install, run, test and lint the project."), key="task-runner")
 
 
 RULE = Rule(

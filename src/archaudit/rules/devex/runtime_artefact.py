@@ -5,20 +5,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.context import Context, context_of
 from archaudit.rules.base import Rule
 
 # (what it is, file name pattern): files a running application, worker or test run writes
 _KINDS = (
-    ("a SQLite database", re.compile(r"\.(sqlite3?|db|db3|sqlite-journal|db-journal|db-wal|db-shm)$", re.I)),
-    ("the Celery beat schedule", re.compile(r"^celerybeat(-schedule(\.(db|dat|dir|bak))?|\.pid)$")),
-    ("a log file", re.compile(r"\.log(\.\d+)?$", re.I)),
-    ("a database or cache dump", re.compile(r"^dump\.rdb$|\.(dump|pgdump|rdb)$|\.sql\.(gz|bz2|xz|zip)$", re.I)),
-    ("compiled Python bytecode", re.compile(r"\.py[co]$")),
-    ("coverage output", re.compile(r"^\.coverage(\..+)?$|^coverage\.xml$|^lcov\.info$|^\.nyc_output$")),
-    ("a process id file", re.compile(r"\.pid$")),
+    (Message("a SQLite database"), re.compile(r"\.(sqlite3?|db|db3|sqlite-journal|db-journal|db-wal|db-shm)$", re.I)),
+    (Message("the Celery beat schedule"), re.compile(r"^celerybeat(-schedule(\.(db|dat|dir|bak))?|\.pid)$")),
+    (Message("a log file"), re.compile(r"\.log(\.\d+)?$", re.I)),
+    (Message("a database or cache dump"),
+     re.compile(r"^dump\.rdb$|\.(dump|pgdump|rdb)$|\.sql\.(gz|bz2|xz|zip)$", re.I)),
+    (Message("compiled Python bytecode"), re.compile(r"\.py[co]$")),
+    (Message("coverage output"), re.compile(r"^\.coverage(\..+)?$|^coverage\.xml$|^lcov\.info$|^\.nyc_output$")),
+    (Message("a process id file"), re.compile(r"\.pid$")),
 )
 # trees whose files are fixtures, samples or documentation: data kept on purpose
 _KEPT = frozenset({Context.TEST, Context.SAMPLE, Context.DOCS, Context.TEMPLATE, Context.GENERATED})
@@ -41,8 +42,9 @@ def check(repo: Repo) -> Iterator[Hit]:
     for f in repo.files:
         what = artefact_kind(f.path) if f.language == "other" else ""  # Dockerfile.db is a Dockerfile
         if what and context_of(repo, f.path) not in _KEPT:
-            yield Hit(f.path, 0, f"{f.path} is {what}, written at run time; it is in the source tree and no "
-                      ".gitignore excludes it.", key="runtime-artefact")
+            yield Hit(f.path, 0, Message("{path} is {what}, written at run time; it is in the source tree and no "
+                                         ".gitignore excludes it.",
+                                         path=f.path, what=what), key="runtime-artefact")
 
 
 RULE = Rule(

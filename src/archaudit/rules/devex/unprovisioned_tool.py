@@ -12,7 +12,7 @@ from archaudit.detect.cicd.devtools import (
     just_recipes,
     make_targets,
 )
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.context import ALL
 from archaudit.rules.base import Rule
@@ -47,14 +47,14 @@ def _missing(repo: Repo, cmd: Command) -> str:
     sub = cmd.words[0] if cmd.words else ""
     if cmd.tool == "poetry" and sub in _POETRY_SUBS:
         if not _has(repo, "poetry.lock") and not _pyproject_mentions(repo, "[tool.poetry", "poetry.core"):
-            return "a Poetry project ([tool.poetry] in pyproject.toml or poetry.lock)"
+            return Message("a Poetry project ([tool.poetry] in pyproject.toml or poetry.lock)")
     elif cmd.tool in _NEEDS_PROJECT and sub in _NEEDS_PROJECT[cmd.tool]:
         if not _has(repo, "pyproject.toml", f"{cmd.tool}.lock"):
-            return f"a pyproject.toml or {cmd.tool}.lock"
+            return Message("a pyproject.toml or {lock}", lock=f"{cmd.tool}.lock")
     elif cmd.tool == "tox" and not _has(repo, "tox.ini", "tox.toml") and not _pyproject_mentions(repo, "[tool.tox"):
-        return "a tox configuration (tox.ini or [tool.tox])"
+        return Message("a tox configuration (tox.ini or [tool.tox])")
     elif cmd.tool == "nox" and not _has(repo, "noxfile.py"):
-        return "a noxfile.py"
+        return Message("a noxfile.py")
     elif cmd.tool in ("make", "just"):
         return _missing_target(repo, cmd)
     return ""
@@ -71,11 +71,11 @@ def _missing_target(repo: Repo, cmd: Command) -> str:
         label, present = "justfile", _has(repo, *JUSTFILES)
         known = just_recipes(repo) if present else set()
     if not present:
-        return f"a {label}"
+        return Message("a {label}", label=label)
     if known is None:
         return ""
     missing = [t for t in targets if t not in known]
-    return f"a `{missing[0]}` target in the {label}" if missing else ""
+    return Message("a `{target}` target in the {label}", target=missing[0], label=label) if missing else ""
 
 
 def _builds_third_party(repo: Repo, path: str) -> bool:
@@ -98,8 +98,10 @@ def check(repo: Repo) -> Iterator[Hit]:
     for (tool, need), cmds in sorted(groups.items(), key=lambda kv: (kv[1][0].path, kv[1][0].line, kv[0])):
         first = cmds[0]
         shown = " ".join((first.tool, *first.words))[:80]
-        yield Hit(first.path, first.line, f"`{shown}` is documented ({len(cmds)} place(s)) but the repository has "
-                                          f"no {need}.", also=tuple(Evidence(c.path, c.line) for c in cmds[1:4]),
+        yield Hit(first.path, first.line, Message("`{shown}` is documented ({n} place(s)) but the repository has no "
+                                                  "{need}.",
+                                                  shown=shown, n=len(cmds), need=need),
+                  also=tuple(Evidence(c.path, c.line) for c in cmds[1:4]),
                   key=f"{tool}:{need}")
 
 

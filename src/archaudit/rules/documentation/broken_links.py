@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from archaudit.detect.formats.markdown import doc_files, links
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.context import ALL
 from archaudit.rules.base import Rule
@@ -102,7 +102,8 @@ def check(repo: Repo) -> Iterator[Hit]:
             seen.add(path)
             if any(repo.has(p) or p in dirs or on_disk(repo.root, p) for p in _page_candidates(repo, target, path)):
                 continue
-            yield Hit(doc, line, f"{doc} links to `{target}`, which does not exist in the repository.", key=path)
+            yield Hit(doc, line, Message("{doc} links to `{target}`, which does not exist in the repository.",
+                                         doc=doc, target=target), key=path)
 
 
 RULE = Rule(

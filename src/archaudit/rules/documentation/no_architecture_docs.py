@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from archaudit.detect.formats.markdown import doc_files, fold, headings, root_readme
 from archaudit.detect.testing.scan import is_test_file
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.context import ALL
 from archaudit.rules.base import Rule
@@ -51,8 +51,9 @@ def check(repo: Repo) -> Iterator[Hit]:
     modules = sum(1 for p in repo.python if repo.by_path[p].role == "source" and not is_test_file(repo, p))
     if modules <= MIN_MODULES or architecture_docs(repo):
         return
-    yield Hit(".", 0, f"{modules} Python modules and no architecture documentation (no ARCHITECTURE.md, "
-                      f"docs/architecture, ADRs, diagrams or README 'Architecture' section).", key="architecture")
+    yield Hit(".", 0, Message("{modules} Python modules and no architecture documentation (no ARCHITECTURE.md, "
+                              "docs/architecture, ADRs, diagrams or README 'Architecture' section).",
+                              modules=modules), key="architecture")
 
 
 RULE = Rule(

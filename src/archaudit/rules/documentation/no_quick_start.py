@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from archaudit.detect.formats.markdown import code_lines, fold, headings, root_readme
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.context import ALL
 from archaudit.rules.base import Rule
@@ -62,7 +62,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         return
     if _points_to_a_guide(repo, text):
         return
-    yield Hit(readme, 0, f"{readme} does not say how to install, configure and run the project.", key="quick-start")
+    yield Hit(readme, 0, Message("{readme} does not say how to install, configure and run the project.",
+                                 readme=readme), key="quick-start")
 
 
 RULE = Rule(

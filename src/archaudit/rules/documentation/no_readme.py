@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.context import ALL
 from archaudit.rules.base import Rule
@@ -16,7 +16,7 @@ def check(repo: Repo) -> Iterator[Hit]:
     """Looks for a README at the repository root (README.md, .rst, .txt or bare README)."""
     if any(repo.has(n) for n in _NAMES) or not repo.files:
         return
-    yield Hit(".", 0, "The repository root has no README.", key="root")
+    yield Hit(".", 0, Message("The repository root has no README."), key="root")
 
 
 RULE = Rule(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.data.migrations import find_migrations
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.languages.python.facts import CallFact, FunctionFact, expr_text
 from archaudit.repo import Repo
 from archaudit.resolve.context import WITH_MIGRATIONS, Context, context_of
@@ -81,10 +81,11 @@ def check(repo: Repo) -> Iterator[Hit]:
             continue
         for call in calls:
             if _creates_all(call):
-                where = "at module level" if not qualname else f"in {qualname}()"
+                where = Message("at module level") if not qualname else Message("in {function}()", function=qualname)
                 also = (*(Evidence(p, c["line"]) for p, c in callers[:3]), hint)
-                yield Hit(path, call["line"], f"Tables are created with create_all {where} at start-up while "
-                          "Alembic revisions manage the schema.", also=also, key=qualname or "module")
+                yield Hit(path, call["line"], Message("Tables are created with create_all {where} at start-up while "
+                                                      "Alembic revisions manage the schema.",
+                                                      where=where), also=also, key=qualname or "module")
 
 
 RULE = Rule(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.data.migrations import by_revision, find_migrations
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.context import WITH_MIGRATIONS
 from archaudit.rules.base import Rule
@@ -25,8 +25,10 @@ def check(repo: Repo) -> Iterator[Hit]:
             if parent is None or not parent.name_date or parent.name_date <= m.name_date:
                 continue
             yield Hit(m.path, m.down_line,
-                      f"{m.path.rsplit('/', 1)[-1]} (dated {m.name_date}) revises {down}, whose file "
-                      f"{parent.path.rsplit('/', 1)[-1]} is dated later ({parent.name_date}).",
+                      Message("{value} (dated {name_date}) revises {down}, whose file {value2} is dated later "
+                              "({name_date2}).",
+                              value=m.path.rsplit('/', 1)[-1], name_date=m.name_date, down=down,
+                              value2=parent.path.rsplit('/', 1)[-1], name_date2=parent.name_date),
                       also=(Evidence(parent.path, parent.line),), key=f"{m.revision}->{down}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.data.migrations import find_migrations
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.context import WITH_MIGRATIONS
 from archaudit.rules.base import Rule
@@ -17,7 +17,9 @@ def check(repo: Repo) -> Iterator[Hit]:
     for m in repo.derived(find_migrations):
         if m.downgrade == "not-implemented":
             yield Hit(m.path, m.downgrade_line,
-                      f"Revision {m.revision} cannot be rolled back: its downgrade() raises NotImplementedError.",
+                      Message("Revision {revision} cannot be rolled back: its downgrade() raises "
+                              "NotImplementedError.",
+                              revision=m.revision),
                       key=m.revision)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.data.migrations import find_migrations
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.context import WITH_MIGRATIONS
 from archaudit.rules.base import Rule
@@ -20,7 +20,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         for down in m.down_revisions:
             if down not in known:
                 yield Hit(m.path, m.down_line,
-                          f"Revision {m.revision} revises {down}, which no revision script defines.",
+                          Message("Revision {revision} revises {down}, which no revision script defines.",
+                                  revision=m.revision, down=down),
                           key=f"{m.revision}->{down}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.data.migrations import find_migrations, migration_chains
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.context import WITH_MIGRATIONS
 from archaudit.rules.base import Rule
@@ -24,8 +24,9 @@ def check(repo: Repo) -> Iterator[Hit]:
             continue
         first, *rest = tops
         yield Hit(first.path, first.line,
-                  f"{chain} has {len(tops)} heads ({', '.join(t.revision for t in tops)}): "
-                  "`alembic upgrade head` refuses to run until they are merged.",
+                  Message("{chain} has {n} heads ({names}): `alembic upgrade head` refuses to run until they are "
+                          "merged.",
+                          chain=chain, n=len(tops), names=', '.join(t.revision for t in tops)),
                   also=tuple(Evidence(t.path, t.line) for t in rest), key=chain)
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from archaudit.detect.data.migrations import find_migrations
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.languages.python.facts import CallFact, expr_text
 from archaudit.repo import Repo
 from archaudit.resolve.context import WITH_MIGRATIONS
@@ -72,8 +72,9 @@ def check(repo: Repo) -> Iterator[Hit]:
         if m.downgrade in NOOP_BODIES and m.upgrade not in NOOP_BODIES and len(m.down_revisions) < 2 \
                 and not _changes_data_only(repo, m.path):
             yield Hit(m.path, m.downgrade_line,
-                      f"downgrade() of revision {m.revision} does nothing ({m.downgrade}): rolling back "
-                      "reports success but leaves the schema unchanged.", key=m.revision)
+                      Message("downgrade() of revision {revision} does nothing ({downgrade}): rolling back reports "
+                              "success but leaves the schema unchanged.",
+                              revision=m.revision, downgrade=m.downgrade), key=m.revision)
 
 
 RULE = Rule(

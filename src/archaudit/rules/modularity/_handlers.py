@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from archaudit.detect.api.endpoint import Endpoint
 from archaudit.detect.api.section import endpoints_by_handler
+from archaudit.findings import Message
 from archaudit.languages.python.facts import FunctionFact
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import function_index
@@ -29,8 +30,10 @@ class Handler:
     def label(self) -> str:
         """`read_items` (GET /api/v1/items/) for messages."""
         e = self.endpoints[0]
-        more = f" and {len(self.endpoints) - 1} more" if len(self.endpoints) > 1 else ""
-        return f"`{self.fn['qualname']}` ({e.method} {e.path}{more})"
+        name, route = self.fn["qualname"], f"{e.method} {e.path}"
+        if len(self.endpoints) > 1:
+            return Message("`{name}` ({route} and {n} more)", name=name, route=route, n=len(self.endpoints) - 1)
+        return Message("`{name}` ({route})", name=name, route=route)
 
 
 def route_handlers(repo: Repo) -> list[Handler]:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from archaudit.detect.architecture.layers import layer_of
 from archaudit.detect.architecture.patterns import Port, find_ports
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.modularity._layering import crossing, is_composition_root
@@ -43,8 +43,9 @@ def check(repo: Repo) -> Iterator[Hit]:
             port = implemented.get(imp.dotted.rsplit(".", 1)[-1])
             if port is None:
                 continue
-            yield Hit(path, imp.line, f"Application module imports the adapter {imp.dotted} from the "
-                      f"infrastructure layer instead of the port it implements ({port.name}).",
+            yield Hit(path, imp.line, Message("Application module imports the adapter {dotted} from the "
+                                              "infrastructure layer instead of the port it implements ({name}).",
+                                              dotted=imp.dotted, name=port.name),
                       also=(Evidence(port.path, port.line),), key=imp.dotted)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.modularity._layering import framework_imports, strict_domain_files
@@ -17,7 +17,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     (`core/<domain>/models.py`) ORM imports are the intended style."""
     for path in strict_domain_files(repo):
         for imp, kind in framework_imports(repo, path):
-            yield Hit(path, imp["line"], f"Domain module imports the {kind} `{imp['module']}`.", key=imp["module"])
+            yield Hit(path, imp["line"], Message("Domain module imports the {kind} `{module}`.",
+                                                 kind=kind, module=imp['module']), key=imp["module"])
 
 
 RULE = Rule(

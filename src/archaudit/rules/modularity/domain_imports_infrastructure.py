@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.modularity._layering import crossing, strict_domain_files
@@ -17,8 +17,9 @@ def check(repo: Repo) -> Iterator[Hit]:
     and under `if TYPE_CHECKING:` are ignored."""
     for path in strict_domain_files(repo):
         for imp in crossing(repo, path, "infrastructure"):
-            yield Hit(path, imp.line, f"Domain module imports {imp.dotted} from the infrastructure layer "
-                      f"({imp.target}).", key=imp.dotted)
+            yield Hit(path, imp.line, Message("Domain module imports {dotted} from the infrastructure layer "
+                                              "({target}).",
+                                              dotted=imp.dotted, target=imp.target), key=imp.dotted)
 
 
 RULE = Rule(

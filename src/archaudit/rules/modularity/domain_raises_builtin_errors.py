@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.architecture.layers import layers
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.languages.python.facts import expr_text
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import is_app_code
@@ -81,8 +81,9 @@ def check(repo: Repo) -> Iterator[Hit]:
             continue  # one finding per module: hundreds of identical rows would drown the report
         kinds = ", ".join(sorted({r["exc"] for r in bare}))
         count = f"{len(bare)} times" if len(bare) > 1 else "once"
-        yield Hit(path, bare[0]["line"], f"This domain module raises bare {kinds} ({count}) although the project "
-                  f"defines domain errors (e.g. {example[2]}).",
+        yield Hit(path, bare[0]["line"], Message("This domain module raises bare {kinds} ({count}) although the "
+                                                 "project defines domain errors (e.g. {example}).",
+                                                 kinds=kinds, count=count, example=example[2]),
                   also=(*(Evidence(path, r["line"]) for r in bare[1:4]), Evidence(example[0], example[1])),
                   key=kinds)
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from archaudit.detect.api.endpoint import Endpoint
 from archaudit.detect.api.section import find_endpoints
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
@@ -54,8 +54,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         first = eps[0]
         listed = ", ".join(f"{e.method} {e.path} ({e.ref})" for e in eps)
         yield Hit(first.file, first.line,
-                  f"{len(eps)} {kind} endpoints with separate handlers can report different things: "
-                  f"{listed}.",
+                  Message("{n} {kind} endpoints with separate handlers can report different things: {listed}.",
+                          n=len(eps), kind=kind, listed=listed),
                   also=tuple(Evidence(e.file, e.line) for e in eps[1:]), key=kind)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from archaudit.detect.api.endpoint import Endpoint, is_computed_path
 from archaudit.detect.api.section import find_endpoints
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_written
 from archaudit.rules.base import Rule
@@ -78,8 +78,10 @@ def check(repo: Repo) -> Iterator[Hit]:
             if _alias(repo, dup):
                 continue
             yield Hit(dup.file, dup.line,
-                      f"{method} {dup.path} is registered twice: `{dup.handler}` here and `{first.handler}` "
-                      f"at {first.ref}; only one handler is reached.",
+                      Message("{method} {path} is registered twice: `{handler}` here and `{handler2}` at {ref}; "
+                              "only one handler is reached.",
+                              method=method, path=dup.path, handler=dup.handler, handler2=first.handler,
+                              ref=first.ref),
                       also=(Evidence(first.file, first.line),), key=f"{method} {dup.path}")
 
 

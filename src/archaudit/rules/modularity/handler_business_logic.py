@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.modularity._handlers import handlers
@@ -20,8 +20,10 @@ def check(repo: Repo) -> Iterator[Hit]:
         st, br = h.fn["statements"], h.fn["branches"]
         if st > MAX_STATEMENTS or br > MAX_BRANCHES:
             yield Hit(h.file, h.fn["line"],
-                      f"Handler {h.label} holds {st} statements and {br} branches "
-                      f"(limits {MAX_STATEMENTS} / {MAX_BRANCHES}): business logic lives in the HTTP layer.",
+                      Message("Handler {label} holds {st} statements and {br} branches (limits {max_statements} / "
+                              "{max_branches}): business logic lives in the HTTP layer.",
+                              label=h.label, st=st, br=br, max_statements=MAX_STATEMENTS,
+                              max_branches=MAX_BRANCHES),
                       key=h.fn["qualname"])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.languages.python.facts import CallFact, Value, expr_text
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_by_method, calls_named, calls_within, import_aliases, qualified
@@ -77,7 +77,8 @@ def check(repo: Repo) -> Iterator[Hit]:
             first = found[0]
             more = f" ({len(found)} raw SQL calls)" if len(found) > 1 else ""
             yield Hit(h.file, first["line"],
-                      f"Handler {h.label} runs raw SQL through `{first['name']}(...)`{more}.",
+                      Message("Handler {label} runs raw SQL through `{name}(...)`{more}.",
+                              label=h.label, name=first['name'], more=more),
                       key=qualname)
 
 

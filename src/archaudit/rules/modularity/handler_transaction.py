@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_within
 from archaudit.rules.base import Rule
@@ -27,8 +27,9 @@ def check(repo: Repo) -> Iterator[Hit]:
         if calls:
             first = calls[0]
             yield Hit(h.file, first["line"],
-                      f"Handler {h.label} manages the transaction itself (`{first['name']}()`) although the "
-                      f"project's service/repository layer owns transactions ({layer}:{line}).",
+                      Message("Handler {label} manages the transaction itself (`{name}()`) although the project's "
+                              "service/repository layer owns transactions ({layer}:{line}).",
+                              label=h.label, name=first['name'], layer=layer, line=line),
                       also=(Evidence(layer, line),), key=h.fn["qualname"])
 
 

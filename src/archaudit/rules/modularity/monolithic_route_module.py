@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from archaudit.detect.api.endpoint import Endpoint
 from archaudit.detect.api.section import find_endpoints
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.modularity._handlers import handlers
@@ -48,8 +48,9 @@ def check(repo: Repo) -> Iterator[Hit]:
         parts = ", ".join(f"{g} ({n})" for g, n in ranked)
         first = min(by_file[file], key=lambda e: e.handler_line)
         yield Hit(file, first.handler_line,
-                  f"{file} declares {len(eps)} endpoints in {lines[file]} lines of handlers; by first path "
-                  f"segment: {parts}. Split it into one router/blueprint per group.", key=file)
+                  Message("{file} declares {n} endpoints in {lines} lines of handlers; by first path segment: "
+                          "{parts}. Split it into one router/blueprint per group.",
+                          file=file, n=len(eps), lines=lines[file], parts=parts), key=file)
 
 
 RULE = Rule(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.modularity._noop import find_noop_services
@@ -16,8 +16,10 @@ def check(repo: Repo) -> Iterator[Hit]:
     to True: configuration claims the feature is on while the implementation records nothing."""
     for svc in repo.derived(find_noop_services):
         if svc.flag is not None:
-            yield Hit(svc.path, svc.line, f"{svc.name}: all {svc.methods} methods do nothing, yet the flag at "
-                      f"{svc.flag.ref} enables it by default (used at {svc.used_at.ref}).",
+            yield Hit(svc.path, svc.line, Message("{name}: all {methods} methods do nothing, yet the flag at {ref} "
+                                                  "enables it by default (used at {ref2}).",
+                                                  name=svc.name, methods=svc.methods, ref=svc.flag.ref,
+                                                  ref2=svc.used_at.ref),
                       also=(svc.flag, svc.used_at), key=svc.name)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.modularity._noop import find_noop_services
@@ -18,8 +18,10 @@ def check(repo: Repo) -> Iterator[Hit]:
     where a settings flag enables the feature by default are reported by MOD058 instead."""
     for svc in repo.derived(find_noop_services):
         if svc.flag is None and not svc.named_null:
-            yield Hit(svc.path, svc.line, f"{svc.name}: all {svc.methods} methods do nothing, yet it is used as a "
-                      f"service at {svc.used_at.ref}.", also=(svc.used_at,), key=svc.name)
+            yield Hit(svc.path, svc.line, Message("{name}: all {methods} methods do nothing, yet it is used as a "
+                                                  "service at {ref}.",
+                                                  name=svc.name, methods=svc.methods, ref=svc.used_at.ref),
+                      also=(svc.used_at,), key=svc.name)
 
 
 RULE = Rule(

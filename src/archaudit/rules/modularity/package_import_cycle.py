@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from archaudit.detect.architecture.layers import InternalImport, internal_imports
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.graphs import strongly_connected
 from archaudit.rules.base import Rule
@@ -66,8 +66,10 @@ def check(repo: Repo) -> Iterator[Hit]:
         edges = [graph[a][b] for a, b in zip(cycle, [*cycle[1:], cycle[0]], strict=True)]
         first, rest = edges[0], edges[1:]
         loop = " -> ".join([*cycle, cycle[0]])
-        extra = f" ({len(comp)} packages are mutually dependent)" if len(comp) > len(cycle) else ""
-        yield Hit(first.path, first.line, f"Import cycle between packages: {loop}{extra}.",
+        message = (Message("Import cycle between packages: {loop} ({n} packages are mutually dependent).",
+                           loop=loop, n=len(comp)) if len(comp) > len(cycle)
+                   else Message("Import cycle between packages: {loop}.", loop=loop))
+        yield Hit(first.path, first.line, message,
                   also=tuple(Evidence(e.path, e.line) for e in rest), key=",".join(comp))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.context import SERVING, context_of
 from archaudit.resolve.python_index import calls_within, import_aliases, qualified
@@ -69,8 +69,10 @@ def check(repo: Repo) -> Iterator[Hit]:
             if sdk and sdk in wrapped:
                 wfile, wline, wfunc = wrapped[sdk]
                 yield Hit(h.file, call["line"],
-                          f"Handler {h.label} calls {sdk} directly (`{call['name']}`) although `{wfunc}` "
-                          f"({wfile}:{wline}) already wraps {sdk}.", also=(Evidence(wfile, wline),),
+                          Message("Handler {label} calls {sdk} directly (`{name}`) although `{wfunc}` "
+                                  "({wfile}:{wline}) already wraps {sdk}.",
+                                  label=h.label, sdk=sdk, name=call['name'], wfunc=wfunc, wfile=wfile,
+                                  wline=wline), also=(Evidence(wfile, wline),),
                           key=f"{h.fn['qualname']}:{sdk}")
                 break
 

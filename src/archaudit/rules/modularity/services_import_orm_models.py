@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from archaudit.detect.architecture.layers import imports_by_file, is_test_path, layer_of
 from archaudit.detect.architecture.patterns import find_ports
 from archaudit.detect.data.orm import find_models
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
@@ -49,8 +49,9 @@ def check(repo: Repo) -> Iterator[Hit]:
                 continue
             seen.add(imp.line)
             shown = last if last in names else f"module {imp.dotted} ({len(names)} declared)"
-            yield Hit(path, imp.line, f"Service module imports ORM model {shown} although the project has "
-                      "repositories.", also=(repos[0],), key=imp.dotted)
+            yield Hit(path, imp.line, Message("Service module imports ORM model {shown} although the project has "
+                                              "repositories.",
+                                              shown=shown), also=(repos[0],), key=imp.dotted)
 
 
 RULE = Rule(

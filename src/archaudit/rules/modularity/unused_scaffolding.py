@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from archaudit.detect.architecture.layers import is_test_path, layer_of
 from archaudit.detect.architecture.patterns import find_ports, is_abstract
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
@@ -62,8 +62,9 @@ def check(repo: Repo) -> Iterator[Hit]:
         name = cls["name"]
         if name not in used:
             what = f"{kind} class" if kind else next(s for s in _SUFFIXES if name.endswith(s)).lower()
-            yield Hit(path, cls["line"], f"{name} ({what}) is declared but nothing subclasses, implements "
-                      "or references it.", key=name)
+            yield Hit(path, cls["line"], Message("{name} ({what}) is declared but nothing subclasses, implements or "
+                                                 "references it.",
+                                                 name=name, what=what), key=name)
 
 
 RULE = Rule(

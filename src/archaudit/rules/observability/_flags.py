@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from archaudit.findings import Evidence, Hit
+from archaudit.findings import Evidence, Hit, Message
 from archaudit.repo import Repo
 from archaudit.rules.observability._signals import setting_places
 
@@ -23,5 +23,7 @@ def flag_hit(found: list[tuple[str, int, str]], claim: str) -> Hit:
     """One finding at the first flag, naming the others: "Setting X (and Y) suggests <claim>"."""
     path, line, name = found[0]
     others = ", ".join(sorted({n for _, _, n in found[1:]} - {name}))
-    return Hit(path, line, f"Setting {name}{' (and ' + others + ')' if others else ''} suggests {claim}",
+    message = (Message("Setting {name} (and {others}) suggests {claim}", name=name, others=others, claim=claim)
+               if others else Message("Setting {name} suggests {claim}", name=name, claim=claim))
+    return Hit(path, line, message,
                also=tuple(Evidence(p, ln) for p, ln, _ in found[1:5]), key=name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from archaudit.detect.api.section import find_endpoints
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Fact
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import first_import
@@ -14,7 +14,7 @@ from archaudit.rules.observability.no_request_id import correlation
 def error_tracking(repo: Repo) -> list[Fact]:
     """Sentry initialised, with the line that does it."""
     place = sentry_init(repo)
-    return [Fact("Errors are reported to Sentry (sentry_sdk.init)", (Evidence(*place),))] if place else []
+    return [Fact(Message("Errors are reported to Sentry (sentry_sdk.init)"), (Evidence(*place),))] if place else []
 
 
 def metrics_exported(repo: Repo) -> list[Fact]:
@@ -25,16 +25,16 @@ def metrics_exported(repo: Repo) -> list[Fact]:
         place = (route.file, route.line) if route else None
     if not place:
         return []
-    return [Fact("Metrics are exported for monitoring (Prometheus/StatsD/OpenTelemetry)", (Evidence(*place),))]
+    return [Fact(Message("Metrics are exported for monitoring (Prometheus/StatsD/OpenTelemetry)"), (Evidence(*place),))]
 
 
 def structured_logs(repo: Repo) -> list[Fact]:
     """JSON or structlog logging set up."""
     place = structured_logging(repo)
-    return [Fact("Logs are structured (JSON/structlog)", (Evidence(*place),))] if place else []
+    return [Fact(Message("Logs are structured (JSON/structlog)"), (Evidence(*place),))] if place else []
 
 
 def request_correlation(repo: Repo) -> list[Fact]:
     """Request-id / trace-id correlation handled."""
     place = correlation(repo)
-    return [Fact("Requests are correlated by a request id or trace id", (Evidence(*place),))] if place else []
+    return [Fact(Message("Requests are correlated by a request id or trace id"), (Evidence(*place),))] if place else []

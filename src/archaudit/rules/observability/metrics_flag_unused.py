@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.api.section import find_endpoints
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import first_import
 from archaudit.rules.base import Rule
@@ -22,8 +22,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         return
     if any(e.path.rstrip("/").endswith("/metrics") for e in find_endpoints(repo)):
         return
-    yield flag_hit(found, "metrics, but nothing exports them (no Prometheus/StatsD/OpenTelemetry metrics, "
-                          "no /metrics route).")
+    yield flag_hit(found, Message("metrics, but nothing exports them (no Prometheus/StatsD/OpenTelemetry metrics, "
+                                  "no /metrics route)."))
 
 
 RULE = Rule(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import first_import
 from archaudit.resolve.typescript_backend import ts_app_anchor, ts_backend, ts_first_import, ts_unread_premise
@@ -17,8 +17,8 @@ from archaudit.rules.observability._logging import (
 )
 from archaudit.rules.observability._signals import app_anchor, web_backend
 
-_MESSAGE = ("Unhandled errors are not reported to any error tracker (no Sentry, Rollbar, Bugsnag, APM or "
-            "OpenTelemetry exporter is initialised).")
+_MESSAGE = Message("Unhandled errors are not reported to any error tracker (no Sentry, Rollbar, Bugsnag, APM or "
+                   "OpenTelemetry exporter is initialised).")
 
 
 def check(repo: Repo) -> Iterator[Hit]:

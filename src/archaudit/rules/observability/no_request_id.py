@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import Place, first_import, is_app_code
 from archaudit.resolve.typescript_backend import (
@@ -27,8 +27,8 @@ _HEADERS = frozenset({"x-request-id", "x-correlation-id", "x-trace-id", "tracepa
                       "x-cloud-trace"})
 
 
-_MESSAGE = ("Requests carry no request id or trace id: no middleware reads or sets X-Request-ID/X-Correlation-ID "
-            "and no tracing library is used.")
+_MESSAGE = Message("Requests carry no request id or trace id: no middleware reads or sets "
+                   "X-Request-ID/X-Correlation-ID and no tracing library is used.")
 
 
 def correlation(repo: Repo) -> Place | None:

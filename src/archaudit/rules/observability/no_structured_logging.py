@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import Place, calls_written, is_app_code
 from archaudit.rules.base import Rule
@@ -37,8 +37,10 @@ def check(repo: Repo) -> Iterator[Hit]:
     place = setup or app_anchor(repo)
     if place is None:
         return
-    where = "Logging is configured as plain text" if setup else "No logging configuration produces structured logs"
-    yield Hit(place[0], place[1], f"{where}: no JSON/structured log output is set up anywhere.", key="plain-logs")
+    where = (Message("Logging is configured as plain text") if setup
+             else Message("No logging configuration produces structured logs"))
+    yield Hit(place[0], place[1], Message("{where}: no JSON/structured log output is set up anywhere.",
+                                          where=where), key="plain-logs")
 
 
 RULE = Rule(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.languages.python.facts import CallFact, ModuleFacts
 from archaudit.repo import Repo
 from archaudit.resolve.blocks import context_at
@@ -70,18 +70,22 @@ def check(repo: Repo) -> Iterator[Hit]:
         (notices if notice else by_path).setdefault(path, []).append(call["line"])
     for path in sorted(by_path):
         lines = sorted(by_path[path])
-        yield Hit(path, lines[0], f"{len(lines)} print() call(s) in {path} (first at line {lines[0]}) bypass "
-                                  "logging: no level, no context, lost or interleaved in production.",
+        yield Hit(path, lines[0], Message("{n} print() call(s) in {path} (first at line {lines}) bypass logging: no "
+                                          "level, no context, lost or interleaved in production.",
+                                          n=len(lines), path=path, lines=lines[0]),
                   key="print")
     if notices:
         first = min(notices)
         others = sorted(notices)
         others.remove(first)
-        more = f"; also in {len(others)} other file(s): {', '.join(others[:5])}{', ...' if len(others) > 5 else ''}"
+        files = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
+        more = Message("; also in {n} other file(s): {files}", n=len(others), files=files) if others else ""
         yield Hit(first, min(notices[first]),
-                  f"{sum(map(len, notices.values()))} deprecation notice(s) are printed instead of warned "
-                  f"(first in {first}:{min(notices[first])}{more if others else ''}): no DeprecationWarning, "
-                  "no level, nothing callers or tests can filter.", key="deprecation")
+                  Message("{value} deprecation notice(s) are printed instead of warned (first in "
+                          "{first}:{value2}{value3}): no DeprecationWarning, no level, nothing callers or tests can "
+                          "filter.",
+                          value=sum(map(len, notices.values())), first=first, value2=min(notices[first]),
+                          value3=more), key="deprecation")
 
 
 RULE = Rule(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import first_import
 from archaudit.rules.base import Rule
@@ -19,7 +19,7 @@ def check(repo: Repo) -> Iterator[Hit]:
     found = flags(repo, TRACING_FLAG)
     if not found or first_import(repo, TRACING) or auto_instrumented(repo):
         return
-    yield flag_hit(found, "tracing, but no tracer is set up (no OpenTelemetry or APM instrumentation).")
+    yield flag_hit(found, Message("tracing, but no tracer is set up (no OpenTelemetry or APM instrumentation)."))
 
 
 RULE = Rule(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.languages.python.facts import CallFact, expr_text
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_by_function, function_index, import_aliases, qualified
@@ -49,11 +49,11 @@ def _blocking(call: CallFact, local: dict[str, str], module: str, sessions: set[
         return f"{q}()"
     owner, _, method = name.rpartition(".")
     if owner in sessions and method in _SESSION_METHODS:
-        return f"{name}() on a sync Session"
+        return Message("{call}() on a sync Session", call=name)
     if (q if q != name else f"{module}.{name}") in factories:
-        return f"{name}() (sync sessionmaker)"
+        return Message("{call}() (sync sessionmaker)", call=name)
     if name == "open" and "open" not in local and reads_file:
-        return "open() file read"
+        return Message("open() file read")
     return ""
 
 
@@ -81,8 +81,9 @@ def check(repo: Repo) -> Iterator[Hit]:
             continue
         (first, why), *rest = found
         whys = sorted({w for _, w in found})
-        yield Hit(h.path, first["line"], f"async handler {h.qualname} ({h.route}) blocks the event loop: "
-                  + ", ".join(whys) + ".", also=tuple(Evidence(h.path, c["line"]) for c, _ in rest[:5]),
+        yield Hit(h.path, first["line"], Message("async handler {handler} ({route}) blocks the event loop: {causes}.",
+                                                 handler=h.qualname, route=h.route, causes=Message.joined(", ", whys)),
+                  also=tuple(Evidence(h.path, c["line"]) for c, _ in rest[:5]),
                   key=h.qualname)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from archaudit.detect.api.section import find_endpoints
 from archaudit.detect.architecture.components import PER_CALL, PER_INSTANCE, ClientInstantiation, find_clients
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.languages.python.facts import CallFact
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import function_index, import_aliases, name_readers, qualified
@@ -99,9 +99,12 @@ def check(repo: Repo) -> Iterator[Hit]:
             origin.setdefault(i, (Evidence(e.handler_file, e.handler_line), direct))
     for i, (where_from, direct) in sorted(origin.items()):
         site = sites[i]
-        where = "the route handler" if direct else f"on the request path of the handler at {where_from.ref}"
-        yield Hit(site.path, site.line, f"{site.call}() runs on every call of {site.func} ({where}): a new "
-                  f"{site.client} instance per request.", also=() if direct else (where_from,),
+        where = (Message("the route handler") if direct
+                 else Message("on the request path of the handler at {place}", place=where_from.ref))
+        yield Hit(site.path, site.line, Message("{call}() runs on every call of {func} ({where}): a new {client} "
+                                                "instance per request.",
+                                                call=site.call, func=site.func, where=where,
+                                                client=site.client), also=() if direct else (where_from,),
                   key=f"{site.func}:{site.call}")
 
 

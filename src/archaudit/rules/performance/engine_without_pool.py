@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from archaudit.detect.data.engines import find_engines
 from archaudit.detect.data.typescript import find_typeorm_sources
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.model import Fact
 from archaudit.repo import Repo
 from archaudit.rules.base import PYTHON, TYPESCRIPT, Rule
@@ -29,8 +29,9 @@ def check(repo: Repo) -> Iterator[Hit]:
         if any(k == "poolclass" for k, _ in e.settings):
             continue
         kind = "create_async_engine" if e.is_async else "create_engine"
-        yield Hit(e.path, e.line, f"{kind}({e.url or 'URL'}) relies on the default pool: no pool_size, "
-                  "max_overflow or pool_pre_ping.", key=f"{kind}:{e.url}")
+        yield Hit(e.path, e.line, Message("{kind}({value}) relies on the default pool: no pool_size, max_overflow "
+                                          "or pool_pre_ping.",
+                                          kind=kind, value=e.url or Message("URL")), key=f"{kind}:{e.url}")
 
 
 def typeorm_without_pool(repo: Repo) -> Iterator[Hit]:
@@ -45,8 +46,9 @@ def typeorm_without_pool(repo: Repo) -> Iterator[Hit]:
 
 def pool_strengths(repo: Repo) -> list[Fact]:
     """Strength: engines whose pool is explicitly sized or health-checked."""
-    return [Fact("Database connection pool configured (" + ", ".join(f"{k}={v}" for k, v in e.settings
-                 if k != "echo") + ")", (Evidence(e.path, e.line),))
+    return [Fact(Message("Database connection pool configured ({settings})",
+                         settings=", ".join(f"{k}={v}" for k, v in e.settings if k != "echo")),
+                 (Evidence(e.path, e.line),))
             for e in repo.derived(find_engines) if e.pooled and _production(repo, e.path)]
 
 

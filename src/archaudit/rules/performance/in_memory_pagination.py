@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
@@ -23,8 +23,10 @@ def check(repo: Repo) -> Iterator[Hit]:
             bounds = [b for b in s["bounds"] if b.lower() in _PAGING | _RANGE]
             if any(b.lower() in _PAGING for b in bounds):
                 what = s["target"] or "the result"
-                yield Hit(path, s["line"], f"{s['func']} loads every row ({s['source']}) then keeps one page of "
-                          f"{what} in memory with [{', '.join(bounds)}].", key=f"{s['func']}:{what}")
+                yield Hit(path, s["line"], Message("{func} loads every row ({source}) then keeps one page of {what} "
+                                                   "in memory with [{names}].",
+                                                   func=s['func'], source=s['source'], what=what,
+                                                   names=', '.join(bounds)), key=f"{s['func']}:{what}")
 
 
 RULE = Rule(

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from archaudit.detect.background.section import find_queue_systems
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_by_function, calls_named, function_index, import_aliases, qualified
 from archaudit.rules.base import Rule
@@ -62,20 +62,26 @@ def check(repo: Repo) -> Iterator[Hit]:
     for h in request_handlers(repo):
         direct = parsers.get((h.path, h.qualname))
         if direct is not None:
-            yield Hit(h.path, direct[1], f"Handler {h.qualname} ({h.route}) parses files inline with {direct[0]} "
-                      f"although {lib} is available for background work.", also=(queue_ev,), key=h.qualname)
+            yield Hit(h.path, direct[1], Message("Handler {qualname} ({route}) parses files inline with {direct} "
+                                                 "although {lib} is available for background work.",
+                                                 qualname=h.qualname, route=h.route, direct=direct[0], lib=lib),
+                      also=(queue_ev,), key=h.qualname)
             continue
         for call in by_function.get((h.path, h.qualname), []):
             target = _callee(repo, aliases.get(h.path, {}), h.path, call["name"], unique)
             if target is not None and target in parsers:
                 parser, line = parsers[target]
-                yield Hit(h.path, call["line"], f"Handler {h.qualname} ({h.route}) calls {target[1]}, which parses "
-                          f"files inline with {parser}, although {lib} is available for background work.",
+                yield Hit(h.path, call["line"], Message("Handler {qualname} ({route}) calls {target}, which parses "
+                                                        "files inline with {parser}, although {lib} is available "
+                                                        "for background work.",
+                                                        qualname=h.qualname, route=h.route, target=target[1],
+                                                        parser=parser, lib=lib),
                           also=(Evidence(target[0], line), queue_ev), key=h.qualname)
                 break
     for path, line, name in _inline_schedulers(repo):
-        yield Hit(path, line, f"{name} runs jobs inline in the caller although {lib} is available for "
-                  "background work.", also=(queue_ev,), key=name)
+        yield Hit(path, line, Message("{name} runs jobs inline in the caller although {lib} is available for "
+                                      "background work.",
+                                      name=name, lib=lib), also=(queue_ev,), key=name)
 
 
 def _callee(repo: Repo, local: dict[str, str], path: str, name: str, unique: dict[str, tuple[str, str]]

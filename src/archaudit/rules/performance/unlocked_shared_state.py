@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.languages.python.facts import ModuleFacts, expr_text
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
@@ -60,8 +60,9 @@ def check(repo: Repo) -> Iterator[Hit]:
                 grouped.setdefault((fn["cls"], attr), []).append(m["line"])
         for (cls, attr), lines in sorted(grouped.items()):
             lines = sorted(set(lines))
-            yield Hit(path, lines[0], f"{cls}.{attr[5:]} is shared by every request and mutated by async methods "
-                      f"without a lock ({len(lines)} place(s)).",
+            yield Hit(path, lines[0], Message("{cls}.{attr} is shared by every request and mutated by async methods "
+                                              "without a lock ({n} place(s)).",
+                                              cls=cls, attr=attr[5:], n=len(lines)),
                       also=tuple(Evidence(path, n) for n in lines[1:6]), key=f"{cls}.{attr}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from archaudit.detect.dependencies.manifests import Dependency, find_dependencies, find_lockfiles, pinned_version
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Fact
 from archaudit.repo import Repo
 
@@ -15,7 +15,8 @@ _NAMES = {"poetry": "Poetry", "uv": "uv", "pdm": "PDM", "pipenv": "Pipenv", "pip
 
 def lockfile_committed(repo: Repo) -> list[Fact]:
     """One fact per committed lockfile (evidence: the lockfile)."""
-    return [Fact(f"Lockfile committed: {lock.path} ({_NAMES.get(lock.kind, lock.kind)})",
+    return [Fact(Message("Lockfile committed: {path} ({value})",
+                         path=lock.path, value=_NAMES.get(lock.kind, lock.kind)),
                  (Evidence(lock.path, 0),)) for lock in find_lockfiles(repo)]
 
 
@@ -30,6 +31,7 @@ def dependencies_pinned(repo: Repo) -> list[Fact]:
     for source, deps in sorted(per_file.items()):
         if len(deps) >= 3 and all(pinned_version(d) for d in deps):
             first = min(d.line for d in deps)
-            out.append(Fact(f"All {len(deps)} runtime dependencies in {source} are pinned to exact versions",
+            out.append(Fact(Message("All {n} runtime dependencies in {source} are pinned to exact versions",
+                                    n=len(deps), source=source),
                             (Evidence(source, first),)))
     return out

@@ -8,7 +8,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from archaudit.detect.dependencies.manifests import Dependency, find_dependencies, find_lockfiles, pinned_version
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
@@ -57,8 +57,10 @@ def check(repo: Repo) -> Iterator[Hit]:
         for name in sorted(by_req.keys() & by_proj.keys()):
             a, b = by_req[name], by_proj[name]
             if _conflict(a, b):
-                yield Hit(a.source, a.line, f"`{name}` is `{a.spec or '(any)'}` here but `{b.spec or '(any)'}` "
-                          f"in {b.ref}.", also=(Evidence(b.source, b.line),), key=f"conflict:{name}")
+                yield Hit(a.source, a.line, Message("`{name}` is `{value}` here but `{value2}` in {ref}.",
+                                                    name=name, value=a.spec or Message("(any)"),
+                                                    value2=b.spec or Message("(any)"), ref=b.ref),
+                          also=(Evidence(b.source, b.line),), key=f"conflict:{name}")
         only_req = sorted(by_req.keys() - by_proj.keys())
         only_proj = sorted(by_proj.keys() - by_req.keys())
         if not only_req and not only_proj:
@@ -66,11 +68,14 @@ def check(repo: Repo) -> Iterator[Hit]:
         first = project[0]
         parts = []
         if only_req:
-            parts.append(f"{len(only_req)} only in {reqs[0].source} ({', '.join(only_req[:5])})")
+            parts.append(Message("{n} only in {source} ({names})", n=len(only_req), source=reqs[0].source,
+                                 names=", ".join(only_req[:5])))
         if only_proj:
-            parts.append(f"{len(only_proj)} only in {first.source} ({', '.join(only_proj[:5])})")
+            parts.append(Message("{n} only in {source} ({names})", n=len(only_proj), source=first.source,
+                                 names=", ".join(only_proj[:5])))
         also = tuple(Evidence(by_req[n].source, by_req[n].line) for n in only_req[:3])
-        yield Hit(first.source, first.line, "Two lists of runtime dependencies disagree: " + "; ".join(parts) + ".",
+        yield Hit(first.source, first.line, Message("Two lists of runtime dependencies disagree: {parts}.",
+                                                    parts=Message.joined("; ", parts)),
                   also=also, key=f"lists:{app}")
 
 

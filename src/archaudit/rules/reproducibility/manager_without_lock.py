@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from archaudit.detect.dependencies.manifests import find_lockfiles
 from archaudit.detect.dependencies.usage import command_texts
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.context import ALL
 from archaudit.rules.base import Rule
@@ -38,7 +38,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         if places:
             places.sort()
             first = places[0]
-            yield Hit(first.path, first.line, f"`{manager}` is used here but no {_LOCK_NAME[manager]} is committed.",
+            yield Hit(first.path, first.line, Message("`{manager}` is used here but no {lock_name} is committed.",
+                                                      manager=manager, lock_name=_LOCK_NAME[manager]),
                       also=tuple(places[1:4]), key=manager, fact=NO_PYTHON_LOCK)
 
 

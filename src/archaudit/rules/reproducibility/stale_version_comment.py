@@ -9,7 +9,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from archaudit.detect.dependencies.manifests import Dependency, find_dependencies, normalize, pinned_version
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
@@ -53,9 +53,14 @@ def check(repo: Repo) -> Iterator[Hit]:
                 continue
             pinned = pinned_version(other) or ""
             if not _agrees(op, mentioned, pinned):
-                yield Hit(dep.source, dep.line, f"The comment on `{dep.name}` refers to {m.group(1)} "
-                          f"{op if op not in ('', '@') else ''}{mentioned}, but `{name}` is pinned to {pinned} "
-                          f"({other.ref}).", also=(Evidence(other.source, other.line),), key=f"{dep.name}:{name}")
+                yield Hit(dep.source, dep.line, Message("The comment on `{name}` refers to {value} "
+                                                        "{value2}{mentioned}, but `{name2}` is pinned to {pinned} "
+                                                        "({ref}).",
+                                                        name=dep.name, value=m.group(1),
+                                                        value2=op if op not in ('', '@') else '',
+                                                        mentioned=mentioned, name2=name, pinned=pinned,
+                                                        ref=other.ref),
+                          also=(Evidence(other.source, other.line),), key=f"{dep.name}:{name}")
                 break
 
 

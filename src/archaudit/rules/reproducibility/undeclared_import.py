@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from archaudit.detect.dependencies.distributions import import_names, module_keys, name_keys
 from archaudit.detect.dependencies.manifests import find_lockfiles, locked_versions, normalize
 from archaudit.detect.dependencies.usage import command_texts
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.languages.python.facts import ModuleFacts, expr_text
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
@@ -105,18 +105,20 @@ def _lock_line(repo: Repo, lock: str, dist: str) -> int:
 def _message(repo: Repo, app: str, key: str, files: int) -> str:
     """What to say: not declared anywhere, or declared nowhere but pinned by a lockfile as another
     package's dependency (the code relies on a transitive pin: true, and less severe; said as such)."""
-    where = app or "the repository"
+    where: str = app or Message("the repository")
     locked = _locked_by_import(repo, app)
     hit = locked.get(key) or next((locked[k] for k in module_keys(key) if k in locked), None)
     if hit is None:
-        return f"`{key}` is imported ({files} file(s)) but no manifest of {where} declares it."
+        return Message("`{package}` is imported ({files} file(s)) but no manifest of {where} declares it.",
+                       package=key, files=files, where=where)
     dist, lock = hit
     mine = [lf.path for lf in find_lockfiles(repo) if lf.ecosystem == "python"
             and (not lf.app or lf.app == app or app.startswith(lf.app + "/"))]
     pins = sorted(("dev" in p or "test" in p, p, n) for p in mine if (n := _lock_line(repo, p, dist)))
     _, lock, line = pins[0] if pins else (False, lock, 0)  # the production lock first
-    return (f"`{key}` is imported ({files} file(s)) but no manifest of {where} declares it: only the lockfile "
-            f"{lock}{f':{line}' if line else ''} pins it ({dist}), as a dependency of another package.")
+    return Message("`{package}` is imported ({files} file(s)) but no manifest of {where} declares it: only the "
+                   "lockfile {lock} pins it ({dist}), as a dependency of another package.",
+                   package=key, files=files, where=where, lock=f"{lock}:{line}" if line else lock, dist=dist)
 
 
 def check(repo: Repo) -> Iterator[Hit]:

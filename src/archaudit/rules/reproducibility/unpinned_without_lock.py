@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from archaudit.detect.dependencies.manifests import Dependency, find_dependencies, find_lockfiles, pinned_version
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.reproducibility._deps import NO_PYTHON_LOCK, has_python_lock
@@ -54,8 +54,9 @@ def check(repo: Repo) -> Iterator[Hit]:
         if not loose or _bounded_exceptions(loose, deps):
             continue
         names = ", ".join(f"{d.name}{d.spec}" for d in loose[:5]) + (", ..." if len(loose) > 5 else "")
-        yield Hit(source, loose[0].line, f"{len(loose)} of {len(deps)} runtime dependencies have no exact "
-                  f"version ({names}) and no lockfile is committed.",
+        yield Hit(source, loose[0].line, Message("{n} of {n2} runtime dependencies have no exact version ({names}) "
+                                                 "and no lockfile is committed.",
+                                                 n=len(loose), n2=len(deps), names=names),
                   also=tuple(Evidence(d.source, d.line) for d in loose[1:4]), key=source, fact=NO_PYTHON_LOCK)
 
 

@@ -14,7 +14,7 @@ from archaudit.detect.dependencies.usage import (
     loads_entry_point_plugins,
     usage_of,
 )
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.reproducibility._deps import declared_in, project_names, python_files_in
@@ -50,8 +50,9 @@ def check(repo: Repo) -> Iterator[Hit]:
             continue
         if usage_of(repo, dep) != "no" or _excused(repo, dep):
             continue
-        yield Hit(dep.source, dep.line, f"`{dep.name}` is declared but no Python file of "
-                  f"{dep.app or 'the repository'} imports it.", key=dep.name)
+        yield Hit(dep.source, dep.line, Message("`{name}` is declared but no Python file of {value} imports it.",
+                                                name=dep.name, value=dep.app or Message("the repository")),
+                  key=dep.name)
 
 
 RULE = Rule(

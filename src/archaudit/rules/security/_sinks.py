@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from archaudit.detect.api.section import endpoints_by_handler
-from archaudit.findings import Hit, Premise
+from archaudit.findings import Hit, Message, Premise
 from archaudit.languages.python.facts import CallFact
 from archaudit.languages.typescript.facts import SinkFact
 from archaudit.repo import Repo
@@ -48,7 +48,7 @@ def premise(found: Input, fact: str) -> tuple[Premise, ...]:
     """The premise of a sink claim: established for request data, unknown otherwise."""
     if found.state == REQUEST:
         return (Premise(fact),)
-    return (Premise.unknown(fact, found.why or f"where {found.what} comes from is not determined"),)
+    return (Premise.unknown(fact, found.why or Message("where {what} comes from is not determined", what=found.what)),)
 
 
 # -- Python ---------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Fact
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_named, first_call, first_import, is_app_code, qualified_names_ending
@@ -30,19 +30,21 @@ def strong_password_hashing(repo: Repo) -> list[Fact]:
     if found:
         path, call, _ = found
         first = call["kwargs"]["schemes"][0]
-        return [Fact(f"Passwords are hashed with {_STRONG_SCHEMES[first]} (passlib CryptContext)",
+        return [Fact(Message("Passwords are hashed with {strong_schemes} (passlib CryptContext)",
+                             strong_schemes=_STRONG_SCHEMES[first]),
                      (Evidence(path, call["line"]),))]
     for module, label in _STRONG_LIBS:
         place = first_import(repo, (module,))
         if place:
-            return [Fact(f"Passwords are hashed with {label}", (Evidence(*place),))]
+            return [Fact(Message("Passwords are hashed with {label}",
+                                 label=label), (Evidence(*place),))]
     return []
 
 
 def rate_limiting(repo: Repo) -> list[Fact]:
     """A rate-limiting library imported in application code (slowapi, flask-limiter...)."""
     place = first_import(repo, LIMITER_MODULES)
-    return [Fact("Requests are rate-limited", (Evidence(*place),))] if place else []
+    return [Fact(Message("Requests are rate-limited"), (Evidence(*place),))] if place else []
 
 
 def refresh_tokens(repo: Repo) -> list[Fact]:
@@ -52,6 +54,6 @@ def refresh_tokens(repo: Repo) -> list[Fact]:
             continue
         for fn in facts["functions"]:
             if _REFRESH.search(fn["name"]):
-                return [Fact("Refresh tokens are issued, so access tokens can stay short-lived",
+                return [Fact(Message("Refresh tokens are issued, so access tokens can stay short-lived"),
                              (Evidence(path, fn["line"]),))]
     return []

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import PYTHON, TYPESCRIPT, Rule
 from archaudit.rules.security._sinks import CODE, hit, python_calls, python_input, ts_input, ts_sinks
 
 _EVALUATORS = ("eval", "exec", "builtins.eval", "builtins.exec")
-_FACT = "the evaluated text comes from the request"
+_FACT = Message("the evaluated text comes from the request")
 
 
 def check(repo: Repo) -> Iterator[Hit]:
@@ -23,12 +23,14 @@ def check(repo: Repo) -> Iterator[Hit]:
         found = python_input(repo, path, call, name.rsplit(".", 1)[-1], 0, ("source", "object"))
         if found is None or found.state == CODE:
             continue
-        yield hit(path, call["line"], f"{name}() evaluates {found.what} as Python code.", found, _FACT, key=name)
+        yield hit(path, call["line"], Message("{name}() evaluates {what} as Python code.",
+                                              name=name, what=found.what), found, _FACT, key=name)
     for path, s in ts_sinks(repo, "eval"):
         found = ts_input(s)
         if found.state == CODE:
             continue
-        yield hit(path, s["line"], f"{s['callee']}() evaluates {found.what} as JavaScript code.", found, _FACT,
+        yield hit(path, s["line"], Message("{callee}() evaluates {what} as JavaScript code.",
+                                           callee=s['callee'], what=found.what), found, _FACT,
                   key=s["callee"])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.context import Context
 from archaudit.rules.base import Rule
@@ -42,7 +42,8 @@ def check(repo: Repo) -> Iterator[Hit]:
             if _public_by_design(repo, path, rec["line"], kind):
                 continue
             label = kind[:1].upper() + kind[1:]
-            yield Hit(path, rec["line"], f"{label} committed in {path}:{rec['line']} (value not shown).", key=kind)
+            yield Hit(path, rec["line"], Message("{label} committed in {path}:{line} (value not shown).",
+                                                 label=label, path=path, line=rec['line']), key=kind)
 
 
 RULE = Rule(

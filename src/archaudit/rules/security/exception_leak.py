@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from archaudit.detect.api.section import find_endpoints
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.languages.python.facts import CallFact, FunctionFact, ModuleFacts, Value, expr_text
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_by_function, is_app_code
@@ -110,14 +110,16 @@ def check(repo: Repo) -> Iterator[Hit]:
                 continue
             line = leak["line"] if leak else h["line"]
             seen.add(line)
-            yield Hit(path, line, f"The error text of a caught {'/'.join(h['types'])} is sent to the client "
-                                  f"in {h['func'] or 'module code'}().", key=h["func"])
+            yield Hit(path, line, Message("The error text of a caught {names} is sent to the client in {value}().",
+                                          names='/'.join(h['types']), value=h['func'] or Message("module code")),
+                      key=h["func"])
         for fn in facts["functions"]:
             if _is_broad_handler(fn):
                 leak = _leaking_response(by_function.get((path, fn["qualname"]), []), fn["line"], fn["end"])
                 if leak and leak["line"] not in seen:
-                    yield Hit(path, leak["line"], f"The exception handler {fn['qualname']}() returns the raw "
-                                                  "exception text to clients.", key=fn["qualname"])
+                    yield Hit(path, leak["line"], Message("The exception handler {qualname}() returns the raw "
+                                                          "exception text to clients.",
+                                                          qualname=fn['qualname']), key=fn["qualname"])
 
 
 RULE = Rule(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.security._jwt import ENCODERS, jwt_calls, payload_of
@@ -19,7 +19,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         payload = payload_of(name, call)
         if isinstance(payload, dict) and "$" not in payload and "exp" not in payload:
             claims = ", ".join(sorted(payload)) or "no claims"
-            yield Hit(path, call["line"], f"A JWT is issued without an expiry claim (payload: {claims}).",
+            yield Hit(path, call["line"], Message("A JWT is issued without an expiry claim (payload: {claims}).",
+                                                  claims=claims),
                       key=claims)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Premise, Severity
+from archaudit.findings import Axis, Hit, Message, Premise, Severity
 from archaudit.languages.python.facts import CallFact
 from archaudit.repo import Repo
 from archaudit.resolve.origins import Origin, Source, calls_at, flow_at
@@ -53,8 +53,9 @@ def check(repo: Repo) -> Iterator[Hit]:
             continue
         source = _token_source(repo, path, call["line"])
         if source is not None:
-            yield Hit(path, call["line"], f"A JWT is decoded without verifying its signature ({how}); "
-                      f"the token is {source.what}.", key=how)
+            yield Hit(path, call["line"], Message("A JWT is decoded without verifying its signature ({how}); the "
+                                                  "token is {what}.",
+                                                  how=how, what=source.what), key=how)
 
 
 def _typescript(repo: Repo) -> Iterator[Hit]:
@@ -67,10 +68,11 @@ def _typescript(repo: Repo) -> Iterator[Hit]:
         found = ts_input(s)
         if found.state != REQUEST and not _AUTH_FILE.search(path.rsplit("/", 1)[-1]):
             continue
-        premise = Premise("the decoded token comes from the request") if found.state == REQUEST else \
-            Premise.unknown("the decoded token comes from the request", found.why)
-        yield Hit(path, s["line"], f"{s['callee']}() reads the claims of {found.what} without verifying its "
-                  "signature, and nothing in this file verifies it.", key="ts-decode", premises=(premise,))
+        premise = Premise(Message("the decoded token comes from the request")) if found.state == REQUEST else \
+            Premise.unknown(Message("the decoded token comes from the request"), found.why)
+        yield Hit(path, s["line"], Message("{callee}() reads the claims of {what} without verifying its signature, "
+                                           "and nothing in this file verifies it.",
+                                           callee=s['callee'], what=found.what), key="ts-decode", premises=(premise,))
 
 
 def _token_source(repo: Repo, path: str, line: int) -> Source | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.api.abuse import captcha_guard
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import first_import
 from archaudit.rules.base import Rule
@@ -46,8 +46,9 @@ def check(repo: Repo) -> Iterator[Hit]:
     names = ", ".join(f"{e.method} {e.path}" for e, _ in endpoints[:8])
     more = f" and {len(endpoints) - 8} more" if len(endpoints) > 8 else ""
     yield Hit(first.file, first.line,
-              f"No rate limiting is used anywhere; {len(endpoints)} login/upload endpoint(s) can be called "
-              f"without limit: {names}{more}.",
+              Message("No rate limiting is used anywhere; {n} login/upload endpoint(s) can be called without limit: "
+                      "{names}{more}.",
+                      n=len(endpoints), names=names, more=more),
               also=tuple(Evidence(e.file, e.line) for e, _ in endpoints[1:8]), key="no-limiter")
 
 

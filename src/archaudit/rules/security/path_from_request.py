@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import PYTHON, TYPESCRIPT, Rule
 from archaudit.rules.security._sinks import (
@@ -23,7 +23,7 @@ _SERVERS = ("flask.send_file", "flask.helpers.send_file", "django.http.FileRespo
 _OPENERS = ("open", "io.open", "builtins.open")
 # calls whose result cannot climb out of a directory
 _CONFINING = frozenset({"basename", "secure_filename", "safe_join", "get_valid_filename", "int", "uuid4"})
-_FACT = "the file path comes from the request"
+_FACT = Message("the file path comes from the request")
 
 
 def check(repo: Repo) -> Iterator[Hit]:
@@ -41,14 +41,16 @@ def check(repo: Repo) -> Iterator[Hit]:
                              ("path", "path_or_file", "filename", "file", "streaming_content"), safe=_CONFINING)
         if found is None or found.state == CODE or (name in _OPENERS and found.state != REQUEST):
             continue
-        yield hit(path, call["line"], f"{name}() opens a file at a path taken from {found.what}.", found, _FACT,
+        yield hit(path, call["line"], Message("{name}() opens a file at a path taken from {what}.",
+                                              name=name, what=found.what), found, _FACT,
                   key=name)
     for path, s in ts_sinks(repo, "file"):
         found = ts_input(s)
         serving = s["callee"].endswith((".sendFile", ".download"))
         if found.state == CODE or (serving and "root" in s["keys"]) or (not serving and found.state != REQUEST):
             continue
-        yield hit(path, s["line"], f"{s['callee']}() reads a file at a path taken from {found.what}.", found, _FACT,
+        yield hit(path, s["line"], Message("{callee}() reads a file at a path taken from {what}.",
+                                           callee=s['callee'], what=found.what), found, _FACT,
                   key=s["callee"])
 
 

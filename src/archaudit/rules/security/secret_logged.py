@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.languages.python.facts import expr_text, is_expr
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import is_app_code
@@ -32,11 +32,11 @@ def what_is_secret(read: str) -> str:
     """What a logged read reveals ("" when nothing secret): the Authorization header, the request
     headers (they carry it), or a value whose name says it is a credential (SECRET_KEY, password)."""
     if _REQUEST.match(read):
-        return "every request header (Authorization and cookies included)"
+        return Message("every request header (Authorization and cookies included)")
     parts = [p for p in re.split(r"[.\[\]'\"]+", read) if p]
     header = parts[-1].lower().removeprefix("http_") if parts else ""
     if header in ("authorization", "cookie") and len(parts) > 1:
-        return "the Authorization header" if header == "authorization" else "the Cookie header"
+        return Message("the Authorization header") if header == "authorization" else Message("the Cookie header")
     if not parts or (parts[0] in ("self", "this") and len(parts) == 1):
         return ""
     last = parts[-1]
@@ -55,7 +55,8 @@ def _python(repo: Repo) -> Iterator[Hit]:
         for log in facts.get("logs", ()):
             secrets = sorted({w for r in log["reads"] if (w := what_is_secret(r))})
             if secrets:
-                yield Hit(path, log["line"], f"{log['call']}() writes {', '.join(secrets)} to the output.",
+                yield Hit(path, log["line"], Message("{call}() writes {names} to the output.",
+                                                     call=log['call'], names=Message.joined(", ", secrets)),
                           key=log["call"] + ":" + ",".join(secrets))
 
 
@@ -79,7 +80,8 @@ def _typescript(repo: Repo) -> Iterator[Hit]:
                 continue
             secrets = sorted({w for a in call["args"] for r in _ts_reads(a) if (w := what_is_secret(r))})
             if secrets:
-                yield Hit(path, call["line"], f"{call['callee']}() writes {', '.join(secrets)} to the logs.",
+                yield Hit(path, call["line"], Message("{callee}() writes {names} to the logs.",
+                                                      callee=call['callee'], names=Message.joined(", ", secrets)),
                           key=call["callee"] + ":" + ",".join(secrets))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import ts_facts
 from archaudit.rules.base import PYTHON, TYPESCRIPT, Rule
@@ -15,7 +15,7 @@ _WITH_SHELL = ("subprocess.run", "subprocess.call", "subprocess.check_call", "su
 _ALWAYS_SHELL = ("os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput",
                  "asyncio.create_subprocess_shell", "commands.getoutput")
 _QUOTING = frozenset({"quote", "int", "float", "len"})
-_FACT = "the command text comes from the request"
+_FACT = Message("the command text comes from the request")
 
 
 def check(repo: Repo) -> Iterator[Hit]:
@@ -38,8 +38,9 @@ def _python(repo: Repo) -> Iterator[Hit]:
                              safe=_QUOTING)
         if found is None or found.state == CODE:
             continue
-        yield hit(path, call["line"], f"{name}() runs a shell command built from {found.what}: shell "
-                  "metacharacters in it run as commands.", found, _FACT, key=name)
+        yield hit(path, call["line"], Message("{name}() runs a shell command built from {what}: shell "
+                                              "metacharacters in it run as commands.",
+                                              name=name, what=found.what), found, _FACT, key=name)
 
 
 def _child_process(repo: Repo, path: str, callee: str) -> bool:
@@ -70,8 +71,9 @@ def _typescript(repo: Repo) -> Iterator[Hit]:
         found = ts_input(s)
         if found.state == CODE:
             continue
-        yield hit(path, s["line"], f"{s['callee']}() runs a shell command built from {found.what}: shell "
-                  "metacharacters in it run as commands.", found, _FACT, key=s["callee"])
+        yield hit(path, s["line"], Message("{callee}() runs a shell command built from {what}: shell metacharacters "
+                                           "in it run as commands.",
+                                           callee=s['callee'], what=found.what), found, _FACT, key=s["callee"])
 
 
 RULE = Rule(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.languages.python.facts import CallFact, ModuleFacts, Value, expr_text
 from archaudit.languages.python.values import is_formatted_sql, is_interpolated
 from archaudit.repo import Repo
@@ -16,7 +16,8 @@ from archaudit.rules.base import Rule
 _RUNNERS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "raw", "fetch", "fetchrow",
                       "fetchval", "execute_sql", "read_sql", "read_sql_query", "RawSQL", "mogrify"})
 _TEXT = frozenset({"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"})
-_HOW = {"f'": "an f-string", "%'": "% formatting", "+'": "string concatenation", ".format'": "str.format()"}
+_HOW = {"f'": Message("an f-string"), "%'": Message("% formatting"), "+'": Message("string concatenation"),
+        ".format'": Message("str.format()")}
 _FORMATTED = tuple(_HOW)
 
 
@@ -150,8 +151,10 @@ def check(repo: Repo) -> Iterator[Hit]:
         if found is not None:
             source, entries = found
             also = tuple(Evidence(path, n) for n in sorted({origin, *entries} - {0, call["line"]}))
-            yield Hit(path, call["line"], f"An SQL query built with {how} is passed to {call['name']}(); "
-                      f"it interpolates {source.what}.", also=also, key=f"{call['name']} {how}")
+            yield Hit(path, call["line"], Message("An SQL query built with {how} is passed to {name}(); it "
+                                                  "interpolates {what}.",
+                                                  how=how, name=call['name'], what=source.what),
+                      also=also, key=f"{call['name']} {how}")
 
 
 def _outside_value(repo: Repo, path: str, call: CallFact) -> tuple[Source, tuple[int, ...]] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Premise, Severity
+from archaudit.findings import Axis, Hit, Message, Premise, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_within
 from archaudit.resolve.typescript_index import ts_facts
@@ -26,8 +26,8 @@ _CLIENTS = (*(f"{lib}.{m}" for lib in ("requests", "httpx", "urllib3") for m in 
 # a check of the destination in the same function: credited as the allow-list
 _GUARD = re.compile(r"(urlparse|urlsplit|hostname|netloc|allow|whitelist|is_safe_url|url_has_allowed_host|"
                     r"validate_?url|is_?valid_?url|ip_address|isAllowed|validateUrl|isSafeUrl|URL)$", re.I)
-_FACT = "the destination URL comes from the request"
-_NO_GUARD = "no check of the destination in the same function"
+_FACT = Message("the destination URL comes from the request")
+_NO_GUARD = Message("no check of the destination in the same function")
 
 
 def _python(repo: Repo) -> Iterator[tuple[str, int, str, Input, bool]]:
@@ -63,8 +63,10 @@ def check(repo: Repo) -> Iterator[Hit]:
     that parses or checks the URL (urlparse, an allow-list helper): the guard is credited."""
     for path, line, callee, found, guarded in (*_python(repo), *_typescript(repo)):
         if not guarded:
-            yield Hit(path, line, f"{callee}() sends a request to a URL taken from {found.what}, and the function "
-                      "never checks the destination.", key=callee, premises=(Premise(_FACT), Premise(_NO_GUARD)))
+            yield Hit(path, line, Message("{callee}() sends a request to a URL taken from {what}, and the function "
+                                          "never checks the destination.",
+                                          callee=callee, what=found.what),
+                      key=callee, premises=(Premise(_FACT), Premise(_NO_GUARD)))
 
 
 RULE = Rule(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 from archaudit.rules.observability._signals import names_matching
@@ -26,7 +26,9 @@ def check(repo: Repo) -> Iterator[Hit]:
     if not uploads or names_matching(repo, *_VALIDATION):
         return
     for e in uploads:
-        yield Hit(e.file, e.line, f"{e.method} {e.path} accepts files, and no code checks an upload's type or size.",
+        yield Hit(e.file, e.line, Message("{method} {path} accepts files, and no code checks an upload's type or "
+                                          "size.",
+                                          method=e.method, path=e.path),
                   key=f"{e.method} {e.path}")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import PYTHON, TYPESCRIPT, Rule
 from archaudit.rules.security._sinks import CODE, hit, python_calls, python_input, ts_input, ts_sinks
@@ -17,7 +17,7 @@ _ESCAPING = frozenset({"escape", "conditional_escape", "format_html", "format_ht
                        "json_script", "render_to_string", "render", "urlencode", "quote", "escapejs", "sanitize",
                        "int", "len", "reverse", "static",
                        "_", "gettext", "gettext_lazy", "ugettext", "ugettext_lazy", "pgettext", "ngettext"})
-_FACT = "the HTML comes from the request"
+_FACT = Message("the HTML comes from the request")
 
 
 def check(repo: Repo) -> Iterator[Hit]:
@@ -32,13 +32,15 @@ def check(repo: Repo) -> Iterator[Hit]:
                              safe=_ESCAPING)
         if found is None or found.state == CODE:
             continue
-        yield hit(path, call["line"], f"{name.rsplit('.', 1)[-1]}() marks {found.what} as safe HTML: it is "
-                  "sent to the browser unescaped.", found, _FACT, key=name)
+        yield hit(path, call["line"], Message("{value}() marks {what} as safe HTML: it is sent to the browser "
+                                              "unescaped.",
+                                              value=name.rsplit('.', 1)[-1], what=found.what), found, _FACT, key=name)
     for path, s in ts_sinks(repo, "html"):
         found = ts_input(s)
         if found.state == CODE:
             continue
-        yield hit(path, s["line"], f"dangerouslySetInnerHTML renders {found.what} unescaped.", found, _FACT,
+        yield hit(path, s["line"], Message("dangerouslySetInnerHTML renders {what} unescaped.",
+                                           what=found.what), found, _FACT,
                   key="dangerouslySetInnerHTML")
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from archaudit.detect.api.endpoint import Endpoint
 from archaudit.detect.api.section import find_endpoints
-from archaudit.findings import Axis, Evidence, Hit, Premise, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Premise, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.origins import only_redirects
 from archaudit.rules.base import Rule
@@ -50,13 +50,15 @@ def _premises(e: Endpoint, guarded: Endpoint) -> tuple[Premise, ...]:
     """What the claim rests on: the route is mounted in a resolved application (otherwise guards
     added where its router is mounted are not seen), no guard on it, and, corroborating, the project
     does guard other endpoints."""
-    mounted = (Premise(f"the route is served by the application `{e.app}`", evidence=(Evidence(e.file, e.line),))
-               if e.app else Premise.unknown("the route is mounted in an application",
-                                             "its router is not mounted by a call the audit could resolve, so "
-                                             "guards added where it is mounted are not known"))
+    mounted = (Premise(Message("the route is served by the application `{app}`",
+                               app=e.app), evidence=(Evidence(e.file, e.line),))
+               if e.app else Premise.unknown(Message("the route is mounted in an application"),
+                                             Message("its router is not mounted by a call the audit could resolve, "
+                                                     "so guards added where it is mounted are not known")))
     return (mounted,
-            Premise("no guard on the route, its routers or the application", evidence=(Evidence(e.file, e.line),)),
-            Premise("other endpoints of the project are guarded",
+            Premise(Message("no guard on the route, its routers or the application"),
+                    evidence=(Evidence(e.file, e.line),)),
+            Premise(Message("other endpoints of the project are guarded"),
                     evidence=(Evidence(guarded.file, guarded.line),)))
 
 
@@ -78,8 +80,10 @@ def check(repo: Repo) -> Iterator[Hit]:
         if reason and e.handler_file.endswith(".py") and only_redirects(repo, e.handler_file, e.handler_line):
             continue  # `return redirect(...)` on every path: nothing is exposed or changed here
         if reason:
-            yield Hit(e.file, e.line, f"{e.method} {e.path} ({reason}, handler {e.handler}) has no authentication "
-                                      f"guard, while {guarded} other endpoint(s) have one.",
+            yield Hit(e.file, e.line, Message("{method} {path} ({reason}, handler {handler}) has no authentication "
+                                              "guard, while {guarded} other endpoint(s) have one.",
+                                              method=e.method, path=e.path, reason=reason, handler=e.handler,
+                                              guarded=guarded),
                       key=f"{e.method} {e.path}", premises=_premises(e, example))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.languages.python.facts import CallFact, expr_text
 from archaudit.repo import Repo
 from archaudit.rules.base import PYTHON, Rule
@@ -15,7 +15,7 @@ _ALWAYS = ("pickle.loads", "pickle.load", "_pickle.loads", "cPickle.loads", "cPi
            "yaml.unsafe_load_all")
 _YAML = ("yaml.load", "yaml.load_all")
 _SAFE_LOADERS = ("SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader")
-_FACT = "the serialized data comes from the request"
+_FACT = Message("the serialized data comes from the request")
 
 
 def _safe_yaml(call: CallFact) -> bool:
@@ -37,8 +37,9 @@ def check(repo: Repo) -> Iterator[Hit]:
                              ("data", "file", "stream", "s", "filepath_or_buffer", "filename"))
         if found is None or found.state == CODE:
             continue
-        yield hit(path, call["line"], f"{name}() deserializes {found.what}: a crafted payload runs code while "
-                  "it is loaded.", found, _FACT, key=name)
+        yield hit(path, call["line"], Message("{name}() deserializes {what}: a crafted payload runs code while it "
+                                              "is loaded.",
+                                              name=name, what=found.what), found, _FACT, key=name)
 
 
 RULE = Rule(

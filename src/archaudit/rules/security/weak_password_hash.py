@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.languages.python.facts import CallFact, ClassFact, ModuleFacts, Value, expr_text
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_named, calls_written, is_app_code, qualified_names_ending
@@ -35,17 +35,17 @@ def _weak_call(call: CallFact, name: str) -> str:
         args = call["args"][1:] if name == "hashlib.new" else call["args"]
         if args and _mentions_password(args[0]) and "pwned" not in call["func"].lower():
             algo = str(call["args"][0]) if name == "hashlib.new" and call["args"] else name.split(".")[-1]
-            return f"A password is hashed with {algo}, a fast unsalted hash"
+            return Message("A password is hashed with {algo}, a fast unsalted hash.", algo=algo)
     if name.endswith("CryptContext"):
         schemes = call["kwargs"].get("schemes")
         default = call["kwargs"].get("default")
         first = default if isinstance(default, str) else schemes[0] if isinstance(schemes, list) and schemes else None
         if isinstance(first, str) and first in WEAK_SCHEMES:
-            return f'Passlib CryptContext defaults to the weak scheme "{first}"'
+            return Message('Passlib CryptContext defaults to the weak scheme "{scheme}".', scheme=first)
     if name.endswith("generate_password_hash"):
         method = call["kwargs"].get("method", call["args"][1] if len(call["args"]) > 1 else None)
         if isinstance(method, str) and method.split(":")[0] in _WEAK_WERKZEUG:
-            return f'Werkzeug generate_password_hash uses the weak method "{method}"'
+            return Message('Werkzeug generate_password_hash uses the weak method "{method}".', method=method)
     return ""
 
 
@@ -113,7 +113,7 @@ def check(repo: Repo) -> Iterator[Hit]:
         seen.add(id(call))
         why = _weak_call(call, name) or (_plain_storage(call, models) if _persists(repo, path, call) else "")
         if why:
-            yield Hit(path, call["line"], why + ".", key=why)
+            yield Hit(path, call["line"], why, key=why.removesuffix("."))
 
 
 _PERSIST = re.compile(r"(^|\.)(add|add_all|save|commit|create|insert|bulk_create|merge|flush)$")
@@ -137,7 +137,8 @@ def _plain_storage(call: CallFact, models: dict[str, str]) -> str:
     value = call["kwargs"][field]
     text = expr_text(value)
     if text and "(" not in text and _PASSWORD.search(text) and not _HASHED.search(text):
-        return f"{cls}({field}={text}) stores the password without hashing it"
+        return Message("{model}({field}={value}) stores the password without hashing it.", model=cls, field=field,
+                       value=text)
     return ""
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from archaudit.detect.api.error_shapes import find_error_payloads, shape_counts
 from archaudit.detect.testing.scan import is_test_file
 from archaudit.detect.testing.section import find_tests
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Fact
 from archaudit.repo import Repo
 
@@ -19,7 +19,8 @@ def suite_strength(repo: Repo) -> list[Fact]:
     inv = find_tests(repo)
     if inv.test_count < MIN_TESTS:
         return []
-    return [Fact(f"Automated tests: {inv.test_count} Python test functions in {len(inv.files)} test files",
+    return [Fact(Message("Automated tests: {test_count} Python test functions in {n} test files",
+                         test_count=inv.test_count, n=len(inv.files)),
                  tuple(Evidence(f.path, f.line) for f in inv.files[:3]))]
 
 
@@ -28,7 +29,8 @@ def coverage_threshold(repo: Repo) -> list[Fact]:
     setting = find_tests(repo).fail_under
     if setting is None or not setting.fail_under:
         return []
-    return [Fact(f"Coverage minimum enforced: {setting.fail_under:g}% ({setting.detail})",
+    return [Fact(Message("Coverage minimum enforced: {fail_under}% ({detail})",
+                         fail_under=f"{setting.fail_under:g}", detail=setting.detail),
                  (Evidence(setting.path, setting.line),))]
 
 
@@ -42,8 +44,10 @@ def error_contract(repo: Repo) -> list[Fact]:
     if not handlers:
         return []
     shape = next(iter(counts))
-    return [Fact(f'One error response shape ({{"{shape}": ...}}) in {len(payloads)} place(s), with a registered '
-                 f"exception handler", (*handlers[:2], *(Evidence(p.path, p.line) for p in payloads[:2])))]
+    return [Fact(Message("One error response shape ({{\"{shape}\": ...}}) in {n} place(s), with a registered "
+                         "exception handler",
+                         shape=shape, n=len(payloads)),
+                 (*handlers[:2], *(Evidence(p.path, p.line) for p in payloads[:2])))]
 
 
 def _exception_handlers(repo: Repo) -> list[Evidence]:

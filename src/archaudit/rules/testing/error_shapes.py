@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.api.error_shapes import ErrorPayload, find_error_payloads, shape_counts
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
@@ -26,7 +26,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     hit = min((p for s, p in first.items() if s != majority), key=lambda p: (p.path, p.line))
     shapes = ", ".join(f'{{"{s}": ...}} x{counts[s]}' for s in sorted(counts, key=lambda s: (-counts[s], s)))
     also = tuple(Evidence(p.path, p.line) for p in sorted(first.values()) if p is not hit)
-    yield Hit(hit.path, hit.line, f"Error responses use {len(counts)} different shapes: {shapes}.",
+    yield Hit(hit.path, hit.line, Message("Error responses use {n} different shapes: {shapes}.",
+                                          n=len(counts), shapes=shapes),
               also=also, key="error-shapes")
 
 

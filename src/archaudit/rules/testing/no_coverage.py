@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.testing.section import find_tests
-from archaudit.findings import Axis, Evidence, Hit, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
@@ -19,7 +19,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     if not inv.files or inv.coverage:
         return
     first = inv.files[0]
-    yield Hit(".", 0, f"{inv.test_count} tests exist but nothing configures or measures their coverage.",
+    yield Hit(".", 0, Message("{test_count} tests exist but nothing configures or measures their coverage.",
+                              test_count=inv.test_count),
               also=(Evidence(first.path, first.line),), key="no-coverage")
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from archaudit.detect.testing.packages import NOT_APPLICATION
 from archaudit.detect.testing.scan import is_test_file
 from archaudit.detect.testing.section import find_tests
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
@@ -41,8 +41,9 @@ def check(repo: Repo) -> Iterator[Hit]:
     files, defs, lines = app_code(repo)
     if defs < MIN_DEFINITIONS or lines < MIN_LINES:
         return
-    yield Hit(".", 0, f"No Python test was found for {files} application modules ({lines} lines, {defs} functions "
-                      f"and classes).", key="no-tests")
+    yield Hit(".", 0, Message("No Python test was found for {files} application modules ({lines} lines, {defs} "
+                              "functions and classes).",
+                              files=files, lines=lines, defs=defs), key="no-tests")
 
 
 RULE = Rule(

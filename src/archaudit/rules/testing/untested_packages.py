@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.testing.section import find_tests
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
@@ -18,9 +18,10 @@ def check(repo: Repo) -> Iterator[Hit]:
     if not inv.files:
         return
     for p in inv.untested:
-        yield Hit(p.path, 0, f"Package `{p.folder}` ({p.modules} modules, {p.lines} lines) is reached by no test: "
-                             f"no test imports it, directly or through other modules, and no test folder is named "
-                             f"after it.", key=p.folder)
+        yield Hit(p.path, 0, Message("Package `{folder}` ({modules} modules, {lines} lines) is reached by no test: "
+                                     "no test imports it, directly or through other modules, and no test folder is "
+                                     "named after it.",
+                                     folder=p.folder, modules=p.modules, lines=p.lines), key=p.folder)
 
 
 RULE = Rule(

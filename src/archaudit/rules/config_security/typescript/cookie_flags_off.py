@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from archaudit.detect.api.ts_apps import serving
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.languages.typescript.facts import CallFact
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import ts_facts
@@ -19,8 +19,8 @@ _AUTH_COOKIE = re.compile(r"(^|[-_.])(session|sess|sid|token|jwt|auth|accesstoke
 _CSRF = re.compile(r"csrf|xsrf", re.IGNORECASE)
 _SET_COOKIE = re.compile(r"(^|\.)(cookie|cookies\.set|setCookie)$")
 _SESSION = frozenset({"session", "expressSession", "cookieSession", "koaSession", "fastifySession"})
-_WHAT = {"httpOnly": "readable by page scripts (an XSS steals it)",
-         "secure": "sent over plain HTTP too (readable on the network)"}
+_WHAT = {"httpOnly": Message("readable by page scripts (an XSS steals it)"),
+         "secure": Message("sent over plain HTTP too (readable on the network)")}
 
 
 def _flags_off(options: object) -> list[str]:
@@ -33,11 +33,11 @@ def _verdict(call: CallFact) -> tuple[str, list[str]]:
     """(what the cookie is, flags set to false) for a session middleware or an auth cookie being set."""
     callee, args = call["callee"], call["args"]
     if callee in _SESSION and args and isinstance(args[0], dict):
-        return "session cookie", _flags_off(args[0].get("cookie"))
+        return Message("session cookie"), _flags_off(args[0].get("cookie"))
     if _SET_COOKIE.search(callee) and len(args) >= 3 and isinstance(args[0], str):
         name = args[0]
         if _AUTH_COOKIE.search(name) and not _CSRF.search(name):
-            return f"cookie `{name}`", _flags_off(args[2])
+            return Message("cookie `{name}`", name=name), _flags_off(args[2])
     return "", []
 
 
@@ -54,8 +54,9 @@ def check(repo: Repo) -> Iterator[Hit]:
             what, off = _verdict(call)
             if off and not test_only(path, call["func"]):
                 flags = " and ".join(f"`{k}: false`" for k in off)
-                why = "; ".join(_WHAT[k] for k in off)
-                yield Hit(path, call["line"], f"The {what} is set with {flags}: it is {why}.", key=f"{what} {off}")
+                why = Message.joined("; ", [_WHAT[k] for k in off])
+                yield Hit(path, call["line"], Message("The {what} is set with {flags}: it is {why}.",
+                                                      what=what, flags=flags, why=why), key=f"{what} {off}")
 
 
 RULE = Rule(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.languages.typescript.facts import CallFact
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import is_ts_test, ts_facts
@@ -24,13 +24,13 @@ def _verdict(call: CallFact, imports_cors: bool) -> str:
     callee, args = call["callee"], call["args"]
     first = args[0] if args else None
     if callee.endswith(".enableCors") and _any_origin(first):
-        return "enableCors() allows every origin"
+        return Message("enableCors() allows every origin")
     if callee == "cors" and imports_cors and _any_origin(first):
-        return "cors() middleware allows every origin"
+        return Message("cors() middleware allows every origin")
     if callee == "NestFactory.create" and len(args) > 1 and isinstance(args[1], dict):
         cors = args[1].get("cors")
         if cors is True or (isinstance(cors, dict) and _any_origin(cors)):
-            return "NestFactory.create(..., { cors }) allows every origin"
+            return Message("NestFactory.create(..., { cors }) allows every origin")
     return ""
 
 
@@ -48,7 +48,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         if any(c["line"] not in preflight for c, _ in hits):  # the preflight restates the middleware's origin
             hits = [(c, v) for c, v in hits if c["line"] not in preflight]
         for call, verdict in hits:
-            yield Hit(path, call["line"], f"CORS: {verdict}.", key=call["callee"])
+            yield Hit(path, call["line"], Message("CORS: {verdict}.",
+                                                  verdict=verdict), key=call["callee"])
 
 
 def _preflight_lines(calls: list[CallFact]) -> set[int]:

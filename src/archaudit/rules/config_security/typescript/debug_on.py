@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.languages.typescript.facts import SettingFact, TsFacts
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import ts_facts
@@ -13,8 +13,8 @@ from archaudit.rules.config_security._ts_settings import shipped_settings, test_
 
 _GRAPHQL_KEYS = frozenset({"autoSchemaFile", "typePaths", "typeDefs", "resolvers", "driver", "schema"})
 _WHAT = {
-    "playground": "the GraphQL playground (an interactive console over the whole schema) is always served",
-    "debug": "GraphQL debug mode (stack traces in error responses) is always on",
+    "playground": Message("the GraphQL playground (an interactive console over the whole schema) is always served"),
+    "debug": Message("GraphQL debug mode (stack traces in error responses) is always on"),
 }
 
 
@@ -31,8 +31,9 @@ def _express_env(repo: Repo) -> Iterator[Hit]:
             continue
         for call in facts["calls"]:
             if call["callee"].endswith(".set") and call["args"][:2] == ["env", "development"]:
-                yield Hit(path, call["line"], "Express environment hard-coded to 'development' "
-                          "(verbose error pages and no view caching in every deployment).", key="express env")
+                yield Hit(path, call["line"], Message("Express environment hard-coded to 'development' (verbose "
+                                                      "error pages and no view caching in every deployment)."),
+                          key="express env")
 
 
 def check(repo: Repo) -> Iterator[Hit]:
@@ -43,7 +44,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     importing express. Values computed from the environment (`playground: !isProd`) are not flagged."""
     for path, facts, setting in shipped_settings(repo, "playground", "debug"):
         if setting["value"] is True and _graphql_options(facts, setting):
-            yield Hit(path, setting["line"], f"`{setting['key']}: true`: {_WHAT[setting['key']]}.",
+            yield Hit(path, setting["line"], Message("`{key}: true`: {what}.",
+                                                     key=setting['key'], what=_WHAT[setting['key']]),
                       key=setting["key"])
     yield from _express_env(repo)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.api.nest_pipes import find_global_pipes
-from archaudit.findings import Axis, Hit, Premise, Severity
+from archaudit.findings import Axis, Hit, Message, Premise, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 
@@ -19,12 +19,15 @@ def check(repo: Repo) -> Iterator[Hit]:
         if not pipe.validation:
             continue
         if pipe.options is None:
-            yield Hit(pipe.file, pipe.line, "The global ValidationPipe may keep properties the DTO does not declare.",
-                      key="whitelist", premises=(Premise.unknown("the ValidationPipe options are known", pipe.why),))
+            yield Hit(pipe.file, pipe.line, Message("The global ValidationPipe may keep properties the DTO does not "
+                                                    "declare."),
+                      key="whitelist",
+                      premises=(Premise.unknown(Message("the ValidationPipe options are known"), pipe.why),))
         elif pipe.options.get("whitelist") is not True:
             yield Hit(pipe.file, pipe.line,
-                      "The global ValidationPipe does not set `whitelist: true`: properties the DTO does not declare "
-                      "reach the handlers (and the ORM when the DTO is spread into an entity).", key="whitelist")
+                      Message("The global ValidationPipe does not set `whitelist: true`: properties the DTO does "
+                              "not declare reach the handlers (and the ORM when the DTO is spread into an entity)."),
+                      key="whitelist")
 
 
 RULE = Rule(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.api.ts_apps import TsApp, find_ts_apps, importers, serving
-from archaudit.findings import Axis, Evidence, Hit, Premise, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Premise, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import ts_facts
 from archaudit.rules.base import Rule
@@ -30,10 +30,11 @@ def _headers_set_elsewhere(repo: Repo) -> bool:
 
 def _premise(app: TsApp) -> Premise:
     if app.unfollowed:
-        return Premise.unknown("the application's set-up is visible",
-                               "the app is handed to " + ", ".join(app.unfollowed) + ", whose code is not in the "
-                               "repository and may apply the headers")
-    return Premise(f"{app.framework} application created here", evidence=(Evidence(app.file, app.line),))
+        return Premise.unknown(Message("the application's set-up is visible"),
+                               Message("the app is handed to {calls}, whose code is not in the repository and may "
+                                       "apply the headers", calls=", ".join(app.unfollowed)))
+    return Premise(Message("{framework} application created here",
+                           framework=app.framework), evidence=(Evidence(app.file, app.line),))
 
 
 def check(repo: Repo) -> Iterator[Hit]:
@@ -48,8 +49,9 @@ def check(repo: Repo) -> Iterator[Hit]:
         return
     for app in apps:
         yield Hit(app.file, app.line,
-                  f"The {app.framework} application answers without security headers: no helmet-like middleware "
-                  "or header is set anywhere in the repository (no HSTS, nosniff, frame or CSP policy).",
+                  Message("The {framework} application answers without security headers: no helmet-like middleware "
+                          "or header is set anywhere in the repository (no HSTS, nosniff, frame or CSP policy).",
+                          framework=app.framework),
                   key="no-security-headers", premises=(_premise(app),))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.languages.typescript.facts import SettingFact
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import dep_line, js_packages
@@ -32,7 +32,8 @@ def _script_hits(repo: Repo) -> Iterator[Hit]:
         for name, command in sorted(pkg.scripts.items()):
             if _ENV_OFF.search(command) and not _TEST_SCRIPT.search(name):
                 line = dep_line(repo, pkg.manifest, name)
-                yield Hit(pkg.manifest, line, f"TLS verification disabled: script `{name}` sets {_ENV}=0.",
+                yield Hit(pkg.manifest, line, Message("TLS verification disabled: script `{name}` sets {env}=0.",
+                                                      name=name, env=_ENV),
                           key=f"script {name}")
 
 
@@ -46,7 +47,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     for path, _facts, setting in shipped_settings(repo, "rejectUnauthorized", _ENV):
         verdict = _verdict(setting)
         if verdict:
-            yield Hit(path, setting["line"], f"TLS verification disabled: {verdict}.", key=setting["key"])
+            yield Hit(path, setting["line"], Message("TLS verification disabled: {verdict}.",
+                                                     verdict=verdict), key=setting["key"])
     yield from _script_hits(repo)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.languages.typescript.facts import SettingFact, TsFacts
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
@@ -43,9 +43,9 @@ def _verdict(facts: TsFacts, setting: SettingFact) -> str:
         return f"`{key}: true`"
     text = condition(value)
     if text and true_by_default(text):
-        return f"`{key}` is on unless a variable turns it off ({text[:80]})"
+        return Message("`{key}` is on unless a variable turns it off ({condition})", key=key, condition=text[:80])
     if text and _default_true_call(facts, setting, text):
-        return f"`{key}` reads {text[:80]} with a default of true"
+        return Message("`{key}` reads {condition} with a default of true", key=key, condition=text[:80])
     return ""
 
 
@@ -65,7 +65,8 @@ def _json_hits(repo: Repo) -> Iterator[Hit]:
             continue  # not determined (duplicate keys, odd formatting)
         for (n, key), test_entry in zip(found, flagged, strict=True):
             if not test_entry:
-                yield Hit(f.path, n, f'TypeORM schema synchronisation: `"{key}": true` in {f.path}.', key=key)
+                yield Hit(f.path, n, Message("TypeORM schema synchronisation: `\"{key}\": true` in {path}.",
+                                             key=key, path=f.path), key=key)
 
 
 def check(repo: Repo) -> Iterator[Hit]:
@@ -82,7 +83,8 @@ def check(repo: Repo) -> Iterator[Hit]:
             continue
         verdict = _verdict(facts, setting)
         if verdict:
-            yield Hit(path, setting["line"], f"TypeORM schema synchronisation: {verdict}.", key=setting["key"])
+            yield Hit(path, setting["line"], Message("TypeORM schema synchronisation: {verdict}.",
+                                                     verdict=verdict), key=setting["key"])
     yield from _json_hits(repo)
 
 

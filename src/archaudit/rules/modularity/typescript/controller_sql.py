@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.api.express import framework_of
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.languages.typescript.facts import TsFacts, is_template, template_text
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import is_ts_test, ts_facts
@@ -47,7 +47,8 @@ def check(repo: Repo) -> Iterator[Hit]:
             if not any(func == h or func.startswith(h if h.endswith(".") else h + ".") for h in handlers):
                 continue
             if method in _ALWAYS or (call["args"] and _is_sql(call["args"][0])):
-                yield Hit(path, call["line"], f"HTTP handler {func} runs SQL directly ({call['callee']}).",
+                yield Hit(path, call["line"], Message("HTTP handler {func} runs SQL directly ({callee}).",
+                                                      func=func, callee=call['callee']),
                           key=f"{func}:{call['callee']}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.architecture.typescript import is_hexagonal, layer_of_path, ts_architecture
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import is_ts_test, package_name, resolve_module, ts_facts
 from archaudit.rules.base import Rule
@@ -34,11 +34,13 @@ def check(repo: Repo) -> Iterator[Hit]:
                 continue
             target = resolve_module(repo, path, imp["module"])
             if target is not None and layer_of_path(target)[0] == "infrastructure":
-                yield Hit(path, imp["line"], f"Domain code imports the infrastructure module {target}.",
+                yield Hit(path, imp["line"], Message("Domain code imports the infrastructure module {target}.",
+                                                     target=target),
                           key=f"infra:{target}")
             elif target is None and package_name(imp["module"]) in _TECH:
-                yield Hit(path, imp["line"], f"Domain code imports the framework/technology package "
-                                             f"'{imp['module']}'.", key=f"pkg:{imp['module']}")
+                yield Hit(path, imp["line"], Message("Domain code imports the framework/technology package "
+                                                     "'{module}'.",
+                                                     module=imp['module']), key=f"pkg:{imp['module']}")
 
 
 RULE = Rule(

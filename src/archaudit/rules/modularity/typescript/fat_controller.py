@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.api.express import framework_of
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import is_ts_test, ts_facts
 from archaudit.rules.base import Rule
@@ -32,14 +32,18 @@ def check(repo: Repo) -> Iterator[Hit]:
                 continue
             for m in cls["methods"]:
                 if m["statements"] > MAX_STATEMENTS or m["branches"] > MAX_BRANCHES:
-                    yield Hit(path, m["line"], f"{cls['name']}.{m['name']} has {m['statements']} statements "
-                                               f"and {m['branches']} branches.", key=f"{cls['name']}.{m['name']}")
+                    yield Hit(path, m["line"], Message("{name}.{name2} has {statements} statements and {branches} "
+                                                       "branches.",
+                                                       name=cls['name'], name2=m['name'],
+                                                       statements=m['statements'], branches=m['branches']),
+                              key=f"{cls['name']}.{m['name']}")
         if not framework_of(facts):
             continue
         for f in facts["functions"]:
             if "#" in f["name"] and (f["statements"] >= INLINE_MAX_STATEMENTS or f["branches"] >= INLINE_MAX_BRANCHES):
-                yield Hit(path, f["line"], f"Inline route handler has {f['statements']} statements and "
-                                           f"{f['branches']} branches.", key=f["name"])
+                yield Hit(path, f["line"], Message("Inline route handler has {statements} statements and {branches} "
+                                                   "branches.",
+                                                   statements=f['statements'], branches=f['branches']), key=f["name"])
 
 
 RULE = Rule(

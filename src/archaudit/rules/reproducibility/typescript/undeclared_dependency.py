@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.dependencies.npm_usage import only_types_used
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import js_packages, package_name, package_of, path_aliases, ts_facts
 from archaudit.rules.base import Rule
@@ -53,7 +53,8 @@ def check(repo: Repo) -> Iterator[Hit]:
             if only_types_used(repo, path, imp["line"], spec, imp["names"]):
                 continue  # elided by the compiler: not needed at run time
             seen.add((pkg.folder, name))
-            yield Hit(path, imp["line"], f"'{name}' is imported but not declared in {pkg.manifest}.",
+            yield Hit(path, imp["line"], Message("'{name}' is imported but not declared in {manifest}.",
+                                                 name=name, manifest=pkg.manifest),
                       key=name)
 
 

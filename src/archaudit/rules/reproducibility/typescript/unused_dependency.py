@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from archaudit.detect.dependencies.npm_usage import named_as_string, runs_as_command, text_references, used_along
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import dep_line, js_packages, package_name, package_of, ts_facts
 from archaudit.rules.base import Rule
@@ -56,7 +56,8 @@ def check(repo: Repo) -> Iterator[Hit]:
             if dep in along or named_as_string(repo, pkg, dep) or runs_as_command(repo, pkg, dep):
                 continue  # a peer or requirement of a used package, loaded by name, or a command
             yield Hit(pkg.manifest, dep_line(repo, pkg.manifest, dep),
-                      f"'{dep}' is a runtime dependency that no file of {pkg.folder or 'the root package'} imports.",
+                      Message("'{dep}' is a runtime dependency that no file of {value} imports.",
+                              dep=dep, value=pkg.folder or Message("the root package")),
                       key=dep)
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from archaudit.detect.api.ts_apps import serving
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.languages.typescript.facts import expr_text, is_expr
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import ts_facts
@@ -40,11 +40,12 @@ def check(repo: Repo) -> Iterator[Hit]:
             continue
         for call in facts["calls"]:
             if _RESPONSE.match(call["callee"]) and any(stack_values(a) for a in call["args"]):
-                yield Hit(path, call["line"], f"`{call['callee']}(...)` sends the error's stack trace to the client.",
+                yield Hit(path, call["line"], Message("`{callee}(...)` sends the error's stack trace to the client.",
+                                                      callee=call['callee']),
                           key="stack")
         for setting in facts["settings"]:
             if setting["key"] == "body" and setting["target"].endswith("ctx.body") and stack_values(setting["value"]):
-                yield Hit(path, setting["line"], "`ctx.body` carries the error's stack trace to the client.",
+                yield Hit(path, setting["line"], Message("`ctx.body` carries the error's stack trace to the client."),
                           key="stack")
 
 

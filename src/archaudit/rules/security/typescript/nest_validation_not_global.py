@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from archaudit.detect.api.nest_pipes import find_global_pipes, find_validated_dtos
 from archaudit.detect.api.ts_apps import find_ts_apps, serving
-from archaudit.findings import Axis, Evidence, Hit, Premise, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Premise, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import ts_facts
 from archaudit.rules.base import Rule
@@ -54,13 +54,15 @@ def check(repo: Repo) -> Iterator[Hit]:
     first = used[0]
     example = next(d for d in dtos if d.name == first[2])
     for app in apps:
-        premise = (Premise.unknown("the application's set-up is visible",
-                                   "the app is handed to " + ", ".join(app.unfollowed) + ", outside the repository")
-                   if app.unfollowed else Premise("no global pipe is registered", evidence=(Evidence(app.file,
+        premise = (Premise.unknown(Message("the application's set-up is visible"),
+                                   Message("the app is handed to {calls}, outside the repository",
+                                           calls=", ".join(app.unfollowed)))
+                   if app.unfollowed else Premise(Message("no global pipe is registered"), evidence=(Evidence(app.file,
                                                                                                      app.line),)))
         yield Hit(app.file, app.line,
-                  f"No global ValidationPipe: {len(used)} handler parameter(s) typed with class-validator DTOs "
-                  f"(e.g. {example.name}) are never validated (no @UsePipes, no pipe on @Body).",
+                  Message("No global ValidationPipe: {n} handler parameter(s) typed with class-validator DTOs (e.g. "
+                          "{name}) are never validated (no @UsePipes, no pipe on @Body).",
+                          n=len(used), name=example.name),
                   also=(Evidence(first[0], first[1]), Evidence(example.file, example.line)),
                   key="no-global-validation", premises=(premise,))
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from archaudit.detect.api.ts_apps import find_ts_apps, importers, serving
 from archaudit.detect.typescript_backends import find_ts_endpoints
-from archaudit.findings import Axis, Evidence, Hit, Premise, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Premise, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import ts_facts
 from archaudit.rules.base import Rule
@@ -55,14 +55,15 @@ def check(repo: Repo) -> Iterator[Hit]:
     if not logins or importers(repo, LIMITER_MODULES) or _local_limiter(repo) or _proxy_limiter(repo):
         return
     hidden = [a for a in repo.derived(find_ts_apps) if a.unfollowed]
-    premises = (Premise.unknown("every application's set-up is visible",
-                                "the app is handed to " + ", ".join(hidden[0].unfollowed) + ", whose code is not "
-                                "in the repository"),) if hidden else ()
+    premises = (Premise.unknown(Message("every application's set-up is visible"),
+                                Message("the app is handed to {calls}, whose code is not in the repository",
+                                        calls=", ".join(hidden[0].unfollowed))),) if hidden else ()
     names = ", ".join(f"{e.method} {e.path}" for e in logins[:8])
     more = f" and {len(logins) - 8} more" if len(logins) > 8 else ""
     yield Hit(logins[0].file, logins[0].line,
-              f"No rate limiting is used anywhere; {len(logins)} credential endpoint(s) can be called without "
-              f"limit: {names}{more}.",
+              Message("No rate limiting is used anywhere; {n} credential endpoint(s) can be called without limit: "
+                      "{names}{more}.",
+                      n=len(logins), names=names, more=more),
               also=tuple(Evidence(e.file, e.line) for e in logins[1:8]), key="no-limiter", premises=premises)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from archaudit.detect.api.nest import find_nest_modules
 from archaudit.detect.api.ts_apps import serving
-from archaudit.findings import Axis, Evidence, Hit, Premise, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Premise, Severity
 from archaudit.languages.typescript.facts import ClassFact, TsFacts, expr_text
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import ts_facts
@@ -40,17 +40,19 @@ def _global_premises(repo: Repo) -> list[Premise]:
     guards = [m for m in repo.derived(find_nest_modules) if m.global_guards]
     if guards:
         names = ", ".join(guards[0].global_guards)
-        out.append(Premise.unknown("no global guard applies to the gateway",
-                                   f"{guards[0].name} registers the global guard(s) {names}, "
-                                   "which run for gateways too when they read the WebSocket context"))
+        out.append(Premise.unknown(Message("no global guard applies to the gateway"),
+                                   Message("{name} registers the global guard(s) {names}, which run for gateways "
+                                           "too when they read the WebSocket context",
+                                           name=guards[0].name, names=names)))
     for path, facts in repo.derived(ts_facts).items():
         for c in facts["calls"]:
             if c["callee"].endswith(".useWebSocketAdapter") and serving(repo, path):
                 arg = expr_text(c["args"][0]) if c["args"] else ""
                 if not arg.startswith(_STOCK_ADAPTERS):
-                    out.append(Premise.unknown("the socket adapter accepts every connection",
-                                               f"a custom adapter ({arg[:60] or 'computed'}) is installed at "
-                                               f"{path}:{c['line']} and may authenticate the handshake"))
+                    out.append(Premise.unknown(Message("the socket adapter accepts every connection"),
+                                               Message("a custom adapter ({value}) is installed at {path}:{line} "
+                                                       "and may authenticate the handshake",
+                                                       value=arg[:60] or 'computed', path=path, line=c['line'])))
     return out
 
 
@@ -76,13 +78,15 @@ def check(repo: Repo) -> Iterator[Hit]:
                 continue
             if premises is None:
                 premises = _global_premises(repo)
-            own = [Premise.unknown("no connection hook authenticates",
-                                   "handleConnection exists and may check the client in a way the audit cannot read")] \
+            own = [Premise.unknown(Message("no connection hook authenticates"),
+                                   Message("handleConnection exists and may check the client in a way the audit "
+                                           "cannot read"))] \
                 if hook == "unknown" else []
             names = ", ".join(m["name"] for m in handlers[:6])
             yield Hit(path, cls["line"],
-                      f"WebSocket gateway {cls['name']} accepts every connection: {len(handlers)} message handler(s) "
-                      f"({names}) run with no guard and no authentication at connection.",
+                      Message("WebSocket gateway {name} accepts every connection: {n} message handler(s) ({names}) "
+                              "run with no guard and no authentication at connection.",
+                              name=cls['name'], n=len(handlers), names=names),
                       also=tuple(Evidence(path, m["line"]) for m in handlers[:6]), key=cls["name"],
                       premises=(*own, *premises))
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from archaudit.detect.api.nest import find_nest_endpoints, find_nest_modules
-from archaudit.findings import Axis, Hit, Severity
+from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.languages.typescript.facts import is_template, template_text
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import is_ts_test, resolve_import, ts_facts
@@ -148,7 +148,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         folder = posixpath.dirname(path)
         if any(t == folder or t.startswith(folder + "/") for t in tested):
             continue
-        yield Hit(path, deco["line"], f"NestJS module {module['name']} ({folder}/) has no test.", key=module["name"])
+        yield Hit(path, deco["line"], Message("NestJS module {name} ({folder}/) has no test.",
+                                              name=module['name'], folder=folder), key=module["name"])
 
 
 RULE = Rule(
