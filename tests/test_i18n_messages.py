@@ -134,7 +134,7 @@ def test_message_templates_are_literals_with_matching_fields() -> None:
 def test_the_checks_can_fail(translated: set[str]) -> None:
     assert list(problems("The engine logs every SQL statement.", "x", translated))
     assert list(problems(Message("A brand new {thing} nobody translated", thing="x"), "x", translated))
-    assert list(problems(Message("{name} ({source}) {how}.", name="A", source="B", how="defaults to True"), "x",
+    assert list(problems(Message("{name} [{source}] {how}!", name="A", source="B", how="defaults to True"), "x",
                          translated))
     assert not list(problems(Message("{name} ({source}) defaults to True.", name="DEBUG", source="Settings"), "x",
                              translated))

@@ -92,13 +92,15 @@ def check(repo: Repo) -> Iterator[Hit]:
                           key=f"{s.source}.DATABASES")
             literal = _literal_password(repo, s)
             if literal:
-                yield Hit(s.file, literal[0], f"DATABASES in {s.source} gives the database password as a literal "
-                          "in the code.", key=f"{s.source}.DATABASES.PASSWORD", secrets=(literal[1],))
+                yield Hit(s.file, literal[0], Message("DATABASES in {source} gives the database password as a "
+                                                      "literal in the code.", source=s.source),
+                          key=f"{s.source}.DATABASES.PASSWORD", secrets=(literal[1],))
         elif _is_db_password(s.name) and isinstance(s.value, str) and s.value.lower() in _WELL_KNOWN \
                 and startup_guard(repo, s) is None and entrypoint_export(repo, s) is None:
-            how = f"falls back to a well-known password when {s.env} is unset" if s.env \
-                else "defaults to a well-known password"
-            yield Hit(s.file, s.line, f"{s.name} ({s.source}) {how}.", key=f"{s.source}.{s.name}", secrets=(s.value,))
+            how = Message("falls back to a well-known password when {env} is unset", env=s.env) if s.env \
+                else Message("defaults to a well-known password")
+            yield Hit(s.file, s.line, Message("{name} ({source}) {how}.", name=s.name, source=s.source, how=how),
+                      key=f"{s.source}.{s.name}", secrets=(s.value,))
 
 
 RULE = Rule(
