@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archaudit.rules.security.mutation_without_ownership import RULE
 from archaudit.rules.engine import run_rules
+from archaudit.rules.security.mutation_without_ownership import RULE
 from tests.conftest import repo_of
 
 _FILES = {

@@ -18,7 +18,8 @@ _DYNAMIC = ("import_module", "__import__", "import_string", "iter_modules", "wal
 def _dynamic_loading(repo: Repo) -> list[tuple[str, int, str]]:
     """Production places that import modules by name (plugin loaders, `importlib`, blueprint discovery)."""
     index = repo.derived(calls_by_method)
-    return sorted((p, c["line"], c["name"]) for m in _DYNAMIC for p, c, _ in index.get(m, ()) if not has_test_role(repo, p))
+    return sorted((p, c["line"], c["name"]) for m in _DYNAMIC for p, c, _ in index.get(m, ())
+                  if not has_test_role(repo, p))
 
 
 def check(repo: Repo) -> Iterator[Hit]:

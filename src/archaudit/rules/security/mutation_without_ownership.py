@@ -40,7 +40,7 @@ def _identity(fn: FunctionFact, ids: list[str]) -> list[str]:
             if r not in ids and not _ID.match(r) and (r in guarded or IDENTITY_READ.search(r))]
 
 
-def _callee(repo: Repo, path: str, fn: FunctionFact, call: CallFact) -> tuple[str, FunctionFact] | None | str:
+def _callee(repo: Repo, path: str, fn: FunctionFact, call: CallFact) -> tuple[str, FunctionFact] | str | None:
     """The project function a call reaches ((file, fact)), "" for direct data access or a library call,
     None when it is the project's but cannot be read (a method on an instance, a factory's result)."""
     name = call["name"]
