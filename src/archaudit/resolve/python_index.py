@@ -234,3 +234,19 @@ def first_import(repo: Repo, modules: tuple[str, ...] | list[str]) -> Place | No
     index = repo.derived(import_places)
     places = [p for m in modules for p in index.get(m, [])[:1]]
     return min(places) if places else None
+
+
+def importers_of(repo: Repo) -> dict[str, list[Place]]:
+    """Repository module path -> (importing path, line) of every import that names it (`import a.b`,
+    `from a import b` for a submodule b, `from a.b import x`, relative forms), a module never listing
+    itself; `from pkg import x` also counts as importing `pkg/__init__.py`."""
+    out: dict[str, list[Place]] = defaultdict(list)
+    for path, facts in repo.python_items():
+        for imp in facts["imports"]:
+            module = repo.resolve_import(path, imp["module"], imp["level"])
+            targets = {repo.internal_path(module)} if module else set()
+            targets |= {repo.internal_path(f"{module}.{n.partition(' as ')[0]}" if module else n.partition(" as ")[0])
+                        for n in imp["names"]}
+            for target in targets - {None, path}:
+                out[str(target)].append((path, imp["line"]))
+    return dict(out)

@@ -46,6 +46,11 @@ class Endpoint:
     # the application serving it ("file:variable" for FastAPI/Flask, the framework's one URL tree
     # otherwise); "" when the route's router is mounted on no application the audit could resolve
     app: str = "main"
+    # what the guards check (FastAPI/Flask routes that can change data): "role" (a role, permission,
+    # scope or ownership check, see access_evidence), "authentication" (only who the caller is),
+    # "unknown" (a project guard whose body cannot be read), "" when not examined
+    access: str = ""
+    access_evidence: str = ""
 
     @property
     def sort_key(self) -> tuple[str, str, str, int]:
@@ -61,14 +66,15 @@ _new = object.__new__
 
 def new_endpoint(method: str, path: str, handler: str, file: str, line: int, handler_file: str,
                  handler_line: int, framework: str, router: str, auth: bool | None, auth_evidence: str,
-                 response_model: str, is_async: bool, version: str, app: str = "main") -> Endpoint:
+                 response_model: str, is_async: bool, version: str, app: str = "main", access: str = "",
+                 access_evidence: str = "") -> Endpoint:
     """The same object as `Endpoint(...)`, built without the frozen-dataclass `__init__` (one
     `object.__setattr__` call per field, 4x slower): large services declare tens of thousands of routes."""
     e = _new(Endpoint)
     e.__dict__.update(method=method, path=path, handler=handler, file=file, line=line, handler_file=handler_file,
                       handler_line=handler_line, framework=framework, router=router, auth=auth,
                       auth_evidence=auth_evidence, response_model=response_model, is_async=is_async,
-                      version=version, app=app)
+                      version=version, app=app, access=access, access_evidence=access_evidence)
     return e
 
 

@@ -166,3 +166,55 @@ def _checking_decorator(repo: Repo, path: str, name: str) -> str:
         if call["func"].startswith(inner) and is_auth_name(call["name"]):
             return call["name"]
     return ""
+
+
+# What a guard checks. A role/permission/scope/ownership word in its name, its arguments or the body of the
+# project function it names makes it an access check; otherwise a guard only authenticates the caller.
+_ROLE = re.compile(r"admin|role|permission|perms?\b|superuser|staff|scope|owner|privilege|acl|polic|moderator|"
+                   r"is_allowed|can_|has_|group", re.IGNORECASE)
+
+
+def _guard_names(repo: Repo, path: str, fn: FunctionFact, outer: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(name, whole text) of every dependency, guard decorator and before_request hook on the handler."""
+    out = [(name, text) for text in (*outer, *_param_texts(repo, path, fn)) for _, name in _DEP.findall(text)]
+    out += [(t[len("before_request("):].rstrip(")"), t) for t in outer if t.startswith("before_request(")]
+    for dec in fn["decorators"]:
+        if dec["name"].rsplit(".", 1)[-1] not in _ROUTE_DECORATORS:
+            args = " ".join(str(v) for v in (*dec["args"], *dec["kwargs"].values()))
+            out.append((dec["name"], f"@{dec['name']}({args}) {' '.join(dec['kwargs'])}"))
+    return out
+
+
+def _body_checks_role(repo: Repo, path: str, name: str, depth: int = 0) -> str | None:
+    """The role word a project guard function's body reads, "" when it reads none, None when the name
+    is the project's but its body cannot be read (a class, a factory's result), "" for third-party names."""
+    target = resolve_symbol(repo, path, name) if name else None
+    if target is None or target[0] not in repo.python:
+        return ""
+    fn = repo.derived(function_index).get(target)
+    if fn is None:
+        return None
+    found = next((r for r in fn["reads"] if _ROLE.search(r)), "")
+    if found or depth >= 2:
+        return found
+    for _, inner in _guard_names(repo, target[0], fn, ()):
+        deeper = _body_checks_role(repo, target[0], inner, depth + 1) if is_auth_name(inner) else ""
+        if deeper is None or deeper:
+            return deeper
+    return ""
+
+
+def access_check(repo: Repo, path: str, fn: FunctionFact, outer: tuple[str, ...]) -> tuple[str, str]:
+    """What the guards of a FastAPI/Flask handler check: ("role", evidence) when one checks a role,
+    permission, scope or ownership (by its name, its arguments, or what its body reads), ("unknown",
+    name) when a project guard cannot be read, ("authentication", "") otherwise. `Security(...)`
+    carries OAuth scopes: a role check."""
+    for name, text in _guard_names(repo, path, fn, outer):
+        if text.startswith("Security(") or _ROLE.search(name) or (is_auth_name(name) and _ROLE.search(text)):
+            return "role", text
+        checked = _body_checks_role(repo, path, name)
+        if checked is None and is_auth_name(name):
+            return "unknown", name
+        if checked:
+            return "role", f"{name} (reads {checked})"
+    return "authentication", ""

@@ -15,7 +15,7 @@ from archaudit.detect.api.django import django_endpoints
 from archaudit.detect.api.endpoint import Endpoint, is_computed_path, join_path, new_endpoint, version_of
 from archaudit.detect.api.fab import fab_endpoints
 from archaudit.detect.api.fastapi_flask import RawRoute, decorated_routes, registered_routes
-from archaudit.detect.api.guards import fastapi_guard, flask_guard
+from archaudit.detect.api.guards import access_check, fastapi_guard, flask_guard
 from archaudit.detect.api.routers import Chain, ChainExpander, WebObject, find_objects, has_test_role
 from archaudit.findings import Evidence, Message
 from archaudit.model import Fact, Section, Table
@@ -84,7 +84,7 @@ def api_inventory(repo: Repo) -> ApiInventory:
     has_guards = any(g for _, _, g in routes) or any(ev for _, ev in django) or _imports_guard_module(repo) \
         or any(e.auth for e in fab)
     unguarded = False if has_guards else None
-    out = [e for raw, chain, guard in routes for e in _expand(raw, chain, guard, unguarded)]
+    out = [e for raw, chain, guard in routes for e in _expand(repo, raw, chain, guard, unguarded)]
     out += [replace(e, auth=True, auth_evidence=ev) if ev else replace(e, auth=unguarded, auth_evidence="")
             for e, ev in django]
     out += [e if e.auth else replace(e, auth=unguarded) for e in fab]
@@ -106,16 +106,29 @@ def _guard(repo: Repo, raw: RawRoute, chain: Chain) -> str:
     return flask_guard(raw.fn, outer, repo, raw.handler_file)
 
 
-def _expand(raw: RawRoute, chain: Chain, guard: str, unguarded: bool | None) -> list[Endpoint]:
-    """One endpoint per method of the route, its auth set (`unguarded` when no guard applies)."""
+_MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE", "ANY"})
+
+
+def _access(repo: Repo, raw: RawRoute, chain: Chain, guard: str) -> tuple[str, str]:
+    """What the guards of a guarded route that can change data check (see guards.access_check);
+    ("", "") for unguarded or read-only routes, which no rule asks about."""
+    if not guard or not _MUTATING.intersection(raw.methods):
+        return "", ""
+    return access_check(repo, raw.handler_file, raw.fn, chain.deps + raw.route_deps)
+
+
+def _expand(repo: Repo, raw: RawRoute, chain: Chain, guard: str, unguarded: bool | None) -> list[Endpoint]:
+    """One endpoint per method of the route, its auth set (`unguarded` when no guard applies) and
+    what its guards check (`access`)."""
     path = join_path(chain.prefix, raw.path)
     router = "app" if raw.obj.kind == "app" else raw.obj.name
     fn = raw.fn
     version = version_of(path)
     auth = True if guard else unguarded
+    access, access_evidence = _access(repo, raw, chain, guard)
     return [new_endpoint(m, path, fn["qualname"], raw.file, raw.line, raw.handler_file, fn["line"],
                          raw.obj.framework, router, auth, guard, raw.response_model, fn["is_async"], version,
-                         chain.app)
+                         chain.app, access, access_evidence)
             for m in raw.methods]
 
 

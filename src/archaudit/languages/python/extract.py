@@ -7,6 +7,7 @@ a dispatch table by node type, so adding a fact costs one branch, not one more t
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
 from archaudit.languages.python.downlevel import downlevel
@@ -42,6 +43,10 @@ _STATEMENTS = frozenset(c for c in vars(ast).values() if isinstance(c, type) and
 _LEAF_FIELDS = frozenset({"ctx", "type_comment", "id", "attr", "arg", "asname", "module", "level", "kind",
                           "conversion", "is_async", "type_ignores"})
 _FIELDS: dict[type, tuple[str, ...]] = {}
+# names a function body reads that say it looks at who calls or what they may do (FunctionFact.reads)
+IDENTITY_READ = re.compile(r"user|owner|tenant|author|creator|created_by|member|account|org|principal|identity|"
+                           r"perm|role|admin|staff|scope|acl|polic|authori|allowed|access|can_|has_|ensure|"
+                           r"check|assert|verify|guard|sub\b|uid", re.IGNORECASE)
 
 
 class _Extractor:
@@ -212,7 +217,7 @@ class _Extractor:
             "end": node.end_lineno or node.lineno, "is_async": isinstance(node, ast.AsyncFunctionDef),
             "decorators": [decorator(d) for d in node.decorator_list], "params": params,
             "annotations": annotations, "defaults": defaults, "statements": 0,
-            "branches": 0, "body": body_kind(node.body),
+            "branches": 0, "body": body_kind(node.body), "reads": [],
         }
         self.facts["functions"].append(fact)
         for d in node.decorator_list:
@@ -222,8 +227,13 @@ class _Extractor:
         saved_locks, self.locks = self.locks, 0
         self.counts.append([0, 0])
         first_call = len(self.facts["calls"])
+        outer_names, self.names = self.names, set()
         for stmt in node.body:
             self.visit(stmt)
+        inner, self.names = self.names, outer_names
+        outer_names |= inner
+        wanted = set(params)
+        fact["reads"] = sorted(n for n in inner if n in wanted or IDENTITY_READ.search(n))
         self.func_end.pop()
         self._console_function(node, qualname, first_call)
         statements, branches = self.counts.pop()

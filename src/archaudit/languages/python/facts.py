@@ -63,6 +63,10 @@ class FunctionFact(TypedDict):
     statements: int
     branches: int
     body: str  # code | pass | ellipsis | not-implemented | empty-return | docstring-only
+    # names read in the body (nested functions included) that are parameters of the function or read
+    # as identity/access vocabulary (user, owner, tenant, role, permission...): what the authorisation
+    # rules need to tell whether a handler looks at who is calling, without keeping every name read
+    reads: list[str]
 
 
 class CallFact(TypedDict):

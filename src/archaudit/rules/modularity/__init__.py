@@ -17,6 +17,7 @@ from archaudit.rules.modularity import (
     package_import_cycle,
     sdk_in_handler,
     services_import_orm_models,
+    unregistered_router,
     unused_scaffolding,
 )
 from archaudit.rules.modularity.typescript import controller_sql as ts_controller_sql
@@ -24,6 +25,7 @@ from archaudit.rules.modularity.typescript import domain_infra as ts_domain_infr
 from archaudit.rules.modularity.typescript import fat_controller as ts_fat_controller
 
 RULES: list[Rule] = [
+    unregistered_router.RULE,
     handler_raw_sql.RULE, handler_transaction.RULE, handler_business_logic.RULE, monolithic_route_module.RULE,
     duplicate_route.RULE, duplicate_health.RULE, sdk_in_handler.RULE,
     application_imports_infrastructure.RULE,

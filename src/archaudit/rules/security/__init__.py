@@ -7,6 +7,7 @@ from archaudit.rules.security import (
     exception_leak,
     jwt_no_expiry,
     jwt_unverified,
+    mutation_without_ownership,
     no_rate_limit,
     path_from_request,
     secret_logged,
@@ -25,6 +26,7 @@ from archaudit.rules.security.typescript import no_rate_limit as ts_no_rate_limi
 from archaudit.rules.security.typescript import ws_gateway_unauthenticated as ts_ws_gateway_unauthenticated
 
 RULES: list[Rule] = [
+    mutation_without_ownership.RULE,
     weak_password_hash.RULE,
     jwt_no_expiry.RULE,
     jwt_unverified.RULE,
