@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.api.routers import find_objects, has_test_role
-from archaudit.findings import Axis, Evidence, Hit, Premise, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Premise, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_by_method, importers_of
 from archaudit.rules.base import Rule
@@ -35,21 +35,21 @@ def check(repo: Repo) -> Iterator[Hit]:
             continue
         if importers.get(obj.file):
             continue
-        premises = [Premise(f"no include_router/register_blueprint call mounts `{obj.name}` and no module imports "
-                            f"{obj.file}", evidence=(Evidence(obj.file, obj.line),))]
+        premises = [Premise(Message("no include_router/register_blueprint call mounts `{name}` and no module imports "
+                                    "{file}", name=obj.name, file=obj.file), evidence=(Evidence(obj.file, obj.line),))]
         if objects.unresolved:
-            premises.append(Premise.unknown("every mount of the project is resolved",
-                                            f"{len(objects.unresolved)} mount(s) could not be resolved, e.g. "
-                                            f"{objects.unresolved[0]}"))
+            premises.append(Premise.unknown(Message("every mount of the project is resolved"),
+                                            Message("{n} mount(s) could not be resolved, e.g. {example}",
+                                                    n=len(objects.unresolved), example=objects.unresolved[0])))
         elif dynamic:
             p, line, name = dynamic[0]
-            premises.append(Premise.unknown("no module is loaded by name",
-                                            f"{p}:{line} calls {name}(), which may import this module and "
-                                            "register the router"))
+            premises.append(Premise.unknown(Message("no module is loaded by name"),
+                                            Message("{place} calls {name}(), which may import this module and "
+                                                    "register the router", place=f"{p}:{line}", name=name)))
         kind = "Blueprint" if obj.framework == "flask" else "APIRouter"
-        yield Hit(obj.file, obj.line, f"{kind} `{obj.name}` is defined but never registered "
-                                      "(no include_router/register_blueprint mounts it) and its module is never "
-                                      "imported: its routes are not served.",
+        yield Hit(obj.file, obj.line, Message("{kind} `{name}` is defined but never registered (no "
+                                              "include_router/register_blueprint mounts it) and its module is never "
+                                              "imported: its routes are not served.", kind=kind, name=obj.name),
                   key=obj.name, premises=tuple(premises))
 
 

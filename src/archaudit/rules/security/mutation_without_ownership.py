@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from archaudit.detect.api.endpoint import Endpoint, is_auth_name
 from archaudit.detect.api.routers import resolve_symbol
 from archaudit.detect.api.section import find_endpoints
-from archaudit.findings import Axis, Evidence, Hit, Premise, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Premise, Severity
 from archaudit.languages.python.extract import IDENTITY_READ
 from archaudit.languages.python.facts import CallFact, FunctionFact, expr_text
 from archaudit.repo import Repo
@@ -71,25 +71,29 @@ def _judge(repo: Repo, e: Endpoint, fn: FunctionFact) -> Hit | None:
     loads = [c for c in calls_within(repo, e.handler_file, fn["qualname"]) if _loads(c, ids)]
     if not loads:
         return None
-    premises = [Premise(f"the route is served by the application `{e.app}`", evidence=(Evidence(e.file, e.line),))
-                if e.app else Premise.unknown("the route is mounted in an application",
-                                              "its router is not mounted by a call the audit could resolve")]
-    premises.append(Premise(f"its guard only authenticates the caller ({e.auth_evidence})",
+    premises = [Premise(Message("the route is served by the application `{app}`", app=e.app),
+                        evidence=(Evidence(e.file, e.line),))
+                if e.app else Premise.unknown(Message("the route is mounted in an application"),
+                                              Message("its router is not mounted by a call the audit could resolve"))]
+    premises.append(Premise(Message("its guard only authenticates the caller ({guards})", guards=e.auth_evidence),
                             evidence=(Evidence(e.handler_file, e.handler_line),)))
     for call in loads:
         callee = _callee(repo, e.handler_file, fn, call)
         if callee is None:
-            premises.append(Premise.unknown(f"`{call['name']}` does not check the owner",
-                                            "it is the project's, but the audit cannot read the function it runs"))
+            premises.append(Premise.unknown(Message("`{name}` does not check the owner", name=call["name"]),
+                                            Message("it is the project's, but the audit cannot read the function "
+                                                    "it runs")))
             break
         if isinstance(callee, tuple) and _identity(callee[1], _id_names(callee[1])):
             return None
     load = loads[0]
-    premises.append(Premise(f"the handler passes `{ids[0]}` to `{load['name']}` and reads nothing about the caller",
+    premises.append(Premise(Message("the handler passes `{id}` to `{name}` and reads nothing about the caller",
+                                    id=ids[0], name=load["name"]),
                             evidence=(Evidence(e.handler_file, load["line"]),)))
-    return Hit(e.file, e.line, f"{e.method} {e.path} (handler {e.handler}) changes the object `{ids[0]}` names for any "
-                               f"authenticated caller: no role or permission guard, and neither the handler nor "
-                               f"`{load['name']}` compares the object's owner or tenant with the current user.",
+    return Hit(e.file, e.line, Message("{method} {path} (handler {handler}) changes the object `{id}` names for any "
+                                       "authenticated caller: no role or permission guard, and neither the handler "
+                                       "nor `{name}` compares the object's owner or tenant with the current user.",
+                                       method=e.method, path=e.path, handler=e.handler, id=ids[0], name=load["name"]),
                key=f"{e.method} {e.path}", premises=tuple(premises))
 
 
