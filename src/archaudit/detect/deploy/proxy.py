@@ -89,3 +89,21 @@ def _find_deploy(repo: Repo) -> list[str]:
             continue  # a YAML file that is neither a compose file nor a Kubernetes manifest
         out.append(f.path)
     return sorted(out)
+
+
+_RATE_LIMIT_MARKERS = ("limit_req", "ratelimit", "rate-limit", "rate_limit", "throttle")
+
+
+def rate_limited_by_proxy(repo: Repo) -> bool:
+    """A proxy or gateway rule limits request rates (nginx limit_req, Traefik/Kong rate-limit) in a
+    deploy or config file: the one place both the Python and the TypeScript rate-limit rules ask."""
+    return repo.derived(_rate_limited)
+
+
+def _rate_limited(repo: Repo) -> bool:
+    for f in repo.files:
+        if f.role in ("deploy", "config") or f.path.endswith(".conf"):
+            text = (repo.text(f.path) or "").lower()
+            if any(m in text for m in _RATE_LIMIT_MARKERS):
+                return True
+    return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.api.abuse import captcha_guard
+from archaudit.detect.deploy.proxy import rate_limited_by_proxy
 from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import first_import
@@ -16,21 +17,14 @@ LIMITER_MODULES = ("slowapi", "flask_limiter", "fastapi_limiter", "django_rateli
                    "limits", "axes", "rest_framework.throttling", "starlette_ratelimit", "asgi_ratelimit",
                    "fastapi_throttle", "aiolimiter", "throttled")
 _LIMITER_NAMES = ("ratelimit", "rate_limit", "limiter", "throttle")
-_PROXY_MARKERS = ("limit_req", "ratelimit", "rate-limit", "rate_limit", "throttle")
 
 
 def limiter_in_use(repo: Repo) -> bool:
     """A rate limiter anywhere: a limiter library import, a RateLimit/Limiter/throttle identifier in
     application code (custom middleware, DRF throttle settings), or a proxy rule (nginx limit_req,
     Traefik/Kong rate-limit) in a deploy or config file."""
-    if first_import(repo, LIMITER_MODULES) or names_matching(repo, *_LIMITER_NAMES):
-        return True
-    for f in repo.files:
-        if f.role in ("deploy", "config") or f.path.endswith(".conf"):
-            text = (repo.text(f.path) or "").lower()
-            if any(m in text for m in _PROXY_MARKERS):
-                return True
-    return False
+    return bool(first_import(repo, LIMITER_MODULES) or names_matching(repo, *_LIMITER_NAMES)
+                or rate_limited_by_proxy(repo))
 
 
 def check(repo: Repo) -> Iterator[Hit]:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from archaudit.detect.api.ts_apps import find_ts_apps, importers, serving
+from archaudit.detect.deploy.proxy import rate_limited_by_proxy
 from archaudit.detect.typescript_backends import find_ts_endpoints
 from archaudit.findings import Axis, Evidence, Hit, Message, Premise, Severity
 from archaudit.repo import Repo
@@ -18,7 +19,6 @@ LIMITER_MODULES = ("@nestjs/throttler", "express-rate-limit", "rate-limiter-flex
                    "nestjs-throttler-storage-redis", "@nest-lab/throttler-storage-redis", "express-limiter",
                    "bottleneck", "limiter", "ratelimiter", "@upstash/ratelimit")
 _LIMITER_NAME = re.compile(r"rate[-_]?limit|throttl|limiter", re.IGNORECASE)
-_PROXY_MARKERS = ("limit_req", "ratelimit", "rate-limit", "rate_limit", "throttle")
 
 
 def _local_limiter(repo: Repo) -> bool:
@@ -35,15 +35,6 @@ def _local_limiter(repo: Repo) -> bool:
     return False
 
 
-def _proxy_limiter(repo: Repo) -> bool:
-    for f in repo.files:
-        if f.role in ("deploy", "config") or f.path.endswith(".conf"):
-            text = (repo.text(f.path) or "").lower()
-            if any(m in text for m in _PROXY_MARKERS):
-                return True
-    return False
-
-
 def check(repo: Repo) -> Iterator[Hit]:
     """Reads the TypeScript endpoint inventory (NestJS, Express, Koa, Fastify) for credential endpoints
     (POST login, token, signup, password reset); reports them once when no rate limiter is used anywhere:
@@ -52,7 +43,7 @@ def check(repo: Repo) -> Iterator[Hit]:
     limiter or throttle, and no proxy configuration in the tree limits requests. A NestJS application
     handed to set-up code outside the repository makes the claim not determined."""
     logins = [e for e in find_ts_endpoints(repo) if is_login(e)]
-    if not logins or importers(repo, LIMITER_MODULES) or _local_limiter(repo) or _proxy_limiter(repo):
+    if not logins or importers(repo, LIMITER_MODULES) or _local_limiter(repo) or rate_limited_by_proxy(repo):
         return
     hidden = [a for a in repo.derived(find_ts_apps) if a.unfollowed]
     premises = (Premise.unknown(Message("every application's set-up is visible"),
