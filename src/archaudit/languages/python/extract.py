@@ -60,9 +60,11 @@ class _Extractor:
             "list_spans": [],
             "context_blocks": [],
             "logs": [],
+            "loops": [],
         }
         self.names: set[str] = set()
         self.materialised: dict[tuple[str, str], str] = {}  # (function, local) -> ".all()" / "list()"
+        self.local_values: dict[tuple[str, str], list[tuple[int, ast.AST | None]]] = {}  # (function, local) -> assigns
         self.sql_locals: set[tuple[str, str]] = set()  # (function, local) assigned SQL text (literal or formatted)
         self.counts: list[list[int]] = [[0, 0]]  # [statements, branches] per enclosing function
         self.func: list[str] = []  # qualname stack of enclosing functions
@@ -76,7 +78,7 @@ class _Extractor:
             ast.Assign: self.assign, ast.AnnAssign: self.assign, ast.AugAssign: self.assign,
             ast.Raise: self.raise_, ast.With: self.with_, ast.AsyncWith: self.with_,
             ast.ExceptHandler: self.handler, ast.If: self.if_, ast.Global: self.global_,
-            ast.Return: self.return_, ast.Subscript: self.subscript,
+            ast.Return: self.return_, ast.Subscript: self.subscript, ast.For: self.for_, ast.AsyncFor: self.for_,
         }
 
     # -- traversal -------------------------------------------------------------------------------
@@ -272,6 +274,9 @@ class _Extractor:
                 and dotted(node.value.value).endswith("Annotated"):
             self.facts["type_aliases"].append({"name": targets[0].id, "line": node.lineno,
                                                "text": source(node.value)})
+        if self.func and isinstance(targets[0], ast.Name):  # None marks an augmented assignment
+            self.local_values.setdefault((self.scope, targets[0].id), []).append(
+                (node.lineno, None if isinstance(node, ast.AugAssign) else node.value))
         web_object = isinstance(node.value, ast.Call) \
             and dotted(node.value.func).rsplit(".", 1)[-1] in WEB_OBJECTS
         for t in targets:
@@ -333,6 +338,28 @@ class _Extractor:
                                  if isinstance(n, ast.Name | ast.Attribute)})  # `settings.PAGE_SIZE` too
                 self.facts["slices"].append({"line": node.lineno, "func": self.scope, "target": dotted(base),
                                              "source": source, "bounds": bounds})
+        self.children(node)
+
+    def for_(self, node: ast.For | ast.AsyncFor) -> None:
+        """A loop inside a function: its iterable's source and the attribute chains read off its item
+        (what an N+1 check needs: `for o in Order.objects.all(): o.customer.name`)."""
+        if self.func:
+            target = node.target.id if isinstance(node.target, ast.Name) else ""
+            chains: set[str] = set()
+            if target:
+                for stmt in node.body:
+                    for sub in ast.walk(stmt):
+                        if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Load):
+                            chain = dotted(sub)
+                            if chain.startswith(target + ".") and "(" not in chain and chain.count(".") <= 2:
+                                chains.add(chain)
+            sources = [[line, source(value, 300) if value is not None else "+="]
+                       for line, value in self.local_values.get((self.scope, node.iter.id), [])[:10]
+                       if line < node.lineno] if isinstance(node.iter, ast.Name) else []
+            self.facts["loops"].append({"line": node.lineno, "end": node.end_lineno or node.lineno,
+                                        "body": node.body[0].lineno, "func": self.scope, "target": target,
+                                        "iter": source(node.iter, 300), "reads": sorted(chains)[:30],
+                                        "sources": sources})
         self.children(node)
 
     def _annotation_names(self, node: ast.expr | None) -> None:
