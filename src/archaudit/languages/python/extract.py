@@ -79,6 +79,8 @@ class _Extractor:
             ast.Raise: self.raise_, ast.With: self.with_, ast.AsyncWith: self.with_,
             ast.ExceptHandler: self.handler, ast.If: self.if_, ast.Global: self.global_,
             ast.Return: self.return_, ast.Subscript: self.subscript, ast.For: self.for_, ast.AsyncFor: self.for_,
+            ast.ListComp: self.comprehension, ast.SetComp: self.comprehension, ast.GeneratorExp: self.comprehension,
+            ast.DictComp: self.comprehension,
         }
 
     # -- traversal -------------------------------------------------------------------------------
@@ -344,23 +346,37 @@ class _Extractor:
         """A loop inside a function: its iterable's source and the attribute chains read off its item
         (what an N+1 check needs: `for o in Order.objects.all(): o.customer.name`)."""
         if self.func:
-            target = node.target.id if isinstance(node.target, ast.Name) else ""
-            chains: set[str] = set()
-            if target:
-                for stmt in node.body:
-                    for sub in ast.walk(stmt):
-                        if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Load):
-                            chain = dotted(sub)
-                            if chain.startswith(target + ".") and "(" not in chain and chain.count(".") <= 2:
-                                chains.add(chain)
-            sources = [[line, source(value, 300) if value is not None else "+="]
-                       for line, value in self.local_values.get((self.scope, node.iter.id), [])[:10]
-                       if line < node.lineno] if isinstance(node.iter, ast.Name) else []
-            self.facts["loops"].append({"line": node.lineno, "end": node.end_lineno or node.lineno,
-                                        "body": node.body[0].lineno, "func": self.scope, "target": target,
-                                        "iter": source(node.iter, 300), "reads": sorted(chains)[:30],
-                                        "sources": sources})
+            self._loop(node.target, node.iter, list(node.body), node.lineno, node.end_lineno or node.lineno,
+                       node.body[0].lineno)
         self.children(node)
+
+    def comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
+        """`[o.customer.name for o in Order.objects.all()]`: a loop too (its first generator)."""
+        if self.func and node.generators:
+            gen = node.generators[0]
+            body: list[ast.AST] = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+            end = node.end_lineno or node.lineno
+            self._loop(gen.target, gen.iter, body + list(gen.ifs) + list(node.generators[1:]), node.lineno, end,
+                       node.lineno)
+        self.children(node)
+
+    def _loop(self, target_node: ast.AST, iter_node: ast.expr, body: list[ast.AST], line: int, end: int,
+              first: int) -> None:
+        target = target_node.id if isinstance(target_node, ast.Name) else ""
+        chains: set[str] = set()
+        if target:
+            for stmt in body:
+                for sub in ast.walk(stmt):
+                    if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Load):
+                        chain = dotted(sub)
+                        if chain.startswith(target + ".") and "(" not in chain and chain.count(".") <= 2:
+                            chains.add(chain)
+        sources = [[at, source(value, 300) if value is not None else "+="]
+                   for at, value in self.local_values.get((self.scope, iter_node.id), [])[:10]
+                   if at < line] if isinstance(iter_node, ast.Name) else []
+        self.facts["loops"].append({"line": line, "end": end, "body": first, "func": self.scope, "target": target,
+                                    "iter": source(iter_node, 300), "reads": sorted(chains)[:30],
+                                    "sources": sources})
 
     def _annotation_names(self, node: ast.expr | None) -> None:
         """Names used only in a signature's annotations (incl. "quoted" forward references) count as read."""

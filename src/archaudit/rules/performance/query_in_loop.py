@@ -70,28 +70,30 @@ def _django(repo: Repo, path: str, facts: ModuleFacts, models: dict[str, DjangoR
         if not reads:
             continue
         name = model.model.rsplit(".", 1)[-1]
-        premises: tuple[Premise, ...] = (Premise(f"{name} declares the relation fields read",
-                                                 evidence=(Evidence(model.path, model.line),)),)
+        premises: tuple[Premise, ...] = (
+            Premise(f"the loop iterates a {name} queryset", evidence=(Evidence(path, built),)),
+            Premise(f"{name} declares the relation fields read", evidence=(Evidence(model.path, model.line),)))
         if model.custom_manager:
             premises += (Premise.unknown(f"{name}.objects returns instances without the related rows joined",
                                          f"{name} declares its own `objects` manager, whose queryset is not read"),)
         yield Hit(path, loop["line"], f"loop over a {name} queryset built without select_related/prefetch_related "
-                  f"reads {', '.join(reads)}: one more query per row.", also=(Evidence(path, built),),
+                  f"reads {', '.join(reads)}: one more query per row.",
                   key=f"{loop['func']}:{','.join(reads)}", premises=premises)
 
 
 def _sqlalchemy(path: str, facts: ModuleFacts) -> Iterator[Hit]:
     for loop in facts["loops"]:
         found = _SA_QUERY.match(loop["iter"])
-        if found is None or found.group(1).rsplit(".", 1)[-1] not in _SESSION_NAMES:
-            continue
+        if found is None or found.group(1).rsplit(".", 1)[-1] not in _SESSION_NAMES or loop["body"] == loop["line"]:
+            continue  # a comprehension (or one-line loop): its own query's call cannot be told from the body's
         session = found.group(1)
         inner = [c for c in facts["calls"] if c["func"] == loop["func"] and loop["body"] <= c["line"] <= loop["end"]
                  and c["name"].rpartition(".")[0] == session and c["name"].rpartition(".")[2] in _SA_PER_ITEM]
         if inner:
             yield Hit(path, inner[0]["line"], f"{inner[0]['name']}() runs once per row of the {session} query the "
                       f"loop at line {loop['line']} iterates: one more query per row.",
-                      also=(Evidence(path, loop["line"]),), key=f"{loop['func']}:{loop['line'] - loop['body']}")
+                      premises=(Premise(f"the loop iterates a {session} query", evidence=(Evidence(path, loop["line"]),)),),
+                      key=f"{loop['func']}:{loop['line'] - loop['body']}")
 
 
 def check(repo: Repo) -> Iterator[Hit]:
