@@ -40,7 +40,8 @@ def django_relations(repo: Repo) -> dict[str, DjangoRelations]:
         cls = next((c for c in repo.python[model.path]["classes"] if c["line"] == model.line), None)
         if cls is None:
             continue
-        forward, many = set(), set()
+        forward: set[str] = set()
+        many: set[str] = set()
         for field in cls["fields"]:
             found = _RELATION.match(expr_text(field["value"]))
             if found:

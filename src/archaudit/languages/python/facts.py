@@ -181,7 +181,7 @@ class ModuleFacts(TypedDict):
     # after `if not DEBUG: return`, `debug_*` functions), "test" (`if TESTING:`, `if "test" in sys.argv:`)
     context_blocks: list[list[Any]]
     logs: list[LogFact]  # logging and print calls with what their arguments read
-    loops: list[LoopFact]  # `for` statements and comprehensions inside functions: what they iterate and read off the item
+    loops: list[LoopFact]  # `for` statements and comprehensions in functions: what they iterate, what they read
 
 
 def is_expr(value: Value) -> bool:

@@ -92,7 +92,8 @@ def _sqlalchemy(path: str, facts: ModuleFacts) -> Iterator[Hit]:
         if inner:
             yield Hit(path, inner[0]["line"], f"{inner[0]['name']}() runs once per row of the {session} query the "
                       f"loop at line {loop['line']} iterates: one more query per row.",
-                      premises=(Premise(f"the loop iterates a {session} query", evidence=(Evidence(path, loop["line"]),)),),
+                      premises=(Premise(f"the loop iterates a {session} query",
+                                        evidence=(Evidence(path, loop["line"]),)),),
                       key=f"{loop['func']}:{loop['line'] - loop['body']}")
 
 

@@ -1,0 +1,134 @@
+"""Which errors the application maps to responses, and the exception classes it defines.
+
+Handlers are read from their registration, never from names: FastAPI/Starlette
+`@app.exception_handler(X)` and `add_exception_handler(X, fn)`, Flask `@errorhandler(X)` /
+`@app_errorhandler(X)` and `register_error_handler(X, fn)`, Django `handler400/403/404/500 = ...` in a
+urls module, DRF's `REST_FRAMEWORK["EXCEPTION_HANDLER"]`, NestJS `@Catch(X)` exception filters. Only
+production code counts (tests, scripts, examples and dev code left out). The custom exception
+classes are the production classes whose base is a built-in exception, a framework HTTP exception,
+or another such class of the repository.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from archaudit.languages.python.facts import Value, expr_text
+from archaudit.repo import Repo
+from archaudit.resolve.context import Context, file_contexts
+from archaudit.resolve.typescript_index import ts_facts
+
+_DECORATORS = {"exception_handler": "FastAPI/Starlette", "errorhandler": "Flask", "app_errorhandler": "Flask"}
+_CALLS = {"add_exception_handler": "FastAPI/Starlette", "register_error_handler": "Flask"}
+_DJANGO = ("handler400", "handler403", "handler404", "handler500")
+_EXCEPTION_BASES = frozenset({
+    "Exception", "BaseException", "ValueError", "RuntimeError", "KeyError", "LookupError", "TypeError",
+    "PermissionError", "OSError", "IOError", "NotImplementedError", "AttributeError",
+    "HTTPException", "APIException", "ValidationError", "ImproperlyConfigured", "WebSocketException"})
+
+
+@dataclass(frozen=True, order=True)
+class ErrorHandler:
+    path: str
+    line: int
+    framework: str  # FastAPI/Starlette | Flask | Django | Django REST framework | NestJS
+    handles: str  # a status code ("404"), an exception type ("HTTPException"), or "every exception"
+
+
+@dataclass(frozen=True, order=True)
+class ExceptionClass:
+    path: str
+    line: int
+    name: str
+    base: str  # as written
+
+
+def _handled(value: Value) -> str:
+    if type(value) is int:
+        return str(value)
+    return expr_text(value).rsplit(".", 1)[-1] or (value if isinstance(value, str) else "")
+
+
+def find_error_handlers(repo: Repo) -> list[ErrorHandler]:
+    """Registered error handlers of production code, sorted (memoise via repo.derived)."""
+    contexts = repo.derived(file_contexts)
+    out: list[ErrorHandler] = []
+    for path, facts in repo.python_items():
+        if contexts.get(path) is not Context.PRODUCTION:
+            continue
+        for fn in facts["functions"]:
+            for d in fn["decorators"]:
+                framework = _DECORATORS.get(d["name"].rsplit(".", 1)[-1])
+                if framework and d["args"]:
+                    out.append(ErrorHandler(path, d["line"], framework, _handled(d["args"][0]) or "not determined"))
+        for c in facts["calls"]:
+            framework = _CALLS.get(c["name"].rsplit(".", 1)[-1])
+            if framework and c["args"]:
+                out.append(ErrorHandler(path, c["line"], framework, _handled(c["args"][0]) or "not determined"))
+        for a in facts["assigns"]:
+            if a["func"] or a["cls"]:
+                continue
+            if a["target"] in _DJANGO and path.rsplit("/", 1)[-1] == "urls.py":
+                out.append(ErrorHandler(path, a["line"], "Django", a["target"][len("handler"):]))
+            elif a["target"] == "REST_FRAMEWORK" and isinstance(a["value"], dict) \
+                    and isinstance(a["value"].get("EXCEPTION_HANDLER"), str):
+                out.append(ErrorHandler(path, a["line"], "Django REST framework",
+                                        "every API exception (" + a["value"]["EXCEPTION_HANDLER"] + ")"))
+    for path, ts in repo.derived(ts_facts).items():
+        if contexts.get(path) is not Context.PRODUCTION:
+            continue
+        for ts_cls in ts["classes"]:
+            for ts_dec in ts_cls["decorators"]:
+                if ts_dec["name"] == "Catch":
+                    names = [expr_text(v).rsplit(".", 1)[-1] for v in ts_dec["args"]]
+                    out.append(ErrorHandler(path, ts_dec["line"], "NestJS",
+                                            ", ".join(n for n in names if n) or "every exception"))
+    return sorted(set(out))
+
+
+def find_exception_classes(repo: Repo) -> list[ExceptionClass]:
+    """Production exception classes the repository defines, sorted (memoise via repo.derived)."""
+    contexts = repo.derived(file_contexts)
+    classes = [(path, cls) for path, facts in repo.python_items() if contexts.get(path) is Context.PRODUCTION
+               for cls in facts["classes"] if cls["bases"]]
+    known = set(_EXCEPTION_BASES)
+    found: dict[tuple[str, int], ExceptionClass] = {}
+    changed = True
+    while changed:  # a subclass of a repository exception is one too, whatever the order of files
+        changed = False
+        for path, cls in classes:
+            if (path, cls["line"]) in found:
+                continue
+            base = next((b for b in cls["bases"] if b.rsplit(".", 1)[-1] in known), "")
+            if base:
+                found[(path, cls["line"])] = ExceptionClass(path, cls["line"], cls["name"], base)
+                known.add(cls["name"])
+                changed = True
+    return sorted(found.values())
+
+
+def error_facts(repo: Repo, serves_http: bool) -> list[tuple[str, list[tuple[str, int]]]]:
+    """The API section's statements about error handling: (text, places); the absence of custom
+    exceptions is stated only for a repository that serves endpoints (`serves_http`)."""
+    handlers = repo.derived(find_error_handlers)
+    out: list[tuple[str, list[tuple[str, int]]]] = []
+    if handlers:
+        by_framework: dict[str, list[ErrorHandler]] = {}
+        for h in handlers:
+            by_framework.setdefault(h.framework, []).append(h)
+        text = "; ".join(f"{fw}: " + ", ".join(sorted({h.handles for h in hs}))
+                         for fw, hs in sorted(by_framework.items()))
+        out.append((f"Error handlers registered for {text}", [(h.path, h.line) for h in handlers[:20]]))
+    classes = repo.derived(find_exception_classes)
+    if classes:
+        names = {c.name for c in classes}
+        roots = [c for c in classes if c.base.rsplit(".", 1)[-1] not in names]
+        children = {r.name: sum(1 for c in classes if c.base.rsplit(".", 1)[-1] == r.name) for r in roots}
+        top = sorted(roots, key=lambda r: (-children[r.name], r.path, r.line))[:5]
+        out.append((f"{len(classes)} custom exception classes; "
+                    + ", ".join(f"{r.name} ({r.base}, {children[r.name]} direct subclasses)" for r in top),
+                    [(r.path, r.line) for r in top]))
+    elif serves_http and any(ctx is Context.PRODUCTION for p, ctx in repo.derived(file_contexts).items()
+                             if p in repo.python):
+        out.append(("No custom exception class is defined in production Python code", []))
+    return out
