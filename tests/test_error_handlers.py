@@ -40,6 +40,8 @@ def app_error(e):
 
 
 app.register_error_handler(500, lambda e: ("boom", 500))
+for code in (401, 403):
+    app.register_error_handler(code, not_found)
 '''
 
 _FASTAPI = '''from fastapi import FastAPI, HTTPException
@@ -69,14 +71,15 @@ def test_handlers_of_flask_fastapi_django_drf_and_nest(tmp_path: Path) -> None:
         ErrorHandler("shop/app.py", 18, "Flask", "404"),
         ErrorHandler("shop/app.py", 23, "Flask", "AppError"),
         ErrorHandler("shop/app.py", 28, "Flask", "500"),
+        ErrorHandler("shop/app.py", 30, "Flask", "not determined (code)"),
         ErrorHandler("site/settings.py", 1, "Django REST framework", "every API exception (site.errors.handler)"),
         ErrorHandler("site/urls.py", 3, "Django", "404"),
     ]  # the test module's handler for 418 is not the application's
     assert [(c.name, c.base, c.line) for c in find_exception_classes(repo)] == [
         ("AppError", "Exception", 6), ("NotFound", "AppError", 10), ("Conflict", "AppError", 14)]
     texts = [t for t, _ in error_facts(repo, True)]
-    assert texts[1] == "3 custom exception classes; AppError (Exception, 2 direct subclasses)"
-    assert "Flask: 404, 500, AppError" in texts[0]
+    assert texts[1] == "3 custom exception classes under 1 root class: AppError (2 direct subclasses)"
+    assert "Flask: 404, 500, AppError, not determined (code)" in texts[0]
 
 
 def test_no_custom_exception_is_stated_only_for_a_served_api(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ or another such class of the repository.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from archaudit.languages.python.facts import Value, expr_text
@@ -25,6 +26,9 @@ _EXCEPTION_BASES = frozenset({
     "Exception", "BaseException", "ValueError", "RuntimeError", "KeyError", "LookupError", "TypeError",
     "PermissionError", "OSError", "IOError", "NotImplementedError", "AttributeError",
     "HTTPException", "APIException", "ValidationError", "ImproperlyConfigured", "WebSocketException"})
+
+
+_STATUS = re.compile(r"HTTP_([1-5]\d\d)(?:_\w+)?")
 
 
 @dataclass(frozen=True, order=True)
@@ -44,9 +48,18 @@ class ExceptionClass:
 
 
 def _handled(value: Value) -> str:
+    """What one registration handles: a status, a class name, or "not determined (x)" for a variable
+    (`for code in codes: app.register_error_handler(code, ...)`)."""
     if type(value) is int:
         return str(value)
-    return expr_text(value).rsplit(".", 1)[-1] or (value if isinstance(value, str) else "")
+    text = expr_text(value)
+    last = text.rsplit(".", 1)[-1]
+    status = _STATUS.fullmatch(last)
+    if status:
+        return status.group(1)
+    if not last or not last[0].isupper() or not last.replace("_", "").isalnum():
+        return f"not determined ({text[:40]})" if text else (value if isinstance(value, str) else "not determined")
+    return last
 
 
 def find_error_handlers(repo: Repo) -> list[ErrorHandler]:
@@ -60,11 +73,11 @@ def find_error_handlers(repo: Repo) -> list[ErrorHandler]:
             for d in fn["decorators"]:
                 framework = _DECORATORS.get(d["name"].rsplit(".", 1)[-1])
                 if framework and d["args"]:
-                    out.append(ErrorHandler(path, d["line"], framework, _handled(d["args"][0]) or "not determined"))
+                    out.append(ErrorHandler(path, d["line"], framework, _handled(d["args"][0])))
         for c in facts["calls"]:
             framework = _CALLS.get(c["name"].rsplit(".", 1)[-1])
             if framework and c["args"]:
-                out.append(ErrorHandler(path, c["line"], framework, _handled(c["args"][0]) or "not determined"))
+                out.append(ErrorHandler(path, c["line"], framework, _handled(c["args"][0])))
         for a in facts["assigns"]:
             if a["func"] or a["cls"]:
                 continue
@@ -125,8 +138,10 @@ def error_facts(repo: Repo, serves_http: bool) -> list[tuple[str, list[tuple[str
         roots = [c for c in classes if c.base.rsplit(".", 1)[-1] not in names]
         children = {r.name: sum(1 for c in classes if c.base.rsplit(".", 1)[-1] == r.name) for r in roots}
         top = sorted(roots, key=lambda r: (-children[r.name], r.path, r.line))[:5]
-        out.append((f"{len(classes)} custom exception classes; "
-                    + ", ".join(f"{r.name} ({r.base}, {children[r.name]} direct subclasses)" for r in top),
+        shown = ", ".join(r.name + (f" ({children[r.name]} direct subclasses)" if children[r.name] else "")
+                          for r in top) + (", ..." if len(roots) > len(top) else "")
+        out.append((f"{len(classes)} custom exception classes under {len(roots)} root "
+                    f"class{'es' if len(roots) > 1 else ''}: {shown}",
                     [(r.path, r.line) for r in top]))
     elif serves_http and any(ctx is Context.PRODUCTION for p, ctx in repo.derived(file_contexts).items()
                              if p in repo.python):
