@@ -8,6 +8,7 @@ from archaudit.rules.performance import (
     in_memory_pagination,
     inline_heavy_work,
     query_in_loop,
+    sync_session_one_hop,
     unlocked_shared_state,
 )
 
@@ -19,4 +20,5 @@ RULES: list[Rule] = [
     in_memory_pagination.RULE,
     engine_without_pool.RULE,
     query_in_loop.RULE,
+    sync_session_one_hop.RULE,
 ]
