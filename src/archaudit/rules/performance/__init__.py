@@ -8,6 +8,7 @@ from archaudit.rules.performance import (
     in_memory_pagination,
     inline_heavy_work,
     query_in_loop,
+    session_two_ways,
     sync_session_one_hop,
     unlocked_shared_state,
 )
@@ -21,4 +22,5 @@ RULES: list[Rule] = [
     engine_without_pool.RULE,
     query_in_loop.RULE,
     sync_session_one_hop.RULE,
+    session_two_ways.RULE,
 ]
