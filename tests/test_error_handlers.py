@@ -87,3 +87,10 @@ def test_no_custom_exception_is_stated_only_for_a_served_api(tmp_path: Path) -> 
     assert find_error_handlers(repo) == []
     assert error_facts(repo, True) == [("No custom exception class is defined in production Python code", [])]
     assert error_facts(repo, False) == []
+
+
+def test_an_unparsed_module_leaves_the_absence_not_determined(tmp_path: Path) -> None:
+    repo = repo_of(write_tree(tmp_path, {"api/main.py": _FASTAPI.replace("@app.exception_handler", "@app.get"),
+                                         "api/errors.py": "class Broken(Exception:\n    pass\n"}))
+    assert error_facts(repo, True) == [("Whether custom exception classes exist is not determined: 1 Python "
+                                        "file(s) could not be parsed", [("api/errors.py", 0)])]

@@ -145,5 +145,11 @@ def error_facts(repo: Repo, serves_http: bool) -> list[tuple[str, list[tuple[str
                     [(r.path, r.line) for r in top]))
     elif serves_http and any(ctx is Context.PRODUCTION for p, ctx in repo.derived(file_contexts).items()
                              if p in repo.python):
-        out.append(("No custom exception class is defined in production Python code", []))
+        unread = [p for p, r in sorted(repo.results.items()) if "skip" in r and repo.by_path.get(p) is not None
+                  and repo.by_path[p].language == "python"]
+        if unread:  # what an unparsed module defines was not seen: the absence is not established
+            out.append((f"Whether custom exception classes exist is not determined: {len(unread)} Python file(s) "
+                        "could not be parsed", [(p, 0) for p in unread[:5]]))
+        else:
+            out.append(("No custom exception class is defined in production Python code", []))
     return out
