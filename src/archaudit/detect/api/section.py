@@ -13,6 +13,7 @@ from operator import attrgetter
 
 from archaudit.detect.api.django import django_endpoints
 from archaudit.detect.api.endpoint import Endpoint, is_computed_path, join_path, new_endpoint, version_of
+from archaudit.detect.api.error_handlers import error_facts
 from archaudit.detect.api.fab import fab_endpoints
 from archaudit.detect.api.fastapi_flask import RawRoute, decorated_routes, registered_routes
 from archaudit.detect.api.guards import access_check, fastapi_guard, flask_guard
@@ -182,6 +183,8 @@ def section(repo: Repo) -> Section:
         elif all(e.auth is None for e in eps):
             facts.append(Fact(Message("No authentication mechanism was found: whether endpoints are protected is "
                                       "not determined")))
+    for text, places in error_facts(repo, bool(eps)):
+        facts.append(Fact(text, tuple(Evidence(f, line) for f, line in places)))
     headline = ""
     if eps:
         fw = ", ".join(_LABELS.get(k, k) for k in sorted(frameworks))

@@ -65,9 +65,11 @@ class _Extractor:
             "list_spans": [],
             "context_blocks": [],
             "logs": [],
+            "loops": [],
         }
         self.names: set[str] = set()
         self.materialised: dict[tuple[str, str], str] = {}  # (function, local) -> ".all()" / "list()"
+        self.local_values: dict[tuple[str, str], list[tuple[int, ast.AST | None]]] = {}  # (function, local) -> assigns
         self.sql_locals: set[tuple[str, str]] = set()  # (function, local) assigned SQL text (literal or formatted)
         self.counts: list[list[int]] = [[0, 0]]  # [statements, branches] per enclosing function
         self.func: list[str] = []  # qualname stack of enclosing functions
@@ -81,7 +83,9 @@ class _Extractor:
             ast.Assign: self.assign, ast.AnnAssign: self.assign, ast.AugAssign: self.assign,
             ast.Raise: self.raise_, ast.With: self.with_, ast.AsyncWith: self.with_,
             ast.ExceptHandler: self.handler, ast.If: self.if_, ast.Global: self.global_,
-            ast.Return: self.return_, ast.Subscript: self.subscript,
+            ast.Return: self.return_, ast.Subscript: self.subscript, ast.For: self.for_, ast.AsyncFor: self.for_,
+            ast.ListComp: self.comprehension, ast.SetComp: self.comprehension, ast.GeneratorExp: self.comprehension,
+            ast.DictComp: self.comprehension,
         }
 
     # -- traversal -------------------------------------------------------------------------------
@@ -282,6 +286,9 @@ class _Extractor:
                 and dotted(node.value.value).endswith("Annotated"):
             self.facts["type_aliases"].append({"name": targets[0].id, "line": node.lineno,
                                                "text": source(node.value)})
+        if self.func and isinstance(targets[0], ast.Name):  # None marks an augmented assignment
+            self.local_values.setdefault((self.scope, targets[0].id), []).append(
+                (node.lineno, None if isinstance(node, ast.AugAssign) else node.value))
         web_object = isinstance(node.value, ast.Call) \
             and dotted(node.value.func).rsplit(".", 1)[-1] in WEB_OBJECTS
         for t in targets:
@@ -344,6 +351,42 @@ class _Extractor:
                 self.facts["slices"].append({"line": node.lineno, "func": self.scope, "target": dotted(base),
                                              "source": source, "bounds": bounds})
         self.children(node)
+
+    def for_(self, node: ast.For | ast.AsyncFor) -> None:
+        """A loop inside a function: its iterable's source and the attribute chains read off its item
+        (what an N+1 check needs: `for o in Order.objects.all(): o.customer.name`)."""
+        if self.func:
+            self._loop(node.target, node.iter, list(node.body), node.lineno, node.end_lineno or node.lineno,
+                       node.body[0].lineno)
+        self.children(node)
+
+    def comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
+        """`[o.customer.name for o in Order.objects.all()]`: a loop too (its first generator)."""
+        if self.func and node.generators:
+            gen = node.generators[0]
+            body: list[ast.AST] = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+            end = node.end_lineno or node.lineno
+            self._loop(gen.target, gen.iter, body + list(gen.ifs) + list(node.generators[1:]), node.lineno, end,
+                       node.lineno)
+        self.children(node)
+
+    def _loop(self, target_node: ast.AST, iter_node: ast.expr, body: list[ast.AST], line: int, end: int,
+              first: int) -> None:
+        target = target_node.id if isinstance(target_node, ast.Name) else ""
+        chains: set[str] = set()
+        if target:
+            for stmt in body:
+                for sub in ast.walk(stmt):
+                    if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Load):
+                        chain = dotted(sub)
+                        if chain.startswith(target + ".") and "(" not in chain and chain.count(".") <= 2:
+                            chains.add(chain)
+        sources = [[at, source(value, 300) if value is not None else "+="]
+                   for at, value in self.local_values.get((self.scope, iter_node.id), [])[:10]
+                   if at < line] if isinstance(iter_node, ast.Name) else []
+        self.facts["loops"].append({"line": line, "end": end, "body": first, "func": self.scope, "target": target,
+                                    "iter": source(iter_node, 300), "reads": sorted(chains)[:30],
+                                    "sources": sources})
 
     def _annotation_names(self, node: ast.expr | None) -> None:
         """Names used only in a signature's annotations (incl. "quoted" forward references) count as read."""

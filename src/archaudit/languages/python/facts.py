@@ -141,6 +141,18 @@ class SliceFact(TypedDict):
     bounds: list[str]  # names used in the slice bounds, e.g. ["limit", "skip"]
 
 
+class LoopFact(TypedDict):
+    line: int
+    end: int
+    body: int  # first line of the loop body
+    func: str
+    target: str  # the loop variable when it is a plain name, else ""
+    iter: str  # source of the iterated expression (cut to 300 characters)
+    reads: list[str]  # `target.a` / `target.a.b` attribute chains read (loaded) in the body, sorted, at most 30
+    # when `iter` is a local name: [line, source] of its assignments earlier in the function ("+=" for augmented)
+    sources: list[list[Any]]
+
+
 class LogFact(TypedDict):
     line: int
     func: str
@@ -173,6 +185,7 @@ class ModuleFacts(TypedDict):
     # after `if not DEBUG: return`, `debug_*` functions), "test" (`if TESTING:`, `if "test" in sys.argv:`)
     context_blocks: list[list[Any]]
     logs: list[LogFact]  # logging and print calls with what their arguments read
+    loops: list[LoopFact]  # `for` statements and comprehensions in functions: what they iterate, what they read
 
 
 def is_expr(value: Value) -> bool:

@@ -7,6 +7,7 @@ from archaudit.rules.observability import (
     no_request_id,
     no_structured_logging,
     print_calls,
+    teardown_can_raise,
     tracing_flag_unused,
 )
 
@@ -17,4 +18,5 @@ RULES: list[Rule] = [
     no_error_tracking.RULE,
     metrics_flag_unused.RULE,
     tracing_flag_unused.RULE,
+    teardown_can_raise.RULE,
 ]

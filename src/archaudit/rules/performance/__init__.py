@@ -7,6 +7,9 @@ from archaudit.rules.performance import (
     engine_without_pool,
     in_memory_pagination,
     inline_heavy_work,
+    query_in_loop,
+    session_two_ways,
+    sync_session_one_hop,
     unlocked_shared_state,
 )
 
@@ -17,4 +20,7 @@ RULES: list[Rule] = [
     unlocked_shared_state.RULE,
     in_memory_pagination.RULE,
     engine_without_pool.RULE,
+    query_in_loop.RULE,
+    sync_session_one_hop.RULE,
+    session_two_ways.RULE,
 ]

@@ -5,40 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.findings import Axis, Evidence, Hit, Message, Severity
-from archaudit.languages.python.facts import CallFact, expr_text
+from archaudit.languages.python.facts import CallFact
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_by_function, function_index, import_aliases, qualified
 from archaudit.rules.base import Rule
 from archaudit.rules.performance._handlers import request_handlers
+from archaudit.rules.performance._sessions import SESSION_METHODS, sync_factories, sync_session_params
 
 _HTTP = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 _EXACT = frozenset({"time.sleep", "urllib.request.urlopen", "subprocess.run", "subprocess.call",
                     "subprocess.check_output", "subprocess.check_call", "os.system"})
-_SYNC_SESSIONS = frozenset({"sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session", "sqlmodel.Session"})
-_SESSION_METHODS = frozenset({"query", "execute", "commit", "add", "flush", "refresh", "get", "scalars", "scalar",
-                              "delete", "merge", "rollback", "add_all"})
-
-
-def _sync_factories(repo: Repo) -> set[str]:
-    """Absolute names of module-level `X = sessionmaker(...)` factories that build sync sessions."""
-    out = set()
-    for path, facts in repo.python_items():
-        module = repo.module_of.get(path, path)
-        async_lines: set[int] | None = None  # computed only for the few files that build a sessionmaker
-        for a in facts["assigns"]:
-            if a["func"]:
-                continue
-            head = expr_text(a["value"]).split("(", 1)[0]
-            if head.rsplit(".", 1)[-1] != "sessionmaker":
-                continue
-            if async_lines is None:
-                async_lines = {c["line"] for c in facts["calls"]
-                               if "AsyncSession" in expr_text(c["kwargs"].get("class_"))}
-            if a["line"] not in async_lines:
-                out.add(f"{module}.{a['target']}")
-    return out
-
-
 def _blocking(call: CallFact, local: dict[str, str], module: str, sessions: set[str], factories: set[str],
               reads_file: bool) -> str:
     """Why the call blocks the event loop, or ""."""
@@ -48,7 +24,7 @@ def _blocking(call: CallFact, local: dict[str, str], module: str, sessions: set[
     if q in _EXACT or (len(parts) == 2 and parts[0] in ("requests", "httpx") and parts[1] in _HTTP):
         return f"{q}()"
     owner, _, method = name.rpartition(".")
-    if owner in sessions and method in _SESSION_METHODS:
+    if owner in sessions and method in SESSION_METHODS:
         return Message("{call}() on a sync Session", call=name)
     if (q if q != name else f"{module}.{name}") in factories:
         return Message("{call}() (sync sessionmaker)", call=name)
@@ -66,13 +42,13 @@ def check(repo: Repo) -> Iterator[Hit]:
     aliases = repo.derived(import_aliases)
     by_function = repo.derived(calls_by_function)
     functions = repo.derived(function_index)
-    factories = _sync_factories(repo)
+    factories = repo.derived(sync_factories)
     for h in request_handlers(repo):
         fn = functions.get((h.path, h.qualname))
         if fn is None or not fn["is_async"]:
             continue
         local = aliases.get(h.path, {})
-        sessions = {p for p, a in fn["annotations"].items() if p != "return" and qualified(local, a) in _SYNC_SESSIONS}
+        sessions = sync_session_params(fn, local)
         calls = by_function.get((h.path, h.qualname), [])
         reads = any(c["name"].endswith((".read", ".readlines", ".read_text")) for c in calls)
         module = repo.module_of.get(h.path, h.path)
