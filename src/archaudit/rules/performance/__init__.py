@@ -7,6 +7,7 @@ from archaudit.rules.performance import (
     engine_without_pool,
     in_memory_pagination,
     inline_heavy_work,
+    request_without_timeout,
     unlocked_shared_state,
 )
 
@@ -17,4 +18,5 @@ RULES: list[Rule] = [
     unlocked_shared_state.RULE,
     in_memory_pagination.RULE,
     engine_without_pool.RULE,
+    request_without_timeout.RULE,
 ]
