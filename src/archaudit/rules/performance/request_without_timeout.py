@@ -23,7 +23,10 @@ def check(repo: Repo) -> Iterator[Hit]:
         return
     reach = callers_closure(repo, sites, depth=1)
     origin: dict[int, tuple[Evidence, str, bool]] = {}
-    for e in sorted(find_endpoints(repo), key=lambda e: (e.handler_file, e.handler_line, e.handler)):
+    # a handler's real route first: Flask-CORS style OPTIONS/HEAD routes name it poorly
+    order = sorted(find_endpoints(repo), key=lambda e: (e.handler_file, e.handler_line, e.handler,
+                                                        e.method in ("OPTIONS", "HEAD"), e.method, e.path))
+    for e in order:
         for i in sorted(reach.get((e.handler_file, e.handler), ())):
             direct = e.handler_file == sites[i].path and e.handler == sites[i].func
             origin.setdefault(i, (Evidence(e.handler_file, e.handler_line), f"{e.method} {e.path}", direct))
