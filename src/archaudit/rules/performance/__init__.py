@@ -7,7 +7,9 @@ from archaudit.rules.performance import (
     engine_without_pool,
     in_memory_pagination,
     inline_heavy_work,
+    migrations_at_start,
     request_without_timeout,
+    scheduler_per_worker,
     unlocked_shared_state,
 )
 
@@ -19,4 +21,6 @@ RULES: list[Rule] = [
     in_memory_pagination.RULE,
     engine_without_pool.RULE,
     request_without_timeout.RULE,
+    scheduler_per_worker.RULE,
+    migrations_at_start.RULE,
 ]
