@@ -96,8 +96,9 @@ def _conf_workers(repo: Repo, command: str, folder: str) -> tuple[int | None, Ev
                 value = a["value"]
                 if isinstance(value, int):
                     return value, Evidence(path, a["line"])
-                if isinstance(value, dict) and "cpu_count" in str(value.get("$", "")) and "+" in str(value["$"]):
-                    return 2, Evidence(path, a["line"])  # cpu_count() * 2 + 1: at least 3
+                text = repo.lines(path)[a["line"] - 1] if a["line"] <= len(repo.lines(path)) else ""
+                if re.search(r"cpu_count\(\)\s*\*\s*[2-9]\s*\+\s*1\b", text):
+                    return 3, Evidence(path, a["line"])  # gunicorn's 2 * cores + 1: three or more
     return None, None
 
 
