@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from archaudit.detect.deploy.processes import find_processes, multi_process_web
-from tests.conftest import report_of, repo_of, write_tree
+from tests.conftest import repo_of, report_of, write_tree
 
 FLASK_JOBS = {
     "app/__init__.py": "from flask import Flask\n\nfrom app.jobs import start_jobs\n\n\n"

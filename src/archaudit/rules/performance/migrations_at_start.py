@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.deploy.processes import find_processes
-from archaudit.findings import Axis, Evidence, Hit, Premise, Severity
+from archaudit.findings import Axis, Hit, Premise, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
 

@@ -79,7 +79,7 @@ def check(repo: Repo) -> Iterator[Hit]:
         where = "at import of the application module" if not site.func else f"in {site.func}"
         premises = (Premise("the web application starts the scheduler", evidence=(web,)),
                     Premise(f"the web application runs as several processes ({several[0][0]})",
-                            evidence=tuple(e for _, e in several)) if several else
+                            evidence=tuple(dict.fromkeys(e for _, e in several))) if several else
                     Premise.unknown("the web application runs as several processes",
                                     "no worker or replica count above one is stated in the deployment files"))
         yield Hit(site.path, site.line, f"{site.call}() is started by the web application ({where}): every "
