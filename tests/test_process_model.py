@@ -66,3 +66,13 @@ def test_migrations_at_start_without_replicas_is_not_determined(tmp_path: Path) 
     report = report_of(tmp_path)
     assert not [f for f in report.findings if f.rule == "PERF103"]
     assert [e.ref for c in report.claims_by_rule().get("PERF103", []) for e in c.evidence] == ["Dockerfile:2"]
+
+
+def test_nest_cron_with_one_pm2_instance_is_not_determined(tmp_path: Path) -> None:
+    bad = Path(__file__).parent / "fixtures" / "rules" / "PERF104" / "bad"
+    files = {str(p.relative_to(bad)): p.read_text(encoding="utf-8") for p in bad.rglob("*") if p.is_file()}
+    files["ecosystem.config.json"] = files["ecosystem.config.json"].replace('"instances": 4', '"instances": 1')
+    report = report_of(write_tree(tmp_path, files))
+    assert not [f for f in report.findings if f.rule == "PERF104"]
+    assert sorted(e.ref for c in report.claims_by_rule().get("PERF104", []) for e in c.evidence) == \
+        ["src/digest.service.ts:7", "src/legacy.ts:5"]

@@ -211,6 +211,22 @@ def _package_scripts(repo: Repo) -> list[Process]:
     return out
 
 
+def _pm2(repo: Repo) -> list[Process]:
+    """Apps of pm2 ecosystem files with an explicit `instances: N` (cluster mode forks N copies of the
+    server; "max" depends on the host's cores and is not counted)."""
+    out = []
+    for f in repo.files:
+        if not re.search(r"(^|/)ecosystem\.config\.(js|cjs|json)$", f.path):
+            continue
+        for n, raw in enumerate(repo.lines(f.path)[:1000], 1):
+            m = re.search(r"""["']?instances["']?\s*:\s*(\d+)""", raw)
+            if m:
+                count = int(m.group(1))
+                out.append(Process("pm2", "instances", raw.strip()[:80], "web", f.path, n, count,
+                                   Evidence(f.path, n), None, None, False))
+    return out
+
+
 def _compute(repo: Repo) -> list[Process]:
     from archaudit.detect.deploy.section import find_start_commands  # the section lists these processes
 
@@ -224,7 +240,7 @@ def _compute(repo: Repo) -> list[Process]:
         out.append(Process(s.source, s.process, s.command, _kind(s.process, s.command, text), s.file, s.line,
                            workers, at, count, Evidence(s.file, count_line) if count is not None else None,
                            "migrations" in classify(text)))
-    out += _kubernetes(repo) + _package_scripts(repo)
+    out += _kubernetes(repo) + _package_scripts(repo) + _pm2(repo)
     return sorted(out, key=lambda p: (p.file, p.line, p.name))
 
 

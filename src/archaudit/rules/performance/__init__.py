@@ -12,6 +12,7 @@ from archaudit.rules.performance import (
     scheduler_per_worker,
     unlocked_shared_state,
 )
+from archaudit.rules.performance.typescript import scheduler_per_worker as ts_scheduler_per_worker
 
 RULES: list[Rule] = [
     client_per_request.RULE,
@@ -23,4 +24,5 @@ RULES: list[Rule] = [
     request_without_timeout.RULE,
     scheduler_per_worker.RULE,
     migrations_at_start.RULE,
+    ts_scheduler_per_worker.RULE,
 ]
