@@ -30,9 +30,9 @@ def _sites(repo: Repo) -> Iterator[tuple[str, int, str, str]]:
         locals_ = local_modules(facts)
         for call in facts["calls"]:
             head, _, method = call["callee"].partition(".")
-            if method == "schedule" and locals_.get(head) == "node-cron":
-                yield path, call["line"], f"{call['callee']}()", "module"
-            elif call["callee"] in ("new CronJob", "CronJob.from") and locals_.get("CronJob") == "cron":
+            node_cron = method == "schedule" and locals_.get(head) == "node-cron"
+            cron_job = call["callee"] in ("new CronJob", "CronJob.from") and locals_.get("CronJob") == "cron"
+            if node_cron or cron_job:
                 yield path, call["line"], f"{call['callee']}()", "module"
 
 
