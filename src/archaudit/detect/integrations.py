@@ -12,9 +12,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from archaudit.detect.architecture.layers import is_test_path, layer_of
+from archaudit.detect.outbound import OutboundCall, find_outbound_calls
 from archaudit.findings import Evidence, Message
 from archaudit.model import Fact, Section, Table
 from archaudit.repo import Repo
+from archaudit.resolve.context import Context, context_of
 
 # import prefix -> (service, category); the longest matching prefix wins
 SERVICES: dict[str, tuple[str, str]] = {
@@ -96,8 +98,28 @@ def find_integrations(repo: Repo) -> list[Integration]:
     return out
 
 
+def _outbound(repo: Repo) -> tuple[Table | None, list[Fact], list[str]]:
+    """The hosts production code sends HTTP requests to (literal URLs), and how many targets are
+    built at run time and so not determined."""
+    calls = [c for c in repo.derived(find_outbound_calls) if context_of(repo, c.path) is Context.PRODUCTION]
+    by_host: dict[str, list[OutboundCall]] = defaultdict(list)
+    for c in calls:
+        if c.host:
+            by_host[c.host].append(c)
+    rows = tuple({"host": host, "client": ", ".join(sorted({c.library for c in found})), "calls": len(found),
+                  "file": found[0].path, "line": found[0].line} for host, found in sorted(by_host.items()))
+    facts = [Fact(Message("HTTP calls to {hosts}", hosts=", ".join(sorted(by_host))),
+                  tuple(Evidence(f[0].path, f[0].line) for _, f in sorted(by_host.items())))] if by_host else []
+    unknown = [c for c in calls if not c.host]
+    notes: list[str] = [Message("{n} outbound HTTP call(s) send to a URL built at run time (first {place}): their "
+                                "hosts are not determined", n=len(unknown),
+                                place=f"{unknown[0].path}:{unknown[0].line}")] if unknown else []
+    table = Table("outbound_hosts", "Outbound HTTP calls by host", ("host", "client", "calls"), rows) if rows else None
+    return table, facts, notes
+
+
 def section(repo: Repo) -> Section:
-    """External services, their first import per file and the wrapping module."""
+    """External services, their first import per file and the wrapping module; the hosts called over HTTP."""
     found = repo.derived(find_integrations)
     rows = []
     for it in found:
@@ -113,12 +135,13 @@ def section(repo: Repo) -> Section:
         evidence = tuple(Evidence(it.uses[0][0], it.uses[0][1]) for it in found if it.category == cat)
         facts.append(Fact(Message("{category}: {services}", category=cat, services=", ".join(sorted(set(by_cat[cat])))),
                           evidence))
-    undetermined = () if found or not repo.python else (
-        Message("no known external-service SDK is imported (HTTP calls to services through generic clients are "
-                "not attributed)"),)
+    hosts, host_facts, notes = _outbound(repo)
+    facts += host_facts
+    if not found and not host_facts and repo.python:
+        notes.insert(0, Message("no known external-service SDK is imported and no HTTP call names a literal host"))
     services = ", ".join(sorted({it.service for it in found}))
     headline = Message("integrations: {services}", services=services) if found else ""
+    tables = (Table("integrations", "External services", ("service", "category", "modules", "wrapped by"),
+                    tuple(rows)),) if rows else ()
     return Section(key="integrations", title="External integrations", facts=tuple(facts),
-                   tables=(Table("integrations", "External services", ("service", "category", "modules",
-                                                                      "wrapped by"), tuple(rows)),) if rows else (),
-                   undetermined=undetermined, headline=headline)
+                   tables=tables + ((hosts,) if hosts else ()), undetermined=tuple(notes), headline=headline)

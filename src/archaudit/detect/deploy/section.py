@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from archaudit.detect.deploy import pyversions
+from archaudit.detect.deploy import processes, pyversions
 from archaudit.detect.deploy.manifests import (
     find_app_yaml,
     find_compose_services,
@@ -105,6 +105,7 @@ def section(repo: Repo) -> Section:
         Table("render_services", "Render services",
               ("service", "type", "build", "start", "pre-deploy", "health check path"), tuple(_render_rows(repo))),
         pyversions.table(repo),
+        processes.table(repo),
     )
     facts = []
     for path, key, value, line in find_fly(repo):

@@ -264,6 +264,8 @@ class _Extractor:
                 "args": [value_of(a) for a in node.args[:MAX_ARGS]],
                 "kwargs": {k.arg: value_of(k.value) for k in node.keywords if k.arg},
             })
+            if any(k.arg is None for k in node.keywords):  # `**options`: keywords not known statically
+                self.facts["calls"][-1]["star_kwargs"] = True
             method = name.rsplit(".", 1)[-1]
             owner = name[: -len(method) - 1]
             if is_log_call(name) and (node.args or node.keywords):

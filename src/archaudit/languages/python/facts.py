@@ -7,7 +7,7 @@ not a literal, `{"$": "source-ish text"}` (e.g. `{"$": "settings.DEBUG"}`); see 
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 Value = Any
 
@@ -75,6 +75,7 @@ class CallFact(TypedDict):
     func: str  # qualname of the enclosing function, "" at module level
     args: list[Value]
     kwargs: dict[str, Value]
+    star_kwargs: NotRequired[bool]  # present (True) when the call passes `**mapping`
 
 
 class AssignFact(TypedDict):

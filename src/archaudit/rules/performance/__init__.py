@@ -7,11 +7,15 @@ from archaudit.rules.performance import (
     engine_without_pool,
     in_memory_pagination,
     inline_heavy_work,
+    migrations_at_start,
     query_in_loop,
+    request_without_timeout,
+    scheduler_per_worker,
     session_two_ways,
     sync_session_one_hop,
     unlocked_shared_state,
 )
+from archaudit.rules.performance.typescript import scheduler_per_worker as ts_scheduler_per_worker
 
 RULES: list[Rule] = [
     client_per_request.RULE,
@@ -23,4 +27,8 @@ RULES: list[Rule] = [
     query_in_loop.RULE,
     sync_session_one_hop.RULE,
     session_two_ways.RULE,
+    request_without_timeout.RULE,
+    scheduler_per_worker.RULE,
+    migrations_at_start.RULE,
+    ts_scheduler_per_worker.RULE,
 ]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Protocol
 
 from archaudit.detect.api.section import find_endpoints
-from archaudit.detect.architecture.components import PER_CALL, PER_INSTANCE, ClientInstantiation, find_clients
+from archaudit.detect.architecture.components import PER_CALL, PER_INSTANCE, find_clients
 from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.languages.python.facts import CallFact
 from archaudit.repo import Repo
@@ -46,9 +47,19 @@ def _short(qualname: str) -> str:
     return parts[-2] if parts[-1] == "__init__" and len(parts) > 1 else parts[-1]
 
 
-def _callers_closure(repo: Repo, sites: list[ClientInstantiation]) -> dict[FunctionKey, set[int]]:
+class Site(Protocol):
+    """A place in a function: what the reach walk starts from (a client built, a request sent)."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def func(self) -> str: ...
+
+
+def callers_closure(repo: Repo, sites: Sequence[Site], depth: int = _DEPTH) -> dict[FunctionKey, set[int]]:
     """Function -> indexes of the construction sites it runs (itself, enclosing functions, and callers
-    up to `_DEPTH` calls away). Walks the call graph backwards from the few construction sites, one
+    up to `depth` calls away). Walks the call graph backwards from the few construction sites, one
     pass per level over the calls of the modules reading a frontier name, so cost does not grow with
     the number of handlers."""
     reach: dict[FunctionKey, set[int]] = defaultdict(set)
@@ -58,10 +69,10 @@ def _callers_closure(repo: Repo, sites: list[ClientInstantiation]) -> dict[Funct
         for j in range(len(chain), 0, -1):  # a nested function runs inside its enclosing ones
             frontier[(site.path, ".".join(chain[:j]))].add(i)
     readers = repo.derived(name_readers)
-    for level in range(_DEPTH + 1):
+    for level in range(depth + 1):
         for key, found in frontier.items():
             reach[key] |= found
-        if level == _DEPTH:
+        if level == depth:
             break
         names = {_short(q) for _, q in frontier}
         nxt: dict[FunctionKey, set[int]] = defaultdict(set)
@@ -90,7 +101,7 @@ def check(repo: Repo) -> Iterator[Hit]:
     sites = [c for c in repo.derived(find_clients) if c.how in (PER_CALL, PER_INSTANCE)]
     if not sites:
         return
-    reach = _callers_closure(repo, sites)
+    reach = callers_closure(repo, sites)
     origin: dict[int, tuple[Evidence, bool]] = {}
     for e in sorted(find_endpoints(repo), key=lambda e: (e.handler_file, e.handler_line, e.handler)):
         for i in sorted(reach.get((e.handler_file, e.handler), ())):

@@ -1,0 +1,1 @@
+"""Performance rules reading TypeScript / JavaScript."""
