@@ -7,6 +7,7 @@ interrupt kills the parsing workers at once: nothing is left running, no partial
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -96,15 +97,24 @@ def _interruptible(command: Callable[..., None]) -> Callable[..., None]:
         try:
             command(*args, **kwargs)
         except KeyboardInterrupt:
-            click.echo("archaudit: interrupted", err=True)
-            sys.exit(130)
+            _leave("archaudit: interrupted", 130)
         except _Terminated:
-            click.echo("archaudit: terminated", err=True)
-            sys.exit(143)
+            _leave("archaudit: terminated", 143)
         finally:
             signal.signal(signal.SIGTERM, previous)
 
     return run
+
+
+def _leave(message: str, code: int) -> None:
+    """Say why and exit now. The worker pool is already killed; Python 3.11's exit hooks would still
+    wake its management thread through a pipe that is gone and print a traceback (1 run in 10), so
+    the process ends without running them: nothing is left to write or to close."""
+    click.echo(message, err=True)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more can be said on it
+            stream.flush()
+    os._exit(code)
 
 
 def _timestamp(asked: bool) -> str | None:
