@@ -297,11 +297,14 @@ def test_configuration_loading_accepts_or_refuses_cleanly(table: dict[str, Any],
 SECRET_NAMES = st.sampled_from(["SECRET_KEY", "JWT_SECRET", "DB_PASSWORD", "api_key", "apiKey", "client_secret",
                                 "AUTH_TOKEN", "privateKey", "STRIPE_API_KEY", "password", "webhookSecret", "dsn"])
 VALUE_CHARS = string.ascii_letters + string.digits + "-_.+/=!@%^&*~"
-# secret-shaped: 8+ characters mixing letters with digits or symbols (a plain word such as "summar" also
-# occurs in the report's own text, "summary": its presence there would prove nothing)
-SECRET_VALUES = st.text(VALUE_CHARS, min_size=8, max_size=40).filter(
-    lambda v: re.search(r"[A-Za-z0-9]{2}", v) is not None and not re.fullmatch(r"[\d_.+-]+", v)
-    and re.search(r"[A-Za-z]", v) is not None and re.search(r"[^A-Za-z]", v) is not None)
+SECRET_VALUES = st.text(VALUE_CHARS, min_size=6, max_size=40).filter(
+    lambda v: re.search(r"[A-Za-z0-9]{2}", v) is not None and not re.fullmatch(r"[\d_.+-]+", v))
+# secret-shaped: 8+ characters holding both letters and digits. A value made of a word and symbols
+# ("summar", "schema_v") also occurs in the report's own text ("summary", "schema_version"): its
+# presence there would prove nothing.
+REPORTED_SECRET_VALUES = st.text(VALUE_CHARS, min_size=8, max_size=40).filter(
+    lambda v: re.search(r"[A-Za-z0-9]{2}", v) is not None and re.search(r"[A-Za-z]", v) is not None
+    and re.search(r"\d", v) is not None)
 # (template, path): {n} is the secret-named setting, {v} its value
 FORMS = [
     ('{n} = "{v}"', "app/settings.py"), ("{n} = '{v}'", "app/settings.py"),
@@ -370,7 +373,7 @@ _RULE_TEXTS = " ".join(f"{r.title} {r.impact} {r.action}" for r in ALL_RULES).lo
 
 
 @FEW
-@given(SECRET_NAMES, SECRET_VALUES)
+@given(SECRET_NAMES, REPORTED_SECRET_VALUES)
 def test_no_generated_secret_reaches_a_rendered_report(name: str, value: str) -> None:
     """A secret default, a .env value and a compose password, audited and rendered in every format."""
     assume(not re.fullmatch(r"\$\{?\w+\}?|true|false|null|none", value, re.IGNORECASE))
