@@ -256,3 +256,16 @@ def test_one_very_long_line_costs_linear_time_in_every_reader(tmp_path: Path) ->
     report = report_of(tmp_path)
     assert time.monotonic() - started < 20
     assert _failures(report) == []
+
+
+def test_the_compilers_warnings_about_audited_code_are_not_printed() -> None:
+    """An invalid escape in the audited code ('\\d' in a plain string) makes the compiler warn; that is
+    the audited project's business, not a line on archaudit's stderr."""
+    import warnings
+
+    from archaudit.languages.python.extract import extract
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        facts = extract('import re\n\nDIGITS = re.compile("\\d+")\n')
+    assert facts["imports"] and not caught, [str(w.message) for w in caught]

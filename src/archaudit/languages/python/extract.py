@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from typing import Any
 
 from archaudit.languages.python.downlevel import downlevel
@@ -437,18 +438,21 @@ class _Extractor:
 def parse(source: str) -> ast.Module:
     """The module's tree; syntax newer than the running Python is read through `downlevel` (a
     3.12+ file is valid code whose facts must not be lost). Raises the original SyntaxError when
-    the file is not valid Python of any version we know."""
-    try:
-        return ast.parse(source)
-    except SyntaxError:
-        older = downlevel(source)
-        if older is None:
-            raise
+    the file is not valid Python of any version we know. The compiler's warnings about the audited
+    code (an invalid escape such as '\\d') are its own business: they are not printed."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         try:
-            return ast.parse(older)
+            return ast.parse(source)
         except SyntaxError:
-            pass
-        raise
+            older = downlevel(source)
+            if older is None:
+                raise
+            try:
+                return ast.parse(older)
+            except SyntaxError:
+                pass
+            raise
 
 
 def extract(source: str) -> ModuleFacts:
