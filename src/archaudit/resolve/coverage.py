@@ -17,32 +17,33 @@ from archaudit.resolve.context import Context, context_of
 _SOURCE_LANGUAGES = ("python", "typescript", "javascript")
 _MAX_FILES = 10  # served files named one by one; the rest are counted
 _MAX_LINE = 400  # the scan looks at the start of each line only: linear on any input
-# what a line suggests the file defines -> pattern (anchored, bounded: no backtracking on long lines)
-_DEFINES = {
-    "routes": re.compile(r"\s{0,40}@\w{1,40}\.(get|post|put|patch|delete|route|api_route)\(|"
-                         r"\s{0,40}@(Get|Post|Put|Patch|Delete|Controller)\(|.{0,80}\b(APIRouter|Blueprint|Router)\(|"
-                         r"\s{0,40}(path|re_path|url)\("),
-    # searched in the first _GUARD_WINDOW characters (a leading `.{0,120}` cost 120 steps per position)
-    "guards": re.compile(r"\b(Depends|Security|login_required|permission_classes|UseGuards|authenticate|"
-                         r"jwt_required)\b"),
-    "settings": re.compile(r"\s{0,8}class \w{1,60}\((\w{1,40}\.)?BaseSettings\)|\s{0,8}[A-Z][A-Z0-9_]{2,60}\s?=\s?"
-                           r"(os\.environ|os\.getenv|env\(|config\()"),
-    "models": re.compile(r"\s{0,8}class \w{1,60}\(.{0,80}\b(Base|Model|db\.Model|models\.Model|SQLModel|Document)\b"
-                         r"|\s{0,8}@Entity\("),
+# what a line suggests the file defines -> (pattern, where it may start): anchored at the line's start,
+# or (guards) searched in its first 140 characters; bounded either way, so linear on long lines
+_DEFINES: dict[str, tuple[re.Pattern[str], int]] = {
+    "routes": (re.compile(r"\s{0,40}@\w{1,40}\.(get|post|put|patch|delete|route|api_route)\(|"
+                          r"\s{0,40}@(Get|Post|Put|Patch|Delete|Controller)\(|.{0,80}\b(APIRouter|Blueprint|Router)\(|"
+                          r"\s{0,40}(path|re_path|url)\("), 0),
+    "guards": (re.compile(r"\b(Depends|Security|login_required|permission_classes|UseGuards|authenticate|"
+                          r"jwt_required)\b"), 140),
+    "settings": (re.compile(r"\s{0,8}class \w{1,60}\((\w{1,40}\.)?BaseSettings\)|\s{0,8}[A-Z][A-Z0-9_]{2,60}\s?=\s?"
+                            r"(os\.environ|os\.getenv|env\(|config\()"), 0),
+    "models": (re.compile(r"\s{0,8}class \w{1,60}\(.{0,80}\b(Base|Model|db\.Model|models\.Model|SQLModel|Document)\b"
+                          r"|\s{0,8}@Entity\("), 0),
 }
 
 NOT_PARSED = Message("source file not parsed")  # the topic the verdict reads (compared as English)
 
 
-_GUARD_WINDOW = 140
+def _suggests(pattern: re.Pattern[str], window: int, head: str) -> bool:
+    return bool(pattern.search(head, 0, window) if window else pattern.match(head))
 
 
 def _defines(repo: Repo, path: str) -> list[str]:
     found: set[str] = set()
     for line in repo.lines(path):
         head = line[:_MAX_LINE]
-        found.update(kind for kind, pattern in _DEFINES.items() if kind not in found and (
-            pattern.search(head, 0, _GUARD_WINDOW) if kind == "guards" else pattern.match(head)))
+        found.update(kind for kind, (pattern, window) in _DEFINES.items()
+                     if kind not in found and _suggests(pattern, window, head))
         if len(found) == len(_DEFINES):
             break
     return [kind for kind in _DEFINES if kind in found]
