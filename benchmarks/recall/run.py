@@ -20,7 +20,8 @@ would reproduce a missed claim; `partial:` says a match only half-states the cla
 shown separately).
 
 Snapshots live outside this repository, in the folder named by `ARCHAUDIT_RECALL_DIR` (one
-`<owner>+<name>/` tree per audit, exported at its `commit`); reports are written to `_results/` there.
+`<owner>+<name>/` tree per audit, exported at its `commit`); reports are written to `_results/` there
+(`ARCHAUDIT_RECALL_RESULTS` names another folder).
 
     python benchmarks/recall/run.py export      # needs ARCHAUDIT_MIRROR_DIR: <owner>+<name>/repo bare git dirs
     python benchmarks/recall/run.py audit [--only NAME]   # audit every snapshot (--preview, JSON)
@@ -200,7 +201,8 @@ def export() -> None:
 
 
 def results_dir() -> Path:
-    return workdir() / "_results"
+    """`_results/` in the snapshot folder; `ARCHAUDIT_RECALL_RESULTS` names another (checkouts side by side)."""
+    return workdir() / os.environ.get("ARCHAUDIT_RECALL_RESULTS", "_results")
 
 
 def audit_all(only: str | None) -> None:
