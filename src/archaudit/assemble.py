@@ -37,7 +37,9 @@ def _sections(repo: Repo, progress: Progress | None) -> tuple[list[Section], lis
         try:
             sections.append(with_ts_coverage(repo, build(repo)))
         except Exception as exc:  # one broken detector must not cost the whole report
-            failures.append(Undetermined(f"section {build.__module__}", f"failed ({type(exc).__name__}: {exc})"))
+            failures.append(Undetermined(Message("section {module}", module=build.__module__),
+                                         Message("failed ({error}: {detail})", error=type(exc).__name__,
+                                                 detail=str(exc))))
         if progress:
             progress("inventory", done, len(SECTIONS))
     return sections, failures
@@ -113,7 +115,8 @@ def _verdict(repo: Repo, sections: list[Section], findings: list[Finding], stren
     try:
         return build_verdict(repo, sections, findings, strengths, undetermined, scores, system_overview(repo))
     except Exception as exc:
-        undetermined.append(Undetermined("verdict", f"failed ({type(exc).__name__}: {exc})"))
+        undetermined.append(Undetermined(Message("verdict"), Message("failed ({error}: {detail})",
+                                                                      error=type(exc).__name__, detail=str(exc))))
         return None
 
 

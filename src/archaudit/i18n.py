@@ -66,6 +66,14 @@ class Translator:
         """The axis label as a heading ("Configuration security")."""
         return self(axis.label)
 
+    def axis_name(self, value: str) -> str:
+        """The label of the axis whose value is `value` ("configuration-security": recorded audits and
+        compared reports hold the value), the value itself when it names no axis."""
+        try:
+            return self.axis(Axis(value))
+        except ValueError:
+            return value
+
     def severity(self, severity: Severity) -> str:
         """The severity as a word ("high"), lower case."""
         return self(severity.value)

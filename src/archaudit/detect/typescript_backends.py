@@ -47,8 +47,11 @@ def _backend_packages(repo: Repo) -> list[tuple[str, str, str]]:
 
 def _auth_label(ep: Endpoint) -> str:
     if ep.auth is None:
-        return "not determined"
-    return ("yes: " + ep.auth_evidence) if ep.auth else ("no" + (f" ({ep.auth_evidence})" if ep.auth_evidence else ""))
+        return Message.known("not determined")
+    if ep.auth:
+        return Message("yes: {how}", how=ep.auth_evidence)
+    return Message("{auth} ({how})", auth=Message.known("no"), how=ep.auth_evidence) if ep.auth_evidence \
+        else Message.known("no")
 
 
 def _arch_facts(repo: Repo) -> list[Fact]:

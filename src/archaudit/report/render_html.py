@@ -131,6 +131,7 @@ def _environment(lang: str) -> jinja2.Environment:
     env.globals.update(cell=lambda v: cell(v, tr), row_ref=row_ref, has_evidence=has_evidence,
                        evidence_key=evidence_key, paths_of=paths_of, score_band=score_band,
                        priority=lambda f: PRIORITIES[f.severity], tr=tr, formula=tr.formula, code_tag=code_tag,
+                       axis_name=tr.axis_name,
                        diagram_svg=lambda o: diagram_svg(o, tr(DIAGRAM_LABEL)), lang=tr.lang)
     return env
 

@@ -108,6 +108,7 @@ def _environment(tr: Translator) -> jinja2.Environment:
     env.globals.update(cell=lambda v: cell(v, tr), code=code, refs=refs,
                        row_cells=lambda t, row: row_cells(t, row, tr), has_evidence=has_evidence,
                        anchor=anchor, places=lambda fs: places(fs, tr), tr=tr, formula=tr.formula,
+                       axis_name=tr.axis_name,
                        priority=lambda f: PRIORITIES[f.severity],
                        evidence_of=lambda fs: list(dict.fromkeys(f.evidence[0] for f in fs))[:5])
     return env

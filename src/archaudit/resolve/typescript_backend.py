@@ -11,7 +11,7 @@ ts_unread_premise(repo)          # the premise "every TS/JS production file was 
 
 from __future__ import annotations
 
-from archaudit.findings import Premise
+from archaudit.findings import Message, Premise
 from archaudit.repo import Repo
 from archaudit.resolve.context import Context, context_of
 from archaudit.resolve.python_index import Place
@@ -83,7 +83,9 @@ def ts_unread_premise(repo: Repo) -> Premise | None:
               and not is_ts_test(p) and context_of(repo, p) is Context.PRODUCTION]
     if not unread:
         return None
-    listed = ", ".join(unread[:_MAX_LISTED]) + (f" and {len(unread) - _MAX_LISTED} more" if len(unread) > _MAX_LISTED
-                                                  else "")
-    return Premise.unknown("every typescript/javascript file was read",
-                           f"{len(unread)} file(s) could not be parsed ({listed}); what they contain was not seen")
+    listed = ", ".join(unread[:_MAX_LISTED])
+    if len(unread) > _MAX_LISTED:
+        listed = Message("{files} and {n} more", files=listed, n=len(unread) - _MAX_LISTED)
+    return Premise.unknown(Message("every typescript/javascript file was read"),
+                           Message("{n} file(s) could not be parsed ({files}); what they contain was not seen",
+                                   n=len(unread), files=listed))

@@ -59,7 +59,9 @@ def _handled(value: Value) -> str:
     if status:
         return status.group(1)
     if not last or not last[0].isupper() or not last.replace("_", "").isalnum():
-        return f"not determined ({text[:40]})" if text else (value if isinstance(value, str) else "not determined")
+        if text:
+            return Message("not determined ({expression})", expression=text[:40])
+        return value if isinstance(value, str) else Message.known("not determined")
     return last
 
 
@@ -96,7 +98,7 @@ def find_error_handlers(repo: Repo) -> list[ErrorHandler]:
                 if ts_dec["name"] == "Catch":
                     names = [expr_text(v).rsplit(".", 1)[-1] for v in ts_dec["args"]]
                     out.append(ErrorHandler(path, ts_dec["line"], "NestJS",
-                                            ", ".join(n for n in names if n) or "every exception"))
+                                            ", ".join(n for n in names if n) or Message("every exception")))
     return sorted(set(out))
 
 
@@ -130,8 +132,9 @@ def error_facts(repo: Repo, serves_http: bool) -> list[tuple[str, list[tuple[str
         by_framework: dict[str, list[ErrorHandler]] = {}
         for h in handlers:
             by_framework.setdefault(h.framework, []).append(h)
-        text = "; ".join(f"{fw}: " + ", ".join(sorted({h.handles for h in hs}))
-                         for fw, hs in sorted(by_framework.items()))
+        text = Message.joined("; ", [Message("{framework}: {handles}", framework=fw,
+                                             handles=Message.joined(", ", sorted({h.handles for h in hs})))
+                                     for fw, hs in sorted(by_framework.items())])
         out.append((Message("Error handlers registered for {handlers}", handlers=text),
                     [(h.path, h.line) for h in handlers[:20]]))
     classes = repo.derived(find_exception_classes)
@@ -140,8 +143,9 @@ def error_facts(repo: Repo, serves_http: bool) -> list[tuple[str, list[tuple[str
         roots = [c for c in classes if c.base.rsplit(".", 1)[-1] not in names]
         children = {r.name: sum(1 for c in classes if c.base.rsplit(".", 1)[-1] == r.name) for r in roots}
         top = sorted(roots, key=lambda r: (-children[r.name], r.path, r.line))[:5]
-        shown = ", ".join(r.name + (f" ({children[r.name]} direct subclasses)" if children[r.name] else "")
-                          for r in top) + (", ..." if len(roots) > len(top) else "")
+        shown = Message.joined(", ", [Message("{name} ({n} direct subclasses)", name=r.name, n=children[r.name])
+                                      if children[r.name] else r.name for r in top]
+                               + (["..."] if len(roots) > len(top) else []))
         out.append((Message.plural("{classes} custom exception classes under {roots} root class: {shown}",
                                    "{classes} custom exception classes under {roots} root classes: {shown}",
                                    count="roots", classes=len(classes), roots=len(roots), shown=shown),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from archaudit.findings import Message
 from archaudit.languages.typescript.facts import Decorator, expr_text
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import is_ts_test, ts_facts
@@ -177,7 +178,8 @@ def find_ts_jobs(repo: Repo) -> list[JobRecord]:
         JobRecord(
             r.kind,
             r.name,
-            ", ".join(x for x in (r.detail, "handled by " + handlers[r.name]) if x)
+            Message.joined(", ", [x for x in (r.detail, Message("handled by {handler}", handler=handlers[r.name]))
+                                  if x])
             if r.kind == "producer" and r.name in handlers
             else r.detail,
             r.file,

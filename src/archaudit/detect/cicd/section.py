@@ -176,7 +176,7 @@ def section(repo: Repo) -> Section:
     for job in jobs:
         if job.reusable:
             rows.append({"job": job.name, "step": "(reusable workflow)", "runs": job.reusable,
-                         "kinds": "not determined", "file": job.file, "line": job.line})
+                         "kinds": Message.known("not determined"), "file": job.file, "line": job.line})
         for st in job.steps:
             runs = st.run.strip().replace("\n", "; ")[:160] if st.run else Message("uses {action}", action=st.uses)
             rows.append({"job": job.name, "step": st.name[:80], "runs": runs, "kinds": ", ".join(st.kinds) or "-",

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from archaudit.detect.config.settings import Setting, find_settings
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.languages.python.facts import ClassFact, expr_text, is_expr
 from archaudit.repo import Repo
 from archaudit.resolve.blocks import context_at
@@ -98,23 +98,28 @@ def _resolve_app(repo: Repo, path: str) -> FlaskConfig:
             continue
         name = item["name"]
         if name.endswith(_EXTERNAL):
-            return FlaskConfig(path, unknown=f"{path}:{line} {name.rsplit('.', 1)[-1]}() reads configuration the "
-                                             "repository does not hold (a file or the environment at run time)")
+            return FlaskConfig(path, unknown=Message(
+                "{place} {call}() reads configuration the repository does not hold (a file or the environment at "
+                "run time)", place=f"{path}:{line}", call=name.rsplit('.', 1)[-1]))
         if name.endswith((".config.update", ".config.from_mapping")):
             if item["args"]:
-                return FlaskConfig(path, unknown=f"{path}:{line} {name.rsplit('.', 1)[-1]}() with a mapping built "
-                                                 "in code")
+                return FlaskConfig(path, unknown=Message("{place} {call}() with a mapping built in code",
+                                                                 place=f"{path}:{line}",
+                                                                 call=name.rsplit('.', 1)[-1]))
             continue  # keyword items are in _flask_items
         if not item["args"]:
-            return FlaskConfig(path, unknown=f"{path}:{line} from_object() with no argument the audit can read")
+            return FlaskConfig(path, unknown=Message("{place} from_object() with no argument the audit can read",
+                                                             place=f"{path}:{line}"))
         target = _target(repo, path, item["func"], item["args"][0], 0)
         if isinstance(target, str):
-            return FlaskConfig(path, unknown=f"{path}:{line} from_object({_show(item['args'][0])}): {target}")
+            return FlaskConfig(path, unknown=Message("{place} from_object({argument}): {why}", place=f"{path}:{line}",
+                                                             argument=_show(item['args'][0]), why=target))
         if target is None:
             continue  # a development or test class: not production's
         keys, where, why = target
         if why:
-            return FlaskConfig(path, unknown=f"{path}:{line} from_object({_show(item['args'][0])}): {why}")
+            return FlaskConfig(path, unknown=Message("{place} from_object({argument}): {why}", place=f"{path}:{line}",
+                                                             argument=_show(item['args'][0]), why=why))
         nested = _nested(repo, path, line)
         values.update({k: Key(v.name, v.value, v.file, v.line, v.env, v.has_default, v.conditional or nested)
                        for k, v in keys.items()})
@@ -159,7 +164,7 @@ def _target(repo: Repo, path: str, func: str, arg: Any, depth: int) -> Target:
     """What a from_object argument names: (keys, where defined, "" or why unknown), a reason string
     when it does not resolve, or None for a development/test class."""
     if depth > 4:
-        return "the argument is passed through too many names"
+        return Message("the argument is passed through too many names")
     if isinstance(arg, str):
         return _dotted(repo, arg)
     text = expr_text(arg) if is_expr(arg) else ""
@@ -168,13 +173,13 @@ def _target(repo: Repo, path: str, func: str, arg: Any, depth: int) -> Target:
     if text == "__name__":
         return _module_keys(repo, path)
     if not _NAME.match(text):
-        return "an expression the audit does not evaluate"
+        return Message("an expression the audit does not evaluate")
     default = _param_default(repo, path, func, text)
     if default is not None:
         return _target(repo, path, func, default, depth + 1)
     found = _find_name(repo, path, text)
     if found is None:
-        return f"{text} is not a class or module of the repository the audit can read"
+        return Message("{name} is not a class or module of the repository the audit can read", name=text)
     file, cls = found
     if cls is None:
         return _module_keys(repo, file)
@@ -203,7 +208,7 @@ def _dotted(repo: Repo, dotted: str) -> Target:
     file = repo.modules.get(mod) or repo.module_aliases.get(mod)
     cls = _class_in(repo, file, cls_name) if file else None
     if file is None or cls is None:
-        return f"{dotted} is not a class or module of the repository the audit can read"
+        return Message("{name} is not a class or module of the repository the audit can read", name=dotted)
     return _class_target(repo, file, cls)
 
 
@@ -258,8 +263,9 @@ def _from_dict(repo: Repo, path: str, name: str) -> Target:
                 found_cls = _find_name(repo, file, text)
                 if found_cls and found_cls[1] is not None:
                     return _class_target(repo, found_cls[0], found_cls[1])
-        return f"the dict {name} ({file}:{a['line']}) has no entry keyed for production"
-    return f"{name} is not a dict of config classes the audit read"
+        return Message("the dict {name} ({place}) has no entry keyed for production", name=name,
+                       place=f"{file}:{a['line']}")
+    return Message("{name} is not a dict of config classes the audit read", name=name)
 
 
 def _find_imported_value(repo: Repo, path: str, name: str) -> list[tuple[str, Any]] | None:
@@ -287,7 +293,8 @@ def _class_keys(repo: Repo, file: str, cls: ClassFact, depth: int) -> tuple[dict
             continue
         found = _find_name(repo, file, base)
         if found is None or found[1] is None:
-            return {}, f"class {cls['name']} derives from {base}, which is not a class of the repository"
+            return {}, Message("class {name} derives from {base}, which is not a class of the repository",
+                               name=cls['name'], base=base)
         inner, why = _class_keys(repo, found[0], found[1], depth + 1)
         if why:
             return {}, why
@@ -304,7 +311,7 @@ def _module_keys(repo: Repo, file: str) -> Target:
     """A configuration module's module-level UPPER_CASE names."""
     facts = repo.python.get(file)
     if facts is None:
-        return f"{file} was not parsed"
+        return Message("{path} was not parsed", path=file)
     known = repo.derived(_settings_at)
     keys: dict[str, Key] = {}
     for a in facts["assigns"]:
@@ -313,7 +320,8 @@ def _module_keys(repo: Repo, file: str) -> Target:
             keys[a["target"]] = _key(s, not _top(repo, file, a["line"])) if s else \
                 Key(a["target"], a["value"], file, a["line"], conditional=not _top(repo, file, a["line"]))
     stars = [i for i in facts["imports"] if i["names"] == ["*"]]
-    why = f"{file}:{stars[0]['line']} star-imports {stars[0]['module']}" if stars else ""
+    why = (Message("{place} star-imports {module}", place=f"{file}:{stars[0]['line']}", module=stars[0]['module'])
+           if stars else "")
     return keys, Evidence(file, 0, "configuration module"), why
 
 

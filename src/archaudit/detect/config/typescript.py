@@ -40,22 +40,34 @@ def _loader(callee: str, args: list[object]) -> str:
     """What a call says about loading configuration ("" when nothing)."""
     opts = args[0] if args and isinstance(args[0], dict) else {}
     if callee == "ConfigModule.forRoot":
-        how = ("; validated by a Joi validationSchema" if "validationSchema" in opts
-               else "; validated by a validate function" if "validate" in opts else "")
         files = opts.get("envFilePath")
-        shown = f" from {files!r}" if isinstance(files, str | list) else ""
-        return f"@nestjs/config ConfigModule.forRoot loads the environment{shown}{how}"
+        validated = ("validationSchema" in opts and "schema") or ("validate" in opts and "function") or ""
+        if isinstance(files, str | list):
+            if validated == "schema":
+                return Message("@nestjs/config ConfigModule.forRoot loads the environment from {files}; validated by a "
+                               "Joi validationSchema", files=repr(files))
+            if validated == "function":
+                return Message("@nestjs/config ConfigModule.forRoot loads the environment from {files}; validated by a "
+                               "validate function", files=repr(files))
+            return Message("@nestjs/config ConfigModule.forRoot loads the environment from {files}", files=repr(files))
+        if validated == "schema":
+            return Message("@nestjs/config ConfigModule.forRoot loads the environment; validated by a Joi "
+                           "validationSchema")
+        if validated == "function":
+            return Message("@nestjs/config ConfigModule.forRoot loads the environment; validated by a validate "
+                           "function")
+        return Message("@nestjs/config ConfigModule.forRoot loads the environment")
     if callee == "registerAs" and args and isinstance(args[0], str):
-        return f"@nestjs/config namespace '{args[0]}' (registerAs)"
+        return Message("@nestjs/config namespace '{name}' (registerAs)", name=args[0])
     if callee in ("cleanEnv", "envalid.cleanEnv"):
-        return "the environment is validated with envalid (cleanEnv)"
+        return Message("the environment is validated with envalid (cleanEnv)")
     reads_env = any(expr_text(a) == "process.env" for a in args)
     if reads_env and callee.endswith((".parse", ".safeParse", ".validate", ".validateSync")):
-        return f"the environment is validated by a schema ({callee}(process.env))"
+        return Message("the environment is validated by a schema ({callee}(process.env))", callee=callee)
     if reads_env and "valid" in callee.lower():
-        return f"the environment is validated by {callee}(process.env, ...)"
+        return Message("the environment is validated by {callee}(process.env, ...)", callee=callee)
     if callee == "dotenv.config":
-        return "configuration loaded with dotenv.config()"
+        return Message("configuration loaded with dotenv.config()")
     return ""
 
 

@@ -22,16 +22,29 @@ __all__ = ["Engine", "Migration", "Model", "find_engines", "find_migrations", "f
 
 def _model_rows(models: list[Model]) -> tuple[dict[str, object], ...]:
     return tuple({
-        "model": m.name, "orm": m.label, "table": m.table or "not determined",
+        "model": m.name, "orm": m.label, "table": m.table or Message.known("not determined"),
         "mixins": ", ".join(m.mixins) or "-", "fields": "-" if m.columns is None else m.columns,
         "file": m.path, "line": m.line,
     } for m in models)
 
 
+# How a revision's downgrade() is written (the facts' body kinds), said in the report's language;
+# the English is the kind itself, so JSON keeps the codes
+_DOWNGRADE_KINDS = {"code": Message("code"), "pass": Message("pass"), "ellipsis": Message("ellipsis"),
+                    "not-implemented": Message("not-implemented"), "empty-return": Message("empty-return"),
+                    "docstring-only": Message("docstring-only"), "missing": Message("missing")}
+
+
+def downgrade_kind(kind: str) -> str:
+    """A downgrade body kind as report text (an unknown kind as it is)."""
+    return _DOWNGRADE_KINDS.get(kind, kind)
+
+
 def _migration_rows(migrations: list[Migration]) -> tuple[dict[str, object], ...]:
     return tuple({
         "revision": m.revision, "down_revision": ", ".join(m.down_revisions) or "(base)",
-        "date": m.date or "not determined", "downgrade": m.downgrade, "file": m.path, "line": m.line,
+        "date": m.date or Message.known("not determined"), "downgrade": downgrade_kind(m.downgrade),
+        "file": m.path, "line": m.line,
     } for m in migrations)
 
 
@@ -62,7 +75,9 @@ def _migration_facts(repo: Repo) -> list[Fact]:
             kinds = Counter(m.downgrade for m in weak)
             facts.append(Fact(
                 Message("{n} of {total} revisions in {chain} have no working downgrade ({kinds})", n=len(weak),
-                        total=len(items), chain=chain, kinds=", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))),
+                        total=len(items), chain=chain,
+                        kinds=Message.joined(", ", [Message("{n} {kind}", n=n, kind=downgrade_kind(k))
+                                                    for k, n in sorted(kinds.items())])),
                 tuple(Evidence(m.path, m.downgrade_line or m.line) for m in weak[:5]),
             ))
     return facts

@@ -68,7 +68,7 @@ def _python_rows(repo: Repo) -> tuple[dict[str, object], ...]:
     for category, label, dep in categorised(repo):
         locked = locked_version(repo, dep)
         rows.append({
-            "category": category, "component": label, "package": dep.name, "spec": dep.spec or "(any)",
+            "category": category, "component": label, "package": dep.name, "spec": dep.spec or Message("(any)"),
             "kind": dep.kind if not dep.group else f"{dep.kind} ({dep.group})",
             "locked": f"{locked[0]} ({locked[1]})" if locked else "-",
             "imported": usage_of(repo, dep), "file": dep.source, "line": dep.line,
@@ -84,7 +84,7 @@ def _npm_rows(repo: Repo) -> tuple[dict[str, object], ...]:
             locked = locked_version(repo, dep)
             rows.append({
                 "app": dep.app or ".", "category": category, "component": label, "package": dep.name,
-                "spec": dep.spec or "(any)", "kind": dep.kind,
+                "spec": dep.spec or Message("(any)"), "kind": dep.kind,
                 "locked": f"{locked[0]} ({locked[1]})" if locked else "-", "file": dep.source, "line": dep.line,
             })
     rows.sort(key=lambda r: (str(r["app"]), str(r["category"]), str(r["package"])))
@@ -175,8 +175,9 @@ def section(repo: Repo) -> Section:
     if npm_rows:
         tables.append(Table("frontend", "JavaScript/TypeScript packages (package.json)",
                             ("app", "category", "component", "package", "spec", "kind", "locked"), npm_rows))
-    undetermined = [f"{path}:{line}: requirement not understood: {redact_text(text)}"
-                    for path, line, text in unparsed_requirements(repo)][:20]
+    undetermined: list[str] = []
+    undetermined += [Message("{place}: requirement not understood: {text}", place=f"{path}:{line}",
+                                       text=redact_text(text)) for path, line, text in unparsed_requirements(repo)][:20]
     if not python and not npm:
         undetermined.append(Message("no declared dependency found (requirements*.txt, pyproject.toml, setup.cfg, "
                                     "Pipfile, package.json)"))

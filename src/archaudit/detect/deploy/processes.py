@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from archaudit.detect.cicd.commands import classify, expand
 from archaudit.detect.formats import yaml_nodes as y
-from archaudit.findings import Evidence
+from archaudit.findings import Evidence, Message
 from archaudit.model import Table
 from archaudit.repo import Repo
 
@@ -48,11 +48,11 @@ class Process:
     @property
     def several(self) -> list[tuple[str, Evidence]]:
         """Why this process runs as several copies, with where the manifest says so ([] when it does not)."""
-        out = []
+        out: list[tuple[str, Evidence]] = []
         if self.workers and self.workers > 1 and self.workers_at:
-            out.append((f"{self.workers} server worker processes", self.workers_at))
+            out.append((Message("{n} server worker processes", n=self.workers), self.workers_at))
         if self.replicas and self.replicas > 1 and self.replicas_at:
-            out.append((f"{self.replicas} replicas", self.replicas_at))
+            out.append((Message("{n} replicas", n=self.replicas), self.replicas_at))
         return out
 
 
@@ -258,7 +258,8 @@ def table(repo: Repo) -> Table:
     """The process model as a table of the deployment section."""
     rows = []
     for p in find_processes(repo):
-        copies = ", ".join(why for why, _ in p.several) or ("1 worker process" if p.workers == 1 else "not stated")
+        copies = (Message.joined(", ", [why for why, _ in p.several]) if p.several
+                  else Message("1 worker process") if p.workers == 1 else Message("not stated"))
         rows.append({"process": p.name, "kind": p.kind, "source": p.source, "command": p.command[:120],
                      "copies": copies, "migrates at start": "yes" if p.migrates and p.kind == "web" else "-",
                      "file": p.file, "line": p.line})

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from archaudit.findings import Message
 from archaudit.repo import MAX_NESTING, Repo
 
 try:
@@ -39,7 +40,7 @@ def compose(repo: Repo, path: str) -> Node | None:
                 repo.yaml(path)
                 node = None
             if node is not None and _too_deep(node):
-                repo.skip(path, f"not valid YAML: nested deeper than {MAX_NESTING} levels")
+                repo.skip(path, Message("not valid YAML: nested deeper than {n} levels", n=MAX_NESTING))
                 node = None
         cache[path] = node
     return cache[path]

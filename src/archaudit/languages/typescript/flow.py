@@ -12,8 +12,11 @@ module level; nothing else is guessed.
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node
 
+from archaudit.findings import Message
 from archaudit.languages.typescript.nodes import dotted, line, text
 
 REQUEST, PARAM, CODE, UNKNOWN = "request", "param", "code", "unknown"
@@ -38,6 +41,12 @@ _SAFE_CALLS = frozenset({"Number", "parseInt", "parseFloat", "Boolean", "path.ba
 _STRING_METHODS = frozenset({"toString", "trim", "toLowerCase", "toUpperCase", "slice", "substring", "concat",
                              "replace", "padStart", "padEnd", "normalize", "trimStart", "trimEnd"})
 _MAX_DEPTH = 5
+# The facts are cached plain data: `what` names a parameter in this fixed English form at parse time
+# ("cmd (parameter of run)", "id (@Param() parameter of find)"), and `said` turns it into a Message
+# when a rule reports it, so the report says it in its own language.
+_CALLBACK = "a callback"
+_SAID_PARAMETER = re.compile(r"^(?P<name>[^()]{1,200}) \((?:@(?P<decorator>[\w.]{1,100})\(\) )?parameter of "
+                             r"(?P<func>[^()]{1,200})\)$")
 _MAX_SCAN = 4000  # nodes looked at when searching a declaration: bounded on huge functions
 
 
@@ -142,7 +151,7 @@ def _parameter(scope: Node, name: str) -> tuple[str, str] | None:
     if params is None:
         return None
     items = [params] if params.type == "identifier" else params.named_children
-    func = text(scope.child_by_field_name("name")) or "a callback"
+    func = text(scope.child_by_field_name("name")) or _CALLBACK
     for p in items:
         pattern = p.child_by_field_name("pattern") or p.child_by_field_name("left") or p
         if pattern.type == "identifier" and text(pattern) == name:
@@ -156,6 +165,23 @@ def _parameter(scope: Node, name: str) -> tuple[str, str] | None:
         if pattern.type == "object_pattern" and name in _pattern_names(pattern):
             return PARAM, f"{name} (parameter of {func})"
     return None
+
+
+def said(what: str) -> str:
+    """The parse-time `what` of a sink (see `_parameter`) as report text: a Message when it names a
+    parameter, the expression itself (evidence) otherwise."""
+    m = _SAID_PARAMETER.match(what)
+    if m is None:
+        return what
+    name, decorator, func = m.group("name", "decorator", "func")
+    if decorator:
+        if func == _CALLBACK:
+            return Message("{name} (@{decorator}() parameter of a callback)", name=name, decorator=decorator)
+        return Message("{name} (@{decorator}() parameter of {function})", name=name, decorator=decorator,
+                           function=func)
+    if func == _CALLBACK:
+        return Message("{name} (parameter of a callback)", name=name)
+    return Message("{name} (parameter of {function})", name=name, function=func)
 
 
 def _pattern_names(pattern: Node) -> set[str]:

@@ -22,7 +22,7 @@ class Judged:
     premises: tuple[Premise, ...]
 
 
-def production_modules(repo: Repo, claim: str) -> tuple[list[Judged], list[Hit]]:
+def production_modules(repo: Repo, claim: Message) -> tuple[list[Judged], list[Hit]]:
     """The production settings modules to judge, and for what cannot be judged one Hit per unknown
     carrying the unknown premise (the engine turns it into a "not determined" line): production's
     module not determined, or its settings not followed. Nothing at all when Django is not used."""

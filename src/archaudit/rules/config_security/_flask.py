@@ -25,7 +25,7 @@ class JudgedApp:
         return classes[-1] if classes else Evidence(self.config.app, self.config.created)
 
 
-def production_apps(repo: Repo, claim: str) -> tuple[list[JudgedApp], list[Hit]]:
+def production_apps(repo: Repo, claim: Message) -> tuple[list[JudgedApp], list[Hit]]:
     """The Flask applications to judge, and for each whose configuration cannot be followed one Hit
     carrying the unknown premise (the engine turns it into a "not determined" line)."""
     judged, unknown = [], []

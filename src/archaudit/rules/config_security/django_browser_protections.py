@@ -35,7 +35,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     (ALLOWALL, ALLOW-FROM...). Absent settings are Django's safe defaults and are not reported; a
     value set under a condition is not judged; when production's settings module cannot be
     determined the claim is not determined."""
-    judged, unknown = production_modules(repo, "Whether production's Django settings turn browser protections off.")
+    judged, unknown = production_modules(repo,
+        Message("Whether production's Django settings turn browser protections off."))
     yield from unknown
     for mod in judged:
         values = mod.settings.values

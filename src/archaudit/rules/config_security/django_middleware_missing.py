@@ -26,7 +26,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     an `insert()` or a list built elsewhere in them counts as adding it); a MIDDLEWARE assigned under a
     condition or computed is not judged; when production's settings module cannot be determined the
     claim is not determined."""
-    judged, unknown = production_modules(repo, "Whether production's Django MIDDLEWARE holds the security middleware.")
+    judged, unknown = production_modules(repo,
+        Message("Whether production's Django MIDDLEWARE holds the security middleware."))
     yield from unknown
     for mod in judged:
         value = mod.settings.values.get("MIDDLEWARE")

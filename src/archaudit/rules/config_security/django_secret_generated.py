@@ -34,7 +34,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     (`env("SECRET_KEY", default=get_random_secret_key())`) or inside an `if not SECRET_KEY:` block.
     A generation under any other condition (a try/except persisting the key to a file, `if DEBUG:`)
     is not judged; when production's settings module cannot be determined the claim is not determined."""
-    judged, unknown = production_modules(repo, "Whether production's Django SECRET_KEY is generated at start-up.")
+    judged, unknown = production_modules(repo,
+        Message("Whether production's Django SECRET_KEY is generated at start-up."))
     yield from unknown
     for mod in judged:
         value = mod.settings.values.get("SECRET_KEY")

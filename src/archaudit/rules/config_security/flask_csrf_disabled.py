@@ -19,7 +19,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     followed the claim is not determined."""
     if not repo.derived(modules_importing).get("flask_wtf"):
         return
-    judged, unknown = production_apps(repo, "Whether production's Flask configuration turns Flask-WTF CSRF off.")
+    judged, unknown = production_apps(repo,
+        Message("Whether production's Flask configuration turns Flask-WTF CSRF off."))
     yield from unknown
     for app in judged:
         key = app.config.values.get("WTF_CSRF_ENABLED")

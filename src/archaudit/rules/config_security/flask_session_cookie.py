@@ -51,7 +51,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     user = _session_user(repo)
     if user is None:
         return
-    judged, unknown = production_apps(repo, "Whether production's Flask session cookie is Secure and HttpOnly.")
+    judged, unknown = production_apps(repo,
+        Message("Whether production's Flask session cookie is Secure and HttpOnly."))
     yield from unknown
     used = Premise(Message("the application uses the session cookie"), evidence=(user,))
     for app in judged:

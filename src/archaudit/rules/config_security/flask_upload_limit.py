@@ -43,7 +43,7 @@ def check(repo: Repo) -> Iterator[Hit]:
     upload = _upload(repo)
     if upload is None or body_limit_proxy(repo) is not None:
         return
-    judged, unknown = production_apps(repo, "Whether production's Flask configuration limits request bodies.")
+    judged, unknown = production_apps(repo, Message("Whether production's Flask configuration limits request bodies."))
     yield from unknown
     accepts = Premise(Message("the application accepts uploaded files"), evidence=(upload,))
     no_proxy = Premise(Message("the deployment in the repository shows no nginx limiting the body"))

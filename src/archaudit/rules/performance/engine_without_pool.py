@@ -40,8 +40,9 @@ def typeorm_without_pool(repo: Repo) -> Iterator[Hit]:
     neither `poolSize` nor `extra` (the driver pool's `max`), nor spread other options in."""
     for src in find_typeorm_sources(repo):
         if not src.pooled:
-            yield Hit(src.path, src.line, "The TypeORM data source relies on the driver's default pool: "
-                      "no poolSize or extra (max, idle/connection timeouts).", key=f"typeorm:{','.join(src.keys)}")
+            yield Hit(src.path, src.line, Message("The TypeORM data source relies on the driver's default pool: "
+                                                  "no poolSize or extra (max, idle/connection timeouts)."),
+                      key=f"typeorm:{','.join(src.keys)}")
 
 
 def pool_strengths(repo: Repo) -> list[Fact]:

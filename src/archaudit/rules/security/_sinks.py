@@ -20,6 +20,7 @@ from archaudit.detect.api.section import endpoints_by_handler
 from archaudit.findings import Hit, Message, Premise
 from archaudit.languages.python.facts import CallFact
 from archaudit.languages.typescript.facts import SinkFact
+from archaudit.languages.typescript.flow import said
 from archaudit.repo import Repo
 from archaudit.resolve.origins import Flow, Origin, assigned, calls_at, flow_at
 from archaudit.resolve.python_index import CallRef, calls_named, function_index, import_aliases, is_app_code
@@ -83,7 +84,7 @@ def python_input(repo: Repo, path: str, call: CallFact, method: str, position: i
     line = call["line"]
     found = flow_at(repo, path, line)
     if found is None:
-        return Input(UNDETERMINED, "the argument", "the file could not be parsed")
+        return Input(UNDETERMINED, Message("the argument"), Message("the file could not be parsed"))
     tree, func, flow = found
     for node in calls_at(func or tree, line, method):
         arg = node.args[position] if len(node.args) > position else next(
@@ -104,7 +105,8 @@ def python_input(repo: Repo, path: str, call: CallFact, method: str, position: i
             return _judge_outside(repo, path, call["func"], outside[0].what)
         unknown = [s for s in sources if s.origin is Origin.UNKNOWN]
         if unknown:
-            return Input(UNDETERMINED, unknown[0].what, f"where {unknown[0].what} comes from is not determined")
+            return Input(UNDETERMINED, unknown[0].what,
+                         Message("where {what} comes from is not determined", what=unknown[0].what))
         return Input(CODE, _text(arg))
     return None
 
@@ -179,7 +181,7 @@ def _judge_outside(repo: Repo, path: str, qualname: str, what: str) -> Input:
     if _CLIENT.search(what):
         return Input(REQUEST, what)
     if "(request data)" in what:
-        return Input(UNDETERMINED, what, f"{what} is request state, not established as client input")
+        return Input(UNDETERMINED, what, Message("{what} is request state, not established as client input", what=what))
     m = _PARAM.search(what)
     if m is None:
         return Input(UNDETERMINED, what)
@@ -187,13 +189,16 @@ def _judge_outside(repo: Repo, path: str, qualname: str, what: str) -> Input:
     handler = qualname if qualname.rsplit(".", 1)[-1] == func else ""
     served = endpoints_by_handler(repo).get((path, handler)) if handler else None
     if not served:
-        return Input(UNDETERMINED, what, f"{param} is a parameter of {func}, whose callers were not followed")
+        return Input(UNDETERMINED, what, Message("{param} is a parameter of {func}, whose callers were not followed",
+                                                  param=param, func=func))
     fn = repo.derived(function_index).get((path, handler))
     default = fn["defaults"].get(param) if fn else None
     if isinstance(default, dict) and _DEPENDENCY.match(str(default.get("$", ""))):
-        return Input(UNDETERMINED, what, f"{param} is a dependency of {func}, not a request field")
+        return Input(UNDETERMINED, what, Message("{param} is a dependency of {func}, not a request field", param=param,
+                                                  func=func))
     e = served[0]
-    return Input(REQUEST, f"{param} (request input of the {e.method} {e.path} handler {func})")
+    return Input(REQUEST, Message("{param} (request input of the {method} {path} handler {func})", param=param,
+                                  method=e.method, path=e.path, func=func))
 
 
 # -- TypeScript -----------------------------------------------------------------------------------
@@ -211,13 +216,14 @@ def ts_sinks(repo: Repo, kind: str) -> Iterator[tuple[str, SinkFact]]:
 
 def ts_input(s: SinkFact) -> Input:
     """The parse-time origin of a TypeScript sink's input, in the vocabulary above."""
+    what = said(s["what"])
     if s["origin"] == "request":
-        return Input(REQUEST, s["what"])
+        return Input(REQUEST, what)
     if s["origin"] == "code":
-        return Input(CODE, s["what"])
+        return Input(CODE, what)
     if s["origin"] == "param":
-        return Input(UNDETERMINED, s["what"], f"{s['what']}: its callers were not followed")
-    return Input(UNDETERMINED, s["what"] or s["arg"], f"where {s['arg']} comes from is not determined")
+        return Input(UNDETERMINED, what, Message("{what}: its callers were not followed", what=what))
+    return Input(UNDETERMINED, what or s["arg"], Message("where {what} comes from is not determined", what=s["arg"]))
 
 
 def ts_imports(repo: Repo, path: str) -> set[str]:

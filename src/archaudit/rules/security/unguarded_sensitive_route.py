@@ -32,17 +32,17 @@ def sensitive_reason(e: Endpoint) -> str:
     if any(_PUBLIC.match(s) for s in segments):
         return ""
     if any(_ADMIN.match(s) for s in segments):
-        return "administration path"
+        return Message("administration path")
     if e.method == "DELETE":
-        return "deletes data"
+        return Message("deletes data")
     if any(_USERS.match(s) for s in segments):
         last = segments[-2] if len(segments) > 1 and _CREATE.match(segments[-1]) and e.method == "POST" \
             else segments[-1]
         collection = _USERS.match(last) is not None and not e.path.rstrip("/").endswith(("}", ">"))
         if e.method in ("PUT", "PATCH") or (e.method == "POST" and not collection):
-            return "modifies user accounts"  # POST /users itself may be the public sign-up
+            return Message("modifies user accounts")  # POST /users itself may be the public sign-up
         if e.method == "GET" and collection:
-            return "lists user accounts"
+            return Message("lists user accounts")
     return ""
 
 

@@ -22,7 +22,7 @@ def _verdict(setting: SettingFact) -> str:
     if key == "rejectUnauthorized" and value is False:
         return f"`{setting['target']} = false`" if setting["target"] else "`rejectUnauthorized: false`"
     if key == _ENV and setting["target"].startswith("process.env") and value in ("0", 0):
-        return f"`process.env.{_ENV} = '0'` (every HTTPS connection of the process)"
+        return Message("`process.env.{env} = '0'` (every HTTPS connection of the process)", env=_ENV)
     return ""
 
 
