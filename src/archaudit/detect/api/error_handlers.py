@@ -89,7 +89,8 @@ def find_error_handlers(repo: Repo) -> list[ErrorHandler]:
             elif a["target"] == "REST_FRAMEWORK" and isinstance(a["value"], dict) \
                     and isinstance(a["value"].get("EXCEPTION_HANDLER"), str):
                 out.append(ErrorHandler(path, a["line"], "Django REST framework",
-                                        "every API exception (" + a["value"]["EXCEPTION_HANDLER"] + ")"))
+                                        Message("every API exception ({handler})",
+                                                handler=a["value"]["EXCEPTION_HANDLER"])))
     for path, ts in repo.derived(ts_facts).items():
         if contexts.get(path) is not Context.PRODUCTION:
             continue

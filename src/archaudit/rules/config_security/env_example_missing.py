@@ -53,21 +53,21 @@ def _ts_env_loading(repo: Repo) -> list[tuple[str, int, str]]:
     """Production TS/JS code loading a .env file: dotenv (import or require, `dotenv/config`),
     `process.loadEnvFile()`, or @nestjs/config `ConfigModule.forRoot()` (which reads .env unless given
     `ignoreEnvFile: true`)."""
-    out = []
+    out: list[tuple[str, int, str]] = []
     facts = repo.derived(ts_facts)
     for path in production_ts(repo):
         f = facts[path]
         if any(_loads_template(c) for c in f["calls"]):
             continue  # the code loads the template itself (whether it is committed may be hidden by .gitignore)
-        out += [(path, i["line"], f"{i['module']} loads an env file") for i in f["imports"]
+        out += [(path, i["line"], Message("{call} loads an env file", call=i['module'])) for i in f["imports"]
                 if not i["type_only"] and package_name(i["module"]) in _NODE_DOTENV]
         for call in f["calls"]:
             if call["callee"] == "process.loadEnvFile":
-                out.append((path, call["line"], "process.loadEnvFile() loads an env file"))
+                out.append((path, call["line"], Message("{call} loads an env file", call="process.loadEnvFile()")))
             elif call["callee"] == "ConfigModule.forRoot":
                 options = call["args"][0] if call["args"] else {}
                 if not (isinstance(options, dict) and options.get("ignoreEnvFile") is True):
-                    out.append((path, call["line"], "ConfigModule.forRoot() reads an env file"))
+                    out.append((path, call["line"], Message("{call} reads an env file", call="ConfigModule.forRoot()")))
     return out
 
 
