@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,65 @@ from archaudit.run import Options, audit, read_tree
 from tests.conftest import write_tree
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "shop-api"
+# A TypeScript backend whose report holds texts built from parse-time facts: a shell command built from a
+# helper's parameter (not determined), @nestjs/config and validateConfig notes, a start process, a CFG010 hit
+TS_FIXTURE = Path(__file__).parent / "fixtures" / "repos" / "ts_config_sinks"
+NEST_FIXTURE = Path(__file__).parent / "fixtures" / "repos" / "ts_nest"
 SMALL = {"README.md": "# x\n\n## Quick start\n", "app/main.py": "import os\n\nprint(os.name)\n"}
 _PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}")
+
+
+# Words only English prose has (French text, names, paths, code and evidence have none of them; `a`,
+# `on`, `in`, `or`, `as` are left out: French or code uses them too)
+_ENGLISH_WORDS = re.compile(
+    r"\b(the|is|are|was|were|has|have|not|with|without|from|which|could|every|only|found|declared|imported|"
+    r"defined|used|of|and|by|to|this|that|be|for|when|its|any|no|none|than|into|been|does|can|cannot|there|"
+    r"their|should|must|will|would|because|these|those|after|before|since|yet|also|each|at|an|whose|where|"
+    r"callers|followed|parameter|handled|stated|loads|reads|validated|sets|defaults)\b", re.IGNORECASE)
+# What is evidence, not text: code spans, quoted values, link targets, URLs, paths, dotted names, calls
+_NOT_TEXT = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"|\]\([^)]*\)|https?://\S+|\S*[/.:=_<>{}\[\]#@$]\S*")
+
+
+def english_lines(text: str, html: bool = False) -> list[str]:
+    """The lines (table cells, HTML blocks) of a French report that read as English prose: two English
+    words or more outside code, quotes, paths and names. Fenced code and <code>/<pre> are evidence."""
+    if html:
+        from html.parser import HTMLParser
+
+        class Blocks(HTMLParser):
+            def __init__(self) -> None:
+                super().__init__()
+                self.skip, self.out, self.buf = 0, [], []  # type: ignore[var-annotated]
+
+            def handle_starttag(self, tag: str, attrs: object) -> None:
+                self.skip += tag in ("code", "pre", "script", "style", "svg")
+                self.flush(tag)
+
+            def handle_endtag(self, tag: str) -> None:
+                self.skip -= tag in ("code", "pre", "script", "style", "svg") and self.skip > 0
+                self.flush(tag)
+
+            def handle_data(self, data: str) -> None:
+                if not self.skip:
+                    self.buf.append(data)
+
+            def flush(self, tag: str) -> None:
+                if tag in ("p", "li", "td", "th", "h1", "h2", "h3", "h4", "div", "tr", "summary", "dt", "dd", "br"):
+                    self.out.append(" ".join("".join(self.buf).split()))
+                    self.buf = []
+
+        parser = Blocks()
+        parser.feed(text)
+        parser.flush("p")
+        lines = [(f"block {i}", block) for i, block in enumerate(parser.out, 1)]
+    else:
+        lines, fenced = [], False
+        for number, line in enumerate(text.splitlines(), 1):
+            fenced = fenced != line.startswith("```")
+            if not fenced and not line.startswith("```"):
+                cells = [c.strip() for c in line.split("|")] if line.startswith("|") else [line]
+                lines += [(f"line {number}", c) for c in cells]
+    return [f"{where}: {line}" for where, line in lines if len(_ENGLISH_WORDS.findall(_NOT_TEXT.sub(" ", line))) >= 2]
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -87,6 +145,50 @@ def test_french_markdown_of_the_example_has_no_english_rule_text(french_md: str)
     for rule_id in fired:
         rule = next(r for r in ALL_RULES if r.id == rule_id)
         assert translator("fr")(rule.title) in french_md
+
+
+@pytest.mark.parametrize("root", [EXAMPLE, TS_FIXTURE, NEST_FIXTURE], ids=lambda p: p.name)
+def test_french_report_has_no_english_sentence(root: Path) -> None:
+    """Markdown and HTML: every finding message, "not determined" reason, inventory fact, table value and
+    template text is French. A line listed here is report text still built in English: find where it is
+    made and build it as a findings.Message (see tests/test_i18n_messages.py), then translate it."""
+    report = audit(root, Options(use_cache=False, jobs=1, preview=True, lang="fr"))
+    found = english_lines(render_markdown.render(report, lang="fr"))
+    found += [f"HTML {line}" for line in english_lines(render_html.render(report, lang="fr"), html=True)]
+    assert not found, f"English text in the French report of {root.name}:\n" + "\n".join(found)
+
+
+def test_the_english_sentence_check_can_fail() -> None:
+    english = ("- exec() exécute une commande construite à partir de cmd (parameter of run). Non déterminé : "
+               "cmd (parameter of run): its callers were not followed")
+    assert english_lines(english) and english_lines(f"<ul><li>{english}</li></ul>", html=True)
+    assert english_lines("| web | the environment is validated by validateConfig(process.env, ...) |")
+    assert not english_lines("- La racine du dépôt n'a pas de README. `app/main.py:3`: `if x is not None and y:`")
+    assert not english_lines("```\nthe file is not here and\n```\n")
+    assert not english_lines("<pre>the file is not here</pre>", html=True)
+    assert not english_lines("<p>Le fichier <code>is not the one with</code> est ignoré.</p>", html=True)
+
+
+def test_the_comparison_section_is_french(tmp_path: Path) -> None:
+    """"Since the previous audit": a fixed finding is said by its French title and place (the previous
+    report holds English data only), the axes by their French labels."""
+    before = tmp_path / "before.json"
+    assert run("audit", str(EXAMPLE), "--no-cache", "--no-history", "--format", "json", "-o", str(before))[0] == 0
+    now = tmp_path / "shop"
+    shutil.copytree(EXAMPLE, now, ignore=shutil.ignore_patterns(".env"))
+    code, md, err = run("audit", str(now), "--no-cache", "--no-history", "--lang", "fr", "--format", "md",
+                        "--compare", str(before))
+    assert code == 0, err
+    section = md.split("## Évolutions depuis l'audit précédent", 1)[1].split("\n## ", 1)[0]
+    fixed = [line for line in section.splitlines() if line.startswith("- Corrigé :")]
+    assert fixed and all(line.endswith("`~~") for line in fixed), fixed  # title and place, no English message
+    assert "| Sécurité de la configuration |" in section and "configuration-security" not in section
+    assert not english_lines(section), english_lines(section)
+    target = tmp_path / "report.html"
+    assert run("audit", str(now), "--no-cache", "--no-history", "--lang", "fr", "--format", "html", "--compare",
+               str(before), "-o", str(target))[0] == 0
+    page = target.read_text(encoding="utf-8").split('<section id="changes">', 1)[1].split("</section>", 1)[0]
+    assert "<td>Sécurité de la configuration</td>" in page and not english_lines(page, html=True)
 
 
 def test_french_markdown_headings(french_md: str) -> None:
