@@ -90,7 +90,7 @@ def test_markdown_and_html_say_what_changed_since_the_previous_audit(tmp_path: P
     assert code == 0
     assert "## Changes since the previous audit" in md
     assert "~~**No README at the repository root**" in md and "(fixed on 2023-11-15)" in md
-    assert "| documentation |" in md
+    assert "| Documentation |" in md  # the axis by its label, as in the scores table
     code, _html, _ = run("audit", str(repo), "--history", str(db), "--no-cache", "--format", "html",
                         "--compare", str(tmp_path / "none.json"))
     assert code == 2
