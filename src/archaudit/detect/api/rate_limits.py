@@ -30,7 +30,7 @@ from archaudit.findings import Message
 from archaudit.languages.python.facts import FunctionFact, ModuleFacts, expr_text
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import is_app_code
-from archaudit.resolve.typescript_index import ts_facts
+from archaudit.resolve.typescript_index import package_name, ts_facts
 
 PY_LIMITER_MODULES = ("slowapi", "flask_limiter", "fastapi_limiter", "django_ratelimit", "ratelimit", "ratelimiter",
                       "limits", "axes", "rest_framework.throttling", "starlette_ratelimit", "asgi_ratelimit",
@@ -93,8 +93,8 @@ def _noop_function(facts: ModuleFacts, fn: FunctionFact) -> bool:
     return bool(passthrough) and not others and all(f["statements"] == 1 for f in innermost)
 
 
-def _unapplied_instances(repo: Repo, path: str, facts: ModuleFacts,
-                         elsewhere: frozenset[str]) -> list[tuple[str, int, str]]:
+def _unapplied_instances(path: str, facts: ModuleFacts,
+                         name_files: dict[str, set[str]]) -> list[tuple[str, int, str]]:
     """(name, line, class) of each slowapi/flask-limiter Limiter built at module level in `path` without
     default limits and never applied: no decorator or call on it, not read in this file or another."""
     constructors = {}
@@ -110,7 +110,7 @@ def _unapplied_instances(repo: Repo, path: str, facts: ModuleFacts,
             continue
         name = a["target"]
         build = [c for c in facts["calls"] if c["line"] == a["line"] and c["name"] == cls]
-        if any(k in c["kwargs"] for c in build for k in _PY_DEFAULT_LIMITS) or name in elsewhere:
+        if any(k in c["kwargs"] for c in build for k in _PY_DEFAULT_LIMITS) or name_files.get(name, set()) - {path}:
             continue
         used = any(d["name"].startswith(name + ".") or d["name"] == name
                    for f in facts["functions"] for d in f["decorators"])
@@ -143,7 +143,7 @@ def python_limiting(repo: Repo) -> Limiting:
 
 
 def _python_limiting(repo: Repo) -> Limiting:
-    files = [(p, f) for p, f in repo.python_items() if is_app_code(repo, p)]
+    files = sorted((p, f) for p, f in repo.python_items() if is_app_code(repo, p))
     inert: list[Inert] = []
     noop_names: set[str] = set()
     live_fn_names: set[str] = set()
@@ -160,10 +160,13 @@ def _python_limiting(repo: Repo) -> Limiting:
                 live_fn_names.add(fn["name"])
     noop_names -= live_fn_names
     names_by_file = {p: {n for n in f["names"] if _matches(n)} for p, f in files}
+    name_files: dict[str, set[str]] = {}
+    for p, ns in names_by_file.items():
+        for n in ns:
+            name_files.setdefault(n, set()).add(p)
     live: list[tuple[str, int]] = []
     for path, facts in files:
-        elsewhere = frozenset(n for p, ns in names_by_file.items() if p != path for n in ns)
-        instances = _unapplied_instances(repo, path, facts, elsewhere)
+        instances = _unapplied_instances(path, facts, name_files) if names_by_file[path] else []
         explained = noop_names | {n for n, _, _ in instances} | {c for _, _, c in instances}
         for _name, line, _ in instances:
             inert.append(Inert(path, line, Message(
@@ -178,6 +181,8 @@ def _python_limiting(repo: Repo) -> Limiting:
         unexplained += [c["name"] for c in facts["classes"] if _matches(c["name"])]
         if unexplained:
             live.append((path, 1))
+        if live:
+            break  # the first file (by path) with a live sign: the inert ones no longer matter
     return Limiting(min(live) if live else None, tuple(sorted(inert, key=lambda i: (i.path, i.line))))
 
 
@@ -224,19 +229,18 @@ def ts_limiting(repo: Repo) -> Limiting:
 def _ts_limiting(repo: Repo) -> Limiting:
     inert: list[Inert] = []
     live: list[tuple[str, int]] = []
-    guarded = _throttler_guarded(repo)
-    for module in TS_LIMITER_MODULES:
-        places = importers(repo, (module,))
-        if not places:
-            continue
-        if module == "@nestjs/throttler" and not guarded:
+    by_module: dict[str, list[tuple[str, int]]] = {}
+    for path, imp in importers(repo, TS_LIMITER_MODULES):  # one pass over the imports
+        by_module.setdefault(package_name(imp["module"]), []).append((path, imp["line"]))
+    for module, places in sorted(by_module.items()):
+        if module == "@nestjs/throttler" and not _throttler_guarded(repo):
             for path in sorted({p for p, _ in places}):
                 line = _throttler_module_line(repo, path)
                 inert.append(Inert(path, line, Message(
                     "ThrottlerModule is configured at {place} but no ThrottlerGuard is registered (APP_GUARD or "
                     "@UseGuards), so nothing is throttled", place=f"{path}:{line}")))
             continue
-        live += [(p, imp["line"]) for p, imp in places]
+        live += places
     local = _local_ts_limiter(repo)
     if local:
         live.append(local)
