@@ -247,3 +247,53 @@ def test_ts102_a_limiter_consumed_inside_a_handler_is_not_tied_to_routes(tmp_pat
     routes = _EXPRESS_ROUTES.replace("router.post('/register', register)",
                                      "router.post('/register', async (req, res) => { await limiter.consume(req.ip) })")
     assert _findings(_express(tmp_path, routes=routes), "TS102") == []
+
+
+_SLOWAPI_AUTH = '''from fastapi import APIRouter, Request
+
+from app.limits import limiter
+
+router = APIRouter()
+
+
+@router.post("/register")
+async def register(request: Request):
+    return {}
+
+
+@router.post("/login")
+@limiter.limit("5/minute")
+async def login(request: Request):
+    return {}
+'''
+_SLOWAPI_LIMITS = ("from slowapi import Limiter\nfrom slowapi.util import get_remote_address\n\n"
+                   "limiter = Limiter(key_func=get_remote_address)\n")
+_SLOWAPI_MAIN = '''from fastapi import FastAPI
+from slowapi import _rate_limit_exceeded_handler
+from slowapi.errors import RateLimitExceeded
+
+from app import auth
+from app.limits import limiter
+
+app = FastAPI()
+app.state.limiter = limiter
+app.add_exception_handler(RateLimitExceeded, _rate_limit_exceeded_handler)
+app.include_router(auth.router)
+'''
+
+
+def test_sec005_a_python_credential_route_left_without_the_per_route_limiter_is_reported(tmp_path: Path) -> None:
+    root = _fastapi(tmp_path, _SLOWAPI_LIMITS, {"app/main.py": _SLOWAPI_MAIN, "app/auth.py": _SLOWAPI_AUTH})
+    report = report_of(root)
+    found = [f for f in report.findings if f.rule == "SEC005"]
+    assert [[e.ref for e in f.evidence] for f in found] == [["app/auth.py:8", "app/auth.py:13"]]
+    assert "POST /register" in str(found[0].message) and "limiter.limit" in str(found[0].message)
+    api = next(s for s in report.sections if s.key == "api")
+    assert any("POST /login (limiter.limit) limited; not limited: POST /register" in str(f.text) for f in api.facts)
+
+
+def test_sec005_default_limits_may_cover_every_route(tmp_path: Path) -> None:
+    limits = _SLOWAPI_LIMITS.replace("key_func=get_remote_address", 'key_func=get_remote_address, '
+                                     'default_limits=["100/minute"]')
+    root = _fastapi(tmp_path, limits, {"app/main.py": _SLOWAPI_MAIN, "app/auth.py": _SLOWAPI_AUTH})
+    assert _findings(root, "SEC005") == []

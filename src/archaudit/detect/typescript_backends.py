@@ -13,7 +13,7 @@ from collections import Counter
 from archaudit.detect.api.endpoint import Endpoint
 from archaudit.detect.api.express import find_express_endpoints
 from archaudit.detect.api.nest import find_nest_endpoints, find_nest_modules
-from archaudit.detect.api.rate_limits import route_limits
+from archaudit.detect.api.rate_limits import route_limit_facts, route_limits
 from archaudit.detect.architecture.typescript import is_hexagonal, ts_architecture
 from archaudit.detect.background.typescript import find_ts_jobs
 from archaudit.detect.data.typescript import find_ts_data
@@ -50,23 +50,6 @@ def _auth_label(ep: Endpoint) -> str:
     if ep.auth is None:
         return "not determined"
     return ("yes: " + ep.auth_evidence) if ep.auth else ("no" + (f" ({ep.auth_evidence})" if ep.auth_evidence else ""))
-
-
-def _rate_limit_facts(repo: Repo) -> list[Fact]:
-    """Which credential routes carry a limiter, when limiters are applied route by route (see
-    `rate_limits.route_limits`)."""
-    limits = route_limits(repo)
-    if limits is None or not limits.limited:
-        return []
-    limited = ", ".join(f"{e.method} {e.path} ({name})" for e, name in limits.limited[:8])
-    if not limits.unlimited:
-        return [Fact(Message("Rate limits on credential routes: every one is limited: {limited}", limited=limited),
-                     tuple(Evidence(e.file, e.line) for e, _ in limits.limited[:8]))]
-    unlimited = ", ".join(f"{e.method} {e.path}" for e in limits.unlimited[:8])
-    return [Fact(Message("Rate limits on credential routes: {limited} limited; not limited: {unlimited}",
-                         limited=limited, unlimited=unlimited),
-                 tuple(Evidence(e.file, e.line) for e, _ in limits.limited[:4])
-                 + tuple(Evidence(e.file, e.line) for e in limits.unlimited[:4]))]
 
 
 def _arch_facts(repo: Repo) -> list[Fact]:
@@ -131,7 +114,7 @@ def section(repo: Repo) -> Section:
                         guarded=sum(1 for e in endpoints if e.auth))
             )
         )
-    facts += _rate_limit_facts(repo)
+    facts += route_limit_facts(route_limits(repo))
     facts += _arch_facts(repo)
     workers = [j for j in jobs if j.kind == "worker"]
     facts += [Fact(Message("Separate worker entry point {name} ({detail})",

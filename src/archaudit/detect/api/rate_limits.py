@@ -24,12 +24,14 @@ from dataclasses import dataclass
 
 from archaudit.detect.api.endpoint import Endpoint, is_login
 from archaudit.detect.api.express import find_express_endpoints, route_calls
+from archaudit.detect.api.section import find_endpoints
 from archaudit.detect.api.ts_apps import importers, serving
 from archaudit.detect.deploy.proxy import rate_limited_by_proxy
-from archaudit.findings import Message
+from archaudit.findings import Evidence, Message
 from archaudit.languages.python.facts import FunctionFact, ModuleFacts, expr_text
+from archaudit.model import Fact
 from archaudit.repo import Repo
-from archaudit.resolve.python_index import is_app_code
+from archaudit.resolve.python_index import function_index, is_app_code
 from archaudit.resolve.typescript_index import package_name, ts_facts
 
 PY_LIMITER_MODULES = ("slowapi", "flask_limiter", "fastapi_limiter", "django_ratelimit", "ratelimit", "ratelimiter",
@@ -318,3 +320,103 @@ def _route_limits(repo: Repo) -> RouteLimits | None:
     limited = tuple((e, limiters[(e.file, e.line)]) for e in logins if (e.file, e.line) in limiters)
     unlimited = tuple(e for e in logins if (e.file, e.line) not in limiters)
     return RouteLimits(limited, unlimited)
+
+
+def python_route_limits(repo: Repo) -> RouteLimits | None:
+    """Which FastAPI/Flask credential routes carry a limiter decorator (`@limiter.limit("5/minute")`,
+    a project's own `@rate_limit(...)` that does something), memoised.
+
+    None (not determined) unless the reach of every limiter is visible: a live limiter is credited, no
+    proxy limits requests, every credential route is a FastAPI or Flask one (Django views are limited
+    through method_decorator, DRF throttle classes or middleware), and the only things named for a limiter
+    are decorators on functions, their definitions, imports and limiter objects built without default
+    limits: no other call, argument, class, setting or assignment names one (`app.add_middleware(
+    SlowAPIMiddleware)`, `limiter.limit(...)(blueprint)`, `RATELIMIT_DEFAULT`, a throttle middleware)."""
+    return repo.derived(_python_route_limits)
+
+
+_ERROR_HANDLERS = ("add_exception_handler", "errorhandler", "register_error_handler", "exception_handler")
+
+
+def _value_names_limiter(value: object) -> bool:
+    return _matches(str(value))
+
+
+def _python_route_limits(repo: Repo) -> RouteLimits | None:
+    if python_limiting(repo).credited is None or proxy_limits(repo):
+        return None
+    logins = [e for e in find_endpoints(repo) if is_login(e)]
+    if not logins or any(e.framework not in ("fastapi", "flask") for e in logins):
+        return None
+    for path, facts in repo.python_items():
+        if not is_app_code(repo, path):
+            continue
+        decorator_lines = {d["line"] for fn in facts["functions"] for d in fn["decorators"]}
+        if any(_matches(c["name"]) for c in facts["classes"]):
+            return None
+        for call in facts["calls"]:
+            if call["line"] in decorator_lines:
+                continue
+            constructor = call["name"].rsplit(".", 1)[-1] in ("Limiter",) and not any(
+                k in call["kwargs"] for k in _PY_DEFAULT_LIMITS) and not call["func"]
+            if constructor:
+                continue
+            if call["name"].endswith(_ERROR_HANDLERS):
+                continue  # slowapi's 429 handler: answers a limit, applies none
+            values = [*call["args"], *call["kwargs"].values()]
+            if _matches(call["name"]) or any(_value_names_limiter(v) for v in values):
+                return None
+        for a in facts["assigns"]:
+            value = expr_text(a["value"]) if isinstance(a["value"], dict) else a["value"]
+            if a["target"].endswith(".state.limiter"):
+                continue  # slowapi's `app.state.limiter = limiter`: where the decorators find it
+            if (_matches(a["target"]) and not str(value).endswith("Limiter()")) or \
+                    (not _matches(a["target"]) and _value_names_limiter(value)):
+                return None
+    index = repo.derived(function_index)
+    limited: list[tuple[Endpoint, str]] = []
+    unlimited: list[Endpoint] = []
+    for e in logins:
+        fn = index.get((e.handler_file, e.handler))
+        if fn is None:
+            return None
+        names = [d["name"] for d in fn["decorators"] if _matches(d["name"])]
+        live = [n for n in names if n.rsplit(".", 1)[-1] not in _python_noop_names(repo)]
+        if live:
+            limited.append((e, live[0]))
+        else:
+            unlimited.append(e)
+    return RouteLimits(tuple(limited), tuple(unlimited))
+
+
+def _python_noop_names(repo: Repo) -> frozenset[str]:
+    """Names of module-level Python functions named for a limiter whose body does nothing."""
+    return repo.derived(_noop_names)
+
+
+def _noop_names(repo: Repo) -> frozenset[str]:
+    out: set[str] = set()
+    live: set[str] = set()
+    for path, facts in repo.python_items():
+        if not is_app_code(repo, path):
+            continue
+        for fn in facts["functions"]:
+            if not fn["cls"] and "." not in fn["qualname"] and _matches(fn["name"]):
+                (out if _noop_function(facts, fn) else live).add(fn["name"])
+    return frozenset(out - live)
+
+
+def route_limit_facts(limits: RouteLimits | None) -> list[Fact]:
+    """The inventory line saying which credential routes carry a limiter, when limiters are applied
+    route by route (`route_limits`, `python_route_limits`); none when that is not determined."""
+    if limits is None or not limits.limited:
+        return []
+    limited = ", ".join(f"{e.method} {e.path} ({name})" for e, name in limits.limited[:8])
+    if not limits.unlimited:
+        return [Fact(Message("Rate limits on credential routes: every one is limited: {limited}", limited=limited),
+                     tuple(Evidence(e.file, e.line) for e, _ in limits.limited[:8]))]
+    unlimited = ", ".join(f"{e.method} {e.path}" for e in limits.unlimited[:8])
+    return [Fact(Message("Rate limits on credential routes: {limited} limited; not limited: {unlimited}",
+                         limited=limited, unlimited=unlimited),
+                 tuple(Evidence(e.file, e.line) for e, _ in limits.limited[:4])
+                 + tuple(Evidence(e.file, e.line) for e in limits.unlimited[:4]))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.api.abuse import captcha_guard
-from archaudit.detect.api.rate_limits import proxy_limits, python_limiting
+from archaudit.detect.api.rate_limits import proxy_limits, python_limiting, python_route_limits
 from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.rules.base import Rule
@@ -25,9 +25,14 @@ def check(repo: Repo) -> Iterator[Hit]:
     reset) and upload endpoints (UploadFile / request.files); reports them once when no rate limiter
     is used anywhere (slowapi, flask-limiter, fastapi-limiter, django-ratelimit, DRF throttling, a
     RateLimit middleware, nginx limit_req...). An endpoint behind a CAPTCHA (the handler validates one, or
-    its view is given a CAPTCHA form) is guarded. Points at the first such endpoint, lists the others."""
+    its view is given a CAPTCHA form) is guarded. Points at the first such endpoint, lists the others.
+    When limiter decorators are applied route by route (FastAPI/Flask, nothing else that may limit), the
+    credential routes left without one are reported."""
     endpoints = [(e, kind) for e, kind in login_and_upload_endpoints(repo) if captcha_guard(repo, e) is None]
-    if not endpoints or limiter_in_use(repo):
+    if limiter_in_use(repo):
+        yield from _unlimited_routes(repo)
+        return
+    if not endpoints:
         return
     first = endpoints[0][0]
     names = ", ".join(f"{e.method} {e.path}" for e, _ in endpoints[:8])
@@ -41,6 +46,27 @@ def check(repo: Repo) -> Iterator[Hit]:
     yield Hit(first.file, first.line, message,
               also=tuple(Evidence(e.file, e.line) for e, _ in endpoints[1:8])
               + tuple(Evidence(i.path, i.line) for i in inert[:3]), key="no-limiter")
+
+
+def _unlimited_routes(repo: Repo) -> Iterator[Hit]:
+    """Limiter decorators applied route by route and nothing else that may limit (see
+    `detect.api.rate_limits.python_route_limits`): the credential routes left without one (a CAPTCHA
+    guards a route too)."""
+    limits = python_route_limits(repo)
+    if limits is None or not limits.limited:
+        return
+    open_routes = [e for e in limits.unlimited if captcha_guard(repo, e) is None]
+    if not open_routes:
+        return
+    first = open_routes[0]
+    shown, limiter = limits.limited[0]
+    yield Hit(first.file, first.line,
+              Message("{n} credential endpoint(s) have no rate limit while {route} is limited by {limiter} "
+                      "(limiters are applied route by route): {names}.",
+                      n=len(open_routes), route=f"{shown.method} {shown.path}", limiter=limiter,
+                      names=", ".join(f"{e.method} {e.path}" for e in open_routes[:8])),
+              also=(*(Evidence(e.file, e.line) for e in open_routes[1:8]), Evidence(shown.file, shown.line)),
+              key="unlimited-routes")
 
 
 RULE = Rule(
