@@ -13,6 +13,7 @@ from collections import Counter
 from archaudit.detect.api.endpoint import Endpoint
 from archaudit.detect.api.express import find_express_endpoints
 from archaudit.detect.api.nest import find_nest_endpoints, find_nest_modules
+from archaudit.detect.api.rate_limits import route_limit_facts, route_limits
 from archaudit.detect.architecture.typescript import is_hexagonal, ts_architecture
 from archaudit.detect.background.typescript import find_ts_jobs
 from archaudit.detect.data.typescript import find_ts_data
@@ -116,6 +117,7 @@ def section(repo: Repo) -> Section:
                         guarded=sum(1 for e in endpoints if e.auth))
             )
         )
+    facts += route_limit_facts(route_limits(repo))
     facts += _arch_facts(repo)
     workers = [j for j in jobs if j.kind == "worker"]
     facts += [Fact(Message("Separate worker entry point {name} ({detail})",

@@ -13,8 +13,10 @@ HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "tra
 # fetch data (get_user_service, get_user_repository, get_db...): a wrong "protected" is worse than none.
 _AUTH_WORDS = re.compile(r"auth|login|jwt|token|permission|admin|role|current|verify|protect|secur|"
                          r"superuser|api_?key|user|bearer|oauth2|signed_in|logged_in", re.IGNORECASE)
+# (and limiters: `loginLimiter` limits the login route, it guards nothing)
 _NOT_AUTH = re.compile(r"service|repo|repository|session|_db\b|database|settings|config|cache|client|"
-                       r"require_http_methods|require_(get|post|safe)", re.IGNORECASE)
+                       r"require_http_methods|require_(get|post|safe)|"
+                       r"rate[-_]?limit|limiter|throttl|slow[-_]?down", re.IGNORECASE)
 _VERSION = re.compile(r"/(v\d+(?:\.\d+)?)(?=/|$)", re.IGNORECASE)
 
 
@@ -76,6 +78,20 @@ def new_endpoint(method: str, path: str, handler: str, file: str, line: int, han
                       auth_evidence=auth_evidence, response_model=response_model, is_async=is_async,
                       version=version, app=app, access=access, access_evidence=access_evidence)
     return e
+
+
+_LOGIN = re.compile(r"^(login|signin|sign-in|token|refresh|refresh[-_]?token|authenticate|auth|otp|2fa|mfa|"
+                    r"password[-_]?reset|reset[-_]?password|forgot[-_]?password|signup|sign-up|register|"
+                    r"create[-_]?account)$", re.IGNORECASE)
+
+
+def is_login(e: Endpoint) -> bool:
+    """POST endpoints of credential flows: login, token and its refresh, signup, password reset (the
+    routes a rate limit matters most on)."""
+    if e.method not in ("POST", "ANY"):
+        return False
+    parts = [s for s in e.path.strip("/").split("/") if s]
+    return bool(parts) and bool(_LOGIN.match(parts[-1]))
 
 
 def is_auth_name(name: str) -> bool:

@@ -166,6 +166,17 @@ def _routes(facts: TsFacts) -> list[tuple[CallFact, str, str, int]]:
     return out
 
 
+def route_calls(facts: TsFacts) -> list[tuple[CallFact, str, str, int]]:
+    """(call, verb, path, index of the first middleware argument) of each route registration of a file
+    (what `find_express_endpoints` reads; the rate-limit facts read the middlewares)."""
+    return _routes(facts)
+
+
+def mounted_from(repo: Repo) -> dict[str, list[tuple[str, str]]]:
+    """child file -> [(parent file, prefix)] of every router mounted from another file (memoised)."""
+    return repo.derived(_mounts)
+
+
 def find_express_endpoints(repo: Repo) -> list[Endpoint]:
     """Routes of Express/Fastify/Koa apps and routers, with mount prefixes applied."""
     mounts = repo.derived(_mounts)

@@ -183,6 +183,10 @@ def section(repo: Repo) -> Section:
         elif all(e.auth is None for e in eps):
             facts.append(Fact(Message("No authentication mechanism was found: whether endpoints are protected is "
                                       "not determined")))
+    if eps:
+        # imported here: the rate-limit facts read this module's endpoints
+        from archaudit.detect.api.rate_limits import python_route_limits, route_limit_facts
+        facts += route_limit_facts(python_route_limits(repo))
     for text, places in error_facts(repo, bool(eps)):
         facts.append(Fact(text, tuple(Evidence(f, line) for f, line in places)))
     headline = ""

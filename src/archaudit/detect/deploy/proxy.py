@@ -92,6 +92,9 @@ def _find_deploy(repo: Repo) -> list[str]:
 
 
 _RATE_LIMIT_MARKERS = ("limit_req", "ratelimit", "rate-limit", "rate_limit", "throttle")
+# an environment file sets variables for the application (RATE_LIMIT_REQUESTS=100): it limits nothing by
+# itself, and code that reads those variables is named for the limiter (credited there)
+_DOTENV = re.compile(r"(^|/)\.env([.\w-]*)$|\.env$")
 
 
 def rate_limited_by_proxy(repo: Repo) -> bool:
@@ -102,7 +105,7 @@ def rate_limited_by_proxy(repo: Repo) -> bool:
 
 def _rate_limited(repo: Repo) -> bool:
     for f in repo.files:
-        if f.role in ("deploy", "config") or f.path.endswith(".conf"):
+        if (f.role in ("deploy", "config") or f.path.endswith(".conf")) and not _DOTENV.search(f.path):
             text = (repo.text(f.path) or "").lower()
             if any(m in text for m in _RATE_LIMIT_MARKERS):
                 return True

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
+from archaudit.detect.api.rate_limits import PY_LIMITER_MODULES, python_limiting
 from archaudit.findings import Evidence, Message
 from archaudit.model import Fact
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import calls_named, first_call, first_import, is_app_code, qualified_names_ending
-from archaudit.rules.security.no_rate_limit import LIMITER_MODULES
 
 _STRONG_LIBS = (("argon2", "argon2"), ("bcrypt", "bcrypt"), ("pwdlib", "pwdlib (argon2/bcrypt)"),
                 ("passlib.hash.argon2", "argon2"), ("passlib.hash.bcrypt", "bcrypt"))
@@ -42,8 +42,9 @@ def strong_password_hashing(repo: Repo) -> list[Fact]:
 
 
 def rate_limiting(repo: Repo) -> list[Fact]:
-    """A rate-limiting library imported in application code (slowapi, flask-limiter...)."""
-    place = first_import(repo, LIMITER_MODULES)
+    """A rate-limiting library imported in application code (slowapi, flask-limiter...), unless every
+    limiter the code shows is proven inert (see `detect.api.rate_limits`)."""
+    place = first_import(repo, PY_LIMITER_MODULES) if python_limiting(repo).credited else None
     return [Fact(Message("Requests are rate-limited"), (Evidence(*place),))] if place else []
 
 

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
-from archaudit.detect.api.endpoint import Endpoint
+from archaudit.detect.api.endpoint import Endpoint, is_login
 from archaudit.detect.api.section import find_endpoints
 from archaudit.repo import Repo
 from archaudit.resolve.python_index import function_index, name_readers
 
-_LOGIN = re.compile(r"^(login|signin|sign-in|token|authenticate|auth|otp|2fa|mfa|password[-_]?reset|"
-                    r"reset[-_]?password|forgot[-_]?password|signup|sign-up|register)$", re.IGNORECASE)
 _UPLOAD_TYPES = ("UploadFile", "FileStorage")
-
-
-def is_login(e: Endpoint) -> bool:
-    """POST endpoints of credential flows: login, token, signup, password reset."""
-    if e.method not in ("POST", "ANY"):
-        return False
-    parts = [s for s in e.path.strip("/").split("/") if s]
-    return bool(parts) and bool(_LOGIN.match(parts[-1]))
 
 
 def _file_readers(repo: Repo) -> frozenset[tuple[str, str]]:

@@ -5,26 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archaudit.detect.api.abuse import captcha_guard
-from archaudit.detect.deploy.proxy import rate_limited_by_proxy
+from archaudit.detect.api.rate_limits import proxy_limits, python_limiting, python_route_limits
 from archaudit.findings import Axis, Evidence, Hit, Message, Severity
 from archaudit.repo import Repo
-from archaudit.resolve.python_index import first_import
 from archaudit.rules.base import Rule
-from archaudit.rules.observability._signals import names_matching
 from archaudit.rules.security._uploads import login_and_upload_endpoints
-
-LIMITER_MODULES = ("slowapi", "flask_limiter", "fastapi_limiter", "django_ratelimit", "ratelimit", "ratelimiter",
-                   "limits", "axes", "rest_framework.throttling", "starlette_ratelimit", "asgi_ratelimit",
-                   "fastapi_throttle", "aiolimiter", "throttled")
-_LIMITER_NAMES = ("ratelimit", "rate_limit", "limiter", "throttle")
 
 
 def limiter_in_use(repo: Repo) -> bool:
-    """A rate limiter anywhere: a limiter library import, a RateLimit/Limiter/throttle identifier in
-    application code (custom middleware, DRF throttle settings), or a proxy rule (nginx limit_req,
-    Traefik/Kong rate-limit) in a deploy or config file."""
-    return bool(first_import(repo, LIMITER_MODULES) or names_matching(repo, *_LIMITER_NAMES)
-                or rate_limited_by_proxy(repo))
+    """A rate limiter anywhere (see `detect.api.rate_limits`): a limiter library import, a
+    RateLimit/Limiter/throttle identifier in application code (custom middleware, DRF throttle
+    settings), or a proxy rule (nginx limit_req, Traefik/Kong rate-limit) in a deploy or config file;
+    a limiter proven inert (a no-op decorator, a Limiter never applied) is not one."""
+    return python_limiting(repo).credited is not None or proxy_limits(repo)
 
 
 def check(repo: Repo) -> Iterator[Hit]:
@@ -32,18 +25,48 @@ def check(repo: Repo) -> Iterator[Hit]:
     reset) and upload endpoints (UploadFile / request.files); reports them once when no rate limiter
     is used anywhere (slowapi, flask-limiter, fastapi-limiter, django-ratelimit, DRF throttling, a
     RateLimit middleware, nginx limit_req...). An endpoint behind a CAPTCHA (the handler validates one, or
-    its view is given a CAPTCHA form) is guarded. Points at the first such endpoint, lists the others."""
+    its view is given a CAPTCHA form) is guarded. Points at the first such endpoint, lists the others.
+    When limiter decorators are applied route by route (FastAPI/Flask, nothing else that may limit), the
+    credential routes left without one are reported."""
     endpoints = [(e, kind) for e, kind in login_and_upload_endpoints(repo) if captcha_guard(repo, e) is None]
-    if not endpoints or limiter_in_use(repo):
+    if limiter_in_use(repo):
+        yield from _unlimited_routes(repo)
+        return
+    if not endpoints:
         return
     first = endpoints[0][0]
     names = ", ".join(f"{e.method} {e.path}" for e, _ in endpoints[:8])
     more = f" and {len(endpoints) - 8} more" if len(endpoints) > 8 else ""
+    inert = python_limiting(repo).inert
+    message = Message("No rate limiting is used anywhere; {n} login/upload endpoint(s) can be called without limit: "
+                      "{names}{more}.", n=len(endpoints), names=names, more=more)
+    if inert:
+        message = Message("{message} The limiter the code shows limits nothing: {why}.", message=message,
+                          why=Message.joined("; ", [i.why for i in inert[:3]]))
+    yield Hit(first.file, first.line, message,
+              also=tuple(Evidence(e.file, e.line) for e, _ in endpoints[1:8])
+              + tuple(Evidence(i.path, i.line) for i in inert[:3]), key="no-limiter")
+
+
+def _unlimited_routes(repo: Repo) -> Iterator[Hit]:
+    """Limiter decorators applied route by route and nothing else that may limit (see
+    `detect.api.rate_limits.python_route_limits`): the credential routes left without one (a CAPTCHA
+    guards a route too)."""
+    limits = python_route_limits(repo)
+    if limits is None or not limits.limited:
+        return
+    open_routes = [e for e in limits.unlimited if captcha_guard(repo, e) is None]
+    if not open_routes:
+        return
+    first = open_routes[0]
+    shown, limiter = limits.limited[0]
     yield Hit(first.file, first.line,
-              Message("No rate limiting is used anywhere; {n} login/upload endpoint(s) can be called without limit: "
-                      "{names}{more}.",
-                      n=len(endpoints), names=names, more=more),
-              also=tuple(Evidence(e.file, e.line) for e, _ in endpoints[1:8]), key="no-limiter")
+              Message("{n} credential endpoint(s) have no rate limit while {route} is limited by {limiter} "
+                      "(limiters are applied route by route): {names}.",
+                      n=len(open_routes), route=f"{shown.method} {shown.path}", limiter=limiter,
+                      names=", ".join(f"{e.method} {e.path}" for e in open_routes[:8])),
+              also=(*(Evidence(e.file, e.line) for e in open_routes[1:8]), Evidence(shown.file, shown.line)),
+              key="unlimited-routes")
 
 
 RULE = Rule(

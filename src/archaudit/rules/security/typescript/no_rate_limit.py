@@ -2,60 +2,73 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from archaudit.detect.api.ts_apps import find_ts_apps, importers, serving
-from archaudit.detect.deploy.proxy import rate_limited_by_proxy
+from archaudit.detect.api.endpoint import is_login
+from archaudit.detect.api.rate_limits import proxy_limits, route_limits, ts_limiting
+from archaudit.detect.api.ts_apps import find_ts_apps
 from archaudit.detect.typescript_backends import find_ts_endpoints
 from archaudit.findings import Axis, Evidence, Hit, Message, Premise, Severity
 from archaudit.repo import Repo
-from archaudit.resolve.typescript_index import ts_facts
 from archaudit.rules.base import Rule
-from archaudit.rules.security._uploads import is_login
-
-LIMITER_MODULES = ("@nestjs/throttler", "express-rate-limit", "rate-limiter-flexible", "express-slow-down",
-                   "express-brute", "koa-ratelimit", "koa2-ratelimit", "@fastify/rate-limit", "fastify-rate-limit",
-                   "nestjs-throttler-storage-redis", "@nest-lab/throttler-storage-redis", "express-limiter",
-                   "bottleneck", "limiter", "ratelimiter", "@upstash/ratelimit")
-_LIMITER_NAME = re.compile(r"rate[-_]?limit|throttl|limiter", re.IGNORECASE)
-
-
-def _local_limiter(repo: Repo) -> bool:
-    """A limiter written in the repository: a serving file or a function, class or decorator named for it."""
-    for path, facts in repo.derived(ts_facts).items():
-        if not serving(repo, path):
-            continue
-        if _LIMITER_NAME.search(path.rsplit("/", 1)[-1]):
-            return True
-        names = [f["name"] for f in facts["functions"]] + [c["name"] for c in facts["classes"]]
-        names += [d["name"] for c in facts["classes"] for m in c["methods"] for d in m["decorators"]]
-        if any(_LIMITER_NAME.search(n) for n in names):
-            return True
-    return False
 
 
 def check(repo: Repo) -> Iterator[Hit]:
     """Reads the TypeScript endpoint inventory (NestJS, Express, Koa, Fastify) for credential endpoints
-    (POST login, token, signup, password reset); reports them once when no rate limiter is used anywhere:
+    (POST login, token, refresh, signup, password reset); reports them once when no rate limiter is used anywhere:
     no serving file imports a limiter (@nestjs/throttler, express-rate-limit, rate-limiter-flexible,
     koa-ratelimit, @fastify/rate-limit...), no serving file, function, class or decorator is named for a
-    limiter or throttle, and no proxy configuration in the tree limits requests. A NestJS application
-    handed to set-up code outside the repository makes the claim not determined."""
+    limiter or throttle, and no proxy configuration in the tree limits requests. @nestjs/throttler
+    configured without its ThrottlerGuard limits nothing and is named in the finding (see
+    `detect.api.rate_limits`), reported at its configuration even when no REST credential route is
+    seen (GraphQL resolvers). A NestJS application handed to set-up code outside the repository makes the
+    claim not determined. When limiters are applied route by route (and nothing else may limit), the
+    credential routes left without one are reported."""
     logins = [e for e in find_ts_endpoints(repo) if is_login(e)]
-    if not logins or importers(repo, LIMITER_MODULES) or _local_limiter(repo) or rate_limited_by_proxy(repo):
-        return
+    limiting = ts_limiting(repo)
     hidden = [a for a in repo.derived(find_ts_apps) if a.unfollowed]
     premises = (Premise.unknown(Message("every application's set-up is visible"),
                                 Message("the app is handed to {calls}, whose code is not in the repository",
                                         calls=", ".join(hidden[0].unfollowed))),) if hidden else ()
+    if limiting.credited:
+        yield from _unlimited_routes(repo, premises)
+        return
+    if proxy_limits(repo) or not (logins or limiting.inert):
+        return
+    if not logins:  # no REST credential route (GraphQL resolvers...), but a limiter configured for nothing
+        first = limiting.inert[0]
+        yield Hit(first.path, first.line,
+                  Message("No endpoint is rate limited: {why}.", why=Message.joined("; ", [first.why])),
+                  key="no-limiter", premises=premises)
+        return
     names = ", ".join(f"{e.method} {e.path}" for e in logins[:8])
     more = f" and {len(logins) - 8} more" if len(logins) > 8 else ""
-    yield Hit(logins[0].file, logins[0].line,
-              Message("No rate limiting is used anywhere; {n} credential endpoint(s) can be called without limit: "
-                      "{names}{more}.",
-                      n=len(logins), names=names, more=more),
-              also=tuple(Evidence(e.file, e.line) for e in logins[1:8]), key="no-limiter", premises=premises)
+    message = Message("No rate limiting is used anywhere; {n} credential endpoint(s) can be called without limit: "
+                      "{names}{more}.", n=len(logins), names=names, more=more)
+    if limiting.inert:
+        message = Message("{message} The limiter the code shows limits nothing: {why}.", message=message,
+                          why=Message.joined("; ", [i.why for i in limiting.inert[:3]]))
+    yield Hit(logins[0].file, logins[0].line, message,
+              also=tuple(Evidence(e.file, e.line) for e in logins[1:8])
+              + tuple(Evidence(i.path, i.line) for i in limiting.inert[:3]),
+              key="no-limiter", premises=premises)
+
+
+def _unlimited_routes(repo: Repo, premises: tuple[Premise, ...]) -> Iterator[Hit]:
+    """Limiters applied route by route (`router.post('/login', loginLimiter, login)`) and nothing else that
+    may limit (see `detect.api.rate_limits.route_limits`): the credential routes left without one."""
+    limits = route_limits(repo)
+    if limits is None or not limits.limited or not limits.unlimited:
+        return
+    first = limits.unlimited[0]
+    shown, limiter = limits.limited[0]
+    yield Hit(first.file, first.line,
+              Message("{n} credential endpoint(s) have no rate limit while {route} is limited by {limiter} "
+                      "(limiters are applied route by route): {names}.",
+                      n=len(limits.unlimited), route=f"{shown.method} {shown.path}", limiter=limiter,
+                      names=", ".join(f"{e.method} {e.path}" for e in limits.unlimited[:8])),
+              also=(*(Evidence(e.file, e.line) for e in limits.unlimited[1:8]), Evidence(shown.file, shown.line)),
+              key="unlimited-routes", premises=premises)
 
 
 RULE = Rule(
