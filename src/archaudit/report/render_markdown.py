@@ -136,6 +136,8 @@ def render(report: Report, lang: str | None = None) -> str:
     tr = translator(lang)
     report = tr.localise(redact_report(report))  # every Message of the report said in `lang`
     rated = [s for s in report.scores if s.is_evaluated]
+    # the inventory's not-determined notes are written beside their section's facts, not again in the appendix
+    beside = {why for s in report.sections for why in s.undetermined}
     weakest = sorted(rated, key=lambda s: (s.score, s.axis.value))[:2]
     text = _environment(tr).get_template("report.md.j2").render(
         r=report, severities=[s.value for s in Severity],
@@ -144,8 +146,11 @@ def render(report: Report, lang: str | None = None) -> str:
         groups=report.findings_by_rule(),
         claims=report.claims_by_rule(), unclaimed=_unclaimed(report),
         diagram=mermaid(report.verdict.overview) if report.verdict else "",
-        max_rows=MAX_ROWS, max_notes=MAX_NOTES, max_evidence=MAX_EVIDENCE, max_findings=MAX_FINDINGS, max_listed=MAX_LISTED,
-        appendix_undetermined=[u for u in report.undetermined if not u.rule],
+        max_rows=MAX_ROWS, max_notes=MAX_NOTES, max_evidence=MAX_EVIDENCE, max_findings=MAX_FINDINGS,
+        max_listed=MAX_LISTED,
+        appendix_undetermined=[u for u in report.undetermined if not u.rule and u.why not in beside],
+        beside_count=len(beside),
+        more_strengths=report.strengths[len(report.verdict.strengths):] if report.verdict else report.strengths,
     )
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
