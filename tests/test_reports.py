@@ -48,7 +48,28 @@ def test_each_rules_advice_is_written_once() -> None:
         assert md.count(f.action) == 1, f.rule
 
 
-def test_inventory_tables_are_bounded_in_markdown(tmp_path: Path) -> None:
+def test_inventory_tables_show_the_notable_rows_and_the_count(tmp_path: Path) -> None:
+    """40 guarded endpoints and 2 open ones: the Markdown keeps the open ones (wherever they are in the table)
+    and says how many rows it leaves to JSON and HTML; the JSON keeps all 42."""
+    guarded = "".join(f"@app.get('/r{i}')\ndef r{i}(user=Depends(current_user)):\n    return {{}}\n\n"
+                      for i in range(40))
+    open_ = "".join(f"@app.get('/open{i}')\ndef open{i}():\n    return {{}}\n\n" for i in range(2))
+    root = write_tree(tmp_path, {
+        "main.py": "from fastapi import Depends, FastAPI\napp = FastAPI()\n\n\ndef current_user():\n    return 1\n\n\n"
+                   + guarded + open_,
+        "requirements.txt": "fastapi==0.110.0\n"})
+    report = report_of(root)
+    endpoints = json.loads(render_json.render(report))["inventory"]["api"]["tables"]["endpoints"]
+    assert len(endpoints) == 42
+    md = render_markdown.render(report)
+    inventory = md.split("## Inventory", 1)[1].split("## Appendix", 1)[0]
+    shown = [line for line in inventory.splitlines() if line.startswith("| GET | /")]
+    assert [line.split(" | ")[1] for line in shown] == ["/open0", "/open1"]
+    assert "Notable (2): endpoints with no authentication found, or not determined." in inventory
+    assert "40 more rows in the JSON and HTML reports." in inventory
+
+
+def test_many_notable_rows_are_capped(tmp_path: Path) -> None:
     routes = "".join(f"@app.get('/r{i}')\ndef r{i}():\n    return {{}}\n\n" for i in range(40))
     root = write_tree(tmp_path, {"main.py": "from fastapi import FastAPI\napp = FastAPI()\n\n" + routes,
                                  "requirements.txt": "fastapi==0.110.0\n"})
@@ -56,7 +77,22 @@ def test_inventory_tables_are_bounded_in_markdown(tmp_path: Path) -> None:
     inventory = md.split("## Inventory", 1)[1].split("## Appendix", 1)[0]
     rows = [line for line in inventory.splitlines() if line.startswith("| GET | /r")]
     assert len(rows) == render_markdown.MAX_ROWS
-    assert f"… and {40 - render_markdown.MAX_ROWS} more rows." in md
+    assert f"{40 - render_markdown.MAX_ROWS} more rows in the JSON and HTML reports." in inventory
+
+
+def test_trivial_ci_steps_are_folded(tmp_path: Path) -> None:
+    workflow = ("on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: actions/checkout@v4\n      - uses: actions/setup-python@v5\n"
+                "      - uses: actions/cache@v4\n      - run: pytest -q\n")
+    root = write_tree(tmp_path, {"app.py": "x = 1\n", ".github/workflows/ci.yml": workflow})
+    report = report_of(root)
+    md = render_markdown.render(report)
+    inventory = md.split("## Inventory", 1)[1].split("## Appendix", 1)[0]
+    assert "3 trivial steps (checkout, setup-*, cache) folded" in inventory
+    assert "| pytest -q |" in inventory
+    assert "actions/checkout" not in inventory
+    steps = json.loads(render_json.render(report))["inventory"]["cicd"]["tables"]["ci_steps"]
+    assert len(steps) == 4
 
 
 def test_same_input_same_output() -> None:

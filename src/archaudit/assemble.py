@@ -12,6 +12,7 @@ from dataclasses import replace
 from archaudit.config import Config
 from archaudit.detect import SECTIONS
 from archaudit.detect.config.settings import secret_values
+from archaudit.detect.notable import with_notable
 from archaudit.detect.overview import system_overview
 from archaudit.detect.ts_coverage import with_ts_coverage
 from archaudit.findings import Finding, Message, Undetermined
@@ -35,7 +36,7 @@ def _sections(repo: Repo, progress: Progress | None) -> tuple[list[Section], lis
     sections, failures = [], []
     for done, build in enumerate(SECTIONS, start=1):
         try:
-            sections.append(with_ts_coverage(repo, build(repo)))
+            sections.append(with_notable(with_ts_coverage(repo, build(repo))))
         except Exception as exc:  # one broken detector must not cost the whole report
             failures.append(Undetermined(Message("section {module}", module=build.__module__),
                                          Message("failed ({error}: {detail})", error=type(exc).__name__,

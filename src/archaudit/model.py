@@ -25,6 +25,11 @@ class Table:
     title: str
     columns: tuple[str, ...]
     rows: tuple[dict[str, Any], ...]
+    # The rows worth reading in a bounded view (the Markdown report), chosen by analysis
+    # (`detect.notable`): indices into `rows`; () when none stands out (the view then gives the count).
+    # JSON and HTML keep every row, so this is not written to the JSON.
+    notable: tuple[int, ...] = ()
+    notable_why: str = ""  # what makes those rows notable, and what the view folds (a Message)
 
 
 @dataclass(frozen=True)

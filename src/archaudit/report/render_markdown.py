@@ -49,11 +49,20 @@ def has_evidence(table: Table) -> bool:
     return any(r.get("file") for r in table.rows)
 
 
-def row_cells(table: Table, row: dict[str, Any], tr: Translator | None = None) -> str:
-    cells = [cell(row.get(c), tr) for c in table.columns]
+def row_cells(table: Table, row: dict[str, Any], tr: Translator | None = None,
+              columns: tuple[str, ...] | None = None) -> str:
+    cells = [cell(row.get(c), tr) for c in (table.columns if columns is None else columns)]
     if has_evidence(table):
         cells.append(row_ref(row))
     return " | ".join(cells)
+
+
+def bounded(table: Table, limit: int) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
+    """The bounded view of a table: its first `limit` notable rows (chosen by analysis, `detect.notable`)
+    and the columns that say something in them (a column empty in every shown row is left out)."""
+    rows = [table.rows[i] for i in table.notable[:limit]]
+    columns = tuple(c for c in table.columns if any(cell(r.get(c)) != "-" for r in rows))
+    return columns, rows
 
 
 def _plan(findings: list[Finding], tr: Translator) -> list[tuple[str, list[tuple[str, list[Finding]]]]]:
@@ -106,7 +115,8 @@ def _environment(tr: Translator) -> jinja2.Environment:
     env.install_gettext_translations(tr.translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters["tr"] = tr
     env.globals.update(cell=lambda v: cell(v, tr), code=code, refs=refs,
-                       row_cells=lambda t, row: row_cells(t, row, tr), has_evidence=has_evidence,
+                       row_cells=lambda t, row, cols=None: row_cells(t, row, tr, cols), has_evidence=has_evidence,
+                       bounded=bounded,
                        anchor=anchor, places=lambda fs: places(fs, tr), tr=tr, formula=tr.formula,
                        axis_name=tr.axis_name,
                        priority=lambda f: PRIORITIES[f.severity],
@@ -114,10 +124,11 @@ def _environment(tr: Translator) -> jinja2.Environment:
     return env
 
 
-MAX_ROWS = 5  # inventory rows (and not-determined lines) shown per section table; JSON and HTML hold them all
-MAX_EVIDENCE = 5  # places listed per finding
-MAX_FINDINGS = 5  # findings detailed per rule
-MAX_LISTED = 15  # appendix lines (skipped files, not determined)
+MAX_ROWS = 3  # notable inventory rows shown per section table; JSON and HTML hold them all
+MAX_NOTES = 3  # not-determined lines shown per inventory section
+MAX_EVIDENCE = 3  # places listed per finding
+MAX_FINDINGS = 3  # findings detailed per rule
+MAX_LISTED = 5  # appendix lines (skipped files, not determined)
 
 
 def render(report: Report, lang: str | None = None) -> str:
@@ -126,6 +137,8 @@ def render(report: Report, lang: str | None = None) -> str:
     tr = translator(lang)
     report = tr.localise(redact_report(report))  # every Message of the report said in `lang`
     rated = [s for s in report.scores if s.is_evaluated]
+    # the inventory's not-determined notes are written beside their section's facts, not again in the appendix
+    beside = {why for s in report.sections for why in s.undetermined}
     weakest = sorted(rated, key=lambda s: (s.score, s.axis.value))[:2]
     text = _environment(tr).get_template("report.md.j2").render(
         r=report, severities=[s.value for s in Severity],
@@ -134,8 +147,11 @@ def render(report: Report, lang: str | None = None) -> str:
         groups=report.findings_by_rule(),
         claims=report.claims_by_rule(), unclaimed=_unclaimed(report),
         diagram=mermaid(report.verdict.overview) if report.verdict else "",
-        max_rows=MAX_ROWS, max_evidence=MAX_EVIDENCE, max_findings=MAX_FINDINGS, max_listed=MAX_LISTED,
-        appendix_undetermined=[u for u in report.undetermined if not u.rule],
+        max_rows=MAX_ROWS, max_notes=MAX_NOTES, max_evidence=MAX_EVIDENCE, max_findings=MAX_FINDINGS,
+        max_listed=MAX_LISTED,
+        appendix_undetermined=[u for u in report.undetermined if not u.rule and u.why not in beside],
+        beside_count=len(beside),
+        more_strengths=report.strengths[len(report.verdict.strengths):] if report.verdict else report.strengths,
     )
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
