@@ -111,17 +111,32 @@ def _condensed(lines: list[str]) -> list[str]:
     return out
 
 
+def _claims(undetermined: list[Undetermined], fired: set[str]) -> list[str]:
+    """The rules' claims not determined, in one line: those of a rule with findings are written beside it in
+    every report; those of rules with no finding are counted here with their rules (the Markdown lists them
+    no further, the JSON and HTML do)."""
+    claims = [u for u in undetermined if u.rule]
+    beside = sum(1 for u in claims if u.rule in fired)
+    alone = sorted({u.rule for u in claims if u.rule not in fired})
+    if not alone:
+        return [Message("{n} claim(s) of the rules are not determined (a premise could not be established); "
+                        "each is listed beside its rule", n=beside)] if beside else []
+    if not beside:
+        return [Message("{n} claim(s) not determined (rules {rules}); listed in the JSON and HTML reports",
+                        n=len(claims), rules=", ".join(alone))]
+    return [Message("{n} claim(s) of the rules are not determined: {beside} listed beside their rule's findings, "
+                    "{other} of rules with no finding ({rules}) in the JSON and HTML reports", n=len(claims),
+                    beside=beside, other=len(claims) - beside, rules=", ".join(alone))]
+
+
 def coverage(repo: Repo, sections: list[Section], undetermined: list[Undetermined],
-             scores: list[AxisScore]) -> tuple[str, ...]:
-    """What limits the verdict, most consequential first."""
+             scores: list[AxisScore], fired: set[str] | None = None) -> tuple[str, ...]:
+    """What limits the verdict, most consequential first (`fired`: the rules with a finding)."""
     out = _condensed([u.why for u in undetermined if u.topic == "source file not parsed"])
     api = next((s for s in sections if s.key == "api"), None)
     out += [Message("API: {text}", text=text) for text in _condensed(list(api.undetermined if api else ()))]
     out += _unanalysed(repo)
-    claims = sum(1 for u in undetermined if u.rule)
-    if claims:
-        out.append(Message("{n} claim(s) of the rules are not determined (a premise could not be established); "
-                           "each is listed beside its rule", n=claims))
+    out += _claims(undetermined, fired if fired is not None else {u.rule for u in undetermined if u.rule})
     out += [Message("Rules in preview: {why}", why=u.why) for u in undetermined if u.topic == "rules in preview"]
     out += [Message("{axis}: not evaluated (no rule examined this axis for the code present)",
                     axis=Message.known(s.axis.label)) for s in scores if not s.is_evaluated]
@@ -141,4 +156,5 @@ def coverage(repo: Repo, sections: list[Section], undetermined: list[Undetermine
 def build_verdict(repo: Repo, sections: list[Section], findings: list[Finding], strengths: list[Fact],
                   undetermined: list[Undetermined], scores: list[AxisScore], overview: Overview) -> Verdict:
     return Verdict(summary=_summary(repo.name, sections), overview=overview, risks=_risks(findings),
-                   strengths=tuple(strengths[:TOP]), coverage=coverage(repo, sections, undetermined, scores))
+                   strengths=tuple(strengths[:TOP]), coverage=coverage(repo, sections, undetermined, scores,
+                                                                          {f.rule for f in findings}))

@@ -7,7 +7,7 @@ from typing import Any
 
 import jinja2
 
-from archaudit.findings import Evidence, Finding, Severity, Undetermined
+from archaudit.findings import Evidence, Finding, Severity
 from archaudit.i18n import N_, Translator, translator
 from archaudit.model import Overview, Report, Table
 from archaudit.redact import redact_report
@@ -100,10 +100,44 @@ def mermaid(overview: Overview) -> str:
     return "\n".join(lines)
 
 
-def _unclaimed(report: Report) -> list[tuple[str, list[Undetermined]]]:
-    """Claims not determined for rules with no finding (shown in the details all the same)."""
-    fired = {f.rule for f in report.findings}
-    return sorted((rule, items) for rule, items in report.claims_by_rule().items() if rule not in fired)
+def difference(message: str, first: str) -> str:
+    """What `message` says beyond `first`: its words from the first that differs to the last that differs,
+    the common ends said as "…" (the whole message when they share no end, or when the cut would split a
+    code span). "" when the two are the same."""
+    if message == first:
+        return ""
+    words, ref = message.split(" "), first.split(" ")
+    start = 0
+    while start < min(len(words), len(ref)) - 1 and words[start] == ref[start]:
+        start += 1
+    end = 0
+    while end < min(len(words), len(ref)) - start - 1 and words[-1 - end] == ref[-1 - end]:
+        end += 1
+    kept = " ".join(words[start:len(words) - end])
+    if (not start and not end) or kept.count("`") % 2:
+        return message
+    return ("… " if start else "") + kept + (" …" if end else "")
+
+
+def others(findings: list[Finding], limit: int) -> tuple[list[tuple[str, str]], int]:
+    """The places of a rule after its first one, each as (`path:line`, the message when it is not the first
+    finding's), at most `limit` of them, and how many more there are. A finding's places are its first
+    `occurrences` evidence entries (the rest support the claim: listed for the first finding only)."""
+    first = findings[0]
+    listed: list[tuple[str, str]] = []
+    total = 0
+    for f in findings:
+        primary = list(f.evidence[: max(f.occurrences, 1)]) or [None]
+        for e in primary[1:] if f is first else primary:
+            total += 1
+            if len(listed) < limit:
+                listed.append((f"`{e.ref}`" if e else "-", difference(f.message, first.message)))
+    return listed, total - len(listed)
+
+
+def supporting(f: Finding, limit: int) -> list[Evidence]:
+    """The evidence of a finding that supports its claim beyond its own places (shown for a rule's first)."""
+    return list(f.evidence[max(f.occurrences, 1):])[:limit]
 
 
 def _environment(tr: Translator) -> jinja2.Environment:
@@ -120,14 +154,18 @@ def _environment(tr: Translator) -> jinja2.Environment:
                        anchor=anchor, places=lambda fs: places(fs, tr), tr=tr, formula=tr.formula,
                        axis_name=tr.axis_name,
                        priority=lambda f: PRIORITIES[f.severity],
-                       evidence_of=lambda fs: list(dict.fromkeys(f.evidence[0] for f in fs))[:5])
+                       evidence_of=lambda fs: list(dict.fromkeys(f.evidence[0] for f in fs))[:5],
+                       others=others, supporting=supporting, detailed=lambda f: f.severity in DETAILED)
     return env
 
 
 MAX_ROWS = 3  # notable inventory rows shown per section table; JSON and HTML hold them all
 MAX_NOTES = 3  # not-determined lines shown per inventory section
 MAX_EVIDENCE = 3  # places listed per finding
-MAX_FINDINGS = 3  # findings detailed per rule
+MAX_FINDINGS = 3  # not-determined claims shown beside a rule's findings
+MAX_PLACES = 5  # places listed, one compact line each, after a rule's first (detailed) occurrence
+MAX_FACTS = 6  # facts shown per inventory section; JSON and HTML hold them all
+DETAILED = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM)  # severities whose details show the rule line
 MAX_LISTED = 5  # appendix lines (skipped files, not determined)
 
 
@@ -145,10 +183,10 @@ def render(report: Report, lang: str | None = None) -> str:
         weakest=", ".join(f"{tr.axis(s.axis).lower()} {s.score}/10" for s in weakest if s.score < 10),
         plan=_plan(report.findings, tr),
         groups=report.findings_by_rule(),
-        claims=report.claims_by_rule(), unclaimed=_unclaimed(report),
+        claims=report.claims_by_rule(),
         diagram=mermaid(report.verdict.overview) if report.verdict else "",
         max_rows=MAX_ROWS, max_notes=MAX_NOTES, max_evidence=MAX_EVIDENCE, max_findings=MAX_FINDINGS,
-        max_listed=MAX_LISTED,
+        max_places=MAX_PLACES, max_facts=MAX_FACTS, max_listed=MAX_LISTED,
         appendix_undetermined=[u for u in report.undetermined if not u.rule and u.why not in beside],
         beside_count=len(beside),
         more_strengths=report.strengths[len(report.verdict.strengths):] if report.verdict else report.strengths,
