@@ -17,7 +17,7 @@ import pytest
 
 from archaudit.model import Report
 from archaudit.repo import Repo
-from archaudit.report.render_markdown import MAX_FINDINGS, render
+from archaudit.report.render_markdown import MAX_PLACES, others, render
 from archaudit.strengths import CHECKS
 from tests.conftest import FIXTURES, repo_of, report_of
 
@@ -99,12 +99,15 @@ def test_every_finding_points_at_a_file_of_the_repository(report: Report) -> Non
 
 
 def test_the_markdown_report_says_each_finding_once_in_detail() -> None:
-    """Each rule has one details block; in it, each finding it details (the first MAX_FINDINGS) is one
-    numbered item with its first place (fingerprints are in the JSON and SARIF, not in the Markdown)."""
+    """Each rule has one details block; in it, its first finding is item 1 with its message and first place,
+    each further place (at most MAX_PLACES) one numbered line that starts with its `path:line`
+    (fingerprints are in the JSON and SARIF, not in the Markdown)."""
     report = _report(EXAMPLE)
     detail = render(report).split("### Details", 1)[1].split("## Scores", 1)[0]
     for rule, fs in report.findings_by_rule():
         assert detail.count(f"\n#### {rule}: ") == 1, rule
         block = detail.split(f"\n#### {rule}: ", 1)[1].split("\n#### ", 1)[0]
-        for i, f in enumerate(fs[:MAX_FINDINGS], start=1):
-            assert block.count(f"\n{i}. {f.message}\n   - `{f.evidence[0].ref}`") == 1, (rule, i)
+        assert block.count(f"\n1. {fs[0].message}\n   - `{fs[0].evidence[0].ref}`") == 1, rule
+        listed, _more = others(fs, MAX_PLACES)
+        for i, (ref, _said) in enumerate(listed, start=2):
+            assert block.count(f"\n{i}. {ref}") == 1, (rule, i)

@@ -127,7 +127,7 @@ def others(findings: list[Finding], limit: int) -> tuple[list[tuple[str, str]], 
     listed: list[tuple[str, str]] = []
     total = 0
     for f in findings:
-        primary = list(f.evidence[: max(f.occurrences, 1)]) or [None]
+        primary: list[Evidence | None] = list(f.evidence[: max(f.occurrences, 1)]) or [None]
         for e in primary[1:] if f is first else primary:
             total += 1
             if len(listed) < limit:
