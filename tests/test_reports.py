@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from archaudit.report import render_json, render_markdown
-from tests.conftest import report_of, write_tree
+from tests.conftest import repo_of, report_of, write_tree
 
 SCHEMA = json.loads((Path(__file__).parents[1] / "src/archaudit/report/schema.json").read_text())
 EXAMPLE = Path(__file__).parents[1] / "examples" / "shop-api"
@@ -160,3 +160,94 @@ def test_sarif_report_for_code_scanning(tmp_path: Path) -> None:
     target = tmp_path / "report.sarif"
     target.write_text(render_sarif.render(report))
     assert _ours(target)
+
+
+def _prints(tmp_path: Path, n: int) -> Path:
+    files = {f"app/mod{i}.py": f"def run{i}():\n    print('step {i}')\n    return {i}\n" for i in range(n)}
+    files.update({"app/__init__.py": "", "requirements.txt": "fastapi==0.110.0\n",
+                  "app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n"})
+    return write_tree(tmp_path, files)
+
+
+def test_a_rules_places_after_the_first_are_one_line_each_and_capped(tmp_path: Path) -> None:
+    """9 print() findings: the first in full with its snippet, the next MAX_PLACES one line each (only what
+    their message adds), the rest counted; the JSON keeps all 9, message and evidence."""
+    report = report_of(_prints(tmp_path, 9))
+    fs = dict(report.findings_by_rule())["OBS002"]
+    assert len(fs) == 9
+    block = render_markdown.render(report).split("\n#### OBS002: ", 1)[1].split("\n#### ", 1)[0]
+    block = block.split("\n## ", 1)[0]
+    assert f"1. {fs[0].message}\n   - `{fs[0].evidence[0].ref}`: `print('step 0')`" in block
+    places = [line for line in block.splitlines() if line[:1].isdigit() and not line.startswith("1. ")]
+    assert len(places) == render_markdown.MAX_PLACES
+    for i, (line, f) in enumerate(zip(places, fs[1:], strict=False), start=2):
+        assert line.startswith(f"{i}. `{f.evidence[0].ref}`"), line
+        assert f.message not in line and f.evidence[0].path in line
+    assert f"_{9 - 1 - render_markdown.MAX_PLACES} more places in the JSON and HTML reports._" in block
+    assert block.count("print('step") == 1  # one snippet per rule
+    found = [f for f in json.loads(render_json.render(report))["findings"] if f["rule"] == "OBS002"]
+    assert sorted(f["message"] for f in found) == sorted(f.message for f in fs)
+
+
+def test_the_difference_keeps_what_a_message_adds() -> None:
+    first = "`six` is declared but no Python file of the repository imports it."
+    assert render_markdown.difference(first, first) == ""
+    assert render_markdown.difference("`stripe` is declared but no Python file of the repository imports it.",
+                                      first) == "`stripe` …"
+    assert render_markdown.difference("Handler `b` holds 66 statements", "Handler `a` holds 44 statements") == \
+        "… `b` holds 66 …"
+    assert render_markdown.difference("something else entirely", first) == "something else entirely"
+    # a cut that would leave a code span open: the whole message
+    assert render_markdown.difference("x `a b` y z", "x `a c` y z") == "x `a b` y z"
+
+
+def test_low_rules_show_their_advice_without_the_rule_line(tmp_path: Path) -> None:
+    report = report_of(_prints(tmp_path, 2))
+    md = render_markdown.render(report)
+    block = md.split("\n#### OBS002: ", 1)[1].split("\n#### ", 1)[0].split("\n## ", 1)[0]
+    f = dict(report.findings_by_rule())["OBS002"][0]
+    assert f"- Why it matters: {f.impact}\n- What to do: {f.action}\n" in block
+    assert "· rule `" not in block and "Low ·" not in block
+    medium = next(fs for _rule, fs in report_of(EXAMPLE).findings_by_rule() if fs[0].severity.value == "medium")
+    detail = render_markdown.render(report_of(EXAMPLE)).split(f"\n#### {medium[0].rule}: ", 1)[1]
+    assert detail.split("\n#### ", 1)[0].count(f"Medium · {medium[0].axis.label.lower()} · rule `") == 1
+
+
+def test_claims_of_rules_with_no_finding_are_one_coverage_line(tmp_path: Path) -> None:
+    """Not determined claims of a rule that found nothing: not listed in the Markdown, counted with their
+    rules in the coverage; the JSON lists each. Those of a rule with findings stay beside it."""
+    from archaudit.findings import Evidence, Undetermined
+    from archaudit.verdict import coverage
+
+    report = report_of(_prints(tmp_path, 1))
+    claims = [Undetermined("perf", f"loop number {i} may query per row", "PERF130", (Evidence("app/mod0.py", 1),))
+              for i in range(4)] + [Undetermined("print", "a print in a plugin", "OBS002")]
+    lines = [str(x) for x in coverage(repo_of(tmp_path), list(report.sections), claims, list(report.scores),
+                                      {"OBS002"})]
+    assert "5 claim(s) of the rules are not determined: 1 listed beside their rule's findings, 4 of rules with no " \
+           "finding (PERF130) in the JSON and HTML reports" in lines
+    alone = [str(x) for x in coverage(repo_of(tmp_path), [], claims[:4], [], set())]
+    assert alone == ["4 claim(s) not determined (rules PERF130); listed in the JSON and HTML reports"]
+    report.undetermined = [*report.undetermined, *claims]
+    md = render_markdown.render(report)
+    assert "loop number" not in md and "PERF130: not determined" not in md
+    assert "a print in a plugin" in md.split("\n#### OBS002: ", 1)[1]
+    listed = json.loads(render_json.render(report))["not_determined"]
+    assert sum("loop number" in u["why"] for u in listed) == 4
+
+
+def test_inventory_facts_are_capped_per_section() -> None:
+    """A section of 10 facts: the Markdown shows the first MAX_FACTS and counts the rest; the JSON keeps 10."""
+    from dataclasses import replace
+
+    from archaudit.model import Fact
+
+    report = report_of(EXAMPLE)
+    facts = tuple(Fact(f"fact number {i} of ten") for i in range(10))
+    report.sections = [replace(report.sections[0], facts=facts), *report.sections[1:]]
+    md = render_markdown.render(report)
+    shown = [i for i in range(10) if f"fact number {i} of ten" in md]
+    assert shown == list(range(render_markdown.MAX_FACTS))
+    assert f"{10 - render_markdown.MAX_FACTS} more facts in the JSON and HTML reports." in md
+    section = json.loads(render_json.render(report))["inventory"][report.sections[0].key]
+    assert [f["text"] for f in section["facts"]] == [f.text for f in facts]
