@@ -223,7 +223,7 @@ def django_endpoints(repo: Repo) -> tuple[list[tuple[Endpoint, str]], list[str]]
                 continue
             if e.include and not e.include.startswith("router:"):
                 if _urls_module(repo, e.include, entries) is None:
-                    notes.append(Message("{mod}:{line}: include('{include}') names no urls module in the repository",
+                    notes.append(Message("{mod}:{line}: include(`{include}`) names no urls module in the repository",
                                          mod=mod, line=e.line, include=e.include))
                 continue
             for prefix in prefixes[mod]:
