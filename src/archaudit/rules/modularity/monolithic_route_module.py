@@ -15,6 +15,7 @@ from archaudit.rules.modularity._handlers import handlers
 
 MAX_ENDPOINTS = 25
 MAX_HANDLER_LINES = 800
+MAX_GROUPS = 12  # groups named in the message (largest first); the message counts the others
 _NOT_ENDPOINTS = ("OPTIONS", "HEAD")  # CORS preflight and HEAD answer for a route, they are not more routes
 _SKIP = re.compile(r"^(api|v\d+(\.\d+)?|\{.*\}|<.*>|\(.*\)|)$", re.IGNORECASE)
 
@@ -45,12 +46,18 @@ def check(repo: Repo) -> Iterator[Hit]:
         if len(eps) <= MAX_ENDPOINTS and lines[file] <= MAX_HANDLER_LINES:
             continue
         ranked = sorted(groups(eps).items(), key=lambda kv: (-kv[1], kv[0]))
-        parts = ", ".join(f"{g} ({n})" for g, n in ranked)
+        parts = ", ".join(f"{g} ({n})" for g, n in ranked[:MAX_GROUPS])
         first = min(by_file[file], key=lambda e: e.handler_line)
-        yield Hit(file, first.handler_line,
-                  Message("{file} declares {n} endpoints in {lines} lines of handlers; by first path segment: "
-                          "{parts}. Split it into one router/blueprint per group.",
-                          file=file, n=len(eps), lines=lines[file], parts=parts), key=file)
+        if len(ranked) > MAX_GROUPS:  # the largest groups name the split; every endpoint is in the API inventory
+            message = Message("{file} declares {n} endpoints in {lines} lines of handlers, in {groups} groups by "
+                              "first path segment; the largest: {parts} and {more} more. Split it into one "
+                              "router/blueprint per group.", file=file, n=len(eps), lines=lines[file],
+                              groups=len(ranked), parts=parts, more=len(ranked) - MAX_GROUPS)
+        else:
+            message = Message("{file} declares {n} endpoints in {lines} lines of handlers; by first path segment: "
+                              "{parts}. Split it into one router/blueprint per group.",
+                              file=file, n=len(eps), lines=lines[file], parts=parts)
+        yield Hit(file, first.handler_line, message, key=file)
 
 
 RULE = Rule(
