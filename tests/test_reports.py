@@ -251,3 +251,17 @@ def test_inventory_facts_are_capped_per_section() -> None:
     assert f"{10 - render_markdown.MAX_FACTS} more facts in the JSON and HTML reports." in md
     section = json.loads(render_json.render(report))["inventory"][report.sections[0].key]
     assert [f["text"] for f in section["facts"]] == [f.text for f in facts]
+
+
+def test_skipped_files_are_listed_once_per_reason(tmp_path: Path) -> None:
+    """7 binary files: one line for their reason naming MAX_LISTED of them, the others counted; the JSON
+    lists all 7."""
+    files = {f"static/b{i}.py": "x = 1\0\n" for i in range(7)}
+    files.update({"app.py": "x = 1\n"})
+    report = report_of(write_tree(tmp_path, files))
+    assert len(report.skipped) == 7
+    appendix = render_markdown.render(report).split("### Skipped files", 1)[1].split("### Not determined", 1)[0]
+    lines = [line for line in appendix.splitlines() if line.startswith("- skipped: ")]
+    assert len(lines) == 1 and lines[0].count("`static/b") == render_markdown.MAX_LISTED
+    assert f"… and {7 - render_markdown.MAX_LISTED} more skipped files (JSON and HTML list them all)." in appendix
+    assert len(json.loads(render_json.render(report))["skipped"]) == 7

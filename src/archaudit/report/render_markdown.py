@@ -169,6 +169,16 @@ DETAILED = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM)  # severities who
 MAX_LISTED = 5  # appendix lines (skipped files, not determined)
 
 
+def skipped_by_reason(report: Report, limit: int) -> tuple[list[tuple[str, list[str]]], int]:
+    """The skipped files by reason, each reason once (in the order first met), at most `limit` reasons and
+    `limit` paths each, and how many files that leaves unlisted."""
+    groups: dict[str, list[str]] = {}
+    for s in report.skipped:
+        groups.setdefault(str(s.reason), []).append(s.path)
+    shown = [(reason, paths[:limit]) for reason, paths in list(groups.items())[:limit]]
+    return shown, len(report.skipped) - sum(len(paths) for _reason, paths in shown)
+
+
 def render(report: Report, lang: str | None = None) -> str:
     """The Markdown report in `lang` (None: English); every string passes the one redaction step first
     (`archaudit.redact`)."""
@@ -177,6 +187,7 @@ def render(report: Report, lang: str | None = None) -> str:
     rated = [s for s in report.scores if s.is_evaluated]
     # the inventory's not-determined notes are written beside their section's facts, not again in the appendix
     beside = {why for s in report.sections for why in s.undetermined}
+    skipped = skipped_by_reason(report, MAX_LISTED)
     weakest = sorted(rated, key=lambda s: (s.score, s.axis.value))[:2]
     text = _environment(tr).get_template("report.md.j2").render(
         r=report, severities=[s.value for s in Severity],
@@ -189,6 +200,7 @@ def render(report: Report, lang: str | None = None) -> str:
         max_places=MAX_PLACES, max_facts=MAX_FACTS, max_listed=MAX_LISTED,
         appendix_undetermined=[u for u in report.undetermined if not u.rule and u.why not in beside],
         beside_count=len(beside),
+        skipped_by_reason=skipped[0], skipped_more=skipped[1],
         more_strengths=report.strengths[len(report.verdict.strengths):] if report.verdict else report.strengths,
     )
     while "\n\n\n" in text:
