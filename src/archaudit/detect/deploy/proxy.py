@@ -119,8 +119,9 @@ _SECURITY_HEADERS = ("strict-transport-security", "x-frame-options", "x-content-
 def tls_front(repo: Repo) -> Evidence | None:
     """Where the repository shows something in front of the application that may terminate TLS, redirect
     to HTTPS or add security headers: a reverse proxy or ingress (`front_proxy`), or a platform manifest
-    (Vercel, Netlify, Firebase Hosting, Fly.io, App Engine, Render, Railway, Heroku). Header and HTTPS rules are then not
-    determined: the policy may live there (memoised)."""
+    (Vercel, Netlify, Firebase Hosting, Fly.io, App Engine, Render, Railway, Heroku), a CI job or
+    script deploying to one, or a server started to trust a proxy's forwarded headers. Header and HTTPS
+    rules are then not determined: the policy may live there (memoised)."""
     return repo.derived(_find_tls_front)
 
 
@@ -131,7 +132,19 @@ def _find_tls_front(repo: Repo) -> Evidence | None:
     for f in repo.files:
         if f.role != "test" and _TLS_PLATFORM.search(f.path) and context_of(repo, f.path) is Context.PRODUCTION:
             return Evidence(f.path, 1)
+    for f in repo.files:
+        if f.role in ("ci", "deploy") or f.path.endswith(".sh"):
+            text = repo.text(f.path) or ""
+            m = _PLATFORM_DEPLOY.search(text) or _PROXY_HEADERS.search(text)
+            if m:
+                return Evidence(f.path, text.count("\n", 0, m.start()) + 1)
     return None
+
+
+# a CI job or script deploying to a platform that terminates TLS, or a server told to trust a proxy's headers
+_PLATFORM_DEPLOY = re.compile(r"\bheroku\b|\bflyctl\b|\bfly deploy\b|\brailway up\b|gcloud run deploy|"
+                              r"gcloud app deploy|\bvercel (deploy|--prod)|\bnetlify deploy", re.IGNORECASE)
+_PROXY_HEADERS = re.compile(r"--proxy-headers|--forwarded-allow-ips|FORWARDED_ALLOW_IPS", re.IGNORECASE)
 
 
 def headers_in_config(repo: Repo, headers: tuple[str, ...] = _SECURITY_HEADERS) -> Evidence | None:

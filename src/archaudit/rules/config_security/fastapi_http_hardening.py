@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from archaudit.detect.deploy.proxy import deployment_files, headers_in_config, tls_front
@@ -17,10 +18,12 @@ _HEADER_PACKAGES = ("secure", "secweb", "starlette_csp", "fastapi_security_heade
                     "starlette_securityheaders", "asgi_csp")
 _HEADERS = ("x-frame-options", "x-content-type-options", "content-security-policy", "strict-transport-security")
 _HTTPS = frozenset({"HTTPSRedirectMiddleware"})
+# code that trusts a proxy's X-Forwarded-* headers is written to run behind one
+_PROXY_AWARE = re.compile(r"ProxyHeadersMiddleware|XForwarded|ProxyFix|forwarded_allow_ips|FORWARDED_ALLOW_IPS")
 
 
 def _apps(repo: Repo) -> list[Evidence]:
-    out = []
+    out: list[Evidence] = []
     for path, facts in repo.python_items():
         if context_of(repo, path) is Context.PRODUCTION:
             out.extend(Evidence(path, call["line"]) for call in facts["calls"] if call["name"] in _APPS)
@@ -52,13 +55,25 @@ def _https_in_code(repo: Repo) -> bool:
     return any("strict-transport-security" in (repo.text(p) or "").lower() for p in _asgi_code(repo))
 
 
+def _proxy_aware(repo: Repo) -> Evidence | None:
+    """Where production code trusts a proxy's forwarded headers (uvicorn's ProxyHeadersMiddleware, a
+    X-Forwarded-Host middleware, FORWARDED_ALLOW_IPS): the application is meant to run behind one."""
+    for name, paths in repo.derived(name_readers).items():
+        if _PROXY_AWARE.search(name):
+            for p in paths:
+                if context_of(repo, p) is Context.PRODUCTION:
+                    return Evidence(p, 0)
+    return None
+
+
 def check(repo: Repo) -> Iterator[Hit]:
     """Looks at FastAPI/Starlette applications created in production code when no production module
     importing fastapi/starlette writes a security header (X-Frame-Options, X-Content-Type-Options, CSP,
     HSTS), no header package is imported (secure, Secweb...), or no HTTPSRedirectMiddleware is named.
     Silent when a proxy or platform configuration in the tree sets those headers; not determined when the
     repository shows a reverse proxy, ingress or TLS-terminating platform in front (Traefik, nginx, a
-    Kubernetes Ingress, Vercel, Fly.io...: the policy may live there) and when it holds no deployment files
+    Kubernetes Ingress, Vercel, Fly.io, a CI job deploying to Heroku...: the policy may live there;
+    code trusting a proxy's forwarded headers counts too) and when it holds no deployment files
     at all (the application is deployed behind something the repository does not show)."""
     apps = _apps(repo)
     if not apps or headers_in_config(repo) is not None:
@@ -70,7 +85,7 @@ def check(repo: Repo) -> Iterator[Hit]:
         missing.append(Message("HTTPS is not enforced (no HTTPSRedirectMiddleware, no HSTS header)"))
     if not missing:
         return
-    front, deploy = tls_front(repo), deployment_files(repo)
+    front, deploy = tls_front(repo) or _proxy_aware(repo), deployment_files(repo)
     if front is not None:
         shown = Premise.unknown(Message("nothing in front of the application adds headers or redirects to HTTPS"),
                                 Message("the deployment shows a proxy or platform in front ({ref}) that may do it",

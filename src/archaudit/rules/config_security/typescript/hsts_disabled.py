@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archaudit.detect.api.ts_apps import serving
 from archaudit.detect.deploy.proxy import headers_in_config, tls_front
-from archaudit.findings import Axis, Hit, Message, Premise, Severity
+from archaudit.findings import Axis, Evidence, Hit, Message, Premise, Severity
 from archaudit.repo import Repo
+from archaudit.resolve.typescript_index import ts_facts
 from archaudit.rules.base import Rule
 from archaudit.rules.config_security._ts_settings import shipped_settings
 from archaudit.rules.config_security.typescript.no_security_headers import HEADER_MODULES
+
+
+def _trusts_proxy(repo: Repo) -> Evidence | None:
+    """`app.set('trust proxy', ...)` in serving code: the application is written to run behind a proxy."""
+    for path, facts in repo.derived(ts_facts).items():
+        if serving(repo, path):
+            for call in facts["calls"]:
+                if call["callee"].endswith(".set") and call["args"][:1] == ["trust proxy"]:
+                    return Evidence(path, call["line"])
+    return None
 
 
 def check(repo: Repo) -> Iterator[Hit]:
@@ -17,14 +29,15 @@ def check(repo: Repo) -> Iterator[Hit]:
     @fastify/helmet...) outside tests for the literal `hsts: false` / `strictTransportSecurity: false`:
     the application itself turns HSTS off. Silent when a proxy or platform configuration in the tree
     writes a Strict-Transport-Security header; not determined when the repository shows a reverse proxy,
-    ingress or TLS-terminating platform in front (it may add HSTS). A computed value is silent."""
+    ingress or TLS-terminating platform in front, or the app trusts a proxy (`app.set('trust proxy')`):
+    that proxy may add HSTS. A computed value is silent."""
     hits = [(path, setting) for path, facts, setting in shipped_settings(repo, "hsts", "strictTransportSecurity")
             if setting["value"] is False and not setting["target"]
             and any(i["module"].split("/")[0] in HEADER_MODULES or i["module"] in HEADER_MODULES
                     for i in facts["imports"])]
     if not hits or headers_in_config(repo, ("strict-transport-security",)) is not None:
         return
-    front = tls_front(repo)
+    front = tls_front(repo) or _trusts_proxy(repo)
     premises = (Premise.unknown(Message("nothing in front of the application adds HSTS"),
                                 Message("the deployment shows a proxy or platform in front ({ref}) that may add it",
                                         ref=front.ref)),) if front else ()

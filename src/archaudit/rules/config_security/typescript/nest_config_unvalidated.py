@@ -44,7 +44,7 @@ def check(repo: Repo) -> Iterator[Hit]:
             if call["callee"] != "ConfigModule.forRoot":
                 continue
             args = call["args"]
-            if args and not (isinstance(args[0], dict) and args[0]):
+            if args and not (isinstance(args[0], dict) and args[0] and not is_expr(args[0])):
                 continue
             keys = set(args[0]) if args else set()
             if not keys & (_VALIDATING | _ELSEWHERE):
