@@ -83,7 +83,7 @@ def test_a_json_body_read_whole_needs_a_limit_too(tmp_path: Path) -> None:
            '    return {"n": len(request.get_json().get("titles", []))}\n')
     test = 'from app import app\n\ndef test_list():\n    assert app.test_client().post("/list", json={})\n'
     findings, _ = run_rules(repo_of(write_tree(tmp_path / "bare", {"app.py": app})), [flask_upload_limit.RULE])
-    assert [(f.rule, f.evidence[0].ref) for f in findings] == [("CFG107", "app.py:2")]
+    assert [(f.rule, [e.ref for e in f.evidence]) for f in findings] == [("CFG107", ["app.py:2", "app.py:6"])]
     assert "reads JSON request bodies whole (app.py:6)" in findings[0].message
     limited = app.replace("app = Flask(__name__)\n",
                           "app = Flask(__name__)\napp.config['MAX_CONTENT_LENGTH'] = 2**20\n")

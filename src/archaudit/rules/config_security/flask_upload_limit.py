@@ -73,7 +73,7 @@ def check(repo: Repo) -> Iterator[Hit]:
                 Message("Flask application {app} reads JSON request bodies whole ({ref}) and sets no "
                         "MAX_CONTENT_LENGTH: a body of any size is read into memory.",
                         app=app.config.app, ref=body.ref if body else "")
-            yield Hit(app.anchor.path, app.anchor.line, what,
+            yield Hit(app.anchor.path, app.anchor.line, what, also=(body,) if body else (),
                       key=f"{app.config.app} max content", premises=(*app.premises, accepts, no_proxy, *extra))
 
 
