@@ -15,7 +15,7 @@ from archaudit.findings import Evidence
 from archaudit.repo import Repo
 from archaudit.resolve.context import Context, context_of
 
-_NGINX_FILE = re.compile(r"(^|/)([^/]*nginx[^/]*|[^/]*\.conf|[^/]*\.conf\.template)$", re.IGNORECASE)
+_NGINX_FILE = re.compile(r"(^|/)([^/]*nginx[^/]*(/[^/.]+)?|[^/]*\.conf|[^/]*\.conf\.template)$", re.IGNORECASE)
 _COMPOSE = re.compile(r"(^|/)[^/]*compose[^/]*\.ya?ml$")
 _NGINX_IMAGE = re.compile(r"^\s*image:\s*['\"]?(\S*/)?nginx\b", re.MULTILINE)
 _LIMIT = re.compile(r"\bclient_max_body_size\b")
