@@ -95,7 +95,7 @@ class HeaderFact(TypedDict):
 
 SETTING_KEYS = frozenset(
     {"synchronize", "dropSchema", "rejectUnauthorized", "NODE_TLS_REJECT_UNAUTHORIZED", "playground", "debug",
-     "entities", "autoLoadEntities"}
+     "entities", "autoLoadEntities", "csrfPrevention", "hsts", "strictTransportSecurity"}
 )
 # `ctx.body = {...}` assignments are kept too (key "body"): what a Koa handler answers
 
