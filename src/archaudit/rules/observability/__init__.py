@@ -2,6 +2,7 @@
 
 from archaudit.rules.base import Rule
 from archaudit.rules.observability import (
+    log_file_relative,
     metrics_flag_unused,
     no_error_tracking,
     no_request_id,
@@ -19,4 +20,5 @@ RULES: list[Rule] = [
     metrics_flag_unused.RULE,
     tracing_flag_unused.RULE,
     teardown_can_raise.RULE,
+    log_file_relative.RULE,
 ]
