@@ -8,6 +8,7 @@ from archaudit.rules.modularity import (
     domain_raises_builtin_errors,
     duplicate_health,
     duplicate_route,
+    duplicated_class,
     handler_business_logic,
     handler_raw_sql,
     handler_transaction,
@@ -37,5 +38,6 @@ RULES: list[Rule] = [
     package_import_cycle.RULE,
     services_import_orm_models.RULE,
     unused_scaffolding.RULE,
+    duplicated_class.RULE,
     ts_domain_infra.RULE, ts_controller_sql.RULE, ts_fat_controller.RULE,
 ]
