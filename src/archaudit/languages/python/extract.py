@@ -431,8 +431,34 @@ class _Extractor:
                     leaks = True
                     break
         self.facts["handlers"].append({"types": [dotted(t) for t in types], "line": node.lineno,
-                                       "func": self.scope, "leaks": leaks})
+                                       "func": self.scope, "leaks": leaks, "swallows": _swallows(node.body)})
         self.children(node)
+
+
+_LOG_CALLS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print",
+                        "print_exc", "pprint", "echo", "secho"})
+
+
+def _swallows(body: list[ast.stmt]) -> bool:
+    """The handler body does nothing but pass, log or print and carry on (`pass`, `continue`,
+    `logger.error(...)`, `return None` / a constant or empty literal): the error stops there."""
+    for stmt in body:
+        if isinstance(stmt, ast.Pass | ast.Continue | ast.Break):
+            continue
+        if isinstance(stmt, ast.Expr):
+            if isinstance(stmt.value, ast.Constant):
+                continue  # a docstring-like string or `...`
+            if isinstance(stmt.value, ast.Call) and dotted(stmt.value.func).rsplit(".", 1)[-1] in _LOG_CALLS:
+                continue
+            return False
+        if isinstance(stmt, ast.Return):
+            v = stmt.value
+            if v is None or isinstance(v, ast.Constant) or (isinstance(v, ast.List | ast.Dict | ast.Tuple | ast.Set)
+                                                              and not getattr(v, "elts", getattr(v, "keys", None))):
+                continue
+            return False
+        return False
+    return True
 
 
 def parse(source: str) -> ast.Module:

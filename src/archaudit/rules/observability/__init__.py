@@ -8,6 +8,7 @@ from archaudit.rules.observability import (
     no_request_id,
     no_structured_logging,
     print_calls,
+    swallowed_exceptions,
     teardown_can_raise,
     tracing_flag_unused,
 )
@@ -21,4 +22,5 @@ RULES: list[Rule] = [
     tracing_flag_unused.RULE,
     teardown_can_raise.RULE,
     log_file_relative.RULE,
+    swallowed_exceptions.RULE,
 ]
