@@ -12,6 +12,7 @@ from archaudit.rules.modularity import (
     handler_business_logic,
     handler_raw_sql,
     handler_transaction,
+    logging_at_import,
     monolithic_route_module,
     noop_service_enabled,
     noop_service_wired,
@@ -39,5 +40,6 @@ RULES: list[Rule] = [
     services_import_orm_models.RULE,
     unused_scaffolding.RULE,
     duplicated_class.RULE,
+    logging_at_import.RULE,
     ts_domain_infra.RULE, ts_controller_sql.RULE, ts_fat_controller.RULE,
 ]

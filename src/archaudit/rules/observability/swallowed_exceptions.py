@@ -16,6 +16,7 @@ from archaudit.rules.observability.print_calls import _is_script
 _BROAD = frozenset({"", "Exception", "BaseException", "builtins.Exception"})
 _MIN_HANDLERS = 10  # pervasive: a habit of the code base, not one deliberate guard
 _MIN_FILES = 3
+_MIN_SHARE = 0.05  # ...and one for every twenty functions of the application: a habit, not a few guards
 
 
 def check(repo: Repo) -> Iterator[Hit]:
@@ -24,27 +25,32 @@ def check(repo: Repo) -> Iterator[Hit]:
     continues, logs or prints, or returns a constant or an empty literal (the `swallows` fact): the
     error stops there and the caller carries on as if it had succeeded. Tests, scripts and CLI modules,
     and blocks the code confines to debug or scripts, are left out. Reported once for the repository
-    when such handlers are pervasive (at least ten, in at least three files); a handler that re-raises,
+    when such handlers are pervasive: at least ten, in at least three files, and at least one for every
+    twenty functions of that application code (a few deliberate best-effort guards in a large code base
+    are not a habit); a handler that re-raises,
     returns an error response or does anything else is not counted."""
     if web_backend(repo) is None:
         return
     places: list[tuple[str, int]] = []
+    functions = 0
     for path, facts in repo.python_items():
-        if not facts["handlers"] or not is_app_code(repo, path) or _is_script(facts, path):
+        if not is_app_code(repo, path) or _is_script(facts, path):
             continue
+        functions += len(facts["functions"])
         for h in facts["handlers"]:
             broad = not h["types"] or any(t in _BROAD for t in h["types"])
             if broad and h.get("swallows") and context_at(repo, path, h["line"]) in SERVING:
                 places.append((path, h["line"]))
     files = sorted({p for p, _ in places})
-    if len(places) < _MIN_HANDLERS or len(files) < _MIN_FILES:
+    if len(places) < max(_MIN_HANDLERS, _MIN_SHARE * functions) or len(files) < _MIN_FILES:
         return
     places.sort()
     first = places[0]
     also = tuple(Evidence(p, min(n for q, n in places if q == p)) for p in files if p != first[0])[:5]
-    yield Hit(first[0], first[1], Message("{n} broad exception handlers in {files} files only pass, log or return a "
-                                          "constant: the error stops there and the caller goes on as if the "
-                                          "operation had succeeded.", n=len(places), files=len(files)),
+    yield Hit(first[0], first[1], Message("{n} broad exception handlers in {files} files (one for every {every} "
+                                          "functions) only pass, log or return a constant: the error stops there "
+                                          "and the caller goes on as if the operation had succeeded.",
+                                          n=len(places), files=len(files), every=max(1, round(functions / len(places)))),
               also=also, key="swallowed")
 
 
