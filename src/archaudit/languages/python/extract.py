@@ -57,7 +57,7 @@ class _Extractor:
         self.facts: ModuleFacts = {
             "lines": 0, "docstring": False, "imports": [], "classes": [], "functions": [], "calls": [],
             "assigns": [], "raises": [], "withs": [], "mutations": [], "handlers": [], "names": [],
-            "globals": [],
+            "globals": [], "item_writes": [],
             "slices": [],
             "main_block": [],
             "type_aliases": [],
@@ -303,6 +303,9 @@ class _Extractor:
                     or is_formatted_sql(value) or extends_sql:
                 self.facts["assigns"].append({"target": name, "line": node.lineno, "value": value,
                                               "func": self.scope, "cls": self.cls[-1] if self.cls else ""})
+            if self.func and isinstance(node, ast.Assign) and isinstance(t, ast.Subscript) \
+                    and isinstance(t.value, ast.Name) and isinstance(t.slice, ast.Constant):
+                self.facts["item_writes"].append([t.value.id, node.lineno, self.scope])
             if self.func and is_shared(name.split("[")[0]) and ("." in name or "[" in name):
                 kind = "subscript" if "[" in name else "assign"
                 self.facts["mutations"].append({"target": name.split("[")[0], "line": node.lineno,
