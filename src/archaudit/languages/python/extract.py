@@ -442,9 +442,11 @@ _LOG_CALLS = frozenset({"debug", "info", "warning", "warn", "error", "exception"
                         "print_exc", "pprint", "echo", "secho"})
 
 
-def _swallows(body: list[ast.stmt]) -> bool:
-    """The handler body does nothing but pass, log or print and carry on (`pass`, `continue`,
-    `logger.error(...)`, `return None` / a constant or empty literal): the error stops there."""
+def _swallows(body: list[ast.stmt]) -> str:
+    """What the handler body does when it only passes, logs or prints and carries on (`pass`,
+    `continue`, `logger.error(...)`, `return None` / a constant or empty literal): "silent" when it
+    logs nothing, "logged" when it logs or prints; "" when it does anything else (raise, a response...)."""
+    logged = False
     for stmt in body:
         if isinstance(stmt, ast.Pass | ast.Continue | ast.Break):
             continue
@@ -452,16 +454,17 @@ def _swallows(body: list[ast.stmt]) -> bool:
             if isinstance(stmt.value, ast.Constant):
                 continue  # a docstring-like string or `...`
             if isinstance(stmt.value, ast.Call) and dotted(stmt.value.func).rsplit(".", 1)[-1] in _LOG_CALLS:
+                logged = True
                 continue
-            return False
+            return ""
         if isinstance(stmt, ast.Return):
             v = stmt.value
             if v is None or isinstance(v, ast.Constant) or (isinstance(v, ast.List | ast.Dict | ast.Tuple | ast.Set)
                                                               and not getattr(v, "elts", getattr(v, "keys", None))):
                 continue
-            return False
-        return False
-    return True
+            return ""
+        return ""
+    return "logged" if logged else "silent"
 
 
 def parse(source: str) -> ast.Module:

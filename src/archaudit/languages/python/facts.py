@@ -113,7 +113,7 @@ class HandlerFact(TypedDict):
     line: int
     func: str
     leaks: bool  # the handler body puts str(exc)/traceback into a return or response
-    swallows: bool  # the body only passes, logs/prints, or returns a constant: the error stops there
+    swallows: str  # the body only passes/returns a constant ("silent") or also logs ("logged"); "" otherwise
 
 
 class TypeAliasFact(TypedDict):

@@ -32,6 +32,7 @@ def check(repo: Repo) -> Iterator[Hit]:
     if web_backend(repo) is None:
         return
     places: list[tuple[str, int]] = []
+    silent: set[tuple[str, int]] = set()
     functions = 0
     for path, facts in repo.python_items():
         if not is_app_code(repo, path) or _is_script(facts, path):
@@ -41,12 +42,17 @@ def check(repo: Repo) -> Iterator[Hit]:
             broad = not h["types"] or any(t in _BROAD for t in h["types"])
             if broad and h.get("swallows") and context_at(repo, path, h["line"]) in SERVING:
                 places.append((path, h["line"]))
+                if h["swallows"] == "silent":
+                    silent.add((path, h["line"]))
     files = sorted({p for p, _ in places})
     if len(places) < max(_MIN_HANDLERS, _MIN_SHARE * functions) or len(files) < _MIN_FILES:
         return
-    places.sort()
-    first = places[0]
-    also = tuple(Evidence(p, min(n for q, n in places if q == p)) for p in files if p != first[0])[:5]
+    # the evidence: the first handler of each file, those that do not even log shown first
+    firsts = sorted({p: min(n for q, n in places if q == p) for p in files}.items())
+    by_file_silent = {p: min((n for q, n in silent if q == p), default=0) for p in files}
+    shown = sorted(((p, by_file_silent[p] or n) for p, n in firsts), key=lambda x: (not by_file_silent[x[0]], x))
+    first = shown[0]
+    also = tuple(Evidence(p, n) for p, n in shown[1:6])
     yield Hit(first[0], first[1], Message("{n} broad exception handlers in {files} files (one for every {every} "
                                           "functions) only pass, log or return a constant: the error stops there "
                                           "and the caller goes on as if the operation had succeeded.",
