@@ -73,7 +73,7 @@ def _startup_create_alls(repo: Repo) -> list[tuple[str, CallFact, str, list[tupl
             continue  # only the serving application's start-up code calls "at start-up"
         for call in calls:
             startup_calls.setdefault(call["name"].rsplit(".", 1)[-1], []).append((path, call))
-    out = []
+    out: list[tuple[str, CallFact, str, list[tuple[str, CallFact]]]] = []
     for (path, qualname), calls in sorted(by_function.items()):
         if _excluded(repo, path):
             continue

@@ -38,7 +38,7 @@ def _copies(repo: Repo) -> list[tuple[str, ClassFact, str, ClassFact, frozenset[
             if len(_own_methods(cls)) >= _MIN_SHARED:
                 by_name.setdefault(cls["name"], []).append((path, cls))
     out = []
-    for name, defs in sorted(by_name.items()):
+    for _, defs in sorted(by_name.items()):
         for i, (path, cls) in enumerate(defs):
             for other_path, other in defs[i + 1:]:
                 if other_path == path or _based(cls) or _based(other):
@@ -54,10 +54,11 @@ def check(repo: Repo) -> Iterator[Hit]:
     """Reports a class defined under the same name in two production modules of the application
     (tests, scripts, examples, migrations, templates aside) where at least three methods of the smaller
     copy, and four fifths of them, are defined again by the other; special methods do not count. Classes
-    extending a base are left out: same-named subclasses in sibling modules implement one interface. One finding per pair of modules."""
+    extending a base are left out: same-named subclasses in sibling modules implement one interface.
+    One finding per pair of modules."""
     for path, cls, other_path, other, shared in _copies(repo):
-        yield Hit(path, cls["line"], Message("Class {name} is defined twice, here and in {other}, with {n} of the "
-                                             "same methods ({methods}): two copies to keep in step.",
+        yield Hit(path, cls["line"], Message("Class {name} is defined twice, here and in {other}, with {n} of "
+                                             "the same methods ({methods}): two copies to keep in step.",
                                              name=cls["name"], other=other_path, n=len(shared),
                                              methods=", ".join(sorted(shared)[:5])),
                   also=(Evidence(other_path, other["line"]),), key=other_path)

@@ -56,7 +56,8 @@ def check(repo: Repo) -> Iterator[Hit]:
     yield Hit(first[0], first[1], Message("{n} broad exception handlers in {files} files (one for every {every} "
                                           "functions) only pass, log or return a constant: the error stops there "
                                           "and the caller goes on as if the operation had succeeded.",
-                                          n=len(places), files=len(files), every=max(1, round(functions / len(places)))),
+                                          n=len(places), files=len(files),
+                                          every=max(1, round(functions / len(places)))),
               also=also, key="swallowed")
 
 

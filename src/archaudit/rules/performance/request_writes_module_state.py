@@ -28,7 +28,8 @@ def _module_containers(repo: Repo, path: str) -> dict[str, int]:
 
 def _reached(repo: Repo) -> dict[tuple[str, str], tuple[str, str]]:
     """(path, qualname) of plain functions a request handler runs, up to `_HOPS` calls away, resolved by
-    a name the application defines at most twice (a function and a wrapper of the same name) -> the endpoint (method path) that reaches it."""
+    a name the application defines at most twice (a function and a wrapper of the same name)
+    -> the endpoint (method path) that reaches it."""
     functions = repo.derived(function_index)
     by_function = repo.derived(calls_by_function)
     by_name: dict[str, list[tuple[str, str]]] = {}
@@ -39,7 +40,7 @@ def _reached(repo: Repo) -> dict[tuple[str, str], tuple[str, str]]:
     frontier = [((e.handler_file, e.handler), (e.method, e.path)) for e in find_endpoints(repo)
                 if e.handler_file and e.handler]
     for _ in range(_HOPS + 1):  # breadth first from every handler at once: each function at its shortest hop
-        nxt = []
+        nxt: list[tuple[tuple[str, str], tuple[str, str]]] = []
         for key, route in frontier:
             if key in out:
                 continue
