@@ -2,11 +2,13 @@
 
 from archaudit.rules.base import Rule
 from archaudit.rules.observability import (
+    log_file_relative,
     metrics_flag_unused,
     no_error_tracking,
     no_request_id,
     no_structured_logging,
     print_calls,
+    swallowed_exceptions,
     teardown_can_raise,
     tracing_flag_unused,
 )
@@ -19,4 +21,6 @@ RULES: list[Rule] = [
     metrics_flag_unused.RULE,
     tracing_flag_unused.RULE,
     teardown_can_raise.RULE,
+    log_file_relative.RULE,
+    swallowed_exceptions.RULE,
 ]
