@@ -86,6 +86,7 @@ class ConstFact(TypedDict):
     name: str  # module-level `const NAME = <object/array/string literal>`
     line: int
     value: Value
+    lines: dict[str, int]  # line of each top-level key of an object literal ({} otherwise)
 
 
 class HeaderFact(TypedDict):
