@@ -10,6 +10,7 @@ from archaudit.rules.observability import (
     teardown_can_raise,
     tracing_flag_unused,
 )
+from archaudit.rules.observability.typescript import no_request_logging as ts_no_request_logging
 
 RULES: list[Rule] = [
     no_structured_logging.RULE,
@@ -19,4 +20,5 @@ RULES: list[Rule] = [
     metrics_flag_unused.RULE,
     tracing_flag_unused.RULE,
     teardown_can_raise.RULE,
+    ts_no_request_logging.RULE,
 ]

@@ -34,9 +34,9 @@ def _handles_shutdown(facts: TsFacts) -> bool:
         callee = call["callee"]
         if callee.endswith("enableShutdownHooks"):
             return True
-        if callee.rsplit(".", 1)[-1] in ("on", "once", "addListener", "prependListener") and call["args"]:
-            if str(call["args"][0]) in _SIGNALS or expr_text(call["args"][0]).strip("'\"") in _SIGNALS:
-                return True
+        if (callee.rsplit(".", 1)[-1] in ("on", "once", "addListener", "prependListener") and call["args"]
+                and (str(call["args"][0]) in _SIGNALS or expr_text(call["args"][0]).strip("'\"") in _SIGNALS)):
+            return True
     return any(package_name(i["module"]) in ("@godaddy/terminus", "http-terminator", "nestjs-graceful-shutdown",
                                               "stoppable", "lightship") for i in facts["imports"])
 
