@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
-from archaudit.rules.base import Rule
+from archaudit.rules.base import PYTHON, Rule
 
 # linters, formatters and type checkers of Python code; a mention in a manifest, a config or a CI file counts
 _TOOLS = re.compile(r"(?<![\w-])(ruff|flake8|black|mypy|pylint|pyright|basedpyright|pyflakes|pycodestyle|autopep8|"
@@ -76,6 +76,7 @@ RULE = Rule(
            "them in pyproject.toml, and run them in CI and in a pre-commit hook.",
     check=check,
     anchor=("pyproject.toml", "setup.cfg", "requirements.txt", "README.md"),
+    languages=PYTHON,  # a claim about the tooling of Python code: the axis examines Python through it
     example_bad="requirements.txt: fastapi, sqlalchemy  (no ruff / flake8 / black / mypy anywhere)",
     example_good='pyproject.toml\n  [tool.ruff]\n  line-length = 120\n  [tool.mypy]\n  strict = true',
 )
