@@ -25,6 +25,7 @@ from archaudit.rules.modularity import (
 from archaudit.rules.modularity.typescript import controller_sql as ts_controller_sql
 from archaudit.rules.modularity.typescript import domain_infra as ts_domain_infra
 from archaudit.rules.modularity.typescript import fat_controller as ts_fat_controller
+from archaudit.rules.modularity.typescript import oversized_class as ts_oversized_class
 
 RULES: list[Rule] = [
     unregistered_router.RULE,
@@ -41,5 +42,5 @@ RULES: list[Rule] = [
     unused_scaffolding.RULE,
     duplicated_class.RULE,
     logging_at_import.RULE,
-    ts_domain_infra.RULE, ts_controller_sql.RULE, ts_fat_controller.RULE,
+    ts_domain_infra.RULE, ts_controller_sql.RULE, ts_fat_controller.RULE, ts_oversized_class.RULE,
 ]

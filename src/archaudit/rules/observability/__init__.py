@@ -12,6 +12,7 @@ from archaudit.rules.observability import (
     teardown_can_raise,
     tracing_flag_unused,
 )
+from archaudit.rules.observability.typescript import no_request_logging as ts_no_request_logging
 
 RULES: list[Rule] = [
     no_structured_logging.RULE,
@@ -23,4 +24,5 @@ RULES: list[Rule] = [
     teardown_can_raise.RULE,
     log_file_relative.RULE,
     swallowed_exceptions.RULE,
+    ts_no_request_logging.RULE,
 ]
