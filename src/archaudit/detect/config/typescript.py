@@ -49,10 +49,10 @@ def _loader(callee: str, args: list[object]) -> str:
         return f"@nestjs/config namespace '{args[0]}' (registerAs)"
     if callee in ("cleanEnv", "envalid.cleanEnv"):
         return "the environment is validated with envalid (cleanEnv)"
-    reads_env = any(expr_text(a) == "process.env" for a in args)
-    if reads_env and callee.endswith((".parse", ".safeParse", ".validate", ".validateSync")):
-        return f"the environment is validated by a schema ({callee}(process.env))"
-    if reads_env and "valid" in callee.lower():
+    schema = callee.endswith((".parse", ".safeParse", ".validate", ".validateSync"))
+    if (schema or "valid" in callee.lower()) and any(expr_text(a) == "process.env" for a in args):
+        if schema:
+            return f"the environment is validated by a schema ({callee}(process.env))"
         return f"the environment is validated by {callee}(process.env, ...)"
     if callee == "dotenv.config":
         return "configuration loaded with dotenv.config()"
