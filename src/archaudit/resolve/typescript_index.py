@@ -9,6 +9,7 @@ resolve_module(repo, path, spec)  # the repository file an import specifier poin
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
@@ -53,8 +54,9 @@ def ts_facts(repo: Repo) -> dict[str, TsFacts]:
     return dict(sorted(out.items()))
 
 
+@functools.cache
 def is_ts_test(path: str) -> bool:
-    """A spec/test file or a file under a test folder."""
+    """A spec/test file or a file under a test folder (memoised: asked for every file by most TS rules)."""
     return bool(_TEST_FILE.search(path))
 
 
