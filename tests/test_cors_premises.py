@@ -41,3 +41,16 @@ def test_unbound_flask_cors_extension(tmp_path: Path) -> None:
     assert _rules(tmp_path / "a", {"app/extensions.py": ext}) == []
     bound = "from flask import Flask\nfrom flask_cors import CORS\n\napp = Flask(__name__)\nCORS(app)\n"
     assert _rules(tmp_path / "b", {"app/main.py": bound}) == [("CFG003", "app/main.py:5")]
+
+
+def test_the_fast_ambient_credentials_search_finds_what_the_case_insensitive_regex_finds() -> None:
+    """`_ambient_in` (lower-case search, non-ASCII characters dropped) agrees with `_AMBIENT.search`,
+    also on the four non-ASCII characters IGNORECASE matches to an ASCII letter."""
+    from archaudit.rules.config_security._cors import _AMBIENT, _ambient_in
+
+    texts = ["app.use(Cookie())", "EXPRESS-SESSION", "passport.Session()", "cookié", "é cookie", "coo\u212aie",
+             "\u017fessionmiddleware", "flask_log\u0130n", "flask_log\u0131n", "no credentials here", "ses sion",
+             "django.contrib.sessions", "django_contrib_sessions", "", "ünïcode only"]
+    for text in texts:
+        assert _ambient_in(text) == bool(_AMBIENT.search(text)), text
+    assert _ambient_in("coo\u212aie") and not _ambient_in("cookié".replace("k", "q"))

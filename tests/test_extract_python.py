@@ -83,7 +83,8 @@ def test_calls_keep_literal_and_formatted_arguments() -> None:
 def test_raises_handlers_and_mutations() -> None:
     facts = extract(SOURCE)
     assert facts["raises"][0] == {"exc": "ValueError", "line": 18, "func": "get_order"}
-    assert facts["handlers"] == [{"types": ["Exception"], "line": 24, "func": "get_order", "leaks": True}]
+    assert facts["handlers"] == [{"types": ["Exception"], "line": 24, "func": "get_order", "leaks": True,
+                                   "swallows": ""}]
     assert [(m["target"], m["kind"], m["locked"]) for m in facts["mutations"]] == [
         ("self.items", "call:append", False), ("self.cache", "subscript", True)]
 
@@ -97,3 +98,28 @@ def test_module_level_assigns_and_class_fields() -> None:
     assert store["methods"] == ["add", "downgrade", "todo"]
     assert facts["docstring"] is True
     assert facts["lines"] == SOURCE.count("\n")
+
+
+def test_handler_swallows_and_item_writes():
+    facts = extract(
+        "import logging\n"
+        "STATE = {1: 'a'}\n"
+        "def f(x):\n"
+        "    STATE[1] = x\n"
+        "    STATE[x] = 1\n"
+        "    try:\n"
+        "        g()\n"
+        "    except Exception:\n"
+        "        pass\n"
+        "    try:\n"
+        "        g()\n"
+        "    except Exception as e:\n"
+        "        logging.error(e)\n"
+        "        return []\n"
+        "    try:\n"
+        "        g()\n"
+        "    except Exception:\n"
+        "        raise\n"
+    )
+    assert [h["swallows"] for h in facts["handlers"]] == ["silent", "logged", ""]
+    assert facts["item_writes"] == [["STATE", 4, "f"]]

@@ -78,6 +78,22 @@ def test_nginx_in_front_limits_the_body(tmp_path: Path) -> None:
     assert run_rules(repo_of(root), [flask_upload_limit.RULE]) == ([], [])
 
 
+def test_a_json_body_read_whole_needs_a_limit_too(tmp_path: Path) -> None:
+    app = ('from flask import Flask, request\napp = Flask(__name__)\n\n@app.post("/list")\ndef titles():\n'
+           '    return {"n": len(request.get_json().get("titles", []))}\n')
+    test = 'from app import app\n\ndef test_list():\n    assert app.test_client().post("/list", json={})\n'
+    findings, _ = run_rules(repo_of(write_tree(tmp_path / "bare", {"app.py": app})), [flask_upload_limit.RULE])
+    assert [(f.rule, [e.ref for e in f.evidence]) for f in findings] == [("CFG107", ["app.py:2", "app.py:6"])]
+    assert "reads JSON request bodies whole (app.py:6)" in findings[0].message
+    limited = app.replace("app = Flask(__name__)\n",
+                          "app = Flask(__name__)\napp.config['MAX_CONTENT_LENGTH'] = 2**20\n")
+    assert run_rules(repo_of(write_tree(tmp_path / "limited", {"app.py": limited})), [flask_upload_limit.RULE]) == \
+        ([], [])
+    only_tests = {"app.py": app.replace("request.get_json()", "{}"), "tests/test_app.py": test.replace(
+        "assert", "assert request.get_json() or")}
+    assert run_rules(repo_of(write_tree(tmp_path / "tests", only_tests)), [flask_upload_limit.RULE]) == ([], [])
+
+
 _FASTAPI = ('from fastapi import FastAPI, Request\napp = FastAPI()\n\n@app.get("/r")\n'
             'async def reset_password(request: Request):\n'
             '    return {"url": str(request.url_for("r"))}\n')

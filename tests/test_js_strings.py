@@ -26,3 +26,12 @@ def test_node_modules_paths_name_their_package() -> None:
     html = "<script src=\"/node_modules/@scope/pkg/dist/x.js\"></script>{% static 'node/bootstrap/css' %}"
     assert scan_node_paths("templates/base.html", html) == ["@scope/pkg", "bootstrap"]
     assert scan_node_paths("app.py", "x = 1") == []
+
+
+def test_a_line_comment_needs_no_word_colon_or_quote_before_it_as_before_the_literal_first_rewrite() -> None:
+    """The tokenizer's branches start with a literal character (fast skipping); the lookbehind that
+    keeps `http://` and `'a'//` out of the comments is taken after the first slash: same tokens."""
+    assert scan_strings("a.ts", "//'c1'\nx = 'kept' // 'c2'\n") == ["kept"]  # a comment at the start, after a space
+    assert scan_strings("a.ts", "u = 'http://h/x'\nv = 'a'//'b'\n") == ["a", "b", "http://h/x"]
+    assert scan_strings("a.ts", "k = x://'q'\n") == ["q"]  # after a colon: not a comment
+    assert scan_node_paths("x.html", "'node/a' \"node/b\" /node/c node_modules/d xnode/e") == ["a", "b", "c", "d"]

@@ -77,7 +77,8 @@ def test_calls_consts_and_tagged_templates() -> None:
     assert raw["args"] == ["SELECT 1"]
     find = next(c for c in facts["calls"] if c["callee"] == "this.svc.find")
     assert find["args"] == [{"$": "id"}, {"page": 1, "tags": ["x"]}]
-    assert facts["consts"] == [{"name": "CRONS", "line": 22, "value": {"PURGE": {"expression": "0 3 * * *"}}}]
+    assert facts["consts"] == [{"name": "CRONS", "line": 22, "value": {"PURGE": {"expression": "0 3 * * *"}},
+                                "lines": {"PURGE": 22}}]
     assert facts["exports"] == ["CRONS", "UsersController"]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import importlib
 import json
 import os
 import signal
@@ -311,16 +312,6 @@ def audit_command(path: Path, fmt: str | None, output: str | None, quiet: bool, 
     """Audit the repository at PATH (default: the current directory); record it in the history and
     say what changed since the previous audit."""
     from archaudit.gate import against
-    from archaudit.report import (
-        render_github,
-        render_gitlab,
-        render_html,
-        render_json,
-        render_junit,
-        render_markdown,
-        render_sarif,
-        render_summary,
-    )
 
     _check_dir(path)
     formats = _parse_formats(fmt, output)
@@ -338,17 +329,27 @@ def audit_command(path: Path, fmt: str | None, output: str | None, quiet: bool, 
     report.comparison = _since_previous(store, history_path or history_url, path, report, previous, compare)
     if accepted is not None:
         report.baseline = against(report.findings, accepted, str(baseline_file))
-    renderers: dict[str, Callable[[Any], str]] = {
-        "md": lambda r: render_markdown.render(r, lang=r.lang), "json": render_json.render,
-        "sarif": render_sarif.render, "html": lambda r: render_html.render(r, lang=r.lang),
-        "github": render_github.render, "junit": render_junit.render, "gitlab": render_gitlab.render,
-        "summary": render_summary.render}
-    _emit(targets, lambda f: renderers[f](report))
+    _emit(targets, lambda f: _renderer(f)(report))
     written = [str(t) for t in targets.values() if t is not None]
     if not quiet and written and sys.stderr.isatty():
         click.echo(encodable(f"archaudit: {len(report.findings)} findings; wrote " + ", ".join(written)), err=True)
     if fail_on:
         _gate(report, fail_on.lower(), exit_zero)
+
+
+_RENDERERS = {"md": "render_markdown", "json": "render_json", "sarif": "render_sarif", "html": "render_html",
+              "github": "render_github", "junit": "render_junit", "gitlab": "render_gitlab",
+              "summary": "render_summary"}
+_WITH_LANG = frozenset({"md", "html"})
+
+
+def _renderer(fmt: str) -> Callable[[Any], str]:
+    """The renderer of one format, its module imported only when that format is asked for (the HTML
+    one brings Jinja2)."""
+    module = importlib.import_module(f"archaudit.report.{_RENDERERS[fmt]}")
+    if fmt in _WITH_LANG:
+        return lambda r: module.render(r, lang=r.lang)  # type: ignore[no-any-return]
+    return module.render  # type: ignore[no-any-return]
 
 
 def _gate(report: Any, fail_on: str, exit_zero: bool) -> None:
@@ -447,20 +448,26 @@ def _since_previous(store: Any, explicit: object, path: Path, report: Any, previ
     """Record the audit in the store (when there is one), then compare it with --compare or with the
     repository's previous recorded audit."""
     from archaudit.recording import record, since_previous
-    from archaudit.store import StoreError
 
     recorded = None
     if store is not None:
+        from archaudit.store import StoreError
+
         try:
             recorded = record(store, path, report, _recorded_at())
         except StoreError as exc:
             if explicit:
                 raise UsageFailure(f"history: cannot record the audit: {exc}") from exc
             click.echo(encodable(f"archaudit: history not recorded ({exc})"), err=True)
-    try:
-        comparison, note = since_previous(report, recorded, previous, str(compare or ""))
-    except StoreError as exc:
-        raise UsageFailure(f"history: cannot read the previous audit: {exc}") from exc
+    if recorded is None:  # no store is read: no store error (and no SQLAlchemy import under --no-history)
+        comparison, note = since_previous(report, None, previous, str(compare or ""))
+    else:
+        from archaudit.store import StoreError
+
+        try:
+            comparison, note = since_previous(report, recorded, previous, str(compare or ""))
+        except StoreError as exc:
+            raise UsageFailure(f"history: cannot read the previous audit: {exc}") from exc
     if note:
         click.echo(encodable(f"archaudit: {note}"), err=True)
     return comparison

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archaudit.config import load_config
 from archaudit.findings import FINGERPRINT_SCHEME
@@ -18,7 +18,9 @@ from archaudit.history import compare_with
 from archaudit.model import Comparison, Report
 from archaudit.rules import RULES_BY_ID
 from archaudit.scan.git import git_state
-from archaudit.store import Store, identity, new_audit
+
+if TYPE_CHECKING:
+    from archaudit.store import Store
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class Recorded:
 def record(store: Store, root: Path, report: Report, now: dt.datetime) -> Recorded:
     """Record the audit of `root` (git state read from its `.git` files, configuration re-read: both
     cheap) and return where it went."""
+    from archaudit.store import new_audit  # the store (SQLAlchemy) is imported only when one is used
+
     git = git_state(root)
     audit = new_audit(root, report, git, load_config(root, known_rules=RULES_BY_ID), now)
     audit_id = store.record(audit)
@@ -43,6 +47,8 @@ def record(store: Store, root: Path, report: Report, now: dt.datetime) -> Record
 
 
 def repository_of(store: Store, root: Path) -> int | None:
+    from archaudit.store import identity
+
     return store.repository_id(identity(root, git_state(root)))
 
 

@@ -9,6 +9,7 @@ resolve_module(repo, path, spec)  # the repository file an import specifier poin
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
@@ -53,8 +54,9 @@ def ts_facts(repo: Repo) -> dict[str, TsFacts]:
     return dict(sorted(out.items()))
 
 
+@functools.cache
 def is_ts_test(path: str) -> bool:
-    """A spec/test file or a file under a test folder."""
+    """A spec/test file or a file under a test folder (memoised: asked for every file by most TS rules)."""
     return bool(_TEST_FILE.search(path))
 
 
@@ -188,6 +190,31 @@ def _tsconfig_options(repo: Repo, folder: str) -> tuple[dict[str, Any], dict[str
                 merged[k] = v
                 origin[k] = cfg
     return merged, origin
+
+
+def tsconfig_external_base(repo: Repo, folder: str) -> str | None:
+    """The `extends` of `folder`'s tsconfig chain that is not a file of the repository (a package such as
+    "@tsconfig/node20/tsconfig.json", or a missing path): options it sets are unknown. None when the whole
+    chain is in the repository."""
+    path = (folder + "/" if folder else "") + "tsconfig.json"
+    chain = tsconfig_chain(repo, path)
+    if not chain:
+        return None
+    ext = (read_jsonc(repo, chain[-1]) or {}).get("extends")
+    ext = ext[0] if isinstance(ext, list) and ext else ext
+    if not isinstance(ext, str) or not ext:
+        return None
+    if ext.startswith("."):
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(chain[-1]), ext))
+        target = target if target.endswith(".json") else target + ".json"
+        if target in chain:  # a cycle: every file of it was read
+            return None
+    return ext
+
+
+def nearest_tsconfig(repo: Repo, path: str) -> str | None:
+    """The folder of the tsconfig.json nearest to `path` (its own folder, then its parents), or None."""
+    return _nearest_tsconfig(repo, path)
 
 
 def path_aliases(repo: Repo, folder: str) -> list[str]:

@@ -30,6 +30,7 @@ _NEST_APP_METHODS = frozenset({
 # packages whose functions receive the app without applying middleware to it (documentation, DI container)
 _INERT = ("@nestjs/", "class-validator", "class-transformer", "@nestcloud/")
 _FRAMEWORK_CALLS = {"express": ("express", "express"), "koa": ("new Koa", "koa"), "fastify": ("fastify", "fastify")}
+_BY_CALLEE = {name.lower(): (framework, label) for framework, (name, label) in _FRAMEWORK_CALLS.items()}  # distinct
 
 
 @dataclass(frozen=True)
@@ -114,9 +115,9 @@ def find_ts_apps(repo: Repo) -> list[TsApp]:
                 out.append(TsApp("nestjs", path, call["line"], call["func"], folder,
                                  _unfollowed(repo, path, facts, call), _is_microservice(repo, facts, call)))
                 continue
-            for framework, (name, label) in _FRAMEWORK_CALLS.items():
-                if callee.lower() == name.lower() and _framework_imported(facts, framework):
-                    out.append(TsApp(label, path, call["line"], call["func"], folder))
+            known = _BY_CALLEE.get(callee.lower())
+            if known and _framework_imported(facts, known[0]):
+                out.append(TsApp(known[1], path, call["line"], call["func"], folder))
     return sorted(out, key=lambda a: (a.file, a.line))
 
 

@@ -61,10 +61,10 @@ def _loader(callee: str, args: list[object]) -> str:
         return Message("@nestjs/config namespace '{name}' (registerAs)", name=args[0])
     if callee in ("cleanEnv", "envalid.cleanEnv"):
         return Message("the environment is validated with envalid (cleanEnv)")
-    reads_env = any(expr_text(a) == "process.env" for a in args)
-    if reads_env and callee.endswith((".parse", ".safeParse", ".validate", ".validateSync")):
-        return Message("the environment is validated by a schema ({callee}(process.env))", callee=callee)
-    if reads_env and "valid" in callee.lower():
+    schema = callee.endswith((".parse", ".safeParse", ".validate", ".validateSync"))
+    if (schema or "valid" in callee.lower()) and any(expr_text(a) == "process.env" for a in args):
+        if schema:
+            return Message("the environment is validated by a schema ({callee}(process.env))", callee=callee)
         return Message("the environment is validated by {callee}(process.env, ...)", callee=callee)
     if callee == "dotenv.config":
         return Message("configuration loaded with dotenv.config()")

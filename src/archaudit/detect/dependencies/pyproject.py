@@ -34,7 +34,7 @@ class Locator:
         """Index of the first `name =` / `"name":` line at or after `start`, or `start`."""
         pat = re.compile(r"^\s*[\"']?" + re.escape(name) + r"[\"']?\s*[=:]")
         for i in range(start, len(self.lines)):
-            if pat.match(self.lines[i]):
+            if name in self.lines[i] and pat.match(self.lines[i]):  # the plain test first: most lines fail it
                 return i
         return start
 
@@ -42,7 +42,10 @@ class Locator:
         """1-based line of `"name":` at or after line index `start` (JSON allows several per line);
         `start` is the line of the enclosing object's key, which is skipped on its own name."""
         pat = re.compile(r'"' + re.escape(name) + r'"\s*:')
+        quoted = f'"{name}"'
         for i in range(start, len(self.lines)):
+            if quoted not in self.lines[i]:  # the plain test first: most lines fail it
+                continue
             found = [m for m in pat.finditer(self.lines[i]) if i > start or m.start() > self.lines[i].find("{")]
             if found:
                 return i + 1

@@ -15,7 +15,7 @@ from archaudit.findings import Evidence
 from archaudit.repo import Repo
 from archaudit.resolve.context import Context, context_of
 
-_NGINX_FILE = re.compile(r"(^|/)([^/]*nginx[^/]*|[^/]*\.conf|[^/]*\.conf\.template)$", re.IGNORECASE)
+_NGINX_FILE = re.compile(r"(^|/)([^/]*nginx[^/]*(/[^/.]+)?|[^/]*\.conf|[^/]*\.conf\.template)$", re.IGNORECASE)
 _COMPOSE = re.compile(r"(^|/)[^/]*compose[^/]*\.ya?ml$")
 _NGINX_IMAGE = re.compile(r"^\s*image:\s*['\"]?(\S*/)?nginx\b", re.MULTILINE)
 _LIMIT = re.compile(r"\bclient_max_body_size\b")
@@ -110,3 +110,54 @@ def _rate_limited(repo: Repo) -> bool:
             if any(m in text for m in _RATE_LIMIT_MARKERS):
                 return True
     return False
+
+
+# platforms that terminate TLS themselves and may redirect to HTTPS or add HSTS on their own domains
+_TLS_PLATFORM = re.compile(r"(^|/)(vercel\.json|netlify\.toml|firebase\.json|fly\.toml|app\.ya?ml|now\.json|"
+                           r"render\.ya?ml|railway\.(json|toml)|Procfile|heroku\.yml)$")
+_SECURITY_HEADERS = ("strict-transport-security", "x-frame-options", "x-content-type-options",
+                     "content-security-policy")
+
+
+def tls_front(repo: Repo) -> Evidence | None:
+    """Where the repository shows something in front of the application that may terminate TLS, redirect
+    to HTTPS or add security headers: a reverse proxy or ingress (`front_proxy`), or a platform manifest
+    (Vercel, Netlify, Firebase Hosting, Fly.io, App Engine, Render, Railway, Heroku), a CI job or
+    script deploying to one, or a server started to trust a proxy's forwarded headers. Header and HTTPS
+    rules are then not determined: the policy may live there (memoised)."""
+    return repo.derived(_find_tls_front)
+
+
+def _find_tls_front(repo: Repo) -> Evidence | None:
+    proxy = front_proxy(repo)
+    if proxy is not None:
+        return proxy
+    for f in repo.files:
+        if f.role != "test" and _TLS_PLATFORM.search(f.path) and context_of(repo, f.path) is Context.PRODUCTION:
+            return Evidence(f.path, 1)
+    for f in repo.files:
+        if f.role in ("ci", "deploy") or f.path.endswith(".sh"):
+            text = repo.text(f.path) or ""
+            m = _PLATFORM_DEPLOY.search(text) or _PROXY_HEADERS.search(text)
+            if m:
+                return Evidence(f.path, text.count("\n", 0, m.start()) + 1)
+    return None
+
+
+# a CI job or script deploying to a platform that terminates TLS, or a server told to trust a proxy's headers
+_PLATFORM_DEPLOY = re.compile(r"\bheroku\b|\bflyctl\b|\bfly deploy\b|\brailway up\b|gcloud run deploy|"
+                              r"gcloud app deploy|\bvercel (deploy|--prod)|\bnetlify deploy", re.IGNORECASE)
+_PROXY_HEADERS = re.compile(r"--proxy-headers|--forwarded-allow-ips|FORWARDED_ALLOW_IPS", re.IGNORECASE)
+
+
+def headers_in_config(repo: Repo, headers: tuple[str, ...] = _SECURITY_HEADERS) -> Evidence | None:
+    """The first deploy/config file (or *.conf) that names one of `headers` (lower case): a proxy or
+    platform configuration setting security headers itself."""
+    for f in repo.files:
+        if f.role in ("deploy", "config") or f.path.endswith(".conf"):
+            text = (repo.text(f.path) or "").lower()
+            for h in headers:
+                at = text.find(h)
+                if at >= 0:
+                    return Evidence(f.path, text.count("\n", 0, at) + 1)
+    return None

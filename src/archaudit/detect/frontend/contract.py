@@ -63,17 +63,19 @@ def _calls(path: str, facts: TsFacts) -> list[ClientCall]:
     out = []
     for call in facts["calls"]:
         callee, args = call["callee"], call["args"]
+        if not args:
+            continue
         base = callee.rsplit(".", 1)[-1]
         receiver = callee[: -len(base) - 1] if "." in callee else ""
-        url = _url(args[0]) if args else None
-        if url is None:
-            continue
         if base in _VERBS and receiver and _CLIENT_WORDS.search(receiver.rsplit(".", 1)[-1]):
             method = base.upper()
         elif callee in ("fetch", "window.fetch", "$fetch", "ofetch", "ky", "axios"):
             opts = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
             method = str(opts.get("method", "GET")).upper() if isinstance(opts.get("method", "GET"), str) else "ANY"
         else:
+            continue  # not an HTTP client call: its first argument is not looked at
+        url = _url(args[0])
+        if url is None:
             continue
         out.append(ClientCall(normalize(url), method, url, path, call["line"]))
     return out

@@ -57,7 +57,7 @@ class _Extractor:
         self.facts: ModuleFacts = {
             "lines": 0, "docstring": False, "imports": [], "classes": [], "functions": [], "calls": [],
             "assigns": [], "raises": [], "withs": [], "mutations": [], "handlers": [], "names": [],
-            "globals": [],
+            "globals": [], "item_writes": [],
             "slices": [],
             "main_block": [],
             "type_aliases": [],
@@ -303,6 +303,9 @@ class _Extractor:
                     or is_formatted_sql(value) or extends_sql:
                 self.facts["assigns"].append({"target": name, "line": node.lineno, "value": value,
                                               "func": self.scope, "cls": self.cls[-1] if self.cls else ""})
+            if self.func and isinstance(node, ast.Assign) and isinstance(t, ast.Subscript) \
+                    and isinstance(t.value, ast.Name) and isinstance(t.slice, ast.Constant):
+                self.facts["item_writes"].append([t.value.id, node.lineno, self.scope])
             if self.func and is_shared(name.split("[")[0]) and ("." in name or "[" in name):
                 kind = "subscript" if "[" in name else "assign"
                 self.facts["mutations"].append({"target": name.split("[")[0], "line": node.lineno,
@@ -431,8 +434,37 @@ class _Extractor:
                     leaks = True
                     break
         self.facts["handlers"].append({"types": [dotted(t) for t in types], "line": node.lineno,
-                                       "func": self.scope, "leaks": leaks})
+                                       "func": self.scope, "leaks": leaks, "swallows": _swallows(node.body)})
         self.children(node)
+
+
+_LOG_CALLS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print",
+                        "print_exc", "pprint", "echo", "secho"})
+
+
+def _swallows(body: list[ast.stmt]) -> str:
+    """What the handler body does when it only passes, logs or prints and carries on (`pass`,
+    `continue`, `logger.error(...)`, `return None` / a constant or empty literal): "silent" when it
+    logs nothing, "logged" when it logs or prints; "" when it does anything else (raise, a response...)."""
+    logged = False
+    for stmt in body:
+        if isinstance(stmt, ast.Pass | ast.Continue | ast.Break):
+            continue
+        if isinstance(stmt, ast.Expr):
+            if isinstance(stmt.value, ast.Constant):
+                continue  # a docstring-like string or `...`
+            if isinstance(stmt.value, ast.Call) and dotted(stmt.value.func).rsplit(".", 1)[-1] in _LOG_CALLS:
+                logged = True
+                continue
+            return ""
+        if isinstance(stmt, ast.Return):
+            v = stmt.value
+            if v is None or isinstance(v, ast.Constant) or (isinstance(v, ast.List | ast.Dict | ast.Tuple | ast.Set)
+                                                              and not getattr(v, "elts", getattr(v, "keys", None))):
+                continue
+            return ""
+        return ""
+    return "logged" if logged else "silent"
 
 
 def parse(source: str) -> ast.Module:

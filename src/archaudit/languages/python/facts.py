@@ -113,6 +113,7 @@ class HandlerFact(TypedDict):
     line: int
     func: str
     leaks: bool  # the handler body puts str(exc)/traceback into a return or response
+    swallows: str  # the body only passes/returns a constant ("silent") or also logs ("logged"); "" otherwise
 
 
 class TypeAliasFact(TypedDict):
@@ -175,6 +176,8 @@ class ModuleFacts(TypedDict):
     handlers: list[HandlerFact]
     names: list[str]  # every identifier and attribute name read in the module, sorted, unique
     globals: list[GlobalFact]
+    # [name, line, function] of `NAME[<constant>] = value` in a function (a fixed slot of a module-level container)
+    item_writes: list[list[Any]]
     slices: list[SliceFact]  # variable-bound slices of a list materialised in the same function
     main_block: list[int]  # [first, last] line of `if __name__ == "__main__":`, [] when absent
     type_aliases: list[TypeAliasFact]  # module-level `X = Annotated[...]` (FastAPI dependency aliases)

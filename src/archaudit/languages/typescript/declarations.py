@@ -141,8 +141,24 @@ def declarator(w: Walker, node: Node, func: str, rec: Any) -> None:
         parent = node.parent
         grand = parent.parent if parent is not None else None
         if grand is not None and grand.type in TOP:
-            w.facts["consts"].append({"name": name, "line": line(node), "value": value_of(value)})
+            w.facts["consts"].append({"name": name, "line": line(node), "value": value_of(value),
+                                      "lines": _pair_lines(value)})
     w.stack.append(value)
+
+
+def _pair_lines(value: Node) -> dict[str, int]:
+    """Line of each top-level `key: value` pair of an object literal (`{ secret: '...' }` on line 2),
+    so a value read as `jwtConstants.secret` is shown where it is written."""
+    while value.type in ("as_expression", "satisfies_expression") and value.named_child_count:
+        value = value.named_children[0]
+    if value.type != "object":
+        return {}
+    lines: dict[str, int] = {}
+    for pair in value.named_children[:50]:
+        key = pair.child_by_field_name("key") if pair.type == "pair" else None
+        if key is not None and key.type in ("property_identifier", "string"):
+            lines[string_value(key) if key.type == "string" else text(key)] = line(pair)
+    return lines
 
 
 def _env_pattern(w: Walker, pattern: Node, func: str) -> None:

@@ -86,6 +86,7 @@ class ConstFact(TypedDict):
     name: str  # module-level `const NAME = <object/array/string literal>`
     line: int
     value: Value
+    lines: dict[str, int]  # line of each top-level key of an object literal ({} otherwise)
 
 
 class HeaderFact(TypedDict):
@@ -95,7 +96,7 @@ class HeaderFact(TypedDict):
 
 SETTING_KEYS = frozenset(
     {"synchronize", "dropSchema", "rejectUnauthorized", "NODE_TLS_REJECT_UNAUTHORIZED", "playground", "debug",
-     "entities", "autoLoadEntities"}
+     "entities", "autoLoadEntities", "csrfPrevention", "hsts", "strictTransportSecurity"}
 )
 # `ctx.body = {...}` assignments are kept too (key "body"): what a Koa handler answers
 
@@ -154,8 +155,13 @@ class TsFacts(TypedDict):
 
 
 def is_template(value: Value) -> bool:
-    """True for a template string with substitutions (`{"$": "`/a/${id}`"}`)."""
-    text = expr_text(value)
+    """True for a template string with substitutions (`{"$": "`/a/${id}`"}`). (`expr_text` inlined: asked
+    of every argument of every call by several detectors.)"""
+    if not isinstance(value, dict) or len(value) != 1 or "$" not in value:
+        return False
+    text = value["$"]
+    if not isinstance(text, str):
+        text = str(text)
     return len(text) >= 2 and text[0] == "`" and text[-1] == "`"
 
 

@@ -8,6 +8,7 @@ the data-flow question is asked for the rare calls that match.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from tree_sitter import Node
@@ -37,8 +38,10 @@ _HTTP_OWNERS = ("httpService", "HttpService", "http")
 _FIXED_HOST = re.compile(r"^(https?:)?//[^/?#@${}]+[/?#]|^/(?!/)")
 
 
+@functools.lru_cache(maxsize=8192)
 def kind_of(callee: str) -> str:
-    """The sink kind a callee name stands for ("" when none): shell, eval, http, file, jwt."""
+    """The sink kind a callee name stands for ("" when none): shell, eval, http, file, jwt. (Asked of
+    every call the walker meets: memoised, callee names repeat.)"""
     bare = callee.removeprefix("new ")
     last = bare.rsplit(".", 1)[-1]
     if last not in _LAST:

@@ -245,9 +245,10 @@ class Walker:
             callee = ("new " + callee) if is_new else callee
             at = node.start_point[0] + 1
             self.facts["calls"].append({"callee": callee, "line": at, "func": func, "args": values})
-            found = sinks.sink(callee, node, [a for a in arg_nodes if a.type != "comment"], func)
-            if found is not None:
-                self.facts["sinks"].append(found)
+            if sinks.kind_of(callee):  # most calls are no sink: their arguments are not listed again
+                found = sinks.sink(callee, node, [a for a in arg_nodes if a.type != "comment"], func)
+                if found is not None:
+                    self.facts["sinks"].append(found)
             if (
                 callee in ("require", "import")
                 and values

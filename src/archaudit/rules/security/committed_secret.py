@@ -9,6 +9,7 @@ from archaudit.findings import Axis, Hit, Message, Severity
 from archaudit.repo import Repo
 from archaudit.resolve.context import Context
 from archaudit.rules.base import Rule
+from archaudit.rules.security._jwt import ts_jwt_literal_keys
 
 # a key in tests, docs, sample data or a template is a fixture or a placeholder far more often than a
 # live credential; dev settings, scripts and migrations run against real systems
@@ -33,7 +34,12 @@ def check(repo: Repo) -> Iterator[Hit]:
     Obvious placeholders (xxxx, ...EXAMPLE) are not recorded. The value itself is never kept.
     Google API keys named for a browser service (Maps, Places, Firebase web config, NEXT_PUBLIC_*)
     are public by design and not reported; documentation blocks (docstrings, @swagger/@example
-    JSDoc) are docs context."""
+    JSDoc) are docs context.
+    TypeScript/JavaScript: the key production code signs or verifies JWTs with (`JwtModule.register`,
+    `jwt.sign`, `jwtService.verifyAsync`, passport-jwt's `secretOrKey`, express-jwt) when it is a string
+    literal, written in the call or in a module constant one hop away (`jwtConstants.secret`): whoever
+    reads the code can forge tokens, whatever the literal looks like. Shown where it is written."""
+    committed: set[tuple[str, int]] = set()
     for path, records in repo.extra("secrets"):
         for rec in records:
             if not isinstance(rec, dict) or not isinstance(rec.get("line"), int):
@@ -41,9 +47,26 @@ def check(repo: Repo) -> Iterator[Hit]:
             kind = str(rec.get("kind", "secret"))
             if _public_by_design(repo, path, rec["line"], kind):
                 continue
+            committed.add((path, rec["line"]))
             label = kind[:1].upper() + kind[1:]
             yield Hit(path, rec["line"], Message("{label} committed in {path}:{line} (value not shown).",
                                                  label=label, path=path, line=rec['line']), key=kind)
+    yield from _jwt_keys(repo, committed)
+
+
+def _jwt_keys(repo: Repo, committed: set[tuple[str, int]]) -> Iterator[Hit]:
+    """One hit per literal JWT key, where it is written, naming the first call that uses it."""
+    seen: set[tuple[str, int]] = set()
+    uses = sorted(repo.derived(ts_jwt_literal_keys), key=lambda u: ("verify" in u.callee.lower(), u.path, u.line))
+    for use in uses:  # a signing call is named before a verifying one
+        where = (use.key.path, use.key.line)
+        if where in committed or where in seen:
+            continue
+        seen.add(where)
+        yield Hit(use.key.path, use.key.line,
+                  Message("The JWT key {callee}() uses ({path}:{line}) is a string literal written in the code "
+                          "(value not shown).", callee=use.callee, path=use.path, line=use.line),
+                  key="jwt-key", secrets=(use.key.value,))
 
 
 RULE = Rule(

@@ -18,7 +18,7 @@ _WHAT = {
 }
 
 
-def _graphql_options(facts: TsFacts, setting: SettingFact) -> bool:
+def graphql_options(facts: TsFacts, setting: SettingFact) -> bool:
     """An object literal with GraphQL server keys, in a file that imports a GraphQL server package."""
     imports_gql = any("graphql" in i["module"] or "apollo" in i["module"] for i in facts["imports"])
     return imports_gql and not setting["target"] and bool(_GRAPHQL_KEYS.intersection(setting["keys"]))
@@ -43,7 +43,7 @@ def check(repo: Repo) -> Iterator[Hit]:
     literal `playground: true` or `debug: true`, and Express `app.set('env', 'development')` in a file
     importing express. Values computed from the environment (`playground: !isProd`) are not flagged."""
     for path, facts, setting in shipped_settings(repo, "playground", "debug"):
-        if setting["value"] is True and _graphql_options(facts, setting):
+        if setting["value"] is True and graphql_options(facts, setting):
             yield Hit(path, setting["line"], Message("`{key}: true`: {what}.",
                                                      key=setting['key'], what=_WHAT[setting['key']]),
                       key=setting["key"])

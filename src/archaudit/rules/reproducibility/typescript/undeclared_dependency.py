@@ -35,13 +35,17 @@ def check(repo: Repo) -> Iterator[Hit]:
     package's name importing itself counts as declared. One finding per package and dependency."""
     roots = {p.folder: p for p in repo.derived(js_packages)}
     seen: set[tuple[str, str]] = set()  # one finding per (package, dependency): the first importing file
+    by_package: dict[str, set[str]] = {}  # what each package declares, built once (not once per file)
     for path, facts in repo.derived(ts_facts).items():
         pkg = package_of(repo, path)
         if pkg is None:
             continue
-        declared = set(pkg.all_deps) | _extra_deps(repo, pkg.manifest) | {pkg.name}
-        if "" in roots:
-            declared |= set(roots[""].all_deps) | _extra_deps(repo, roots[""].manifest)
+        declared = by_package.get(pkg.folder)
+        if declared is None:
+            declared = set(pkg.all_deps) | _extra_deps(repo, pkg.manifest) | {pkg.name}
+            if "" in roots:
+                declared |= set(roots[""].all_deps) | _extra_deps(repo, roots[""].manifest)
+            by_package[pkg.folder] = declared
         aliases = repo.derived(_aliases).get(pkg.folder, [])
         for imp in facts["imports"]:
             spec = imp["module"]

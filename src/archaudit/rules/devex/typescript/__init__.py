@@ -1,0 +1,1 @@
+"""Developer-experience rules reading TypeScript / JavaScript projects."""

@@ -1,0 +1,1 @@
+"""Observability rules reading TypeScript / JavaScript."""
