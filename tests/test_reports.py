@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from archaudit.report import render_json, render_markdown
+from archaudit.report import render_html, render_json, render_markdown
 from tests.conftest import repo_of, report_of, write_tree
 
 SCHEMA = json.loads((Path(__file__).parents[1] / "src/archaudit/report/schema.json").read_text())
@@ -201,16 +201,21 @@ def test_the_difference_keeps_what_a_message_adds() -> None:
     assert render_markdown.difference("x `a b` y z", "x `a c` y z") == "x `a b` y z"
 
 
-def test_low_rules_show_their_advice_without_the_rule_line(tmp_path: Path) -> None:
+def test_rule_details_say_the_advice_once_without_repeating_the_table(tmp_path: Path) -> None:
+    """The findings table already gives priority, area and places: a rule's details repeat none of it.
+    A low rule shows what to do (its why is in the JSON and HTML); medium and above show both."""
     report = report_of(_prints(tmp_path, 2))
     md = render_markdown.render(report)
     block = md.split("\n#### OBS002: ", 1)[1].split("\n#### ", 1)[0].split("\n## ", 1)[0]
     f = dict(report.findings_by_rule())["OBS002"][0]
-    assert f"- Why it matters: {f.impact}\n- What to do: {f.action}\n" in block
+    assert f"- What to do: {f.action}\n" in block and "Why it matters" not in block
     assert "· rule `" not in block and "Low ·" not in block
-    medium = next(fs for _rule, fs in report_of(EXAMPLE).findings_by_rule() if fs[0].severity.value == "medium")
-    detail = render_markdown.render(report_of(EXAMPLE)).split(f"\n#### {medium[0].rule}: ", 1)[1]
-    assert detail.split("\n#### ", 1)[0].count(f"Medium · {medium[0].axis.label.lower()} · rule `") == 1
+    assert f.impact in render_html.render(report)
+    example = report_of(EXAMPLE)
+    medium = next(fs for _rule, fs in example.findings_by_rule() if fs[0].severity.value == "medium")
+    detail = render_markdown.render(example).split(f"\n#### {medium[0].rule}: ", 1)[1].split("\n#### ", 1)[0]
+    assert f"- Why it matters: {medium[0].impact}\n- What to do: {medium[0].action}\n" in detail
+    assert "Medium ·" not in detail and "· rule `" not in detail
 
 
 def test_claims_of_rules_with_no_finding_are_one_coverage_line(tmp_path: Path) -> None:

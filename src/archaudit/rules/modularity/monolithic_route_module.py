@@ -15,7 +15,7 @@ from archaudit.rules.modularity._handlers import handlers
 
 MAX_ENDPOINTS = 25
 MAX_HANDLER_LINES = 800
-MAX_GROUPS = 12  # groups named in the message (largest first); the message counts the others
+MAX_GROUPS = 5  # groups named in the message (largest first); the message counts the others
 _NOT_ENDPOINTS = ("OPTIONS", "HEAD")  # CORS preflight and HEAD answer for a route, they are not more routes
 _SKIP = re.compile(r"^(api|v\d+(\.\d+)?|\{.*\}|<.*>|\(.*\)|)$", re.IGNORECASE)
 
