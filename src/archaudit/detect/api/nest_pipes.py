@@ -14,7 +14,7 @@ from typing import Any
 
 from archaudit.detect.api.nest import find_nest_modules
 from archaudit.detect.api.ts_apps import local_modules, serving
-from archaudit.languages.typescript.facts import CallFact, TsFacts, expr_text, is_expr
+from archaudit.languages.typescript.facts import CallFact, Decorator, TsFacts, expr_text, is_expr
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import resolve_import, ts_facts
 
@@ -29,6 +29,16 @@ class GlobalPipe:
     validation: bool
     options: dict[str, Any] | None  # the ValidationPipe options, {} when none are passed, None when unresolved
     why: str = ""  # why the options are not determined
+
+
+@dataclass(frozen=True)
+class RoutePipe:
+    """A `new ValidationPipe(...)` given to @UsePipes on a controller or handler, or to a parameter decorator
+    (`@Body(new ValidationPipe(...))`); `whitelist` is None when its options are not an inline literal."""
+
+    file: str
+    line: int
+    whitelist: bool | None
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,44 @@ def find_global_pipes(repo: Repo) -> list[GlobalPipe]:
             options, why = _options(repo, path, facts, mine) if mine else (None, "")
             out.append(GlobalPipe(path, pipe_modules[path], "APP_PIPE", mine is not None, options, why))
     return out
+
+
+def _route_pipe(decorator: Decorator) -> bool | None | str:
+    """The whitelist setting of a ValidationPipe built in this decorator's arguments: True/False for an inline
+    options literal (or none), None for options that are not a literal, "" when it builds no ValidationPipe."""
+    options = decorator.get("new_options") or []
+    for i, arg in enumerate(decorator["args"]):
+        if expr_text(arg) != "new ValidationPipe()":
+            continue
+        first = options[i] if i < len(options) else None
+        if first is None:  # `new ValidationPipe()`
+            return False
+        if isinstance(first, dict) and not is_expr(first):
+            value = first.get("whitelist")
+            if value is True:
+                return True
+            return None if is_expr(value) or "..." in first else False
+        return None
+    return ""
+
+
+def find_route_pipes(repo: Repo) -> list[RoutePipe]:
+    """Every ValidationPipe (from @nestjs/common) built in a decorator of serving code: @UsePipes on a
+    controller class or handler, or a parameter decorator such as @Body(new ValidationPipe(...))."""
+    out = []
+    for path, facts in repo.derived(ts_facts).items():
+        if not serving(repo, path) or local_modules(facts).get("ValidationPipe") != "@nestjs/common":
+            continue
+        for cls in facts["classes"]:
+            decorators = list(cls["decorators"])
+            for m in cls["methods"]:
+                decorators += m["decorators"]
+                decorators += [d for p in m["params"] for d in p["decorators"]]
+            for d in decorators:
+                whitelist = _route_pipe(d)
+                if whitelist != "":
+                    out.append(RoutePipe(path, d["line"], whitelist if isinstance(whitelist, bool) else None))
+    return sorted(set(out), key=lambda p: (p.file, p.line))
 
 
 def find_validated_dtos(repo: Repo) -> list[Dto]:

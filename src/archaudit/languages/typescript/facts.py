@@ -9,7 +9,7 @@ dict) or `{"$": "source-ish text"}` for anything else: an identifier `{"$": "APP
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from archaudit.languages.python.facts import expr_text, is_expr
 
@@ -22,6 +22,9 @@ class Decorator(TypedDict):
     line: int
     call: bool
     args: list[Value]
+    # per argument, the first argument of `new X(arg)` written there (None for other arguments and `new X()`);
+    # present only when one argument has it: `@UsePipes(new ValidationPipe({ whitelist: true }))`
+    new_options: NotRequired[list[Value]]
 
 
 class Import(TypedDict):
