@@ -1,0 +1,124 @@
+"""TS127 ts-password-policy-missing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from archaudit.detect.api.ts_apps import local_modules, serving
+from archaudit.findings import Axis, Evidence, Hit, Message, Premise, Severity
+from archaudit.languages.typescript.facts import ClassFact, MethodFact
+from archaudit.repo import Repo
+from archaudit.resolve.typescript_index import ts_facts
+from archaudit.rules.base import Rule
+
+# the flows that set a password: registration, sign-up, password reset (by handler name or route path)
+_FLOW = re.compile(r"regist|sign[-_]?up|reset", re.IGNORECASE)
+_ROUTES = {"Post", "Put", "Patch", "Mutation"}
+_FIELDS = ("password", "newPassword")
+# class-validator decorators that bound what a password may be
+_POLICY = {"MinLength", "Length", "IsStrongPassword", "Matches"}
+# decorators that check presence or type only, or document the field
+_PRESENCE = {"IsString", "IsNotEmpty", "IsDefined", "IsOptional", "ApiProperty", "ApiPropertyOptional", "Field",
+             "Expose", "Type", "MaxLength", "IsNotBlank", "Trim"}
+# packages whose use means strength is checked in code the DTO does not show
+_STRENGTH_PACKAGES = ("zxcvbn", "@zxcvbn-ts/core", "password-validator", "check-password-strength",
+                      "owasp-password-strength-test", "joi-password-complexity")
+
+
+def _flow(method: MethodFact) -> str:
+    """The route decorator text naming a registration/reset flow, "" when the handler is not one."""
+    for d in method["decorators"]:
+        if d["name"] in _ROUTES:
+            path = next((a for a in d["args"] if isinstance(a, str)), "")
+            if _FLOW.search(method["name"]) or _FLOW.search(path):
+                return f"@{d['name']}({path!r}) {method['name']}"
+    return ""
+
+
+def _classes(repo: Repo) -> dict[str, list[tuple[str, ClassFact, bool]]]:
+    """Classes of serving code by name: (file, class, the file imports class-validator)."""
+    out: dict[str, list[tuple[str, ClassFact, bool]]] = {}
+    for path, facts in repo.derived(ts_facts).items():
+        if not serving(repo, path):
+            continue
+        validated = "class-validator" in local_modules(facts).values()
+        for cls in facts["classes"]:
+            out.setdefault(cls["name"], []).append((path, cls, validated))
+    return out
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    """Reads the NestJS handlers of registration, sign-up and password-reset routes (@Post/@Put/@Patch or
+    GraphQL @Mutation, named or routed `register`, `signup`, `reset`...), the class typing their @Body() or
+    @Args() parameter, and that class's `password` / `newPassword` field. Reports a field whose
+    class-validator decorators check presence or type only (IsString, IsNotEmpty...) with no MinLength,
+    Length, IsStrongPassword or Matches. A DTO that cannot be resolved to one class, a field inherited
+    from a base class, or a decorator of the project's own is not determined; a project using a
+    password-strength package (zxcvbn, password-validator...) is left alone."""
+    facts = repo.derived(ts_facts)
+    if any(i["module"] in _STRENGTH_PACKAGES for f in facts.values() for i in f["imports"]):
+        return
+    classes: dict[str, list[tuple[str, ClassFact, bool]]] | None = None
+    for path, f in facts.items():
+        if not serving(repo, path):
+            continue
+        for cls in f["classes"]:
+            for m in cls["methods"]:
+                flow = _flow(m)
+                if not flow:
+                    continue
+                for p in m["params"]:
+                    if not any(d["name"] in ("Body", "Args") for d in p["decorators"]):
+                        continue
+                    dto = p["type"].removesuffix("[]")
+                    if not dto.isidentifier():
+                        continue
+                    if classes is None:
+                        classes = _classes(repo)
+                    yield from _judge(classes.get(dto, []), dto, flow, Evidence(path, m["line"]))
+
+
+def _judge(found: list[tuple[str, ClassFact, bool]], dto: str, flow: str, handler: Evidence) -> Iterator[Hit]:
+    if len(found) != 1:
+        return  # a type from a package or defined twice: nothing to read
+    path, cls, validated = found[0]
+    field = next((x for x in cls["fields"] if x["name"] in _FIELDS), None)
+    if field is None:
+        if cls["extends"]:
+            yield Hit(path, cls["line"], Message("The password policy of {dto} is not visible.", dto=dto),
+                      also=(handler,), key=f"password:{dto}",
+                      premises=(Premise.unknown(Message("the DTO's password field is resolved"),
+                                                Message("{dto} extends {base}, whose fields are not read",
+                                                        dto=dto, base=cls["extends"][:80])),))
+        return
+    if not validated or not field["decorators"]:
+        return  # validated some other way (a schema pipe) or not at all: TS103 and others speak to that
+    names = [d["name"].rsplit(".", 1)[-1] for d in field["decorators"]]
+    if _POLICY & set(names):
+        return
+    unknown = [n for n in names if n not in _PRESENCE]
+    premises = (Premise.unknown(Message("the password decorators are known"),
+                                Message("{names} is the project's own decorator", names=", ".join(unknown))),) \
+        if unknown else ()
+    yield Hit(path, field["line"],
+              Message("{dto}.{field}, taken by {flow}, accepts any non-empty string: its decorators ({names}) check "
+                      "presence and type only (no MinLength, Length, IsStrongPassword or Matches).",
+                      dto=dto, field=field["name"], flow=flow, names=", ".join(names)),
+              also=(handler,), key=f"password:{dto}", premises=premises)
+
+
+RULE = Rule(
+    id="TS127",
+    name="ts-password-policy-missing",
+    axis=Axis.SECURITY,
+    severity=Severity.LOW,
+    title="Registration accepts any password",
+    impact="A sign-up or reset DTO that checks only that the password is a non-empty string lets users choose "
+           "\"1\" or \"password\": accounts fall to the first guessing or credential-stuffing attempt.",
+    action="Bound the field: @MinLength(8) (or @IsStrongPassword()) on the password of every registration and "
+           "reset DTO, with a maximum length for hashing cost.",
+    check=check,
+    example_bad="@IsString()\n@IsNotEmpty()\npassword: string",
+    example_good="@IsString()\n@MinLength(12)\n@MaxLength(128)\npassword: string",
+)
