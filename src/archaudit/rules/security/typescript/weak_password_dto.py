@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from archaudit.detect.api.nest import find_nest_endpoints
 from archaudit.detect.api.ts_apps import local_modules, serving
 from archaudit.findings import Axis, Evidence, Hit, Message, Premise, Severity
 from archaudit.languages.typescript.facts import ClassFact, MethodFact
@@ -15,6 +16,8 @@ from archaudit.rules.base import Rule
 # the flows that set a password: registration, sign-up, password reset (by handler name or route path)
 _FLOW = re.compile(r"regist|sign[-_]?up|reset", re.IGNORECASE)
 _ROUTES = {"Post", "Put", "Patch", "Mutation"}
+# a body creating a user or an account: a sign-up when the route is public
+_CREATES_USER = re.compile(r"^Create(User|Account|Member|Customer)(Dto|DTO|Input|Request|Body)?$")
 _FIELDS = ("password", "newPassword")
 # class-validator decorators that bound what a password may be
 _POLICY = {"MinLength", "Length", "IsStrongPassword", "Matches"}
@@ -48,10 +51,18 @@ def _classes(repo: Repo) -> dict[str, list[tuple[str, ClassFact, bool]]]:
     return out
 
 
+def _public(repo: Repo) -> dict[tuple[str, str], bool | None]:
+    """(handler file, "Class.method") -> the route's guard state: False when the project has guards and none
+    applies, None when it shows no guard mechanism (see Endpoint.auth)."""
+    return {(e.handler_file, e.handler): e.auth for e in repo.derived(find_nest_endpoints)}
+
+
 def check(repo: Repo) -> Iterator[Hit]:
     """Reads the NestJS handlers of registration, sign-up and password-reset routes (@Post/@Put/@Patch or
     GraphQL @Mutation, named or routed `register`, `signup`, `reset`...), the class typing their @Body() or
-    @Args() parameter, and that class's `password` / `newPassword` field. Reports a field whose
+    @Args() parameter, and that class's `password` / `newPassword` field. A POST taking a `CreateUserDto`
+    (CreateAccount...) is a sign-up when no guard applies to it; when the project shows no guard mechanism
+    at all, whether it is one is not determined. Reports a field whose
     class-validator decorators check presence or type only (IsString, IsNotEmpty...) with no MinLength,
     Length, IsStrongPassword or Matches. A DTO that cannot be resolved to one class, a field inherited
     from a base class, or a decorator of the project's own is not determined; a project using a
@@ -66,20 +77,31 @@ def check(repo: Repo) -> Iterator[Hit]:
         for cls in f["classes"]:
             for m in cls["methods"]:
                 flow = _flow(m)
-                if not flow:
-                    continue
                 for p in m["params"]:
                     if not any(d["name"] in ("Body", "Args") for d in p["decorators"]):
                         continue
                     dto = p["type"].removesuffix("[]")
                     if not dto.isidentifier():
                         continue
+                    premises: tuple[Premise, ...] = ()
+                    if not flow:
+                        if not _CREATES_USER.match(dto) or not any(d["name"] == "Post" for d in m["decorators"]):
+                            continue
+                        auth = repo.derived(_public).get((path, f"{cls['name']}.{m['name']}"), True)
+                        if auth:
+                            continue  # guarded: an administrator creating users
+                        flow = f"@Post {m['name']}"
+                        premises = (Premise.unknown(Message("the route is a public sign-up"),
+                                                    Message("the project shows no guard mechanism")),) \
+                            if auth is None else (Premise(Message("the route is a public sign-up"),
+                                                          evidence=(Evidence(path, m["line"]),)),)
                     if classes is None:
                         classes = _classes(repo)
-                    yield from _judge(classes.get(dto, []), dto, flow, Evidence(path, m["line"]))
+                    yield from _judge(classes.get(dto, []), dto, flow, Evidence(path, m["line"]), premises)
 
 
-def _judge(found: list[tuple[str, ClassFact, bool]], dto: str, flow: str, handler: Evidence) -> Iterator[Hit]:
+def _judge(found: list[tuple[str, ClassFact, bool]], dto: str, flow: str, handler: Evidence,
+           flow_premises: tuple[Premise, ...]) -> Iterator[Hit]:
     if len(found) != 1:
         return  # a type from a package or defined twice: nothing to read
     path, cls, validated = found[0]
@@ -98,9 +120,9 @@ def _judge(found: list[tuple[str, ClassFact, bool]], dto: str, flow: str, handle
     if _POLICY & set(names):
         return
     unknown = [n for n in names if n not in _PRESENCE]
-    premises = (Premise.unknown(Message("the password decorators are known"),
-                                Message("{names} is the project's own decorator", names=", ".join(unknown))),) \
-        if unknown else ()
+    premises = flow_premises + ((Premise.unknown(Message("the password decorators are known"),
+                                                 Message("{names} is the project's own decorator",
+                                                         names=", ".join(unknown))),) if unknown else ())
     yield Hit(path, field["line"],
               Message("{dto}.{field}, taken by {flow}, accepts any non-empty string: its decorators ({names}) check "
                       "presence and type only (no MinLength, Length, IsStrongPassword or Matches).",
