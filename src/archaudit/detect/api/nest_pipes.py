@@ -111,7 +111,7 @@ def find_global_pipes(repo: Repo) -> list[GlobalPipe]:
     return out
 
 
-def _route_pipe(decorator: Decorator) -> bool | None | str:
+def _route_pipe(decorator: Decorator) -> bool | str | None:
     """The whitelist setting of a ValidationPipe built in this decorator's arguments: True/False for an inline
     options literal (or none), None for options that are not a literal, "" when it builds no ValidationPipe."""
     options = decorator.get("new_options") or []

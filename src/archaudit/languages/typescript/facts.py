@@ -155,6 +155,9 @@ class TsFacts(TypedDict):
     sinks: list[SinkFact]  # security-relevant calls with the origin of their input
     env_fallbacks: list[EnvFallbackFact]  # `process.env.X || "literal"` / `?? "literal"`
     errors: int  # ERROR/MISSING nodes tree-sitter had to insert (0 for clean code)
+    # lines naming a password (`password`, `newPassword`...), [line, "read"], and lines bounding one,
+    # [line, "bound"]: `password.length`, isStrongPassword / isLength / minLength; [] in most files
+    passwords: list[list[Any]]
 
 
 def is_template(value: Value) -> bool:

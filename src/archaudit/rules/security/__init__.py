@@ -23,8 +23,8 @@ from archaudit.rules.security import (
 )
 from archaudit.rules.security.typescript import error_stack_response as ts_error_stack_response
 from archaudit.rules.security.typescript import nest_validation_not_global as ts_nest_validation_not_global
-from archaudit.rules.security.typescript import weak_password_dto as ts_weak_password_dto
 from archaudit.rules.security.typescript import no_rate_limit as ts_no_rate_limit
+from archaudit.rules.security.typescript import weak_password_dto as ts_weak_password_dto
 from archaudit.rules.security.typescript import ws_gateway_unauthenticated as ts_ws_gateway_unauthenticated
 
 RULES: list[Rule] = [

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from archaudit.detect.api.endpoint import is_auth_name
+from archaudit.detect.api.express import framework_of, route_calls
 from archaudit.detect.api.nest import find_nest_endpoints
 from archaudit.detect.api.ts_apps import local_modules, serving
 from archaudit.findings import Axis, Evidence, Hit, Message, Premise, Severity
-from archaudit.languages.typescript.facts import ClassFact, MethodFact
+from archaudit.languages.typescript.facts import ClassFact, MethodFact, TsFacts, expr_text
 from archaudit.repo import Repo
-from archaudit.resolve.typescript_index import ts_facts
+from archaudit.resolve.typescript_index import resolve_import, ts_facts
 from archaudit.rules.base import Rule
 
 # the flows that set a password: registration, sign-up, password reset (by handler name or route path)
@@ -25,6 +27,11 @@ _POLICY = {"MinLength", "Length", "IsStrongPassword", "Matches"}
 _PRESENCE = {"IsString", "IsNotEmpty", "IsDefined", "IsOptional", "ApiProperty", "ApiPropertyOptional", "Field",
              "Expose", "Type", "MaxLength", "IsNotBlank", "Trim"}
 # packages whose use means strength is checked in code the DTO does not show
+# request validation libraries: a handler file (or its route file) importing one may validate the body there
+_SCHEMA_PACKAGES = ("joi", "zod", "yup", "express-validator", "celebrate", "ajv", "validator", "class-validator",
+                    "@hapi/joi", "superstruct", "valibot", "express-joi-validation")
+# Express routes of a self-registration (public): register, sign-up, reset, create-account
+_EXPRESS_FLOW = re.compile(r"regist|sign[-_]?up|reset|create[-_]?account", re.IGNORECASE)
 _STRENGTH_PACKAGES = ("zxcvbn", "@zxcvbn-ts/core", "password-validator", "check-password-strength",
                       "owasp-password-strength-test", "joi-password-complexity")
 
@@ -66,10 +73,18 @@ def check(repo: Repo) -> Iterator[Hit]:
     class-validator decorators check presence or type only (IsString, IsNotEmpty...) with no MinLength,
     Length, IsStrongPassword or Matches. A DTO that cannot be resolved to one class, a field inherited
     from a base class, or a decorator of the project's own is not determined; a project using a
-    password-strength package (zxcvbn, password-validator...) is left alone."""
+    password-strength package (zxcvbn, password-validator...) is left alone.
+
+    Express: a public POST/PUT/PATCH route of registration, sign-up, reset or account creation (no auth
+    middleware, no middleware other than a rate limiter) whose handler function, in the route file or the
+    local module it is imported from, names the password and never bounds it (`password.length`, isLength,
+    minLength...) while neither file imports a validation library (joi, zod, yup, express-validator...)
+    and no local module they import bounds a password (a model's `len: [8, 64]`, `minlength`). A handler
+    that cannot be resolved is not determined."""
     facts = repo.derived(ts_facts)
     if any(i["module"] in _STRENGTH_PACKAGES for f in facts.values() for i in f["imports"]):
         return
+    yield from _express(repo, facts)
     classes: dict[str, list[tuple[str, ClassFact, bool]]] | None = None
     for path, f in facts.items():
         if not serving(repo, path):
@@ -128,6 +143,86 @@ def _judge(found: list[tuple[str, ClassFact, bool]], dto: str, flow: str, handle
                       "presence and type only (no MinLength, Length, IsStrongPassword or Matches).",
                       dto=dto, field=field["name"], flow=flow, names=", ".join(names)),
               also=(handler,), key=f"password:{dto}", premises=premises)
+
+
+def _handler_range(repo: Repo, path: str, facts: TsFacts, handler: str) -> tuple[str, int, int] | None:
+    """(file, first line, last line) of the function a route names: `createAccount` or `auth.register`,
+    defined in the route file or in the local module the name is imported from."""
+    head, _, name = handler.rpartition(".")
+    target = path
+    spec = local_modules(facts).get(head.split(".")[-1] if head else name)
+    if spec and spec.startswith("."):
+        target = resolve_import(repo, path, spec) or ""
+    other = repo.derived(ts_facts).get(target)
+    if other is None:
+        return None
+    for fn in other["functions"]:
+        if fn["name"] == name:
+            return target, fn["line"], fn["end"]
+    for cls in other["classes"]:
+        for m in cls["methods"]:
+            if m["name"] == name:
+                return target, m["line"], m["end"]
+    return None
+
+
+def _schema(facts: TsFacts) -> bool:
+    return any(i["module"] in _SCHEMA_PACKAGES for i in facts["imports"])
+
+
+def _bounded(repo: Repo, path: str, facts: TsFacts) -> bool:
+    """A password bound in the file or in a local module it imports (a model's `len: [8, 64]`, `minlength`)."""
+    if any(kind == "bound" for _, kind in facts.get("passwords", ())):
+        return True
+    all_facts = repo.derived(ts_facts)
+    for spec in local_modules(facts).values():
+        if spec.startswith("."):
+            other = all_facts.get(resolve_import(repo, path, spec) or "")
+            if other is not None and any(kind == "bound" for _, kind in other.get("passwords", ())):
+                return True
+    return False
+
+
+def _express(repo: Repo, all_facts: dict[str, TsFacts]) -> Iterator[Hit]:
+    """Express routes of a public registration/reset whose handler names the password and never bounds it."""
+    for path, facts in all_facts.items():
+        if not serving(repo, path) or not framework_of(facts) or _schema(facts):
+            continue
+        for call, verb, sub, first in route_calls(facts):
+            if verb not in ("POST", "PUT", "PATCH") or not call["args"]:
+                continue
+            handler = expr_text(call["args"][-1])
+            if not (_EXPRESS_FLOW.search(sub or "") or _EXPRESS_FLOW.search(handler)):
+                continue
+            middle = [expr_text(a) for a in call["args"][first:-1]]
+            if any(is_auth_name(m) for m in middle):
+                continue  # guarded: not a self-registration
+            if any(not re.search(r"limit|throttl|slow", m, re.IGNORECASE) for m in middle):
+                continue  # a middleware that may validate the body
+            if not handler.replace(".", "").replace("_", "").isalnum():
+                continue  # an inline function: its body is not read
+            found = _handler_range(repo, path, facts, handler)
+            route = Evidence(path, call["line"])
+            if found is None:
+                yield Hit(path, call["line"], Message("The password policy of {route} is not visible.",
+                                                      route=f"{verb} {sub}"),
+                          key=f"password:{verb} {sub}",
+                          premises=(Premise.unknown(Message("the route's handler is resolved"),
+                                                    Message("{handler} is not resolved to a function definition",
+                                                            handler=handler)),))
+                continue
+            file, start, end = found
+            target = all_facts[file]
+            if _schema(target) or _bounded(repo, file, target):
+                continue
+            reads = [n for n, kind in target.get("passwords", ()) if start <= n <= end and kind == "read"]
+            if not reads:
+                continue  # the handler hands the body on: the check, if any, is elsewhere
+            yield Hit(file, reads[0],
+                      Message("{handler}, the handler of {route}, accepts any password: it checks presence only "
+                              "(no length or strength check, no validation schema).",
+                              handler=handler, route=f"{verb} {sub}"),
+                      also=(route,), key=f"password:{handler}")
 
 
 RULE = Rule(
