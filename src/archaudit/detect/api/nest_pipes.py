@@ -162,3 +162,35 @@ def find_validated_dtos(repo: Repo) -> list[Dto]:
             if any(d["name"].split(".", 1)[0] in validators for f in cls["fields"] for d in f["decorators"]):
                 out.append(Dto(cls["name"], path, cls["line"]))
     return out
+
+
+@dataclass(frozen=True)
+class InputClass:
+    """A class typing a handler's @Body() / @Args() parameter, resolved to one class of serving code."""
+
+    name: str
+    file: str
+    line: int
+    validated: bool  # a field carries a class-validator decorator
+
+
+def find_input_classes(repo: Repo) -> list[InputClass]:
+    """The request input classes of NestJS handlers (@Body() in controllers, @Args() in resolvers), each
+    resolved by name to exactly one class of serving code (a name defined twice, or not in the repository,
+    is left out), with whether it carries class-validator constraints."""
+    all_facts = repo.derived(ts_facts)
+    by_name: dict[str, list[InputClass]] = {}
+    used: set[str] = set()
+    for path, facts in all_facts.items():
+        if not serving(repo, path):
+            continue
+        validators = {n for n, m in local_modules(facts).items() if m == "class-validator"}
+        for cls in facts["classes"]:
+            validated = any(d["name"].split(".", 1)[0] in validators for f in cls["fields"] for d in f["decorators"])
+            by_name.setdefault(cls["name"], []).append(InputClass(cls["name"], path, cls["line"], validated))
+            for m in cls["methods"]:
+                for p in m["params"]:
+                    if any(d["name"] in ("Body", "Args") for d in p["decorators"]):
+                        used.add(p["type"].removesuffix("[]"))
+    return sorted((found[0] for name in used if len(found := by_name.get(name, [])) == 1),
+                  key=lambda c: (c.file, c.line))
