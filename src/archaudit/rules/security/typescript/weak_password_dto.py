@@ -32,6 +32,7 @@ _SCHEMA_PACKAGES = ("joi", "zod", "yup", "express-validator", "celebrate", "ajv"
                     "@hapi/joi", "superstruct", "valibot", "express-joi-validation")
 # Express routes of a self-registration (public): register, sign-up, reset, create-account
 _EXPRESS_FLOW = re.compile(r"regist|sign[-_]?up|reset|create[-_]?account", re.IGNORECASE)
+_NAMED_FLOW = re.compile(r"regist|sign[-_]?up|passw|create[-_]?account", re.IGNORECASE)
 _STRENGTH_PACKAGES = ("zxcvbn", "@zxcvbn-ts/core", "password-validator", "check-password-strength",
                       "owasp-password-strength-test", "joi-password-complexity")
 
@@ -204,6 +205,8 @@ def _express(repo: Repo, all_facts: dict[str, TsFacts]) -> Iterator[Hit]:
             found = _handler_range(repo, path, facts, handler)
             route = Evidence(path, call["line"])
             if found is None:
+                if not _NAMED_FLOW.search(f"{sub} {handler}"):
+                    continue  # `/reset` of what? Without the handler, nothing says a password is set here
                 yield Hit(path, call["line"], Message("The password policy of {route} is not visible.",
                                                       route=f"{verb} {sub}"),
                           key=f"password:{verb} {sub}",
