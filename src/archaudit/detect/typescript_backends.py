@@ -13,6 +13,7 @@ from collections import Counter
 from archaudit.detect.api.endpoint import Endpoint
 from archaudit.detect.api.express import find_express_endpoints
 from archaudit.detect.api.nest import find_nest_endpoints, find_nest_modules
+from archaudit.detect.api.nest_pipes import find_input_classes
 from archaudit.detect.api.rate_limits import route_limit_facts, route_limits
 from archaudit.detect.architecture.typescript import is_hexagonal, ts_architecture
 from archaudit.detect.background.typescript import find_ts_jobs
@@ -94,6 +95,20 @@ def _arch_facts(repo: Repo) -> list[Fact]:
     return facts
 
 
+def _input_facts(repo: Repo) -> list[Fact]:
+    """How many request input classes (@Body / @Args types) carry class-validator constraints."""
+    inputs = repo.derived(find_input_classes)
+    if not inputs:
+        return []
+    bare = [c for c in inputs if not c.validated]
+    if not bare:
+        return [Fact(Message("Request input classes: all {n} carry class-validator constraints", n=len(inputs)),
+                     (Evidence(inputs[0].file, inputs[0].line),))]
+    return [Fact(Message("Request input classes: {bare} of {n} carry no class-validator constraint (e.g. {name})",
+                         bare=len(bare), n=len(inputs), name=bare[0].name),
+                 tuple(Evidence(c.file, c.line) for c in bare[:5]))]
+
+
 def _rows(records: list, keys: tuple[str, ...]) -> tuple[dict[str, object], ...]:  # type: ignore[type-arg]
     return tuple({**{k: getattr(r, k) for k in keys}, "file": r.file, "line": r.line} for r in records)
 
@@ -118,6 +133,7 @@ def section(repo: Repo) -> Section:
             )
         )
     facts += route_limit_facts(route_limits(repo))
+    facts += _input_facts(repo)
     facts += _arch_facts(repo)
     workers = [j for j in jobs if j.kind == "worker"]
     facts += [Fact(Message("Separate worker entry point {name} ({detail})",

@@ -14,7 +14,7 @@ from typing import Any
 
 from archaudit.detect.api.nest import find_nest_modules
 from archaudit.detect.api.ts_apps import local_modules, serving
-from archaudit.languages.typescript.facts import CallFact, TsFacts, expr_text, is_expr
+from archaudit.languages.typescript.facts import CallFact, Decorator, TsFacts, expr_text, is_expr
 from archaudit.repo import Repo
 from archaudit.resolve.typescript_index import resolve_import, ts_facts
 
@@ -29,6 +29,16 @@ class GlobalPipe:
     validation: bool
     options: dict[str, Any] | None  # the ValidationPipe options, {} when none are passed, None when unresolved
     why: str = ""  # why the options are not determined
+
+
+@dataclass(frozen=True)
+class RoutePipe:
+    """A `new ValidationPipe(...)` given to @UsePipes on a controller or handler, or to a parameter decorator
+    (`@Body(new ValidationPipe(...))`); `whitelist` is None when its options are not an inline literal."""
+
+    file: str
+    line: int
+    whitelist: bool | None
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,44 @@ def find_global_pipes(repo: Repo) -> list[GlobalPipe]:
     return out
 
 
+def _route_pipe(decorator: Decorator) -> bool | str | None:
+    """The whitelist setting of a ValidationPipe built in this decorator's arguments: True/False for an inline
+    options literal (or none), None for options that are not a literal, "" when it builds no ValidationPipe."""
+    options = decorator.get("new_options") or []
+    for i, arg in enumerate(decorator["args"]):
+        if expr_text(arg) != "new ValidationPipe()":
+            continue
+        first = options[i] if i < len(options) else None
+        if first is None:  # `new ValidationPipe()`
+            return False
+        if isinstance(first, dict) and not is_expr(first):
+            value = first.get("whitelist")
+            if value is True:
+                return True
+            return None if is_expr(value) or "..." in first else False
+        return None
+    return ""
+
+
+def find_route_pipes(repo: Repo) -> list[RoutePipe]:
+    """Every ValidationPipe (from @nestjs/common) built in a decorator of serving code: @UsePipes on a
+    controller class or handler, or a parameter decorator such as @Body(new ValidationPipe(...))."""
+    out = []
+    for path, facts in repo.derived(ts_facts).items():
+        if not serving(repo, path) or local_modules(facts).get("ValidationPipe") != "@nestjs/common":
+            continue
+        for cls in facts["classes"]:
+            decorators = list(cls["decorators"])
+            for m in cls["methods"]:
+                decorators += m["decorators"]
+                decorators += [d for p in m["params"] for d in p["decorators"]]
+            for d in decorators:
+                whitelist = _route_pipe(d)
+                if whitelist != "":
+                    out.append(RoutePipe(path, d["line"], whitelist if isinstance(whitelist, bool) else None))
+    return sorted(set(out), key=lambda p: (p.file, p.line))
+
+
 def find_validated_dtos(repo: Repo) -> list[Dto]:
     """Classes of serving code with a field decorated by a class-validator decorator."""
     out = []
@@ -114,3 +162,35 @@ def find_validated_dtos(repo: Repo) -> list[Dto]:
             if any(d["name"].split(".", 1)[0] in validators for f in cls["fields"] for d in f["decorators"]):
                 out.append(Dto(cls["name"], path, cls["line"]))
     return out
+
+
+@dataclass(frozen=True)
+class InputClass:
+    """A class typing a handler's @Body() / @Args() parameter, resolved to one class of serving code."""
+
+    name: str
+    file: str
+    line: int
+    validated: bool  # a field carries a class-validator decorator
+
+
+def find_input_classes(repo: Repo) -> list[InputClass]:
+    """The request input classes of NestJS handlers (@Body() in controllers, @Args() in resolvers), each
+    resolved by name to exactly one class of serving code (a name defined twice, or not in the repository,
+    is left out), with whether it carries class-validator constraints."""
+    all_facts = repo.derived(ts_facts)
+    by_name: dict[str, list[InputClass]] = {}
+    used: set[str] = set()
+    for path, facts in all_facts.items():
+        if not serving(repo, path):
+            continue
+        validators = {n for n, m in local_modules(facts).items() if m == "class-validator"}
+        for cls in facts["classes"]:
+            validated = any(d["name"].split(".", 1)[0] in validators for f in cls["fields"] for d in f["decorators"])
+            by_name.setdefault(cls["name"], []).append(InputClass(cls["name"], path, cls["line"], validated))
+            for m in cls["methods"]:
+                for p in m["params"]:
+                    if any(d["name"] in ("Body", "Args") for d in p["decorators"]):
+                        used.add(p["type"].removesuffix("[]"))
+    return sorted((found[0] for name in used if len(found := by_name.get(name, [])) == 1),
+                  key=lambda c: (c.file, c.line))

@@ -13,6 +13,9 @@ facts that were recovered and are counted in `errors`.
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from tree_sitter import Node
 
 from archaudit import analyze as _analyze
@@ -62,7 +65,27 @@ def extract(source: str, path: str = "x.ts") -> TsFacts:
     facts["env"].sort(key=lambda e: (e["line"], e["name"]))
     facts["sinks"].sort(key=lambda s: (s["line"], s["callee"]))
     facts["env_fallbacks"].sort(key=lambda f: (f["line"], f["name"]))
+    facts["passwords"] = _passwords(source) if "assword" in source else []
     return facts
+
+
+_PASSWORD = re.compile(r"\b\w*[pP]assword\w*\b")
+_BOUND = re.compile(r"[pP]assword\w*\s*\??\.\s*length\b|\b(?:isStrongPassword|isLength|minLength|minlength|"
+                    r"passwordStrength|zxcvbn)\b|\blen\s*:\s*\[")
+
+
+def _passwords(source: str) -> list[list[Any]]:
+    """Lines naming a password and lines bounding one (a regular expression over the text: comments count too,
+    which can only make a rule reading it quieter)."""
+    out: list[list[Any]] = []
+    for n, text in enumerate(source.splitlines(), start=1):
+        if "assword" not in text and "inLength" not in text and "inlength" not in text and "len" not in text:
+            continue
+        if _BOUND.search(text):
+            out.append([n, "bound"])
+        elif _PASSWORD.search(text):
+            out.append([n, "read"])
+    return out[:500]
 
 
 extract.wants_path = True  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ dict) or `{"$": "source-ish text"}` for anything else: an identifier `{"$": "APP
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from archaudit.languages.python.facts import expr_text, is_expr
 
@@ -22,6 +22,9 @@ class Decorator(TypedDict):
     line: int
     call: bool
     args: list[Value]
+    # per argument, the first argument of `new X(arg)` written there (None for other arguments and `new X()`);
+    # present only when one argument has it: `@UsePipes(new ValidationPipe({ whitelist: true }))`
+    new_options: NotRequired[list[Value]]
 
 
 class Import(TypedDict):
@@ -152,6 +155,9 @@ class TsFacts(TypedDict):
     sinks: list[SinkFact]  # security-relevant calls with the origin of their input
     env_fallbacks: list[EnvFallbackFact]  # `process.env.X || "literal"` / `?? "literal"`
     errors: int  # ERROR/MISSING nodes tree-sitter had to insert (0 for clean code)
+    # lines naming a password (`password`, `newPassword`...), [line, "read"], and lines bounding one,
+    # [line, "bound"]: `password.length`, isStrongPassword / isLength / minLength; [] in most files
+    passwords: list[list[Any]]
 
 
 def is_template(value: Value) -> bool:

@@ -190,16 +190,30 @@ def _object(node: Node, depth: int) -> dict[str, Value]:
     return out
 
 
+def _new_options(node: Node) -> Value:
+    """The first argument of an object built in a decorator argument (`@UsePipes(new ValidationPipe({
+    whitelist: true }))`, `@Body(new ValidationPipe(options))`), None when it is built without one or the
+    argument is not a `new` expression."""
+    if node.type != "new_expression":
+        return None
+    args = node.child_by_field_name("arguments")
+    head = args.named_children[0] if args is not None and args.named_child_count else None
+    return value_of(head, 1) if head is not None else None
+
+
 def decorator(node: Node) -> Decorator:
     inner = node.named_children[0] if node.named_child_count else node
     while inner.type == "parenthesized_expression" and inner.named_child_count:
         inner = inner.named_children[0]
     if inner.type == "call_expression":
         args = inner.child_by_field_name("arguments")
-        values = [value_of(a) for a in (args.named_children if args is not None else []) if a.type != "comment"][
-            :_MAX_ARGS
-        ]
-        return {"name": dotted(inner.child_by_field_name("function")), "line": line(node), "call": True, "args": values}
+        nodes = [a for a in (args.named_children if args is not None else []) if a.type != "comment"][:_MAX_ARGS]
+        out: Decorator = {"name": dotted(inner.child_by_field_name("function")), "line": line(node), "call": True,
+                          "args": [value_of(a) for a in nodes]}
+        options = [_new_options(a) for a in nodes]
+        if any(o is not None for o in options):
+            out["new_options"] = options
+        return out
     return {"name": dotted(inner), "line": line(node), "call": False, "args": []}
 
 

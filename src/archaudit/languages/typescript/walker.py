@@ -45,6 +45,7 @@ class Walker:
             "sinks": [],
             "env_fallbacks": [],
             "errors": 0,
+            "passwords": [],
         }
         self.exports: set[str] = set()
         self.required: set[int] = set()  # ids of require() calls already recorded with their names

@@ -24,6 +24,7 @@ from archaudit.rules.security import (
 from archaudit.rules.security.typescript import error_stack_response as ts_error_stack_response
 from archaudit.rules.security.typescript import nest_validation_not_global as ts_nest_validation_not_global
 from archaudit.rules.security.typescript import no_rate_limit as ts_no_rate_limit
+from archaudit.rules.security.typescript import weak_password_dto as ts_weak_password_dto
 from archaudit.rules.security.typescript import ws_gateway_unauthenticated as ts_ws_gateway_unauthenticated
 
 RULES: list[Rule] = [
@@ -39,6 +40,7 @@ RULES: list[Rule] = [
     unchecked_upload.RULE,
     ts_no_rate_limit.RULE,
     ts_nest_validation_not_global.RULE,
+    ts_weak_password_dto.RULE,
     ts_ws_gateway_unauthenticated.RULE,
     ts_error_stack_response.RULE,
     secret_logged.RULE,
