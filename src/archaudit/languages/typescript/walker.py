@@ -44,6 +44,7 @@ class Walker:
             "env": [],
             "sinks": [],
             "env_fallbacks": [],
+            "error_middleware": [],
             "errors": 0,
         }
         self.exports: set[str] = set()
@@ -268,6 +269,10 @@ class Walker:
                 else:
                     stack.append(a)
         else:
+            if callee.endswith("use") and (callee == "use" or callee.endswith(".use")):
+                for a in arg_nodes:
+                    if a.type in FUNCTIONS:
+                        declarations.error_middleware(self, "", a, True)
             stack.extend(arg_nodes)
 
 
