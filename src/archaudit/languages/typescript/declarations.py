@@ -27,7 +27,7 @@ class Walker(Protocol):
 
     def add_import(self, module: str, names: list[str], node: Node, kind: str, type_only: bool) -> None: ...
 
-__all__ = ["CLASSES", "class_", "declarator", "error_middleware", "function_", "function_declaration"]
+__all__ = ["CLASSES", "class_", "declarator", "error_middleware", "error_signature", "function_", "function_declaration"]
 
 
 def class_(w: Walker, node: Node, func: str, rec: Any, outer: list[Node] | None = None, exported: bool = False) -> None:
@@ -115,12 +115,7 @@ def function_(w: Walker, name: str, node: Node, func: str, rec: Any) -> None:
     qual = f"{func}.{name}" if func else name
     record = {"name": qual, "line": line(node), "end": node.end_point[0] + 1, "statements": 0, "branches": 0}
     w.facts["functions"].append(record)  # type: ignore[arg-type]
-    params = node.child_by_field_name("parameters")
-    if params is not None and params.named_child_count == 4:
-        first, third = params.named_children[0], params.named_children[2]
-        if _ERR_PARAM.fullmatch(text(first.child_by_field_name("pattern") or first)) \
-                and _RES_PARAM.fullmatch(text(third.child_by_field_name("pattern") or third)):
-            error_middleware(w, qual, node, False)
+    error_signature(w, qual, node)
     w.push_in((node.child_by_field_name("body"), node.child_by_field_name("parameters")), (func, rec), qual, record)
 
 
@@ -128,6 +123,16 @@ _ERR_PARAM = re.compile(r"_?(err|error|e|ex|exc|exception)", re.IGNORECASE)
 _RES_PARAM = re.compile(r"_?(res|resp|response)", re.IGNORECASE)
 _STATUS_CALL = re.compile(rb"\.(?:status|sendStatus)\(\s*([^()\s][^()]*?)?\s*\)")
 _NEXT_CALL = re.compile(rb"\bnext\s*\(")
+
+
+def error_signature(w: Walker, name: str, node: Node) -> None:
+    """Record a declared function with Express's error-middleware signature `(err, req, res, next)`."""
+    params = node.child_by_field_name("parameters")
+    if params is not None and params.named_child_count == 4:
+        first, third = params.named_children[0], params.named_children[2]
+        if _ERR_PARAM.fullmatch(text(first.child_by_field_name("pattern") or first)) \
+                and _RES_PARAM.fullmatch(text(third.child_by_field_name("pattern") or third)):
+            error_middleware(w, name, node, False)
 
 
 def error_middleware(w: Walker, name: str, node: Node, inline: bool) -> None:
