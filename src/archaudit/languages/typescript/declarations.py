@@ -27,7 +27,8 @@ class Walker(Protocol):
 
     def add_import(self, module: str, names: list[str], node: Node, kind: str, type_only: bool) -> None: ...
 
-__all__ = ["CLASSES", "class_", "declarator", "error_middleware", "error_signature", "function_", "function_declaration"]
+__all__ = ["CLASSES", "class_", "declarator", "error_middleware", "error_signature", "function_",
+           "function_declaration"]
 
 
 def class_(w: Walker, node: Node, func: str, rec: Any, outer: list[Node] | None = None, exported: bool = False) -> None:

@@ -28,9 +28,9 @@ _PROXY_COMPRESSES = re.compile(r"^\s*(gzip|brotli)\s+on\b|^\s*encode\s+(gzip|zst
 def _compressed_in_front(repo: Repo) -> bool:
     """A deploy or config file (or *.conf) of the tree turns compression on at a proxy."""
     for f in repo.files:
-        if f.role in ("deploy", "config") or f.path.endswith(".conf") or "nginx" in f.path.lower():
-            if _PROXY_COMPRESSES.search(repo.text(f.path) or ""):
-                return True
+        proxy_file = f.role in ("deploy", "config") or f.path.endswith(".conf") or "nginx" in f.path.lower()
+        if proxy_file and _PROXY_COMPRESSES.search(repo.text(f.path) or ""):
+            return True
     return False
 
 
