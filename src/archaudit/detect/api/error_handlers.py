@@ -109,7 +109,7 @@ def _express_handles(m: ExpressErrorMiddleware) -> Message:
     elif m.dynamic_status:
         codes.append(Message("a computed status"))
     if not codes:
-        return Message("every error")
+        return Message("every error (handed on with next)") if m.calls_next else Message("every error")
     return Message("every error (answers {codes})", codes=Message.joined(", ", codes))
 
 
