@@ -59,6 +59,7 @@ RULE = Rule(
     action="Answer `err.status || err.statusCode || 500` with one error shape ({ error: { code, message } }), "
            "and keep the generic message for the 5xx case only.",
     check=check,
+    absence_in=frozenset({"typescript", "javascript"}),  # an unparsed file may hold what it says is absent
     example_bad="app.use((err, req, res, next) => {\n  res.status(500).send('Something broke!')\n})",
     example_good="app.use((err, req, res, next) => {\n  const status = err.status || err.statusCode || 500\n"
                  "  res.status(status).json({ error: { message: status < 500 ? err.message : 'Internal error' } })\n})",
