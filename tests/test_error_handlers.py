@@ -94,3 +94,22 @@ def test_an_unparsed_module_leaves_the_absence_not_determined(tmp_path: Path) ->
                                          "api/errors.py": "class Broken(Exception:\n    pass\n"}))
     assert error_facts(repo, True) == [("Whether custom exception classes exist is not determined: 1 Python "
                                         "file(s) could not be parsed", [("api/errors.py", 0)])]
+
+
+def test_express_error_middleware_inline_and_registered_by_name(tmp_path: Path) -> None:
+    repo = repo_of(write_tree(tmp_path, {
+        "package.json": '{"name": "api", "dependencies": {"express": "^4.19.0"}}',
+        "src/server.js": "const express = require('express');\nconst app = express();\n"
+                         "app.use((err, req, res, next) => {\n  res.status(500).send('broke');\n});\n"
+                         "app.use(onError);\n",
+        "src/errors.js": "function onError(err, req, res, next) {\n"
+                         "  res.status(err.statusCode || 500).json({ message: err.message });\n}\n"
+                         "function unused(err, req, res, next) { res.sendStatus(404); }\n"
+                         "function other(event, a, b, c) {}\nmodule.exports = { onError, unused, other };\n",
+        "test/app.test.js": "app.use((err, req, res, next) => res.status(418).end());\n",
+    }))
+    handlers = find_error_handlers(repo)
+    assert [(h.path, h.line, h.framework, str(h.handles)) for h in handlers] == [
+        ("src/errors.js", 1, "Express", "every error (answers err.status)"),
+        ("src/server.js", 3, "Express", "every error (answers 500)"),
+    ]  # `unused` is never passed to .use(); `other` has no (err, req, res, next) signature; tests are left out

@@ -20,8 +20,9 @@ def test_a_typescript_backend_is_not_scored_on_axes_only_python_rules_examine() 
     scores = {s.axis: s for s in report.scores}
     assert scores[Axis.SECURITY].is_evaluated and not scores[Axis.SECURITY].not_examined  # TS102-TS106, SEC101...
     assert scores[Axis.CONFIG_SECURITY].is_evaluated and not scores[Axis.CONFIG_SECURITY].not_examined  # TS006...
-    # the performance rules reading TS (TypeORM pools, schedulers) or any stack's manifests (migrations at start)
-    assert scores[Axis.PERFORMANCE].evaluated == ("PERF005", "PERF103", "PERF104")
+    # the performance rules reading TS (TypeORM pools, schedulers, compression) or any stack's manifests
+    # (migrations at start)
+    assert scores[Axis.PERFORMANCE].evaluated == ("PERF005", "PERF103", "PERF104", "TS125")
     rated = [s for s in report.scores if s.is_evaluated]
     assert report.summary["axes_evaluated"] == len(rated)
     python_only = [r for r in ALL_RULES if r.axis == Axis.PERFORMANCE and r.code_languages == PYTHON]

@@ -3,7 +3,9 @@
 Handlers are read from their registration, never from names: FastAPI/Starlette
 `@app.exception_handler(X)` and `add_exception_handler(X, fn)`, Flask `@errorhandler(X)` /
 `@app_errorhandler(X)` and `register_error_handler(X, fn)`, Django `handler400/403/404/500 = ...` in a
-urls module, DRF's `REST_FRAMEWORK["EXCEPTION_HANDLER"]`, NestJS `@Catch(X)` exception filters. Only
+urls module, DRF's `REST_FRAMEWORK["EXCEPTION_HANDLER"]`, NestJS `@Catch(X)` exception filters, Express
+error-handling middleware (a 4-parameter function written in `.use(...)`, or a declared
+`(err, req, res, next)` function whose name is passed to a `.use(...)` call). Only
 production code counts (tests, scripts, examples and dev code left out). The custom exception
 classes are the production classes whose base is a built-in exception, a framework HTTP exception,
 or another such class of the repository.
@@ -36,8 +38,20 @@ _STATUS = re.compile(r"HTTP_([1-5]\d\d)(?:_\w+)?")
 class ErrorHandler:
     path: str
     line: int
-    framework: str  # FastAPI/Starlette | Flask | Django | Django REST framework | NestJS
+    framework: str  # FastAPI/Starlette | Flask | Django | Django REST framework | NestJS | Express
     handles: str  # a status code ("404"), an exception type ("HTTPException"), or "every exception"
+
+
+@dataclass(frozen=True, order=True)
+class ExpressErrorMiddleware:
+    """A registered Express error-handling middleware and what it answers."""
+
+    path: str
+    line: int
+    statuses: tuple[int, ...]  # literal status codes it sends
+    dynamic_status: bool  # a status set from a non-literal expression
+    reads_status: bool  # reads err.status / err.statusCode
+    calls_next: bool  # hands the error on with next(...)
 
 
 @dataclass(frozen=True, order=True)
@@ -63,6 +77,40 @@ def _handled(value: Value) -> str:
             return Message("not determined ({expression})", expression=text[:40])
         return value if isinstance(value, str) else Message.known("not determined")
     return last
+
+
+def find_express_error_middleware(repo: Repo) -> list[ExpressErrorMiddleware]:
+    """Registered Express error-handling middleware of production code, sorted (memoise via
+    repo.derived): inline in `.use(...)`, or declared and passed by name to a `.use(...)` call of the
+    repository (`app.use(errorHandler)`)."""
+    contexts = repo.derived(file_contexts)
+    facts = repo.derived(ts_facts)
+    used: set[str] = set()
+    for ts in facts.values():
+        for call in ts["calls"]:
+            if call["callee"] == "use" or call["callee"].endswith(".use"):
+                used.update(expr_text(a).rsplit(".", 1)[-1] for a in call["args"] if isinstance(a, dict))
+    out: list[ExpressErrorMiddleware] = []
+    for path, ts in facts.items():
+        if contexts.get(path) is not Context.PRODUCTION:
+            continue
+        for m in ts.get("error_middleware", ()):
+            if m["inline"] or m["name"].rsplit(".", 1)[-1] in used:
+                out.append(ExpressErrorMiddleware(path, m["line"], tuple(m["statuses"]), m["dynamic_status"],
+                                                  m["reads_status"], m["calls_next"]))
+    return sorted(set(out))
+
+
+def _express_handles(m: ExpressErrorMiddleware) -> Message:
+    """What an Express error middleware answers, as the inventory states it."""
+    codes = [str(c) for c in m.statuses]
+    if m.reads_status:
+        codes.append("err.status")
+    elif m.dynamic_status:
+        codes.append(Message("a computed status"))
+    if not codes:
+        return Message("every error (handed on with next)") if m.calls_next else Message("every error")
+    return Message("every error (answers {codes})", codes=Message.joined(", ", codes))
 
 
 def find_error_handlers(repo: Repo) -> list[ErrorHandler]:
@@ -100,6 +148,8 @@ def find_error_handlers(repo: Repo) -> list[ErrorHandler]:
                     names = [expr_text(v).rsplit(".", 1)[-1] for v in ts_dec["args"]]
                     out.append(ErrorHandler(path, ts_dec["line"], "NestJS",
                                             ", ".join(n for n in names if n) or Message("every exception")))
+    for m in repo.derived(find_express_error_middleware):
+        out.append(ErrorHandler(m.path, m.line, "Express", _express_handles(m)))
     return sorted(set(out))
 
 

@@ -27,7 +27,8 @@ class Walker(Protocol):
 
     def add_import(self, module: str, names: list[str], node: Node, kind: str, type_only: bool) -> None: ...
 
-__all__ = ["CLASSES", "class_", "declarator", "function_", "function_declaration"]
+__all__ = ["CLASSES", "class_", "declarator", "error_middleware", "error_signature", "function_",
+           "function_declaration"]
 
 
 def class_(w: Walker, node: Node, func: str, rec: Any, outer: list[Node] | None = None, exported: bool = False) -> None:
@@ -115,7 +116,56 @@ def function_(w: Walker, name: str, node: Node, func: str, rec: Any) -> None:
     qual = f"{func}.{name}" if func else name
     record = {"name": qual, "line": line(node), "end": node.end_point[0] + 1, "statements": 0, "branches": 0}
     w.facts["functions"].append(record)  # type: ignore[arg-type]
+    error_signature(w, qual, node)
     w.push_in((node.child_by_field_name("body"), node.child_by_field_name("parameters")), (func, rec), qual, record)
+
+
+_ERR_PARAM = re.compile(r"_?(err|error|e|ex|exc|exception)", re.IGNORECASE)
+_RES_PARAM = re.compile(r"_?(res|resp|response)", re.IGNORECASE)
+_STATUS_CALL = re.compile(rb"\.(?:status|sendStatus)\(\s*([^()\s][^()]*?)?\s*\)")
+_NEXT_CALL = re.compile(rb"\bnext\s*\(")
+
+
+def error_signature(w: Walker, name: str, node: Node) -> None:
+    """Record a declared function with Express's error-middleware signature `(err, req, res, next)`."""
+    params = node.child_by_field_name("parameters")
+    if params is not None and params.named_child_count == 4:
+        first, third = params.named_children[0], params.named_children[2]
+        if _ERR_PARAM.fullmatch(text(first.child_by_field_name("pattern") or first)) \
+                and _RES_PARAM.fullmatch(text(third.child_by_field_name("pattern") or third)):
+            error_middleware(w, name, node, False)
+
+
+def error_middleware(w: Walker, name: str, node: Node, inline: bool) -> None:
+    """Record a 4-parameter `(err, req, res, next)` function: where it is, the literal status codes it
+    sends, whether it reads the error's own status. Read from the function's bytes (rare: only these
+    functions), so it costs nothing on other code."""
+    params = node.child_by_field_name("parameters")
+    if params is None or params.named_child_count != 4:
+        return
+    first = params.named_children[0]
+    err = text(first.child_by_field_name("pattern") or first)
+    body = node.child_by_field_name("body")
+    raw = (body.text if body is not None else None) or b""
+    statuses: set[int] = set()
+    dynamic = False
+    for m in _STATUS_CALL.finditer(raw):
+        arg = (m.group(1) or b"").strip()
+        if arg.isdigit() and len(arg) == 3:
+            statuses.add(int(arg))
+        else:
+            dynamic = True
+    reads = False
+    if re.fullmatch(r"[A-Za-z_$][\w$]*", err):
+        name_b = re.escape(err.encode())
+        reads = re.search(rb"\b" + name_b + rb"\s*(?:\?\.|\.)\s*(?:status|statusCode)\b|\b" + name_b
+                          + rb"\s*\[\s*['\"](?:status|statusCode)['\"]|\{[^{}]*\b(?:status|statusCode)\b[^{}]*\}"
+                          rb"\s*=\s*" + name_b + rb"\b", raw) is not None
+    else:  # `({ status, message }, req, res, next)`: destructured in the parameter list
+        reads = re.search(r"\b(status|statusCode)\b", err) is not None
+    w.facts["error_middleware"].append({
+        "name": name, "line": line(node), "inline": inline, "err": err[:60], "statuses": sorted(statuses),
+        "dynamic_status": dynamic, "reads_status": reads, "calls_next": _NEXT_CALL.search(raw) is not None})
 
 
 # a per-request identifier the code makes or carries: requestId, correlation_id, traceId

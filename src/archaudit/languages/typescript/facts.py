@@ -140,6 +140,18 @@ class EnvFallbackFact(TypedDict):
     value: str  # the literal used when the variable is unset
 
 
+class ErrorMiddlewareFact(TypedDict):
+    """A four-parameter function `(err, req, res, next)`: Express's error-handling middleware signature."""
+    name: str  # the declared function's qualified name, "" for a function written inline in `.use(...)`
+    line: int
+    inline: bool  # written as an argument of a `.use(...)` call (registered there)
+    err: str  # the first parameter's name
+    statuses: list[int]  # literal codes it sends: `.status(500)`, `.sendStatus(404)`, sorted, unique
+    dynamic_status: bool  # a `.status(x)` / `.sendStatus(x)` whose code is not a literal
+    reads_status: bool  # reads `err.status` / `err.statusCode` (or destructures them from err)
+    calls_next: bool  # calls `next(...)`: hands the error on
+
+
 class TsFacts(TypedDict):
     lines: int
     imports: list[Import]
@@ -154,6 +166,7 @@ class TsFacts(TypedDict):
     env: list[EnvRead]  # environment variables read through process.env
     sinks: list[SinkFact]  # security-relevant calls with the origin of their input
     env_fallbacks: list[EnvFallbackFact]  # `process.env.X || "literal"` / `?? "literal"`
+    error_middleware: list[ErrorMiddlewareFact]  # `.use((err, req, res, next) => ...)` and 4-parameter err functions
     errors: int  # ERROR/MISSING nodes tree-sitter had to insert (0 for clean code)
     # lines naming a password (`password`, `newPassword`...), [line, "read"], and lines bounding one,
     # [line, "bound"]: `password.length`, isStrongPassword / isLength / minLength; [] in most files

@@ -44,6 +44,7 @@ class Walker:
             "env": [],
             "sinks": [],
             "env_fallbacks": [],
+            "error_middleware": [],
             "errors": 0,
             "passwords": [],
         }
@@ -156,6 +157,9 @@ class Walker:
             self.exports.add("default" if left == "module.exports" else left.rsplit(".", 1)[-1])
         target = dotted(left_node)
         key = target.rstrip("]").replace("[", ".").rsplit(".", 1)[-1]
+        value_node = node.child_by_field_name("right")
+        if value_node is not None and value_node.type in FUNCTIONS:  # `module.exports = function (err, req, res, next)`
+            declarations.error_signature(self, key, value_node)
         right = node.child_by_field_name("right") if key in SETTING_KEYS or key == "body" else None
         if key == "body" and right is not None and right.type != "object":
             right = None  # only `ctx.body = { ... }`: the shape a Koa handler answers
@@ -269,6 +273,10 @@ class Walker:
                 else:
                     stack.append(a)
         else:
+            if callee.endswith("use") and (callee == "use" or callee.endswith(".use")):
+                for a in arg_nodes:
+                    if a.type in FUNCTIONS:
+                        declarations.error_middleware(self, "", a, True)
             stack.extend(arg_nodes)
 
 

@@ -16,6 +16,7 @@ from archaudit.rules.performance import (
     sync_session_one_hop,
     unlocked_shared_state,
 )
+from archaudit.rules.performance.typescript import no_compression as ts_no_compression
 from archaudit.rules.performance.typescript import scheduler_per_worker as ts_scheduler_per_worker
 
 RULES: list[Rule] = [
@@ -33,4 +34,5 @@ RULES: list[Rule] = [
     migrations_at_start.RULE,
     request_writes_module_state.RULE,
     ts_scheduler_per_worker.RULE,
+    ts_no_compression.RULE,
 ]
