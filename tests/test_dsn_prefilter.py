@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from archaudit.detect.dependencies.module_names import dsn_tokens
-from archaudit.detect.dependencies.usage import _DB_NAME, usage_index
+from archaudit.detect.dependencies.usage import _names_a_database, usage_index
 from tests.conftest import repo_of, write_tree
 
 LINES = [
@@ -20,8 +20,8 @@ LINES = [
 
 def test_every_line_with_a_token_names_a_database() -> None:
     assert all(dsn_tokens(line) for line in LINES)
-    assert all(_DB_NAME.search(line) for line in LINES)
-    assert not dsn_tokens("REDIS_URL=redis://cache:6379/0") and not _DB_NAME.search("REDIS_URL=redis://cache:6379/0")
+    assert all(_names_a_database(line) for line in LINES)
+    assert not dsn_tokens("REDIS_URL=redis://cache:6379/0") and not _names_a_database("REDIS_URL=redis://cache:6379/0")
 
 
 def test_config_files_without_a_database_name_are_skipped_and_the_others_scanned(tmp_path: Path) -> None:
