@@ -84,3 +84,49 @@ def test_a_module_that_parses_arguments_at_import_time_is_a_script(tmp_path: Pat
     assert context_of(repo, "app/runner.py") is Context.PRODUCTION
     assert {(f.rule, f.evidence[0].path, f.evidence[0].line) for f in report_of(tmp_path).findings
             if f.rule == "CFG001"} == {("CFG001", "app/runner.py", 6)}
+
+
+# The path patterns match on "/" + path: a name at the start is preceded by "/" as one further down is,
+# so the engine can skip to the next "/" instead of trying `(^|/)` at every character. The reference
+# below is the `(^|/)` form on the bare path, built from the same text (every "/" outside `[^/]` may
+# also be the start of the path); both must agree on every sample path.
+_PATTERNS = ("_TEST_SETTINGS", "_TEST_DIRS", "_SCRIPT", "_MIGRATION", "_DEV", "_DOCS", "_TEMPLATE", "_SAMPLE",
+             "_GENERATED")
+
+
+def _path_sample() -> list[str]:
+    import os
+    import re as _re
+
+    from archaudit.resolve import context
+
+    root = Path(__file__).resolve().parent.parent
+    paths = {p.relative_to(root).as_posix() for folder in ("src", "tests/fixtures") for p in (root / folder).rglob("*")}
+    words = {w for name in _PATTERNS for w in _re.findall(r"[a-z_][a-z0-9_-]*", getattr(context, name).pattern)}
+    for w in words:  # each name as a folder, a file, a suffix, at the start and further down
+        paths |= {f"{w}/x.py", f"a/{w}/x.py", w, f"a/{w}", f"{w}.py", f"a/{w}.py", f"a/b_{w}.py", f"a/{w}.yml",
+                  f"a/{w}.example.env", f"a{w}/x.py", f"{w}.config.ts", f"docker-compose.{w}.yml"}
+    corpus = os.environ.get("ARCHAUDIT_ECOSYSTEM_DIR")  # every file of the ecosystem corpus, when present
+    if corpus and Path(corpus).is_dir():
+        for repo in Path(corpus).iterdir():
+            if repo.is_dir():
+                paths |= {p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_file()}
+    return sorted(paths)
+
+
+def test_the_slash_patterns_match_as_the_start_or_slash_patterns_do() -> None:
+    import re as _re
+
+    from archaudit.resolve import context
+    from archaudit.scan.classify import classify
+
+    sample = _path_sample()
+    assert len(sample) > 2000
+    for name in _PATTERNS:
+        new = getattr(context, name)
+        reference = _re.compile(_re.sub(r"(?<!\[\^)/", "(^|/)", new.pattern))
+        differ = [p for p in sample if bool(new.search("/" + p.lower())) != bool(reference.search(p.lower()))]
+        assert not differ, (name, differ[:5])
+    hits = {name: sum(1 for p in sample if getattr(context, name).search("/" + p.lower())) for name in _PATTERNS}
+    assert all(hits.values()), hits  # every pattern is exercised by the sample
+    assert {context._classify(p, classify(p)[1]) for p in sample} == set(Context)

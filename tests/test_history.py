@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 
 from archaudit.cli import main
@@ -170,18 +173,44 @@ def test_an_unusable_default_database_warns_and_the_audit_goes_on(tmp_path: Path
 
 
 def test_the_schema_is_alembics_head_and_matches_the_tables(tmp_path: Path) -> None:
+    from alembic import command
     from alembic.autogenerate import compare_metadata
+    from alembic.config import Config
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
     from archaudit.store import database, schema
 
     assert ScriptDirectory(str(database._MIGRATIONS)).get_current_head() == HEAD_REVISION
-    store = Store(sqlite_url(tmp_path / "h.sqlite"))
-    with store.engine.connect() as conn:
-        context = MigrationContext.configure(conn)
-        assert context.get_current_revision() == HEAD_REVISION
-        assert compare_metadata(context, schema.metadata) == []
+    store = Store(sqlite_url(tmp_path / "h.sqlite"))  # a new file: created from `schema`, stamped at head
+    reference = sa.create_engine(sqlite_url(tmp_path / "alembic.sqlite"))  # the same through Alembic itself
+    with reference.begin() as conn:
+        config = Config()
+        config.set_main_option("script_location", str(database._MIGRATIONS))
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    for engine in (store.engine, reference):
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn)
+            assert context.get_current_revision() == HEAD_REVISION
+            assert compare_metadata(context, schema.metadata) == []
+
+    def ddl(engine: sa.Engine) -> list[tuple[str, ...]]:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(sa.text(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name")).all()]
+
+    assert ddl(store.engine) == ddl(reference)  # the same tables, indexes and version table, statement for statement
+    assert len(ddl(reference)) > 5
+
+
+def test_a_new_history_file_is_created_without_importing_alembic(tmp_path: Path) -> None:
+    code = ("import sys; from archaudit.store import Store, sqlite_url; from pathlib import Path; "
+            f"Store(sqlite_url(Path({str(tmp_path / 'h.sqlite')!r}))).close(); Store(sqlite_url(Path("
+            f"{str(tmp_path / 'h.sqlite')!r}))).close(); assert 'alembic' not in sys.modules, 'alembic imported'")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")})
+    assert done.returncode == 0, done.stderr
 
 
 def test_recording_never_runs_anything_from_the_tree(tmp_path: Path) -> None:

@@ -319,7 +319,7 @@ def audit_command(path: Path, fmt: str | None, output: str | None, quiet: bool, 
     previous = _load_previous(compare) if compare else None
     accepted = _load_baseline(baseline_file) if baseline_file else None
     options = _options(no_cache, jobs, preview, config_file, select, ignore, timestamp=_timestamp(timestamp),
-                       lang=lang)
+                       lang=lang, warm=() if no_history else ("archaudit.store",))
     try:
         with _progress(quiet) as progress:
             report = audit(path, options, progress)

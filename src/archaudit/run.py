@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import importlib
 import marshal
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -49,6 +51,9 @@ class Options:
     select: tuple[str, ...] = ()  # `--select`: replaces the configuration's `select`
     ignore: tuple[str, ...] = ()  # `--ignore`: added to the configuration's `disable`
     today: str = ""  # ISO date suppression expiries are judged against ("": the real date)
+    # modules the caller imports after the audit (the history store): imported by a thread of this
+    # process while the workers parse, when it only waits for them; no effect on the report
+    warm: tuple[str, ...] = ()
 
 
 def _wanted(f: RepoFile) -> bool:
@@ -113,16 +118,17 @@ def analyse_files(root: Path, files: list[RepoFile], keys: dict[str, str], optio
         if progress:
             progress("parsing files", done, total)
 
-    for rel, blob in _parse_all(misses, options.jobs, parsed):
+    for rel, blob in _parse_all(misses, options.jobs, parsed, options.warm):
         results[rel] = marshal.loads(blob)
         cache.put(keys[rel], blob)
     cache.save()
     return results, {"parsed": total, "cached": len(results) - total}
 
 
-def _parse_all(items: list[tuple[str, str, str]], jobs: int,
-               parsed: Callable[[int], None] = lambda done: None) -> list[tuple[str, bytes]]:
-    """Facts of every item, in order; `parsed(count so far)` after each batch, while the parse runs."""
+def _parse_all(items: list[tuple[str, str, str]], jobs: int, parsed: Callable[[int], None] = lambda done: None,
+               warm: tuple[str, ...] = ()) -> list[tuple[str, bytes]]:
+    """Facts of every item, in order; `parsed(count so far)` after each batch, while the parse runs;
+    the `warm` modules imported meanwhile when workers parse."""
     batches = [items[i : i + _BATCH] for i in range(0, len(items), _BATCH)]
     out: list[tuple[str, bytes]] = []
     workers = jobs or os.cpu_count() or 1
@@ -133,15 +139,31 @@ def _parse_all(items: list[tuple[str, str, str]], jobs: int,
         return out
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_signals)
+    warming = None
     try:
-        for chunk in pool.map(analyze_batch, batches):
+        chunks = pool.map(analyze_batch, batches)  # every worker is forked by now: a thread is safe
+        if warm:
+            warming = threading.Thread(target=_import_quietly, args=(warm,), name="archaudit-warm", daemon=True)
+            warming.start()
+        for chunk in chunks:
             out.extend(chunk)
             parsed(len(out))
+        if warming is not None:
+            warming.join()  # the analysis that follows runs alone
     except BaseException:  # Ctrl-C, SIGTERM (raised as SystemExit by the CLI), a worker's error...
         _kill_workers(pool)  # ...never waits for the workers (shutdown(wait=True) did, for ever)
         raise
     pool.shutdown()
     return out
+
+
+def _import_quietly(modules: tuple[str, ...]) -> None:
+    """Import ahead of need; a failure is left for the real import to raise where it is handled."""
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:  # raised again by the caller's own import
+            return
 
 
 def _kill_workers(pool: ProcessPoolExecutor) -> None:

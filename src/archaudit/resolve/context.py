@@ -35,36 +35,36 @@ SERVING = frozenset({Context.PRODUCTION})
 ALL = frozenset(Context)
 WITH_MIGRATIONS = frozenset({Context.PRODUCTION, Context.MIGRATION})
 
-_TEST_SETTINGS = re.compile(r"(^|/)(settings|config|conf)[_/.-]?(test|tests|testing|ci)\.py$|"
-                            r"(^|/)(test|testing)_?settings\.py$|(^|/)settings/(test|tests|testing|ci)\.py$")
+_TEST_SETTINGS = re.compile(r"/(settings|config|conf)[_/.-]?(test|tests|testing|ci)\.py$|"
+                            r"/(test|testing)_?settings\.py$|/settings/(test|tests|testing|ci)\.py$")
 # beyond what scan.classify already names a test (tests/, test_*.py, *.spec.ts, conftest.py...)
-_TEST_DIRS = re.compile(r"(^|/)(__mocks__|specs|test_utils|testutils|factories|test-data|test_data|testdata)/|"
-                        r"(^|/)factories\.py$|(^|/)[^/]*_tests\.py$|\.e2e-spec\.[cm]?[jt]sx?$|"
-                        r"(^|/)jest[^/]*\.config\.[cm]?[jt]s$|(^|/)tox\.ini$|(^|/)noxfile\.py$")
-_SCRIPT = re.compile(r"(^|/)(scripts?|bin|tools|utils/scripts|management/commands|cli)/|"
-                     r"(^|/)(manage|fabfile|noxfile|cli)\.py$|"
-                     r"(^|/)hooks/(pre|post)_(gen_project|prompt)\.py$")  # cookiecutter hooks, run once at generation
-_MIGRATION = re.compile(r"(^|/)(migrations|alembic|versions|migration|seeders?)/|(^|/)migrations?\.py$|"
-                        r"(^|/)alembic/env\.py$")
-_DEV = re.compile(r"(^|/)(settings|config|conf)[_/.-]?(local|dev|develop|development)\.py$|"
-                  r"(^|/)(local|dev|development)_?settings\.py$|(^|/)settings/(local|dev|develop|development)\.py$|"
-                  r"(^|/)docker-compose[^/]*\.(override|dev|development|local|test|ci)\.ya?ml$|"
-                  r"(^|/)docker-compose[._-](dev|development|local|test|ci)[^/]*\.ya?ml$|"
-                  r"(^|/)compose[._-](dev|development|local|override)[^/]*\.ya?ml$|"
-                  r"(^|/)\.devcontainer/|(^|/)\.vscode/|(^|/)\.idea/|(^|/)Dockerfile[._-]?(dev|development|local)$|"
-                  r"(^|/)\.env\.(dev|development|local|test|testing)$|(^|/)(dev|local)\.env$|"
-                  r"(^|/)(gulpfile|gruntfile|webpack[^/]*|rollup\.config|vite\.config|babel\.config|"
+_TEST_DIRS = re.compile(r"/(__mocks__|specs|test_utils|testutils|factories|test-data|test_data|testdata)/|"
+                        r"/factories\.py$|/[^/]*_tests\.py$|\.e2e-spec\.[cm]?[jt]sx?$|"
+                        r"/jest[^/]*\.config\.[cm]?[jt]s$|/tox\.ini$|/noxfile\.py$")
+_SCRIPT = re.compile(r"/(scripts?|bin|tools|utils/scripts|management/commands|cli)/|"
+                     r"/(manage|fabfile|noxfile|cli)\.py$|"
+                     r"/hooks/(pre|post)_(gen_project|prompt)\.py$")  # cookiecutter hooks, run once at generation
+_MIGRATION = re.compile(r"/(migrations|alembic|versions|migration|seeders?)/|/migrations?\.py$|"
+                        r"/alembic/env\.py$")
+_DEV = re.compile(r"/(settings|config|conf)[_/.-]?(local|dev|develop|development)\.py$|"
+                  r"/(local|dev|development)_?settings\.py$|/settings/(local|dev|develop|development)\.py$|"
+                  r"/docker-compose[^/]*\.(override|dev|development|local|test|ci)\.ya?ml$|"
+                  r"/docker-compose[._-](dev|development|local|test|ci)[^/]*\.ya?ml$|"
+                  r"/compose[._-](dev|development|local|override)[^/]*\.ya?ml$|"
+                  r"/\.devcontainer/|/\.vscode/|/\.idea/|/Dockerfile[._-]?(dev|development|local)$|"
+                  r"/\.env\.(dev|development|local|test|testing)$|/(dev|local)\.env$|"
+                  r"/(gulpfile|gruntfile|webpack[^/]*|rollup\.config|vite\.config|babel\.config|"
                   r"eslint\.config|prettier\.config|vitest\.config)\.[cm]?[jt]s$")
 # `apps/typeorm-sample/`: a hyphenated folder cannot be a Python package, so `styleguide_example/` stays the project
-_DOCS = re.compile(r"(^|/)[\w.-]+-(samples?|examples?|demos?)/|"
-                   r"(^|/)(docs?|documentation|examples?|demos?|tutorials?|samples?|sandbox|playground|"
+_DOCS = re.compile(r"/[\w.-]+-(samples?|examples?|demos?)/|"
+                   r"/(docs?|documentation|examples?|demos?|tutorials?|samples?|sandbox|playground|"
                    r"mkdocs|sphinx)/|\.(md|rst|mdx|adoc|ipynb)$")
-_TEMPLATE = re.compile(r"\{\{|\{%|(^|/)(project_template|app_template|templates/project|"
+_TEMPLATE = re.compile(r"\{\{|\{%|/(project_template|app_template|templates/project|"
                        r"boilerplate|skeleton|scaffold)/|\.(example|sample|template|tpl|dist|j2|jinja2?)$|"
-                       r"(^|/)[^/]*\.(example|sample|template)\.[^/]+$|(^|/)example\.env$")
-_SAMPLE = re.compile(r"(^|/)(fixtures|seeds?|seed_data|sample_data|sample-data|mock_data|"
-                     r"dummy|fake_data|initial_data)/|(^|/)(seed|seeds|initial_data|sample_data)\.[a-z]+$")
-_GENERATED = re.compile(r"(^|/)(vendor|vendored|third_party|thirdparty|node_modules|bower_components|"
+                       r"/[^/]*\.(example|sample|template)\.[^/]+$|/example\.env$")
+_SAMPLE = re.compile(r"/(fixtures|seeds?|seed_data|sample_data|sample-data|mock_data|"
+                     r"dummy|fake_data|initial_data)/|/(seed|seeds|initial_data|sample_data)\.[a-z]+$")
+_GENERATED = re.compile(r"/(vendor|vendored|third_party|thirdparty|node_modules|bower_components|"
                         r"generated|__generated__|gen|dist|build|static/dist|public/build|\.next|out)/|"
                         r"_pb2(_grpc)?\.py$|\.generated\.[jt]s$|\.min\.[jc]ss?$|\.d\.ts$")
 
@@ -246,7 +246,7 @@ def _command_line_scripts(repo: Repo, candidates: list[str]) -> list[str]:
 def _classify(path: str, role: str) -> Context:
     """Order matters: the most specific signal wins (a test settings module is a test, a template
     inside docs is docs)."""
-    low = path.lower()
+    low = "/" + path.lower()  # a folder or file name is preceded by "/", at the start too
     if role in ("ci", "manifest"):
         return Context.PRODUCTION  # what CI runs and what the project declares, whatever the folder
     if _GENERATED.search(low):
