@@ -55,12 +55,14 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     monkeypatch.delenv("ARCHAUDIT_HISTORY_URL", raising=False)
 
 
-# Hypothesis profiles: `ci` by default (a few hundred examples per parser, no example database so runs
-# are hermetic), `fuzz` for a longer hand-run session: HYPOTHESIS_PROFILE=fuzz python -m pytest tests/test_properties.py
+# Hypothesis profiles: `ci` by default (a few hundred examples per parser, no example database and a
+# derandomized search so every run tries the same examples: a CI failure is reproducible, never luck);
+# `fuzz` (random) for a longer hand-run session: HYPOTHESIS_PROFILE=fuzz python -m pytest tests/test_properties.py
 try:
     from hypothesis import HealthCheck, settings
 
-    settings.register_profile("ci", max_examples=200, deadline=None, database=None, print_blob=True,
+    settings.register_profile("ci", max_examples=200, deadline=None, database=None, derandomize=True,
+                              print_blob=True,
                               suppress_health_check=[HealthCheck.too_slow])
     settings.register_profile("fuzz", max_examples=2000, deadline=None, print_blob=True,
                               suppress_health_check=[HealthCheck.too_slow])

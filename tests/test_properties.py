@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from archaudit.analyze import analyze
@@ -321,13 +321,15 @@ FORMS = [
 
 
 @given(SECRET_NAMES, SECRET_VALUES, st.sampled_from(FORMS))
+@example("SECRET_KEY", "redact", FORMS[0])  # a value inside the mask's own text, found by CI
 def test_no_generated_secret_survives_redaction(name: str, value: str, form: tuple[str, str]) -> None:
     template, path = form
     assume(value not in template.format(n=name, v=""))
     assume(not re.fullmatch(r"\$\{?\w+\}?|true|false|null|none", value, re.IGNORECASE))
     line = template.format(n=name, v=value)
     out = redact_text(line, path)
-    assert value not in out, (line, out)
+    # the mask's own letters are no leak: a value such as "redact" is a substring of "<redacted>"
+    assert value not in out.replace(MASK, ""), (line, out)
     assert redact_text(out, path) == out
 
 
@@ -339,7 +341,7 @@ URL_PASSWORDS = st.text(string.ascii_letters + string.digits + "-_.~!*+", min_si
 def test_no_connection_url_password_survives(scheme: str, user: str, password: str, path: str) -> None:
     assume(password not in f"{scheme}://{user}:@db.internal:5432/app")
     line = f'URL = "{scheme}://{user}:{password}@db.internal:5432/app"'
-    assert password not in redact_text(line, path)
+    assert password not in redact_text(line, path).replace(MASK, "")
 
 
 ALNUM = string.ascii_letters + string.digits
