@@ -8,14 +8,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
+from typing import Any
 
+from archaudit.beside import can_fork, run_tasks
 from archaudit.config import Config
 from archaudit.detect import SECTIONS
 from archaudit.detect.config.settings import secret_values
 from archaudit.detect.notable import with_notable
 from archaudit.detect.overview import system_overview
 from archaudit.detect.ts_coverage import with_ts_coverage
-from archaudit.findings import Finding, Message, Undetermined
+from archaudit.findings import Finding, Hit, Message, Undetermined
 from archaudit.model import AxisScore, Fact, Report, Section, Verdict
 from archaudit.redact import redact_report
 from archaudit.repo import Repo
@@ -23,35 +26,57 @@ from archaudit.resolve.context import Context, context_of
 from archaudit.resolve.coverage import unread_sources
 from archaudit.rules import ALL_RULES, RULES_BY_ID
 from archaudit.rules.base import DEFAULT_PRECISION, Rule
-from archaudit.rules.engine import run_rules
+from archaudit.rules.engine import check_rule, run_rules
 from archaudit.rules.suppress import Ledger
 from archaudit.scoring import score_axes
 from archaudit.strengths import find_strengths
 from archaudit.verdict import build_verdict
 
 Progress = Callable[[str, int, int], None]
+# below this many files the analysis takes a few tens of milliseconds: a second process costs more
+PARALLEL_MIN_FILES = 200
 
 
-def _sections(repo: Repo, progress: Progress | None) -> tuple[list[Section], list[Undetermined]]:
-    sections, failures = [], []
-    for done, build in enumerate(SECTIONS, start=1):
-        try:
-            sections.append(with_notable(with_ts_coverage(repo, build(repo))))
-        except Exception as exc:  # one broken detector must not cost the whole report
-            failures.append(Undetermined(Message("section {module}", module=build.__module__),
-                                         Message("failed ({error}: {detail})", error=type(exc).__name__,
-                                                 detail=str(exc))))
-        if progress:
-            progress("inventory", done, len(SECTIONS))
-    return sections, failures
+def _section(repo: Repo, build: Callable[[Repo], Section]) -> Section | Undetermined:
+    """One inventory section, or why it failed: one broken detector must not cost the whole report."""
+    try:
+        return with_notable(with_ts_coverage(repo, build(repo)))
+    except Exception as exc:
+        return Undetermined(Message("section {module}", module=build.__module__),
+                            Message("failed ({error}: {detail})", error=type(exc).__name__, detail=str(exc)))
+
+
+def _analyse(repo: Repo, rules: list[Rule], progress: Progress | None,
+             jobs: int) -> tuple[list[Section | Undetermined], list[list[Hit] | Undetermined]]:
+    """Every section and every rule's check. With `jobs` other than 1 (0: one per core) and a tree
+    large enough, on two processes (`beside.py`); the files a task found unreadable are recorded
+    on the Repo either way."""
+    tasks: list[Callable[[], Any]] = [partial(_section, repo, build) for build in SECTIONS]
+    tasks += [partial(check_rule, repo, rule) for rule in rules]
+    finished = 0
+
+    def done(_: int) -> None:
+        nonlocal finished
+        finished += 1
+        if progress:  # sections come first, then rules: the count says which phase is running
+            phase, (n, total) = (("inventory", (finished, len(SECTIONS))) if finished <= len(SECTIONS)
+                                 else ("rules", (finished - len(SECTIONS), len(rules))))
+            progress(phase, n, total)
+
+    parallel = len(repo.files) >= PARALLEL_MIN_FILES and can_fork(jobs)
+    results, problems = run_tasks(tasks, lambda: repo.problems, parallel, done)
+    repo.add_problems(problems or [])
+    return results[: len(SECTIONS)], results[len(SECTIONS):]
 
 
 def build_report(repo: Repo, version: str, timestamp: str | None = None,
-                 progress: Progress | None = None) -> Report:
-    sections, failures = _sections(repo, progress)
+                 progress: Progress | None = None, jobs: int = 1) -> Report:
     rules, held = selected_rules(repo.config)
+    built, outcomes = _analyse(repo, rules, progress, jobs)
+    sections = [s for s in built if isinstance(s, Section)]
+    failures = [s for s in built if isinstance(s, Undetermined)]
     ledger = Ledger(repo, frozenset(RULES_BY_ID))
-    findings, rule_failures = run_rules(repo, rules, progress, ledger)
+    findings, rule_failures = run_rules(repo, rules, progress, ledger, outcomes)
     suppressed, suppression_problems = ledger.report({r.id for r in rules})
     undetermined = failures + rule_failures
     undetermined += [Undetermined(Message("archaudit configuration"), note) for note in repo.config.notes]

@@ -319,14 +319,19 @@ def audit_command(path: Path, fmt: str | None, output: str | None, quiet: bool, 
     previous = _load_previous(compare) if compare else None
     accepted = _load_baseline(baseline_file) if baseline_file else None
     options = _options(no_cache, jobs, preview, config_file, select, ignore, timestamp=_timestamp(timestamp),
-                       lang=lang, warm=() if no_history else ("archaudit.store",))
+                       lang=lang)
+    opening = None if no_history else _history_process(history_path, history_url)
     try:
-        with _progress(quiet) as progress:
-            report = audit(path, options, progress)
-    except ConfigError as exc:
-        raise UsageFailure(f"invalid archaudit configuration: {exc}") from exc
-    store = None if no_history else _open_history(history_path, history_url, required=False)
-    report.comparison = _since_previous(store, history_path or history_url, path, report, previous, compare)
+        try:
+            with _progress(quiet) as progress:
+                report = audit(path, options, progress)
+        except ConfigError as exc:
+            raise UsageFailure(f"invalid archaudit configuration: {exc}") from exc
+        store = None if no_history else _open_history(history_path, history_url, required=False, opening=opening)
+        report.comparison = _since_previous(store, history_path or history_url, path, report, previous, compare)
+    finally:
+        if opening is not None:
+            opening.close()
     if accepted is not None:
         report.baseline = against(report.findings, accepted, str(baseline_file))
     _emit(targets, lambda f: _renderer(f)(report))
@@ -427,15 +432,40 @@ def _load_previous(path: Path, what: str = "--compare") -> dict[str, Any]:
         raise UsageFailure(f"{what} {path}: {exc}") from exc
 
 
-def _open_history(history_path: Path | None, history_url: str | None, required: bool) -> Any:
-    """The history store, or None. A store asked for explicitly (or `required`) that cannot be opened
-    is an error (exit 2); the default one only costs a warning: the audit is still written."""
-    from archaudit.store import Store, StoreError, default_url, sqlite_url
+def _history_url(history_path: Path | None, history_url: str | None) -> str:
+    from archaudit.store import default_url, sqlite_url
+
+    return history_url or (sqlite_url(history_path) if history_path else default_url())
+
+
+def _history_process(history_path: Path | None, history_url: str | None) -> Any:
+    """The history store opening in a process of its own while the audit runs (`store/process.py`);
+    None where fork is unavailable or the location is already wrong (`_open_history` then says why)."""
+    if not hasattr(os, "fork"):
+        return None
+    from archaudit.store.process import StoreProcess
+
+    try:
+        return StoreProcess(_history_url(history_path, history_url))
+    except OSError:
+        return None
+
+
+def _open_history(history_path: Path | None, history_url: str | None, required: bool,
+                  opening: Any = None) -> Any:
+    """The history store, or None: `opening` (a StoreProcess) once open, else one opened here. A store
+    asked for explicitly (or `required`) that cannot be opened is an error (exit 2); the default one
+    only costs a warning: the audit is still written."""
+    from archaudit.store import StoreError
 
     explicit = history_path is not None or history_url is not None
     try:
-        url = history_url or (sqlite_url(history_path) if history_path else default_url())
-        return Store(url)
+        if opening is not None:
+            opening.opened()
+            return opening
+        from archaudit.store import Store
+
+        return Store(_history_url(history_path, history_url))
     except (StoreError, OSError) as exc:
         if explicit or required:
             raise UsageFailure(f"history: cannot open the database: {exc}") from exc

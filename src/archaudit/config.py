@@ -69,6 +69,11 @@ class Config:
     suppress: tuple[Suppression, ...] = ()
     today: str = ""  # ISO date expiries are judged against ("" when no entry expires)
 
+    @property
+    def names_rules(self) -> bool:
+        """Whether the configuration names rule ids anywhere (they are then checked against the registry)."""
+        return bool(self.disable or self.select or self.severity or self.suppress)
+
     def runs(self, rule_id: str) -> bool:
         """Whether a rule is selected (by `select`, when given) and not disabled (id or prefix)."""
         if self.select and not any(rule_id.startswith(s) for s in self.select):

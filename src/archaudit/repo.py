@@ -141,6 +141,10 @@ class Repo:
         """Record that an analysis could not read `path` (a shape past a bound...), as a skip."""
         self._problems.append(Skipped(path, reason))
 
+    def add_problems(self, problems: list[Skipped]) -> None:
+        """Record skips found elsewhere (by a second process working on a copy of this Repo)."""
+        self._problems.extend(problems)
+
     @property
     def problems(self) -> list[Skipped]:
         """Config files that could not be parsed while analyses ran."""

@@ -21,11 +21,10 @@ from typing import Any
 from archaudit import __version__
 from archaudit.analyze import EXTRACTORS, analyze_batch, skip_reason
 from archaudit.cache import FactCache, ReportCache, content_key, package_fingerprint
-from archaudit.config import Config, load_config
+from archaudit.config import Config, ConfigError, load_config
 from archaudit.findings import Skipped
 from archaudit.outputs import HEAD, written_by_archaudit
 from archaudit.repo import Repo
-from archaudit.rules import RULES_BY_ID
 from archaudit.safe_text import utf8
 from archaudit.scan.walk import RepoFile, WalkResult, walk
 
@@ -98,6 +97,7 @@ def analyse_files(root: Path, files: list[RepoFile], keys: dict[str, str], optio
     cache = FactCache(root, options.cache_dir, options.use_cache)
     results: dict[str, dict[str, Any]] = {}
     misses: list[tuple[str, str, str]] = []
+    sizes: list[int] = []
     for f in files:
         key = keys.get(f.path)
         if key is None:
@@ -110,6 +110,7 @@ def analyse_files(root: Path, files: list[RepoFile], keys: dict[str, str], optio
             results[f.path] = marshal.loads(blob)
         else:
             misses.append((f.path, str(root / f.path), f.language))
+            sizes.append(f.size)
     total = len(misses)
     if progress:
         progress("parsing files", 0, total)
@@ -118,7 +119,7 @@ def analyse_files(root: Path, files: list[RepoFile], keys: dict[str, str], optio
         if progress:
             progress("parsing files", done, total)
 
-    for rel, blob in _parse_all(misses, options.jobs, parsed, options.warm):
+    for rel, blob in _parse_all(misses, options.jobs, parsed, options.warm, sizes):
         results[rel] = marshal.loads(blob)
         cache.put(keys[rel], blob)
     cache.save()
@@ -126,17 +127,20 @@ def analyse_files(root: Path, files: list[RepoFile], keys: dict[str, str], optio
 
 
 def _parse_all(items: list[tuple[str, str, str]], jobs: int, parsed: Callable[[int], None] = lambda done: None,
-               warm: tuple[str, ...] = ()) -> list[tuple[str, bytes]]:
+               warm: tuple[str, ...] = (), sizes: list[int] | None = None) -> list[tuple[str, bytes]]:
     """Facts of every item, in order; `parsed(count so far)` after each batch, while the parse runs;
-    the `warm` modules imported meanwhile when workers parse."""
-    batches = [items[i : i + _BATCH] for i in range(0, len(items), _BATCH)]
+    the `warm` modules imported meanwhile when workers parse. With the items' `sizes`, the workers
+    take the largest files first, so no worker is left parsing one big file while the others idle."""
     out: list[tuple[str, bytes]] = []
     workers = jobs or os.cpu_count() or 1
     if len(items) <= _IN_PROCESS_LIMIT or workers <= 1:
-        for batch in batches:
+        for batch in (items[i : i + _BATCH] for i in range(0, len(items), _BATCH)):
             out.extend(analyze_batch(batch))
             parsed(len(out))
         return out
+    order = sorted(range(len(items)), key=lambda i: -sizes[i]) if sizes else list(range(len(items)))
+    ordered = [items[i] for i in order]
+    batches = [ordered[i : i + _BATCH] for i in range(0, len(ordered), _BATCH)]
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_signals)
     warming = None
@@ -154,7 +158,10 @@ def _parse_all(items: list[tuple[str, str, str]], jobs: int, parsed: Callable[[i
         _kill_workers(pool)  # ...never waits for the workers (shutdown(wait=True) did, for ever)
         raise
     pool.shutdown()
-    return out
+    placed: list[tuple[str, bytes]] = [("", b"")] * len(out)
+    for at, result in zip(order, out, strict=True):
+        placed[at] = result
+    return placed
 
 
 def _import_quietly(modules: tuple[str, ...]) -> None:
@@ -205,8 +212,19 @@ class Tree:
 
 def configure(root: Path, options: Options) -> Config:
     """The repository's configuration with the command line's choices applied on top. The date is
-    part of it only when an accepted finding expires (a report cached yesterday is stale today)."""
-    config = load_config(root, known_rules=RULES_BY_ID, file=options.config_file)
+    part of it only when an accepted finding expires (a report cached yesterday is stale today).
+
+    Rule ids are checked against the registry only when the configuration names some (or is wrong
+    anyway, for the whole message): most repositories have no configuration, and importing the rules
+    then waits until the workers parse, in the thread that imports what the analysis needs."""
+    try:
+        config: Config | None = load_config(root, file=options.config_file)
+    except ConfigError:
+        config = None
+    if config is None or config.names_rules:
+        from archaudit.rules import RULES_BY_ID
+
+        config = load_config(root, known_rules=RULES_BY_ID, file=options.config_file)
     if options.preview:
         config = replace(config, preview=True)
     if options.select:
@@ -265,18 +283,18 @@ def audit(root: Path, options: Options = Options(), progress: Progress | None = 
 
     An unchanged tree (same files, same contents, same configuration, same archaudit code) gets
     the report computed last time, from the cache, without re-analysing anything."""
-    from archaudit.assemble import build_report
-
     tree = read_tree(root, progress, options)
     reports = ReportCache(root, options.cache_dir, options.use_cache)
     lang = options.lang or tree.config.lang
     digest = tree.digest(lang)
     report = reports.get(digest)
-    if report is None:
-        repo = build_repo(root, options, progress, tree)
+    if report is None:  # the analysis modules are imported while the workers parse
+        repo = build_repo(root, replace(options, warm=("archaudit.assemble", *options.warm)), progress, tree)
+        from archaudit.assemble import build_report
+
         gc.disable()  # analyses build large acyclic indexes: collections only cost time here
         try:
-            report = build_report(repo, __version__, progress=progress)
+            report = build_report(repo, __version__, progress=progress, jobs=options.jobs)
         finally:
             gc.enable()
         reports.put(digest, report)

@@ -211,11 +211,22 @@ def _in_context(repo: Repo, rule: Rule, hit: Hit) -> bool:
     return context_at(repo, hit.path, hit.line) in rule.contexts
 
 
+def check_rule(repo: Repo, rule: Rule) -> list[Hit] | Undetermined:
+    """The rule's hits, or why it could not run: a rule bug must not take the audit down with it."""
+    try:
+        return list(rule.check(repo))
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        return Undetermined(Message("rule {rule}", rule=rule.id), Message("the check failed ({error})", error=error))
+
+
 def run_rules(repo: Repo, rules: list[Rule], progress: Progress | None = None,
-              ledger: Ledger | None = None) -> tuple[list[Finding], list[Undetermined]]:
+              ledger: Ledger | None = None,
+              outcomes: list[list[Hit] | Undetermined] | None = None) -> tuple[list[Finding], list[Undetermined]]:
     """All findings, sorted worst-first, and what could not be determined (a rule that fails
     is reported there, never fatal; so is a claim whose premises are not established). `ledger`
-    records what suppressions accepted (the caller reads it afterwards)."""
+    records what suppressions accepted (the caller reads it afterwards). `outcomes`, one per rule,
+    are the checks already run (`check_rule`, by several processes); without them they run here."""
     if ledger is None:
         from archaudit.rules import RULES_BY_ID
 
@@ -223,16 +234,13 @@ def run_rules(repo: Repo, rules: list[Rule], progress: Progress | None = None,
     by_rule: dict[str, tuple[Rule, list[Hit]]] = {}
     undetermined: list[Undetermined] = []
     for done, rule in enumerate(rules, start=1):
-        if progress:
+        if outcomes is None and progress:
             progress("rules", done, len(rules))
-        try:
-            hits = list(rule.check(repo))
-        except Exception as exc:  # a rule bug must not take the audit down with it
-            error = f"{type(exc).__name__}: {exc}"
-            undetermined.append(Undetermined(Message("rule {rule}", rule=rule.id),
-                                             Message("the check failed ({error})", error=error)))
+        outcome = check_rule(repo, rule) if outcomes is None else outcomes[done - 1]
+        if isinstance(outcome, Undetermined):
+            undetermined.append(outcome)
             continue
-        by_rule[rule.id] = (rule, _kept_hits(repo, rule, hits, undetermined, ledger))
+        by_rule[rule.id] = (rule, _kept_hits(repo, rule, outcome, undetermined, ledger))
     _drop_superseded(by_rule)
     findings = assign_fingerprints([_finding(rule, group, repo) for rule, hits in by_rule.values()
                                     for group in _group(rule, hits)])

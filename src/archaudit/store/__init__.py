@@ -13,16 +13,31 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archaudit.config import Config
 from archaudit.findings import FINGERPRINT_SCHEME, Evidence
 from archaudit.model import Report
 from archaudit.scan.git import GitState
-from archaudit.store.database import AuditRow, NewAudit, Store, StoreError
+from archaudit.store.records import AuditRow, NewAudit, StoreError
+
+if TYPE_CHECKING:
+    from archaudit.store.database import Store
 
 __all__ = ["AuditRow", "NewAudit", "Store", "StoreError", "data_dir", "default_url", "identity", "new_audit",
            "sqlite_url"]
+
+
+
+def __getattr__(name: str) -> Any:
+    """`Store` is imported on first use: it brings SQLAlchemy (a fifth of a second), which the process
+    running an audit never needs when the store runs in its own process."""
+    if name == "Store":
+        from archaudit.store.database import Store
+
+        return Store
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _SCP = re.compile(r"^(?:[^@/]+@)?(?P<host>[^:/]+):(?P<path>[^/].*)$")  # git@github.com:owner/name.git
 

@@ -12,7 +12,6 @@ import bisect
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,51 +19,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from archaudit.store import schema
+from archaudit.store.records import AuditRow, NewAudit, StoreError
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _LOCK_KEY = 0x61726368  # "arch": the advisory lock a PostgreSQL migration holds
 _IN_CHUNK = 500  # fingerprints per IN (...) list
-
-
-class StoreError(Exception):
-    """The history database cannot be opened, migrated, read or written; the message says why."""
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    """One recorded audit, as `archaudit history` lists it."""
-
-    id: int
-    recorded_at: dt.datetime
-    tool_version: str
-    fingerprint_scheme: int
-    commit: str | None
-    branch: str | None
-    root_name: str
-    findings_count: int
-    by_severity: dict[str, int] = field(default_factory=dict)
-    scores: dict[str, float | None] = field(default_factory=dict)
-    config: dict[str, Any] = field(default_factory=dict)
-    coverage: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class NewAudit:
-    """What is recorded of one audit (built from the Report by `store.record`)."""
-
-    identity: str
-    name: str
-    recorded_at: dt.datetime
-    tool_version: str
-    fingerprint_scheme: int
-    commit: str | None
-    branch: str | None
-    git_note: str
-    config: dict[str, Any]
-    coverage: dict[str, Any]
-    findings: list[dict[str, Any]]  # rule, severity, axis, path, line, title, message, occurrences, fingerprint
-    occurrences: list[dict[str, Any]]  # fingerprint, finding, path, line
-    scores: dict[str, float | None]
 
 
 def engine_url(url: str) -> str:
