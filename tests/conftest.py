@@ -6,6 +6,7 @@ import atexit
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def report_of(path: Path, preview: bool = True) -> Report:
     return audit(path, replace(NO_CACHE, preview=preview))  # type: ignore[no-any-return]
 
 
-def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
     """Create a small repository from {relative path: content}."""
     for rel, content in files.items():
         target = root / rel

@@ -138,3 +138,23 @@ def test_fail_on_with_compare_counts_only_new_findings(tmp_path: Path) -> None:
     (repo / "app" / "settings.py").write_text('DEBUG = True\nSECRET_KEY = "dev"\n')
     code, _, _ = run("audit", str(repo), "--compare", str(old), "--fail-on", "high", "--no-cache", "--preview")
     assert code == 1
+
+
+def test_the_command_ends_at_once_with_its_exit_code_and_its_output_flushed(tmp_path: Path) -> None:
+    """`python -m archaudit` (cli.entry) leaves through os._exit: what it printed to a pipe must all be
+    there, and each exit code must survive it."""
+    import os
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "shop-api"
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "d"), "XDG_CACHE_HOME": str(tmp_path / "c")}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "archaudit", *args], env=env, capture_output=True, text=True,
+                              timeout=300)
+
+    ok = run("audit", str(example), "--format", "json", "--quiet")
+    assert ok.returncode == 0 and json.loads(ok.stdout)["findings"]  # the whole document, parseable
+    assert run("audit", str(example), "--format", "json", "--quiet", "--fail-on", "low").returncode == 1
+    missing = run("audit", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "no such directory" in missing.stderr
+    assert (tmp_path / "d" / "archaudit" / "history.sqlite").is_file()  # the history process had finished

@@ -1,3 +1,3 @@
-from archaudit.cli import main
+from archaudit.cli import entry
 
-main()
+entry()
