@@ -118,7 +118,8 @@ def _quoted_in_sources(repo: Repo, paths: list[str], names: tuple[str, ...]) -> 
     """A Python source writes one of `names` as a quoted module path ("aerich.models" deep inside a
     settings dict that the facts keep only to depth 3, `import_module("x")`)."""
     pattern = re.compile(r"[\"'](?:" + "|".join(re.escape(n) for n in names) + r")[\"'.:]")
-    return any(pattern.search(repo.text(p) or "") for p in paths)
+    texts = (repo.text(p) or "" for p in paths)  # a plain substring test first: most files name none
+    return any(pattern.search(text) for text in texts if any(n in text for n in names))
 
 
 def driver_used_by_dsn(repo: Repo, dist: str) -> bool | None:

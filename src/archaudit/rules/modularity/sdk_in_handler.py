@@ -17,8 +17,13 @@ SDKS = ("openai", "anthropic", "google.generativeai", "google.genai", "google.cl
         "pinecone", "elevenlabs", "mailchimp_marketing", "paypalrestsdk", "braintree", "azure")
 
 
+_SDK_HEADS = frozenset(s.split(".", 1)[0] for s in SDKS)
+
+
 def sdk_of(dotted: str) -> str:
     """The SDK a fully qualified name belongs to ("google.generativeai"), "" for anything else."""
+    if dotted.split(".", 1)[0] not in _SDK_HEADS:  # most names: no SDK's first part
+        return ""
     return next((s for s in SDKS if dotted == s or dotted.startswith(s + ".")), "")
 
 
