@@ -74,8 +74,8 @@ def _serial(tasks: Sequence[Callable[[], T]], todo: Sequence[int], results: dict
 
 def _take(tasks: Sequence[Callable[[], T]], ends: Any, done: Done, front: bool) -> dict[int, T]:
     """Run the next unclaimed task from one end of the list until none is left; the results by task
-    index. The parent works from the front, the child from the back: neighbouring tasks (the rules of
-    one area, of one language) need the same indexes, which each process then builds once."""
+    index. The parent works from the front, the child from the back: they meet wherever the work
+    divides evenly, and neither waits for the other."""
     out: dict[int, T] = {}
     while True:
         with ends.get_lock():
