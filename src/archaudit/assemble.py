@@ -53,19 +53,19 @@ def _analyse(repo: Repo, rules: list[Rule], progress: Progress | None,
     on the Repo either way."""
     tasks: list[Callable[[], Any]] = [partial(_section, repo, build) for build in SECTIONS]
     tasks += [partial(check_rule, repo, rule) for rule in rules]
-    finished = 0
 
-    def done(_: int) -> None:
-        nonlocal finished
-        finished += 1
-        if progress:  # sections come first, then rules: the count says which phase is running
-            phase, (n, total) = (("inventory", (finished, len(SECTIONS))) if finished <= len(SECTIONS)
-                                 else ("rules", (finished - len(SECTIONS), len(rules))))
-            progress(phase, n, total)
+    def shown(i: int) -> None:
+        """Progress from the position of a task this process finished (sections first, then rules)."""
+        if progress:
+            progress(*(("inventory", i + 1, len(SECTIONS)) if i < len(SECTIONS)
+                       else ("rules", i + 1 - len(SECTIONS), len(rules))))
 
     parallel = len(repo.files) >= PARALLEL_MIN_FILES and can_fork(jobs)
-    results, problems = run_tasks(tasks, lambda: repo.problems, parallel, done)
+    results, problems = run_tasks(tasks, lambda: repo.problems, parallel, shown)
     repo.add_problems(problems or [])
+    if parallel and progress:  # the child's tasks (taken from the end) were not shown as they finished
+        shown(len(SECTIONS) - 1)
+        shown(len(tasks) - 1)
     return results[: len(SECTIONS)], results[len(SECTIONS):]
 
 

@@ -36,6 +36,9 @@ _IN_PROCESS_LIMIT = 64
 _BATCH = 48
 OWN_OUTPUT = "!an archaudit report written by an earlier run (not audited)"
 _OUTPUT_SUFFIXES = (".sarif", ".html", ".xml", ".github")  # archaudit's formats that are not read as text
+# what the analysis needs next, imported by a thread of this process while the workers parse (it
+# would otherwise only wait for them): the sections and the rule registry
+_ANALYSIS_MODULES = ("archaudit.assemble",)
 
 
 # Set to a list by the `archaudit` command (`cli.entry`), which ends its process with os._exit: each
@@ -56,9 +59,6 @@ class Options:
     select: tuple[str, ...] = ()  # `--select`: replaces the configuration's `select`
     ignore: tuple[str, ...] = ()  # `--ignore`: added to the configuration's `disable`
     today: str = ""  # ISO date suppression expiries are judged against ("": the real date)
-    # modules the caller imports after the audit (the history store): imported by a thread of this
-    # process while the workers parse, when it only waits for them; no effect on the report
-    warm: tuple[str, ...] = ()
 
 
 def _wanted(f: RepoFile) -> bool:
@@ -125,17 +125,17 @@ def analyse_files(root: Path, files: list[RepoFile], keys: dict[str, str], optio
         if progress:
             progress("parsing files", done, total)
 
-    for rel, blob in _parse_all(misses, options.jobs, parsed, options.warm, sizes):
+    for rel, blob in _parse_all(misses, options.jobs, parsed, _ANALYSIS_MODULES, sizes):
         results[rel] = marshal.loads(blob)
         cache.put(keys[rel], blob)
     cache.save()
     return results, {"parsed": total, "cached": len(results) - total}
 
 
-def _parse_all(items: list[tuple[str, str, str]], jobs: int, parsed: Callable[[int], None] = lambda done: None,
-               warm: tuple[str, ...] = (), sizes: list[int] | None = None) -> list[tuple[str, bytes]]:
+def _parse_all(items: list[tuple[str, str, str]], jobs: int, parsed: Callable[[int], None],
+               warm: tuple[str, ...], sizes: list[int]) -> list[tuple[str, bytes]]:
     """Facts of every item, in order; `parsed(count so far)` after each batch, while the parse runs;
-    the `warm` modules imported meanwhile when workers parse. With the items' `sizes`, the workers
+    the `warm` modules imported meanwhile when workers parse. Given the items' `sizes`, the workers
     take the largest files first, so no worker is left parsing one big file while the others idle."""
     out: list[tuple[str, bytes]] = []
     workers = jobs or os.cpu_count() or 1
@@ -144,7 +144,7 @@ def _parse_all(items: list[tuple[str, str, str]], jobs: int, parsed: Callable[[i
             out.extend(analyze_batch(batch))
             parsed(len(out))
         return out
-    order = sorted(range(len(items)), key=lambda i: -sizes[i]) if sizes else list(range(len(items)))
+    order = sorted(range(len(items)), key=lambda i: -sizes[i])
     ordered = [items[i] for i in order]
     batches = [ordered[i : i + _BATCH] for i in range(0, len(ordered), _BATCH)]
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
@@ -294,9 +294,9 @@ def audit(root: Path, options: Options = Options(), progress: Progress | None = 
     lang = options.lang or tree.config.lang
     digest = tree.digest(lang)
     report = reports.get(digest)
-    if report is None:  # the analysis modules are imported while the workers parse
-        repo = build_repo(root, replace(options, warm=("archaudit.assemble", *options.warm)), progress, tree)
-        from archaudit.assemble import build_report
+    if report is None:
+        repo = build_repo(root, options, progress, tree)
+        from archaudit.assemble import build_report  # imported while the workers parsed (_ANALYSIS_MODULES)
 
         gc.disable()  # analyses build large acyclic indexes: collections only cost time here
         try:
